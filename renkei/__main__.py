@@ -1,0 +1,3 @@
+from renkei.cli import main
+
+main()

@@ -1,0 +1,55 @@
+"""The JSON API root: /api/v1/, OpenAPI at /api/v1/openapi.json. Each app adds its router."""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.security import HttpBearer, SessionAuth
+
+from renkei.core import audit
+from renkei.core.middleware import TwoFactorMiddleware
+from renkei.core.services import accounts
+
+
+class BearerToken(HttpBearer):
+    """`Authorization: Bearer rk_…`: the token's membership acts, under the same policy as the web."""
+
+    def authenticate(self, request, token):
+        membership = accounts.membership_for_api_token(token)
+        if membership is None or not membership.is_active or not membership.user.is_active:
+            return None
+        request.membership = membership
+        request.user = membership.user
+        audit._context.set(audit.AuditContext(
+            user_id=membership.user_id, user_label=membership.user.email, membership_id=membership.pk,
+            organization_id=membership.organization_id, ip_address=audit.current_context().ip_address,
+            user_agent=audit.current_context().user_agent))
+        return membership
+
+
+class SessionWithTwoFactor(SessionAuth):
+    """The browser session (CSRF-checked), refused until the second factor was passed where required."""
+
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        if user and accounts.requires_two_factor(user) and not request.session.get(TwoFactorMiddleware.SESSION_KEY):
+            return None
+        return user
+
+
+api = NinjaAPI(
+    title="Renkei API",
+    version="1",
+    description=_("Renkei: 在宅医療・介護連携推進事業 platform"),
+    urls_namespace="api",
+    auth=[SessionWithTwoFactor(), BearerToken()],
+)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request, exc):
+    return api.create_response(request, {"detail": _("You do not have permission to do this.")}, status=403)
+
+
+from renkei.core.api import router as core_router  # noqa: E402
+
+api.add_router("/", core_router)

@@ -1,0 +1,26 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from renkei.core.services.demo import DEMO_PASSWORD, build_demo
+
+
+class Command(BaseCommand):
+    help = "Build the demo municipality (京都府福知山市) and serve it on http://127.0.0.1:8000."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-serve", action="store_true", help="build the demo but do not start the server")
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="address:port to serve on")
+
+    def handle(self, *args, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        logins = build_demo()
+        self.stdout.write(self.style.SUCCESS("Demo municipality: 京都府福知山市 (262013)"))
+        self.stdout.write(f"Password for every demo login: {DEMO_PASSWORD}")
+        for login in logins:
+            line = f"  {login.email:40} {login.role} — {login.organization}"
+            if login.totp_secret:
+                line += f"\n      two-factor key: {login.totp_secret}  (code now: renkei totp-code {login.email})"
+            self.stdout.write(line)
+        if not options["no_serve"]:
+            self.stdout.write(f"Serving on http://{options['addr']}/  (Ctrl+C to stop)")
+            call_command("runserver", options["addr"], use_reloader=False)

@@ -1,0 +1,64 @@
+"""The append-only, hash-chained audit log."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    class Action(models.TextChoices):
+        CREATE = "create", _("create")
+        UPDATE = "update", _("update")
+        DELETE = "delete", _("delete")
+        READ = "read", _("read")
+        REFUSE = "refuse", _("refused")
+        LOGIN = "login", _("login")
+        LOGIN_FAILED = "login_failed", _("failed login")
+        LOGOUT = "logout", _("logout")
+        EXPORT = "export", _("export")
+        BULK = "bulk", _("bulk change")
+
+    # Actors are kept as plain ids and labels, not foreign keys: the log outlives what it describes.
+    seq = models.BigIntegerField(unique=True)
+    at = models.DateTimeField(db_index=True)
+    user_id_value = models.BigIntegerField(null=True, blank=True, db_index=True)
+    user_label = models.CharField(max_length=254, blank=True)
+    membership_id_value = models.BigIntegerField(null=True, blank=True)
+    organization_id_value = models.BigIntegerField(null=True, blank=True, db_index=True)
+    action = models.CharField(max_length=20, choices=Action.choices, db_index=True)
+    permission = models.CharField(max_length=80, blank=True)
+    object_type = models.CharField(max_length=80, blank=True, db_index=True)
+    object_id = models.CharField(max_length=64, blank=True, db_index=True)
+    object_label = models.CharField(max_length=200, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    AUDIT_SKIP = True
+
+    class Meta:
+        ordering = ["-seq"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("audit entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("audit entries are append-only")
+
+
+class AuditChainHead(models.Model):
+    """One row holding the last sequence number and hash; locking it serializes appends."""
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)
+
+    AUDIT_SKIP = True

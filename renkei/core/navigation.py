@@ -1,0 +1,70 @@
+"""The navigation: the eight program items, the four scenes, and the administration screens.
+
+A capability that is not built yet has no url_name: it is listed (so people see the whole program)
+but never linked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from . import policy
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str
+    url_name: str | None = None
+    action: str = "core.use_app"
+
+    def url(self) -> str | None:
+        return reverse(self.url_name) if self.url_name else None
+
+
+PROGRAM_ITEMS = [
+    NavItem("a", _("(a) Resource directory and map")),
+    NavItem("b", _("(b) Issues and measures (PDCA)")),
+    NavItem("c", _("(c) Seamless provision")),
+    NavItem("d", _("(d) Information sharing")),
+    NavItem("e", _("(e) Consultation desk")),
+    NavItem("f", _("(f) Training")),
+    NavItem("g", _("(g) Public awareness")),
+    NavItem("h", _("(h) Cross-municipal cooperation")),
+]
+
+SCENES = [
+    NavItem("daily_care", _("Daily care")),
+    NavItem("admission_discharge", _("Admission and discharge")),
+    NavItem("emergency", _("Emergencies")),
+    NavItem("end_of_life", _("End of life")),
+]
+
+ADMINISTRATION = [
+    NavItem("places", _("Places"), "core:place_list", "core.view_places"),
+    NavItem("organizations", _("Organizations"), "core:organization_list", "core.view_organizations"),
+    NavItem("audit", _("Audit log"), "core:audit_list", "core.view_audit"),
+]
+
+
+def navigation_for(membership) -> dict[str, list[dict]]:
+    """The navigation a membership sees: links only to built screens it may open."""
+
+    def entries(items: list[NavItem]) -> list[dict]:
+        out = []
+        for item in items:
+            allowed = membership is not None and policy.check(membership, item.action)
+            url = item.url() if allowed else None
+            if item.url_name and not allowed:
+                continue
+            out.append({"key": item.key, "label": item.label, "url": url, "is_built": bool(item.url_name)})
+        return out
+
+    return {
+        "program_items": entries(PROGRAM_ITEMS),
+        "scenes": entries(SCENES),
+        "administration": entries(ADMINISTRATION) if membership else [],
+    }

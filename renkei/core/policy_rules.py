@@ -1,0 +1,99 @@
+"""Core's rules in the one permission policy (places, organizations, memberships, audit)."""
+
+from django.db.models import Q
+
+from . import policy
+from .models import Role
+
+ADMIN = Role.SYSTEM_ADMIN
+MUNICIPAL = Role.MUNICIPAL_STAFF
+PREFECTURE = Role.PREFECTURE_STAFF
+COORDINATOR = Role.COORDINATOR
+
+
+def _municipality_id(m):
+    return m.organization.municipality_id
+
+
+def _prefecture_id(m):
+    return m.organization.prefecture_id
+
+
+def manages_municipality(membership, municipality) -> bool:
+    """Municipal staff and coordinators of this municipality (or of the designated city owning a ward)."""
+    if membership.role == ADMIN:
+        return True
+    if membership.role not in (MUNICIPAL, COORDINATOR):
+        return False
+    if municipality is None:
+        return True
+    own = _municipality_id(membership)
+    return own is not None and own in (municipality.pk, municipality.parent_id)
+
+
+def manages_organization(membership, organization) -> bool:
+    """System admin; municipal staff for organizations in their municipality; prefecture staff in theirs."""
+    if membership.role == ADMIN:
+        return True
+    if membership.role == MUNICIPAL:
+        return organization is None or (
+            _municipality_id(membership) is not None
+            and organization.municipality_id == _municipality_id(membership)
+        )
+    if membership.role == PREFECTURE:
+        return organization is None or organization.prefecture_id == _prefecture_id(membership)
+    return False
+
+
+def manages_prefecture(membership, prefecture) -> bool:
+    if membership.role == ADMIN:
+        return True
+    return membership.role == PREFECTURE and (prefecture is None or prefecture.pk == _prefecture_id(membership))
+
+
+def manages_member(membership, target) -> bool:
+    if target is None:
+        return manages_organization(membership, None)
+    if target.pk == membership.pk:
+        return False  # nobody deactivates the membership they are acting through
+    return manages_organization(membership, target.organization)
+
+
+def audit_scope(membership, queryset):
+    from .models import Organization
+
+    if membership.role == ADMIN:
+        return queryset
+    if membership.role == MUNICIPAL and _municipality_id(membership):
+        orgs = Organization.objects.filter(municipality_id=_municipality_id(membership))
+    elif membership.role == PREFECTURE:
+        orgs = Organization.objects.filter(prefecture_id=_prefecture_id(membership))
+    else:
+        return queryset.none()
+    return queryset.filter(Q(organization_id_value__in=orgs.values("pk")))
+
+
+def organization_scope(membership, queryset):
+    if membership.role == ADMIN:
+        return queryset
+    if membership.role == MUNICIPAL and _municipality_id(membership):
+        return queryset.filter(municipality_id=_municipality_id(membership))
+    if membership.role == PREFECTURE:
+        return queryset.filter(prefecture_id=_prefecture_id(membership))
+    return queryset.none()
+
+
+policy.register("core.use_app", policy.always)
+policy.register("core.view_places", policy.always)
+policy.register("core.view_organizations", policy.always)
+policy.register("core.manage_daily_living_areas", manages_municipality)
+policy.register("core.manage_area_groups", manages_prefecture)
+policy.register("core.manage_organizations", manages_organization, scope=organization_scope)
+policy.register("core.manage_members", manages_member)
+policy.register("core.grant_system_admin", policy.has_role(ADMIN))
+policy.register("core.deactivate_user", policy.has_role(ADMIN))
+policy.register("core.load_places", policy.has_role(ADMIN))
+policy.register("core.verify_audit", policy.has_role(ADMIN))
+policy.register("core.view_audit", policy.has_role(ADMIN, MUNICIPAL, PREFECTURE), scope=audit_scope)
+# Patient-level rules arrive with the handoff capability; this one shows the shape they take.
+policy.register("core.view_care_team_record", policy.is_on_care_team, needs_object=True)

@@ -1,0 +1,115 @@
+"""Reads for core's screens and API: places, organizations, members, the audit log."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from . import policy
+from .models import AreaGroup, AuditEntry, Membership, Municipality, Organization, Prefecture
+from .text import kana_variants
+
+
+def prefectures_with_counts() -> QuerySet[Prefecture]:
+    """Prefectures with how many current municipalities each has."""
+    return Prefecture.objects.annotate(
+        municipality_count=Count("municipalities", filter=Q(municipalities__abolished_on__isnull=True)
+                                 & ~Q(municipalities__kind=Municipality.Kind.DESIGNATED_CITY))
+    )
+
+
+def municipalities_search(*, q: str = "", prefecture_code: str = "", include_abolished: bool = False,
+                          kind: str = "") -> QuerySet[Municipality]:
+    """Municipalities by name, kana (either script) or code, optionally within one prefecture."""
+    qs = Municipality.objects.select_related("prefecture", "parent")
+    if not include_abolished:
+        qs = qs.filter(abolished_on__isnull=True)
+    if prefecture_code:
+        qs = qs.filter(prefecture__code=prefecture_code)
+    if kind:
+        qs = qs.filter(kind=kind)
+    q = q.strip()
+    if q:
+        condition = Q(code__startswith=q) | Q(jis_code__startswith=q) | Q(name__contains=q)
+        for variant in kana_variants(q):
+            condition |= Q(kana__contains=variant) | Q(name__contains=variant)
+        qs = qs.filter(condition)
+    return qs.order_by("code")
+
+
+def municipality_by_code(code: str) -> Municipality:
+    """One municipality by its 6-digit (or 5-digit JIS) code; 404 when unknown."""
+    field = "code" if len(code) == 6 else "jis_code"
+    return get_object_or_404(Municipality.objects.select_related("prefecture", "parent", "succeeded_by"),
+                             **{field: code})
+
+
+def area_groups_for(prefecture: Prefecture) -> QuerySet[AreaGroup]:
+    return AreaGroup.objects.filter(prefecture=prefecture).prefetch_related("municipalities")
+
+
+def organizations_search(*, q: str = "", kind: str = "", municipality_code: str = "",
+                         include_inactive: bool = False) -> QuerySet[Organization]:
+    """Organizations by name or kana, kind and municipality."""
+    qs = Organization.objects.select_related("municipality", "prefecture")
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if municipality_code:
+        qs = qs.filter(municipality__code=municipality_code)
+    q = q.strip()
+    if q:
+        condition = Q(name__icontains=q)
+        for variant in kana_variants(q):
+            condition |= Q(kana__contains=variant) | Q(name__contains=variant)
+        qs = qs.filter(condition)
+    return qs.order_by("kind", "kana", "name")
+
+
+def organization_members(organization: Organization, *, include_inactive: bool = True) -> QuerySet[Membership]:
+    qs = organization.memberships.select_related("user")
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    return qs.order_by("-is_active", "user__kana", "user__email")
+
+
+def memberships_of(user) -> QuerySet[Membership]:
+    return (user.memberships.filter(is_active=True, organization__is_active=True)
+            .select_related("organization__municipality", "organization__prefecture"))
+
+
+def audit_entries(membership, *, q: str = "", action: str = "", object_type: str = "",
+                  user_label: str = "", date_from=None, date_to=None) -> QuerySet[AuditEntry]:
+    """Audit entries this membership may search, newest first."""
+    qs = policy.scope(membership, "core.view_audit", AuditEntry.objects.all())
+    if action:
+        qs = qs.filter(action=action)
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if user_label:
+        qs = qs.filter(user_label__icontains=user_label)
+    if q:
+        qs = qs.filter(Q(object_label__icontains=q) | Q(object_id=q) | Q(reason__icontains=q))
+    if date_from:
+        qs = qs.filter(at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(at__date__lte=date_to)
+    return qs.order_by("-seq")
+
+
+def home_summary(membership) -> dict:
+    """Figures for the dashboard of the active membership's role."""
+    org = membership.organization
+    summary: dict = {"organization": org}
+    if org.municipality_id:
+        summary["municipality"] = org.municipality
+        summary["daily_living_areas"] = list(org.municipality.daily_living_areas.all())
+        summary["organizations_in_municipality"] = (
+            Organization.objects.filter(municipality_id=org.municipality_id, is_active=True).count())
+    summary["organizations_in_prefecture"] = Organization.objects.filter(
+        prefecture_id=org.prefecture_id, is_active=True).count()
+    if policy.check(membership, "core.view_audit"):
+        summary["recent_audit"] = list(audit_entries(membership)[:5])
+    summary["members_of_organization"] = org.memberships.filter(is_active=True).count()
+    return summary

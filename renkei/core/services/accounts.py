@@ -1,0 +1,151 @@
+"""Login, throttling, two-factor authentication and API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import secrets
+
+import pyotp
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.db import transaction
+from django.utils import timezone
+
+from .. import audit
+from ..models import APIToken, AuditEntry, LoginAttempt, Membership, Role, TOTPDevice, User
+
+# Roles that will see patient data must use a second factor (安全管理ガイドライン: 二要素認証).
+TWO_FACTOR_REQUIRED_ROLES = frozenset({Role.COORDINATOR, Role.PROFESSIONAL, Role.SYSTEM_ADMIN})
+TOTP_ISSUER = "Renkei"
+
+
+class LoginThrottled(Exception):
+    pass
+
+
+def is_login_throttled(*, username: str, ip_address: str | None) -> bool:
+    """Too many recent failures for this account or from this address."""
+    since = timezone.now() - dt.timedelta(seconds=settings.RENKEI_LOGIN_LOCK_SECONDS)
+    recent = LoginAttempt.objects.filter(at__gte=since, succeeded=False)
+    if recent.filter(username=username.lower()).count() >= settings.RENKEI_LOGIN_MAX_FAILURES:
+        return True
+    return bool(ip_address) and (
+        recent.filter(ip_address=ip_address).count() >= settings.RENKEI_LOGIN_MAX_FAILURES_PER_IP
+    )
+
+
+def login_check_password(*, request, username: str, password: str) -> User | None:
+    """Check a password with throttling; every try is counted and failures are audited."""
+    username = username.strip().lower()
+    ip = audit.current_context().ip_address
+    if is_login_throttled(username=username, ip_address=ip):
+        raise LoginThrottled
+    user = authenticate(request, username=username, password=password)
+    LoginAttempt.objects.create(username=username, ip_address=ip, succeeded=user is not None)
+    if user is None:
+        audit.record(action=AuditEntry.Action.LOGIN_FAILED, object_type="core.user", object_label=username)
+    return user
+
+
+def login_succeeded(*, user: User) -> None:
+    with audit.bind(user_id=user.pk, user_label=user.email):
+        audit.record(action=AuditEntry.Action.LOGIN, obj=user)
+
+
+def requires_two_factor(user: User) -> bool:
+    return user.memberships.filter(is_active=True, role__in=TWO_FACTOR_REQUIRED_ROLES).exists()
+
+
+def has_two_factor(user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
+
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32()
+
+
+def totp_provisioning_uri(*, user: User, secret: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=TOTP_ISSUER)
+
+
+def totp_qr_svg(uri: str) -> str:
+    image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return buffer.getvalue().decode()
+
+
+def _accepted_step(secret: str, code: str, last_step: int) -> int | None:
+    code = "".join(ch for ch in code if ch.isdigit())
+    if len(code) != 6:
+        return None
+    totp = pyotp.TOTP(secret)
+    now_step = int(timezone.now().timestamp()) // totp.interval
+    for step in (now_step - 1, now_step, now_step + 1):  # one step of clock drift either way
+        if step > last_step and secrets.compare_digest(totp.at(step * totp.interval), code):
+            return step
+    return None
+
+
+def totp_enroll(*, user: User, secret: str, code: str) -> bool:
+    """Confirm a new authenticator with its first code; replaces any earlier device."""
+    step = _accepted_step(secret, code, 0)
+    if step is None:
+        return False
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        TOTPDevice.objects.create(user=user, secret=secret, confirmed_at=timezone.now(), last_used_step=step)
+    return True
+
+
+def totp_verify(*, user: User, code: str) -> bool:
+    """Check a login code; a code is accepted once."""
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed_at__isnull=False).first()
+        if device is None:
+            return False
+        step = _accepted_step(device.secret, code, device.last_used_step)
+        if step is None:
+            LoginAttempt.objects.create(username=user.email, ip_address=audit.current_context().ip_address)
+            audit.record(action=AuditEntry.Action.LOGIN_FAILED, obj=user, reason="two-factor code")
+            return False
+        device.last_used_step = step
+        device.save()
+    return True
+
+
+def totp_reset(*, user: User) -> None:
+    """Remove a user's authenticator (lost phone); they enrol again at next login."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+
+
+def api_token_create(*, membership: Membership, name: str, days: int | None = 90) -> tuple[APIToken, str]:
+    """Create a bearer token for the API; the clear token is shown once and never stored."""
+    raw = "rk_" + secrets.token_urlsafe(32)
+    expires = timezone.now() + dt.timedelta(days=days) if days else None
+    with transaction.atomic():
+        token = APIToken.objects.create(membership=membership, name=name, prefix=raw[:10],
+                                        key_hash=hashlib.sha256(raw.encode()).hexdigest(), expires_at=expires)
+    return token, raw
+
+
+def api_token_revoke(*, token: APIToken) -> APIToken:
+    with transaction.atomic():
+        token.revoked_at = timezone.now()
+        token.save()
+    return token
+
+
+def membership_for_api_token(raw: str) -> Membership | None:
+    """The membership a bearer token acts for, when the token is valid."""
+    token = (APIToken.objects.select_related("membership__user", "membership__organization")
+             .filter(key_hash=hashlib.sha256(raw.encode()).hexdigest(), revoked_at__isnull=True).first())
+    if token is None or (token.expires_at and token.expires_at <= timezone.now()):
+        return None
+    APIToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.membership

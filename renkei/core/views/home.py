@@ -1,0 +1,19 @@
+from django.shortcuts import render
+
+from .. import policy, selectors
+
+
+@policy.requires("core.use_app")
+def home_view(request):
+    """The dashboard of the active membership's role."""
+    return render(request, "core/home.html", {"summary": selectors.home_summary(request.membership)})
+
+
+@policy.public
+def health_view(request):
+    from django.db import connection
+    from django.http import JsonResponse
+
+    with connection.cursor() as cursor:
+        cursor.execute("select 1")
+    return JsonResponse({"status": "ok"})

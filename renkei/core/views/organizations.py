@@ -1,0 +1,126 @@
+"""Screens for organizations, their members and invitations."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from .. import policy, selectors
+from ..forms import InvitationForm, OrganizationForm
+from ..models import Invitation, Membership, Organization
+from ..services import organizations as org_services
+
+
+def _organization(request, pk, **kwargs):
+    return get_object_or_404(Organization.objects.select_related("municipality", "prefecture"), pk=pk)
+
+
+def _membership(request, pk, **kwargs):
+    return get_object_or_404(Membership.objects.select_related("organization", "user"), pk=pk)
+
+
+def _invitation(request, pk, **kwargs):
+    return get_object_or_404(Invitation.objects.select_related("organization"), pk=pk)
+
+
+@policy.requires("core.view_organizations")
+def organization_list_view(request):
+    q, kind = request.GET.get("q", ""), request.GET.get("kind", "")
+    municipality_code = request.GET.get("municipality", "")
+    if not (q or kind or municipality_code) and request.membership.organization.municipality_id:
+        municipality_code = request.membership.organization.municipality.code
+    organizations = selectors.organizations_search(q=q, kind=kind, municipality_code=municipality_code)
+    context = {
+        "page": Paginator(organizations, 50).get_page(request.GET.get("page")),
+        "q": q, "kind": kind, "municipality_code": municipality_code, "kinds": Organization.Kind.choices,
+        "can_create": policy.check(request.membership, "core.manage_organizations"),
+    }
+    template = "core/_organization_rows.html" if request.htmx else "core/organization_list.html"
+    return render(request, template, context)
+
+
+@policy.requires("core.view_organizations", get_object=_organization)
+def organization_detail_view(request, pk, obj):
+    can_manage = policy.check(request.membership, "core.manage_organizations", obj)
+    return render(request, "core/organization_detail.html", {
+        "organization": obj,
+        "can_manage": can_manage,
+        "members": selectors.organization_members(obj) if can_manage else None,
+        "invitations": obj.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True) if can_manage
+        else None,
+    })
+
+
+def _organization_form(request, organization: Organization, *, created: bool):
+    form = OrganizationForm(request.POST or None, instance=organization,
+                            prefecture=request.membership.organization.prefecture)
+    if request.method == "POST" and form.is_valid():
+        if not policy.check(request.membership, "core.manage_organizations", form.instance):
+            form.add_error("municipality_code", _("You may only manage organizations in your own area."))
+        else:
+            org_services.organization_save(organization=form.instance)
+            messages.success(request, _("Saved “%(name)s”.") % {"name": form.instance.name})
+            return redirect("core:organization_detail", pk=form.instance.pk)
+    return render(request, "core/organization_form.html", {"form": form, "organization": organization,
+                                                           "created": created},
+                  status=400 if form.errors else 200)
+
+
+@policy.requires("core.manage_organizations")
+def organization_create_view(request):
+    own = request.membership.organization
+    return _organization_form(request, Organization(prefecture=own.prefecture, municipality=own.municipality),
+                              created=True)
+
+
+@policy.requires("core.manage_organizations", get_object=_organization)
+def organization_edit_view(request, pk, obj):
+    return _organization_form(request, obj, created=False)
+
+
+@policy.requires("core.manage_organizations", get_object=_organization)
+def organization_toggle_active_view(request, pk, obj):
+    if request.method == "POST":
+        if obj.is_active:
+            org_services.organization_deactivate(organization=obj)
+            messages.success(request, _("“%(name)s” was deactivated. Its history is kept.") % {"name": obj.name})
+        else:
+            org_services.organization_reactivate(organization=obj)
+            messages.success(request, _("“%(name)s” is active again.") % {"name": obj.name})
+    return redirect("core:organization_detail", pk=obj.pk)
+
+
+@policy.requires("core.manage_organizations", get_object=_organization)
+def invitation_create_view(request, pk, obj):
+    form = InvitationForm(request.POST or None, roles=org_services.roles_grantable_by(request.membership))
+    if request.method == "POST" and form.is_valid():
+        org_services.invitation_send(invited_by=request.membership, organization=obj,
+                                     email=form.cleaned_data["email"], role=form.cleaned_data["role"],
+                                     profession=form.cleaned_data["profession"],
+                                     base_url=request.build_absolute_uri("/")[:-1])
+        messages.success(request, _("An invitation was sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+        return redirect("core:organization_detail", pk=obj.pk)
+    return render(request, "core/invitation_form.html", {"form": form, "organization": obj},
+                  status=400 if form.errors else 200)
+
+
+def _invitation_organization(request, pk, **kwargs):
+    return _invitation(request, pk).organization
+
+
+@policy.requires("core.manage_organizations", get_object=_invitation_organization)
+def invitation_revoke_view(request, pk, obj):
+    invitation = _invitation(request, pk)
+    if request.method == "POST" and invitation.is_usable:
+        org_services.invitation_revoke(invitation=invitation)
+        messages.success(request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email})
+    return redirect("core:organization_detail", pk=obj.pk)
+
+
+@policy.requires("core.manage_members", get_object=_membership)
+def membership_deactivate_view(request, pk, obj):
+    if request.method == "POST" and obj.is_active:
+        org_services.membership_deactivate(membership=obj)
+        messages.success(request, _("%(name)s no longer acts for %(organization)s. The history is kept.")
+                         % {"name": obj.user, "organization": obj.organization})
+    return redirect("core:organization_detail", pk=obj.organization_id)

@@ -1,0 +1,15 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from renkei.api import api
+from renkei.core import policy
+
+urlpatterns = [
+    path("i18n/setlang/", policy.public(set_language), name="set_language"),
+    path("api/v1/", api.urls),
+    path("", include("renkei.core.urls")),
+]
+
+handler403 = "renkei.core.views.errors.permission_denied"
+handler404 = "renkei.core.views.errors.not_found"
+handler500 = "renkei.core.views.errors.server_error"

@@ -1,0 +1,61 @@
+"""Shared fixtures: memberships of each role, logged-in clients, API tokens."""
+
+import pytest
+from django.test import Client
+
+from renkei.core.middleware import MembershipMiddleware, TwoFactorMiddleware
+from renkei.core.models import Organization, Role
+from renkei.core.services.accounts import api_token_create
+
+from .factories import MembershipFactory, MunicipalityFactory, OrganizationFactory
+
+
+@pytest.fixture
+def municipality(db):
+    return MunicipalityFactory(jis_code="26201", name="福知山市", kana="フクチヤマシ")
+
+
+@pytest.fixture
+def other_municipality(db):
+    return MunicipalityFactory(jis_code="26202", name="舞鶴市", kana="マイヅルシ")
+
+
+@pytest.fixture
+def municipal_office(municipality):
+    return OrganizationFactory(kind=Organization.Kind.MUNICIPALITY_OFFICE, name="福知山市役所",
+                               municipality=municipality)
+
+
+@pytest.fixture
+def make_membership(db, municipality):
+    """Make an active membership of a role, in an organization of `municipality` unless given."""
+
+    def make(role: str = Role.MUNICIPAL_STAFF, organization=None, **kwargs):
+        organization = organization or OrganizationFactory(municipality=municipality)
+        return MembershipFactory(role=role, organization=organization, **kwargs)
+
+    return make
+
+
+def client_for(membership) -> Client:
+    """A test client logged in as the membership, second factor passed."""
+    client = Client()
+    client.force_login(membership.user)
+    session = client.session
+    session[MembershipMiddleware.KEY] = membership.pk
+    session[TwoFactorMiddleware.SESSION_KEY] = True
+    session.save()
+    return client
+
+
+@pytest.fixture
+def login_as():
+    return client_for
+
+
+@pytest.fixture
+def api_token_for(db):
+    def make(membership) -> str:
+        return api_token_create(membership=membership, name="test")[1]
+
+    return make
