@@ -145,6 +145,7 @@ def requires(action: str, *, get_object: Callable[..., Any] | None = None):
             return view(request, *args, **kwargs)
 
         wrapper.policy_action = action
+        wrapper.policy_get_object = get_object
         return wrapper
 
     return decorator

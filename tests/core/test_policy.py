@@ -1,0 +1,276 @@
+"""The one permission policy, and the walk over every URL and API route that proves nothing forgot it.
+
+If a view loses its @policy.requires (or an API operation its @api_requires), or a rule gets looser
+than the policy says, these tests fail.
+"""
+
+from types import SimpleNamespace
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from renkei.api import api
+from renkei.core import policy
+from renkei.core.models import AuditEntry, Organization, Role
+from renkei.core.services.organizations import invitation_send
+from tests.factories import (
+    AreaGroupFactory,
+    DailyLivingAreaFactory,
+    MembershipFactory,
+    MunicipalityFactory,
+    OrganizationFactory,
+    PrefectureFactory,
+)
+
+from ..conftest import client_for
+
+# Views that deliberately need no membership. Adding a public view means adding it here, on purpose.
+PUBLIC_VIEWS = {"core:login", "core:login_verify", "core:invitation_accept", "core:health", "set_language",
+                "core:two_factor_setup"}
+
+
+def walk_url_patterns(patterns=None, prefix="", namespace=""):
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk_url_patterns(entry.url_patterns, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), f"{namespace}{entry.name}", entry.callback
+
+
+def web_views():
+    return [(route, name, view) for route, name, view in walk_url_patterns() if not route.startswith("api/")]
+
+
+def api_operations():
+    for prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            for operation in path_view.operations:
+                for method in operation.methods:
+                    yield method, "/api/v1" + (prefix.rstrip("/") + path), operation.view_func
+
+
+@pytest.fixture
+def world(db):
+    """Places, organizations and one membership per role, in and outside the home municipality."""
+    kyoto = PrefectureFactory(code="26", name="京都府")
+    tokyo = PrefectureFactory(code="13", name="東京都")
+    home = MunicipalityFactory(jis_code="26201", name="福知山市", prefecture=kyoto)
+    other = MunicipalityFactory(jis_code="26202", name="舞鶴市", prefecture=kyoto)
+    office = OrganizationFactory(kind=Organization.Kind.MUNICIPALITY_OFFICE, municipality=home)
+    other_office = OrganizationFactory(kind=Organization.Kind.MUNICIPALITY_OFFICE, municipality=other)
+    clinic = OrganizationFactory(kind=Organization.Kind.CLINIC, municipality=home)
+    pref_office = OrganizationFactory(kind=Organization.Kind.PREFECTURE_OFFICE, municipality=None, prefecture=kyoto)
+    tokyo_office = OrganizationFactory(kind=Organization.Kind.PREFECTURE_OFFICE, municipality=None, prefecture=tokyo)
+    members = {
+        "admin": MembershipFactory(role=Role.SYSTEM_ADMIN, organization=office),
+        "city": MembershipFactory(role=Role.MUNICIPAL_STAFF, organization=office),
+        "other_city": MembershipFactory(role=Role.MUNICIPAL_STAFF, organization=other_office),
+        "coordinator": MembershipFactory(role=Role.COORDINATOR, organization=office),
+        "doctor": MembershipFactory(role=Role.PROFESSIONAL, profession="doctor", organization=clinic),
+        "prefecture": MembershipFactory(role=Role.PREFECTURE_STAFF, organization=pref_office),
+        "other_prefecture": MembershipFactory(role=Role.PREFECTURE_STAFF, organization=tokyo_office),
+    }
+    invitation, link = invitation_send(invited_by=members["city"], organization=clinic, email="new@example.jp",
+                                       role=Role.PROFESSIONAL, profession="nurse")
+    return SimpleNamespace(
+        prefecture=kyoto, municipality=home, organization=clinic, members=members, invitation=invitation,
+        token=link.rstrip("/").rsplit("/", 1)[-1],
+        area=DailyLivingAreaFactory(municipality=home), group=AreaGroupFactory(prefecture=kyoto),
+        target_membership=members["doctor"],
+    )
+
+
+def url_for(route: str, world) -> str:
+    """Fill a route's parameters with ids of real objects of the right kind."""
+    values = {
+        "code": world.prefecture.code if route.startswith("places/p/") else world.municipality.code,
+        "area_id": world.area.pk, "group_id": world.group.pk, "token": world.token,
+        "pk": (world.invitation.pk if route.startswith("invitations/")
+               else world.target_membership.pk if route.startswith("memberships/") else world.organization.pk),
+    }
+    url = route
+    for name, value in values.items():
+        for converter in ("str", "int", "slug", ""):
+            url = url.replace(f"<{converter}:{name}>" if converter else f"<{name}>", str(value))
+    assert "<" not in url, f"test does not know how to fill {route}"
+    return "/" + url
+
+
+def test_every_view_either_asks_the_policy_or_is_a_listed_public_view():
+    for route, name, view in web_views():
+        if name in PUBLIC_VIEWS:
+            assert getattr(view, "policy_public", False), f"{name} is listed public but not marked @policy.public"
+        else:
+            assert hasattr(view, "policy_action"), f"{name} ({route}) does not ask the permission policy"
+            assert view.policy_action in policy.registered_actions(), f"{name}: no rule for {view.policy_action}"
+
+
+def test_every_api_operation_asks_the_policy():
+    operations = list(api_operations())
+    assert len(operations) >= 8
+    for method, path, func in operations:
+        assert hasattr(func, "policy_action"), f"{method} {path} does not ask the permission policy"
+        assert func.policy_action in policy.registered_actions()
+
+
+@pytest.mark.django_db
+def test_anonymous_users_are_sent_to_login_from_every_protected_url(world):
+    client = Client()
+    checked = 0
+    for route, name, _view in web_views():
+        if name in PUBLIC_VIEWS:
+            continue
+        url = url_for(route, world)
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            assert response.status_code == 302, f"{method.upper()} {url} gave {response.status_code}"
+            assert response["Location"].startswith("/login/"), f"{url} redirected to {response['Location']}"
+            checked += 1
+    assert checked >= 40
+
+
+@pytest.mark.django_db
+def test_a_user_without_an_active_membership_is_refused_everywhere(world):
+    lapsed = MembershipFactory(role=Role.SYSTEM_ADMIN, organization=world.organization, is_active=False)
+    client = client_for(lapsed)
+    before = AuditEntry.objects.filter(action=AuditEntry.Action.REFUSE).count()
+    refused = 0
+    for route, name, _view in web_views():
+        if name in PUBLIC_VIEWS:
+            continue
+        response = client.get(url_for(route, world))
+        assert response.status_code == 403, f"{route} gave {response.status_code} to a lapsed membership"
+        refused += 1
+    after = AuditEntry.objects.filter(action=AuditEntry.Action.REFUSE).count()
+    assert after - before == refused, "every refusal is in the audit log"
+
+
+@pytest.mark.django_db
+def test_each_role_gets_exactly_what_the_policy_allows_on_every_url(world, rf):
+    outcomes: dict[str, set[bool]] = {}
+    for route, name, view in web_views():
+        if name in PUBLIC_VIEWS:
+            continue
+        url = url_for(route, world)
+        match = get_resolver().resolve(url)
+        get_object = view.policy_get_object
+        obj = get_object(rf.get(url), **match.kwargs) if get_object else None
+        for role, membership in world.members.items():
+            allowed = policy.check(membership, view.policy_action, obj)
+            status = client_for(membership).get(url).status_code
+            if allowed:
+                assert status != 403, f"{role} should reach {url} ({view.policy_action}) but got 403"
+            else:
+                assert status == 403, f"{role} must be refused {url} ({view.policy_action}) but got {status}"
+            outcomes.setdefault(name, set()).add(allowed)
+    # Every management screen refuses somebody: a rule that allows everyone would show up here.
+    for name in ("core:audit_list", "core:audit_verify", "core:organization_create", "core:organization_edit",
+                 "core:invitation_create", "core:membership_deactivate", "core:daily_living_area_create",
+                 "core:area_group_create"):
+        assert outcomes[name] == {True, False}, f"{name}: {outcomes[name]}"
+
+
+@pytest.mark.django_db
+def test_every_api_route_refuses_anonymous_callers_with_401(world, client):
+    for method, path, _func in api_operations():
+        url = path.replace("{code}", world.municipality.code).replace("{organization_id}", str(world.organization.pk))
+        response = client.generic(method, url)
+        assert response.status_code == 401, f"{method} {url} gave {response.status_code}"
+
+
+@pytest.mark.django_db
+def test_every_api_route_gives_each_role_what_the_policy_allows(world, api_token_for):
+    lapsed = MembershipFactory(role=Role.SYSTEM_ADMIN, organization=world.organization)
+    lapsed_token = api_token_for(lapsed)
+    lapsed.is_active = False
+    lapsed.save()
+    client = Client()
+    for method, path, func in api_operations():
+        url = path.replace("{code}", world.municipality.code).replace("{organization_id}", str(world.organization.pk))
+        response = client.generic(method, url, HTTP_AUTHORIZATION=f"Bearer {lapsed_token}")
+        assert response.status_code in (401, 403), f"lapsed membership got {response.status_code} from {url}"
+        for role, membership in world.members.items():
+            allowed = policy.check(membership, func.policy_action)
+            response = client.generic(method, url, HTTP_AUTHORIZATION=f"Bearer {api_token_for(membership)}")
+            if allowed:
+                assert response.status_code == 200, f"{role} {method} {url}: {response.status_code}"
+            else:
+                assert response.status_code == 403, f"{role} must be refused {url}: {response.status_code}"
+
+
+def test_an_action_without_a_rule_is_refused():
+    membership = SimpleNamespace(is_active=True, role=Role.SYSTEM_ADMIN,
+                                 user=SimpleNamespace(is_active=True), organization=SimpleNamespace(is_active=True))
+    assert policy.check(membership, "core.use_app") is True
+    assert policy.check(membership, "no.such_action") is False
+
+
+def test_django_superuser_flags_grant_nothing():
+    user = SimpleNamespace(is_active=True, is_superuser=True, is_staff=True)
+    membership = SimpleNamespace(is_active=True, role=Role.PROFESSIONAL, user=user,
+                                 organization=SimpleNamespace(is_active=True, municipality_id=1, prefecture_id=1))
+    assert policy.check(membership, "core.view_audit") is False
+
+
+class FakePatient:
+    """Stands in for the handoff capability's patient until it exists."""
+
+    def __init__(self, team_ids, consented_ids):
+        self.team_ids, self.consented_ids = set(team_ids), set(consented_ids)
+
+    def care_team_includes(self, membership):
+        return membership.pk in self.team_ids
+
+    def has_recorded_consent_for(self, membership):
+        return membership.pk in self.consented_ids
+
+
+def _member(pk):
+    return SimpleNamespace(pk=pk, is_active=True, role=Role.PROFESSIONAL, user=SimpleNamespace(is_active=True),
+                           organization=SimpleNamespace(is_active=True))
+
+
+def test_care_team_members_with_consent_may_see_the_record():
+    assert policy.check(_member(1), "core.view_care_team_record", FakePatient({1}, {1})) is True
+
+
+def test_care_team_membership_without_recorded_consent_is_refused():
+    assert policy.check(_member(1), "core.view_care_team_record", FakePatient({1}, set())) is False
+
+
+def test_professionals_outside_the_care_team_are_refused():
+    assert policy.check(_member(2), "core.view_care_team_record", FakePatient({1}, {1, 2})) is False
+
+
+def test_care_team_rule_refuses_objects_that_do_not_define_a_team():
+    assert policy.check(_member(1), "core.view_care_team_record", object()) is False
+    assert policy.check(_member(1), "core.view_care_team_record", None) is False
+
+
+@pytest.mark.django_db
+def test_scope_limits_the_audit_log_to_the_staff_members_own_municipality(world):
+    from renkei.core import audit
+
+    with audit.bind_membership(world.members["other_city"]):
+        audit.record(action=AuditEntry.Action.UPDATE, object_type="core.organization", object_id="x")
+    visible_to_city = policy.scope(world.members["city"], "core.view_audit", AuditEntry.objects.all())
+    visible_to_other = policy.scope(world.members["other_city"], "core.view_audit", AuditEntry.objects.all())
+    assert not visible_to_city.filter(object_id="x").exists()
+    assert visible_to_other.filter(object_id="x").exists()
+    assert policy.scope(world.members["doctor"], "core.view_audit", AuditEntry.objects.all()).count() == 0
+
+
+@pytest.mark.django_db
+def test_a_membership_never_deactivates_itself(world):
+    city = world.members["city"]
+    assert policy.check(city, "core.manage_members", city) is False
+    assert policy.check(city, "core.manage_members", world.members["doctor"]) is True
+
+
+@pytest.mark.django_db
+def test_an_inactive_organization_grants_nothing(world):
+    city = world.members["city"]
+    city.organization.is_active = False
+    assert policy.check(city, "core.use_app") is False
