@@ -92,6 +92,7 @@ policy.register("core.manage_organizations", manages_organization, scope=organiz
 policy.register("core.manage_members", manages_member)
 policy.register("core.grant_system_admin", policy.has_role(ADMIN))
 policy.register("core.deactivate_user", policy.has_role(ADMIN))
+policy.register("core.reset_two_factor", policy.has_role(ADMIN))
 policy.register("core.load_places", policy.has_role(ADMIN))
 policy.register("core.verify_audit", policy.has_role(ADMIN))
 policy.register("core.view_audit", policy.has_role(ADMIN, MUNICIPAL, PREFECTURE), scope=audit_scope)

@@ -6,8 +6,11 @@ from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from . import policy
-from .models import AreaGroup, AuditEntry, Membership, Municipality, Organization, Prefecture
+from .models import AreaGroup, AuditEntry, Membership, Municipality, Organization, Prefecture, Role, User
 from .text import kana_variants
+
+# Roles that must use a second factor (kept in step with services.accounts.TWO_FACTOR_REQUIRED_ROLES).
+TWO_FACTOR_ROLES = (Role.COORDINATOR, Role.PROFESSIONAL, Role.SYSTEM_ADMIN)
 
 
 def prefectures_with_counts() -> QuerySet[Prefecture]:
@@ -112,4 +115,25 @@ def home_summary(membership) -> dict:
     if policy.check(membership, "core.view_audit"):
         summary["recent_audit"] = list(audit_entries(membership)[:5])
     summary["members_of_organization"] = org.memberships.filter(is_active=True).count()
+    summary["role_template"] = f"core/_home_{membership.role}.html"
+    if membership.role in (Role.MUNICIPAL_STAFF, Role.COORDINATOR) and org.municipality_id:
+        summary["organizations_by_kind"] = organizations_by_kind(municipality_id=org.municipality_id)
+    elif membership.role == Role.PREFECTURE_STAFF:
+        summary["organizations_by_kind"] = organizations_by_kind(prefecture_id=org.prefecture_id)
+        summary["area_groups"] = list(area_groups_for(org.prefecture))
+    elif membership.role == Role.SYSTEM_ADMIN:
+        summary["audit_entries"] = AuditEntry.objects.count()
+        summary["users_active"] = User.objects.filter(is_active=True).count()
+        summary["users_without_two_factor"] = User.objects.filter(
+            is_active=True, memberships__is_active=True, memberships__role__in=TWO_FACTOR_ROLES,
+            totp_device__isnull=True).distinct().count()
+        summary["municipalities_loaded"] = Municipality.objects.filter(abolished_on__isnull=True).count()
     return summary
+
+
+def organizations_by_kind(*, municipality_id: int | None = None, prefecture_id: int | None = None) -> list[dict]:
+    """Active organizations per kind in a municipality or prefecture, every kind listed (zero included)."""
+    qs = Organization.objects.filter(is_active=True)
+    qs = qs.filter(municipality_id=municipality_id) if municipality_id else qs.filter(prefecture_id=prefecture_id)
+    counts = dict(qs.values_list("kind").annotate(n=Count("pk")))
+    return [{"kind": kind, "label": label, "count": counts.get(kind, 0)} for kind, label in Organization.Kind.choices]

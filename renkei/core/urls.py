@@ -34,6 +34,8 @@ urlpatterns = [
     path("invitations/<int:pk>/revoke/", organizations.invitation_revoke_view, name="invitation_revoke"),
     path("memberships/<int:pk>/deactivate/", organizations.membership_deactivate_view,
          name="membership_deactivate"),
+    path("users/<int:pk>/deactivate/", organizations.user_deactivate_view, name="user_deactivate"),
+    path("users/<int:pk>/two-factor/reset/", organizations.two_factor_reset_view, name="two_factor_reset"),
     path("audit/", audit.audit_list_view, name="audit_list"),
     path("audit/verify/", audit.audit_verify_view, name="audit_verify"),
 ]

@@ -88,6 +88,7 @@ def url_for(route: str, world) -> str:
         "code": world.prefecture.code if route.startswith("places/p/") else world.municipality.code,
         "area_id": world.area.pk, "group_id": world.group.pk, "token": world.token,
         "pk": (world.invitation.pk if route.startswith("invitations/")
+               else world.target_membership.user_id if route.startswith("users/")
                else world.target_membership.pk if route.startswith("memberships/") else world.organization.pk),
     }
     url = route
@@ -168,7 +169,7 @@ def test_each_role_gets_exactly_what_the_policy_allows_on_every_url(world, rf):
     # Every management screen refuses somebody: a rule that allows everyone would show up here.
     for name in ("core:audit_list", "core:audit_verify", "core:organization_create", "core:organization_edit",
                  "core:invitation_create", "core:membership_deactivate", "core:daily_living_area_create",
-                 "core:area_group_create"):
+                 "core:area_group_create", "core:user_deactivate", "core:two_factor_reset"):
         assert outcomes[name] == {True, False}, f"{name}: {outcomes[name]}"
 
 

@@ -23,7 +23,8 @@ WARD_NAME = re.compile(r"^(?P<city>.+?市)(?P<ward>.+区)$")
 
 def check_digit(jis_code: str) -> str:
     """The check digit of 全国地方公共団体コード (総務省 地方公共団体コード 検査数字の計算方法)."""
-    if len(jis_code) != 5 or not jis_code.isdigit():
+    # isascii(): str.isdigit() also accepts full-width and other Unicode digits, which no code uses.
+    if len(jis_code) != 5 or not (jis_code.isascii() and jis_code.isdigit()):
         raise ValueError(f"not a 5-digit JIS X 0402 code: {jis_code!r}")
     total = sum(int(d) * w for d, w in zip(jis_code, WEIGHTS, strict=True))
     return str((11 - total % 11) % 10)
@@ -34,7 +35,7 @@ def local_government_code(jis_code: str) -> str:
 
 
 def is_valid_local_government_code(code: str) -> bool:
-    return len(code) == 6 and code.isdigit() and check_digit(code[:5]) == code[5]
+    return len(code) == 6 and code.isascii() and code.isdigit() and check_digit(code[:5]) == code[5]
 
 
 @dataclass(frozen=True)

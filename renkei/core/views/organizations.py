@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 
 from .. import policy, selectors
 from ..forms import InvitationForm, OrganizationForm
-from ..models import Invitation, Membership, Organization
+from ..models import Invitation, Membership, Organization, User
+from ..services import accounts
 from ..services import organizations as org_services
 
 
@@ -46,6 +47,7 @@ def organization_detail_view(request, pk, obj):
         "organization": obj,
         "can_manage": can_manage,
         "members": selectors.organization_members(obj) if can_manage else None,
+        "can_manage_accounts": policy.check(request.membership, "core.deactivate_user"),
         "invitations": obj.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True) if can_manage
         else None,
     })
@@ -124,3 +126,31 @@ def membership_deactivate_view(request, pk, obj):
         messages.success(request, _("%(name)s no longer acts for %(organization)s. The history is kept.")
                          % {"name": obj.user, "organization": obj.organization})
     return redirect("core:organization_detail", pk=obj.organization_id)
+
+
+def _user(request, pk, **kwargs):
+    return get_object_or_404(User, pk=pk)
+
+
+def _back_to(request, user):
+    membership = user.memberships.order_by("-is_active", "pk").first()
+    return redirect("core:organization_detail", pk=membership.organization_id) if membership else redirect(
+        "core:organization_list")
+
+
+@policy.requires("core.deactivate_user", get_object=_user)
+def user_deactivate_view(request, pk, obj):
+    """A system administrator closes a person's account everywhere (leaving staff, lost trust)."""
+    if request.method == "POST" and obj.is_active and obj.pk != request.user.pk:
+        org_services.user_deactivate(user=obj)
+        messages.success(request, _("The account of %(name)s was deactivated. The history is kept.") % {"name": obj})
+    return _back_to(request, obj)
+
+
+@policy.requires("core.reset_two_factor", get_object=_user)
+def two_factor_reset_view(request, pk, obj):
+    """A system administrator removes a lost authenticator; the person enrols again at next login."""
+    if request.method == "POST":
+        accounts.totp_reset(user=obj)
+        messages.success(request, _("Two-factor authentication of %(name)s was reset.") % {"name": obj})
+    return _back_to(request, obj)
