@@ -46,7 +46,7 @@ test: setup chromium lint migrations-check
 	$(MAKE) test-postgres
 
 messages: setup
-	cd renkei && ../$(BIN)/renkei makemessages -l ja -l en --ignore 'static/*' && ../$(BIN)/renkei compilemessages
+	cd renkei && ../$(BIN)/renkei makemessages -l ja --ignore 'static/*' && ../$(BIN)/renkei compilemessages
 
 benchmarks: setup
 	$(BIN)/python benchmarks/run_all.py

@@ -1,13 +1,13 @@
 """Core's API: who am I, places, organizations, the audit log."""
 
-
 import datetime as dt
 
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from . import selectors
+from .pagination import BoundedLimitOffsetPagination
 from .policy import api_requires
 
 router = Router(tags=["core"])
@@ -118,7 +118,7 @@ def list_prefectures(request):
 
 @router.get("/municipalities", response=list[MunicipalityOut])
 @api_requires("core.view_places")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_municipalities(request, filters: Query[MunicipalityFilter]):
     return selectors.municipalities_search(q=filters.q, prefecture_code=filters.prefecture,
                                            include_abolished=filters.include_abolished)
@@ -142,7 +142,7 @@ def list_daily_living_areas(request, code: str):
 
 @router.get("/organizations", response=list[OrganizationOut])
 @api_requires("core.view_organizations")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_organizations(request, filters: Query[OrganizationFilter]):
     return selectors.organizations_search(q=filters.q, kind=filters.kind, municipality_code=filters.municipality)
 
@@ -158,7 +158,7 @@ def get_organization(request, organization_id: int):
 
 @router.get("/audit", response=list[AuditEntryOut])
 @api_requires("core.view_audit")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_audit_entries(request, filters: Query[AuditFilter]):
     return selectors.audit_entries(request.membership, action=filters.action, object_type=filters.object_type,
                                    user_label=filters.user_label)

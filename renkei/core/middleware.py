@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 from contextvars import Token
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -83,7 +83,8 @@ class IdleTimeoutMiddleware:
                     audit.record(action="logout", obj=request.user, reason="idle timeout")
                 logout(request)
                 messages.info(request, _("You were logged out after a period of inactivity."))
-                return _redirect(request, reverse(settings.LOGIN_URL) + "?next=" + request.get_full_path())
+                login_url = reverse(settings.LOGIN_URL) + "?" + urlencode({"next": request.get_full_path()})
+                return _redirect(request, login_url)
             request.session[self.KEY] = now
         return self.get_response(request)
 

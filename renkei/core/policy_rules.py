@@ -1,9 +1,13 @@
 """Core's rules in the one permission policy (places, organizations, memberships, audit)."""
 
+from dataclasses import dataclass
+
 from django.db.models import Q
 
 from . import policy
-from .models import Role
+from .models import Organization, Role
+
+Kind = Organization.Kind
 
 ADMIN = Role.SYSTEM_ADMIN
 MUNICIPAL = Role.MUNICIPAL_STAFF
@@ -59,6 +63,41 @@ def manages_member(membership, target) -> bool:
     return manages_organization(membership, target.organization)
 
 
+@dataclass(frozen=True)
+class RoleGrant:
+    """The object of "core.grant_role": giving `role` in `organization`."""
+
+    role: str
+    organization: object
+
+
+# Which kinds of organization a role can belong to: a prefecture role only in prefecture bodies, etc.
+ROLE_ORGANIZATION_KINDS = {
+    Role.PREFECTURE_STAFF: {Kind.PREFECTURE_OFFICE, Kind.PUBLIC_HEALTH_CENTER},
+    Role.MUNICIPAL_STAFF: {Kind.MUNICIPALITY_OFFICE, Kind.COMMUNITY_SUPPORT_CENTER},
+    Role.COORDINATOR: {Kind.MUNICIPALITY_OFFICE, Kind.COMMUNITY_SUPPORT_CENTER, Kind.MEDICAL_ASSOCIATION,
+                       Kind.DENTAL_ASSOCIATION, Kind.PHARMACISTS_ASSOCIATION, Kind.HOSPITAL, Kind.CLINIC,
+                       Kind.VISITING_NURSING_STATION, Kind.OTHER_CARE_PROVIDER},
+    Role.PROFESSIONAL: set(Kind.values) - {Kind.PREFECTURE_OFFICE, Kind.MUNICIPALITY_OFFICE},
+    Role.SYSTEM_ADMIN: set(Kind.values),
+}
+# Which roles each role may hand out (always within the organizations it manages).
+GRANTABLE_ROLES = {
+    Role.SYSTEM_ADMIN: set(Role.values),
+    Role.PREFECTURE_STAFF: {Role.PREFECTURE_STAFF, Role.MUNICIPAL_STAFF, Role.COORDINATOR, Role.PROFESSIONAL},
+    Role.MUNICIPAL_STAFF: {Role.MUNICIPAL_STAFF, Role.COORDINATOR, Role.PROFESSIONAL},
+}
+
+
+def grants_role(membership, grant) -> bool:
+    """A role can be given only by a role above it, in an organization it manages and of a fitting kind."""
+    if grant is None:
+        return membership.role in GRANTABLE_ROLES
+    return (grant.role in GRANTABLE_ROLES.get(membership.role, set())
+            and grant.organization.kind in ROLE_ORGANIZATION_KINDS.get(grant.role, set())
+            and manages_organization(membership, grant.organization))
+
+
 def audit_scope(membership, queryset):
     from .models import Organization
 
@@ -91,6 +130,7 @@ policy.register("core.manage_area_groups", manages_prefecture)
 policy.register("core.manage_organizations", manages_organization, scope=organization_scope)
 policy.register("core.manage_members", manages_member)
 policy.register("core.grant_system_admin", policy.has_role(ADMIN))
+policy.register("core.grant_role", grants_role)
 policy.register("core.deactivate_user", policy.has_role(ADMIN))
 policy.register("core.reset_two_factor", policy.has_role(ADMIN))
 policy.register("core.load_places", policy.has_role(ADMIN))

@@ -17,7 +17,7 @@ def prefectures_with_counts() -> QuerySet[Prefecture]:
     """Prefectures with how many current municipalities each has."""
     return Prefecture.objects.annotate(
         municipality_count=Count("municipalities", filter=Q(municipalities__abolished_on__isnull=True)
-                                 & ~Q(municipalities__kind=Municipality.Kind.DESIGNATED_CITY))
+                                 & ~Q(municipalities__kind=Municipality.Kind.WARD))
     )
 
 
@@ -33,7 +33,8 @@ def municipalities_search(*, q: str = "", prefecture_code: str = "", include_abo
         qs = qs.filter(kind=kind)
     q = q.strip()
     if q:
-        condition = Q(code__startswith=q) | Q(jis_code__startswith=q) | Q(name__contains=q)
+        # kana_variants() leaves out the query itself, so search kana for it as typed too.
+        condition = Q(code__startswith=q) | Q(jis_code__startswith=q) | Q(name__contains=q) | Q(kana__contains=q)
         for variant in kana_variants(q):
             condition |= Q(kana__contains=variant) | Q(name__contains=variant)
         qs = qs.filter(condition)
@@ -63,7 +64,7 @@ def organizations_search(*, q: str = "", kind: str = "", municipality_code: str 
         qs = qs.filter(municipality__code=municipality_code)
     q = q.strip()
     if q:
-        condition = Q(name__icontains=q)
+        condition = Q(name__icontains=q) | Q(kana__contains=q)
         for variant in kana_variants(q):
             condition |= Q(kana__contains=variant) | Q(name__contains=variant)
         qs = qs.filter(condition)

@@ -33,13 +33,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    # Renkei's gates come after messages and htmx: they add messages and answer htmx with HX-Redirect.
     "renkei.core.middleware.IdleTimeoutMiddleware",
     "renkei.core.middleware.MembershipMiddleware",
     "renkei.core.middleware.TwoFactorMiddleware",
     "renkei.core.middleware.AuditContextMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "renkei.urls"

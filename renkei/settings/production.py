@@ -13,6 +13,7 @@ if not ALLOWED_HOSTS:  # noqa: F405
     raise ImproperlyConfigured("RENKEI_ALLOWED_HOSTS must list the host names Renkei answers to.")
 
 DEBUG = False
+DATA_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405  (SQLite file, collected static files)
 SECURE_SSL_REDIRECT = os.environ.get("RENKEI_SSL_REDIRECT", "1") == "1"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = int(os.environ.get("RENKEI_HSTS_SECONDS", 31536000))

@@ -26,7 +26,7 @@ from tests.factories import (
 from ..conftest import client_for
 
 # Views that deliberately need no membership. Adding a public view means adding it here, on purpose.
-PUBLIC_VIEWS = {"core:login", "core:login_verify", "core:invitation_accept", "core:health", "set_language",
+PUBLIC_VIEWS = {"core:login", "core:login_verify", "core:logout", "core:invitation_accept", "core:health", "set_language",
                 "core:two_factor_setup"}
 
 

@@ -77,10 +77,13 @@ def user_deactivate(*, user: User) -> User:
     return user
 
 
-def roles_grantable_by(membership: Membership) -> list[tuple[str, str]]:
-    """Roles this membership may hand out: only a system administrator makes another one."""
+def roles_grantable_by(membership: Membership, organization: Organization | None = None) -> list[tuple[str, str]]:
+    """Roles this membership may hand out (in `organization`, when given): never above its own."""
+    from ..policy_rules import RoleGrant
+
     return [(value, label) for value, label in Role.choices
-            if value != Role.SYSTEM_ADMIN or policy.check(membership, "core.grant_system_admin")]
+            if (value != Role.SYSTEM_ADMIN or policy.check(membership, "core.grant_system_admin"))
+            and (organization is None or policy.check(membership, "core.grant_role", RoleGrant(value, organization)))]
 
 
 def _hash_token(token: str) -> str:
@@ -90,8 +93,11 @@ def _hash_token(token: str) -> str:
 def invitation_send(*, invited_by: Membership, organization: Organization, email: str, role: str,
                     profession: str = "", base_url: str = "") -> tuple[Invitation, str]:
     """Create an invitation and e-mail its link. Returns the invitation and the link."""
+    from ..policy_rules import RoleGrant
+
     if role == Role.SYSTEM_ADMIN:
         policy.require(invited_by, "core.grant_system_admin")
+    policy.require(invited_by, "core.grant_role", RoleGrant(role, organization))
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         invitation = Invitation(

@@ -82,14 +82,16 @@ def login_verify_view(request):
     return render(request, "core/login_verify.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@policy.requires("core.use_app")
+@policy.public
 def logout_view(request):
+    """Anyone logged in may log out, with or without an active membership."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    from .. import audit
+    if request.user.is_authenticated:
+        from .. import audit
 
-    audit.record(action="logout", obj=request.user)
-    logout(request)
+        audit.record(action="logout", obj=request.user)
+        logout(request)
     messages.info(request, _("You have logged out."))
     return redirect("core:login")
 

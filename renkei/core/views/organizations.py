@@ -30,10 +30,13 @@ def organization_list_view(request):
     municipality_code = request.GET.get("municipality", "")
     if not (q or kind or municipality_code) and request.membership.organization.municipality_id:
         municipality_code = request.membership.organization.municipality.code
-    organizations = selectors.organizations_search(q=q, kind=kind, municipality_code=municipality_code)
+    include_inactive = request.GET.get("inactive") == "1"
+    organizations = selectors.organizations_search(q=q, kind=kind, municipality_code=municipality_code,
+                                                   include_inactive=include_inactive)
     context = {
         "page": Paginator(organizations, 50).get_page(request.GET.get("page")),
         "q": q, "kind": kind, "municipality_code": municipality_code, "kinds": Organization.Kind.choices,
+        "include_inactive": include_inactive,
         "can_create": policy.check(request.membership, "core.manage_organizations"),
     }
     template = "core/_organization_rows.html" if request.htmx else "core/organization_list.html"
@@ -55,7 +58,8 @@ def organization_detail_view(request, pk, obj):
 
 def _organization_form(request, organization: Organization, *, created: bool):
     form = OrganizationForm(request.POST or None, instance=organization,
-                            prefecture=request.membership.organization.prefecture)
+                            prefecture=organization.prefecture if organization.prefecture_id
+                            else request.membership.organization.prefecture)
     if request.method == "POST" and form.is_valid():
         if not policy.check(request.membership, "core.manage_organizations", form.instance):
             form.add_error("municipality_code", _("You may only manage organizations in your own area."))
@@ -94,7 +98,7 @@ def organization_toggle_active_view(request, pk, obj):
 
 @policy.requires("core.manage_organizations", get_object=_organization)
 def invitation_create_view(request, pk, obj):
-    form = InvitationForm(request.POST or None, roles=org_services.roles_grantable_by(request.membership))
+    form = InvitationForm(request.POST or None, roles=org_services.roles_grantable_by(request.membership, obj))
     if request.method == "POST" and form.is_valid():
         org_services.invitation_send(invited_by=request.membership, organization=obj,
                                      email=form.cleaned_data["email"], role=form.cleaned_data["role"],

@@ -1,5 +1,6 @@
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from renkei.core.services.demo import DEMO_PASSWORD, build_demo
 
@@ -10,8 +11,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--no-serve", action="store_true", help="build the demo but do not start the server")
         parser.add_argument("--addr", default="127.0.0.1:8000", help="address:port to serve on")
+        parser.add_argument("--allow-production-database", dest="allow_production", action="store_true",
+                            help="build the demo even though DEBUG is off")
 
     def handle(self, *args, **options):
+        if not settings.DEBUG and not options["allow_production"]:
+            raise CommandError("The demo creates accounts with printed passwords: it only runs on a development "
+                               "(DEBUG) installation. Pass --allow-production-database if you really mean it.")
         call_command("migrate", interactive=False, verbosity=0)
         logins = build_demo()
         self.stdout.write(self.style.SUCCESS("Demo municipality: 京都府福知山市 (262013)"))
