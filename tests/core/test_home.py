@@ -46,3 +46,23 @@ def test_prefecture_staff_see_their_prefecture(login_as, municipality):
     rows = {row["kind"]: row["count"] for row in summary["organizations_by_kind"]}
     assert rows[Organization.Kind.HOSPITAL] == 1
     assert rows[Organization.Kind.PREFECTURE_OFFICE] == 1
+
+
+def test_create_admin_makes_a_system_administrator_in_the_municipality_office(municipality, monkeypatch):
+    from django.core.management import call_command
+
+    monkeypatch.setenv("RENKEI_ADMIN_PASSWORD", "First-Admin-Pass-7!")
+    call_command("create-admin", "Chief@City.example.jp", municipality.code, "--name", "管理者")
+    membership = MembershipFactory._meta.model.objects.get(user__email="chief@city.example.jp")
+    assert membership.role == Role.SYSTEM_ADMIN
+    assert membership.organization.kind == Organization.Kind.MUNICIPALITY_OFFICE
+    assert membership.user.check_password("First-Admin-Pass-7!")
+
+
+def test_create_admin_refuses_a_weak_password(municipality, monkeypatch):
+    from django.core.management import CommandError, call_command
+
+    monkeypatch.setenv("RENKEI_ADMIN_PASSWORD", "password")
+    with pytest.raises(CommandError):
+        call_command("create-admin", "weak@city.example.jp", municipality.code)
+    assert not MembershipFactory._meta.model.objects.filter(user__email="weak@city.example.jp").exists()
