@@ -26,8 +26,8 @@ from tests.factories import (
 from ..conftest import client_for
 
 # Views that deliberately need no membership. Adding a public view means adding it here, on purpose.
-PUBLIC_VIEWS = {"core:login", "core:login_verify", "core:logout", "core:invitation_accept", "core:health", "set_language",
-                "core:two_factor_setup"}
+PUBLIC_VIEWS = {"core:login", "core:login_verify", "core:logout", "core:invitation_accept", "core:health",
+                "set_language", "core:two_factor_setup"}
 
 
 def walk_url_patterns(patterns=None, prefix="", namespace=""):

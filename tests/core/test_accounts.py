@@ -1,0 +1,294 @@
+"""Login with throttling, the second factor, idle timeout, password rules and API tokens."""
+
+import datetime as dt
+import hashlib
+import time
+
+import pyotp
+import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.test import Client, RequestFactory
+from django.utils import timezone
+
+from renkei.core import audit
+from renkei.core.middleware import IdleTimeoutMiddleware, TwoFactorMiddleware
+from renkei.core.models import APIToken, AuditEntry, LoginAttempt, Role, TOTPDevice
+from renkei.core.services.accounts import (
+    LoginThrottled,
+    api_token_create,
+    api_token_revoke,
+    is_login_throttled,
+    login_check_password,
+    membership_for_api_token,
+    requires_two_factor,
+    totp_verify,
+)
+
+from ..factories import PASSWORD, TOTPDeviceFactory
+
+SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def _login(client: Client, email: str, password: str = PASSWORD):
+    return client.post("/login/", {"username": email, "password": password})
+
+
+@pytest.fixture
+def staff(make_membership):
+    return make_membership(Role.MUNICIPAL_STAFF)
+
+
+@pytest.fixture
+def professional_with_device(make_membership):
+    membership = make_membership(Role.PROFESSIONAL, profession="doctor")
+    TOTPDeviceFactory(user=membership.user, secret=SECRET)
+    return membership
+
+
+# --- password and throttling ----------------------------------------------------------------------
+
+def test_the_right_password_logs_in_staff_and_is_audited(staff, client):
+    response = _login(client, staff.user.email)
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert client.session["_auth_user_id"] == str(staff.user.pk)
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.LOGIN, object_id=str(staff.user.pk)).exists()
+
+
+def test_a_wrong_password_shows_an_error_and_is_audited(staff, client):
+    response = _login(client, staff.user.email, "Wrong-Horse-42!")
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors()
+    assert "_auth_user_id" not in client.session
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.LOGIN_FAILED, object_label=staff.user.email).exists()
+
+
+def test_login_check_password_raises_throttled_after_the_maximum_failures(staff, settings):
+    settings.RENKEI_LOGIN_MAX_FAILURES = 3
+    request = RequestFactory().post("/login/")
+    for _ in range(3):
+        assert login_check_password(request=request, username=staff.user.email, password="nope") is None
+    with pytest.raises(LoginThrottled):
+        login_check_password(request=request, username=staff.user.email, password=PASSWORD)
+
+
+def test_throttling_counts_the_account_whatever_case_the_address_is_typed_in(staff, settings):
+    settings.RENKEI_LOGIN_MAX_FAILURES = 2
+    request = RequestFactory().post("/login/")
+    login_check_password(request=request, username=staff.user.email.upper(), password="nope")
+    login_check_password(request=request, username=f" {staff.user.email} ", password="nope")
+    assert is_login_throttled(username=staff.user.email, ip_address=None)
+
+
+def test_throttling_counts_failures_from_one_address_across_accounts(db, settings):
+    settings.RENKEI_LOGIN_MAX_FAILURES_PER_IP = 3
+    request = RequestFactory().post("/login/")
+    with audit.bind(ip_address="192.0.2.7"):
+        for n in range(3):
+            login_check_password(request=request, username=f"guess{n}@example.jp", password="nope")
+    assert is_login_throttled(username="someone.else@example.jp", ip_address="192.0.2.7")
+    assert not is_login_throttled(username="someone.else@example.jp", ip_address="192.0.2.8")
+
+
+def test_old_failures_stop_counting_after_the_lock_period(staff, settings):
+    settings.RENKEI_LOGIN_MAX_FAILURES = 1
+    LoginAttempt.objects.create(username=staff.user.email)
+    assert is_login_throttled(username=staff.user.email, ip_address=None)
+    LoginAttempt.objects.update(at=timezone.now() - dt.timedelta(seconds=settings.RENKEI_LOGIN_LOCK_SECONDS + 1))
+    assert not is_login_throttled(username=staff.user.email, ip_address=None)
+
+
+def test_the_login_page_refuses_even_the_right_password_once_throttled(staff, client, settings):
+    for _ in range(settings.RENKEI_LOGIN_MAX_FAILURES):
+        assert _login(client, staff.user.email, "Wrong-Horse-42!").status_code == 400
+    response = _login(client, staff.user.email)
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors()
+    assert "_auth_user_id" not in client.session
+    # A throttled try does not even reach the password check.
+    assert LoginAttempt.objects.filter(username=staff.user.email).count() == settings.RENKEI_LOGIN_MAX_FAILURES
+    assert not LoginAttempt.objects.filter(succeeded=True).exists()
+
+
+# --- the second factor ----------------------------------------------------------------------------
+
+def test_a_user_with_a_device_is_asked_for_a_code_before_being_logged_in(professional_with_device, client):
+    response = _login(client, professional_with_device.user.email)
+    assert response.status_code == 302
+    assert response["Location"] == "/login/verify/"
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_correct_code_completes_the_login(professional_with_device, client):
+    _login(client, professional_with_device.user.email)
+    response = client.post("/login/verify/", {"code": pyotp.TOTP(SECRET).now()})
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert client.session["_auth_user_id"] == str(professional_with_device.user.pk)
+    assert client.session[TwoFactorMiddleware.SESSION_KEY] is True
+    assert client.get("/").status_code == 200
+
+
+def test_a_wrong_code_is_refused_and_audited(professional_with_device, client):
+    _login(client, professional_with_device.user.email)
+    code = pyotp.TOTP(SECRET).now()
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    response = client.post("/login/verify/", {"code": wrong})
+    assert response.status_code == 400
+    assert "_auth_user_id" not in client.session
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.LOGIN_FAILED, reason="two-factor code").exists()
+
+
+def test_the_same_code_cannot_be_used_twice(professional_with_device, client):
+    code = pyotp.TOTP(SECRET).now()
+    _login(client, professional_with_device.user.email)
+    assert client.post("/login/verify/", {"code": code}).status_code == 302
+    other = Client()
+    _login(other, professional_with_device.user.email)
+    response = other.post("/login/verify/", {"code": code})
+    assert response.status_code == 400
+    assert "_auth_user_id" not in other.session
+
+
+def test_totp_verify_accepts_a_code_once(professional_with_device):
+    user = professional_with_device.user
+    code = pyotp.TOTP(SECRET).now()
+    assert totp_verify(user=user, code=code) is True
+    assert totp_verify(user=user, code=code) is False
+    assert TOTPDevice.objects.get(user=user).last_used_step >= int(time.time()) // 30 - 1
+
+
+def test_totp_verify_refuses_a_user_without_a_confirmed_device(professional_with_device):
+    TOTPDevice.objects.filter(user=professional_with_device.user).update(confirmed_at=None)
+    assert totp_verify(user=professional_with_device.user, code=pyotp.TOTP(SECRET).now()) is False
+
+
+def test_roles_that_see_patient_data_require_a_second_factor(make_membership):
+    assert requires_two_factor(make_membership(Role.COORDINATOR).user)
+    assert requires_two_factor(make_membership(Role.PROFESSIONAL).user)
+    assert requires_two_factor(make_membership(Role.SYSTEM_ADMIN).user)
+    assert not requires_two_factor(make_membership(Role.MUNICIPAL_STAFF).user)
+    assert not requires_two_factor(make_membership(Role.PREFECTURE_STAFF).user)
+
+
+def test_a_coordinator_without_a_device_is_sent_to_set_one_up_after_login(make_membership, client):
+    coordinator = make_membership(Role.COORDINATOR)
+    response = _login(client, coordinator.user.email)
+    assert response.status_code == 302
+    assert response["Location"] == "/account/two-factor/"
+
+
+@pytest.mark.parametrize("path", ["/", "/organizations/", "/places/", "/account/", "/audit/"])
+def test_a_coordinator_without_a_device_is_redirected_from_every_page(make_membership, client, path):
+    coordinator = make_membership(Role.COORDINATOR)
+    client.force_login(coordinator.user)
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response["Location"] == "/account/two-factor/"
+
+
+def test_a_coordinator_can_enrol_an_authenticator_and_then_use_the_app(make_membership, client):
+    coordinator = make_membership(Role.COORDINATOR)
+    client.force_login(coordinator.user)
+    assert client.get("/account/two-factor/").status_code == 200
+    secret = client.session["renkei_totp_setup_secret"]
+    response = client.post("/account/two-factor/", {"code": pyotp.TOTP(secret).now()})
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert TOTPDevice.objects.get(user=coordinator.user).secret == secret
+    assert client.get("/").status_code == 200
+
+
+# --- sessions -------------------------------------------------------------------------------------
+
+def test_an_idle_session_is_logged_out(staff, login_as, settings):
+    client = login_as(staff)
+    session = client.session
+    session[IdleTimeoutMiddleware.KEY] = int(time.time()) - settings.RENKEI_IDLE_TIMEOUT_SECONDS - 60
+    session.save()
+    response = client.get("/organizations/")
+    assert response.status_code == 302
+    assert response["Location"] == "/login/?next=%2Forganizations%2F"
+    assert "_auth_user_id" not in client.session
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.LOGOUT, reason="idle timeout").exists()
+
+
+def test_an_active_session_stays_logged_in(staff, login_as):
+    client = login_as(staff)
+    session = client.session
+    session[IdleTimeoutMiddleware.KEY] = int(time.time()) - 60
+    session.save()
+    assert client.get("/organizations/").status_code == 200
+    assert client.session[IdleTimeoutMiddleware.KEY] >= int(time.time()) - 5
+
+
+def test_logout_needs_a_post(staff, login_as):
+    client = login_as(staff)
+    assert client.get("/logout/").status_code == 405
+    assert client.post("/logout/").status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+# --- passwords ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("weak", ["password1234", "short-Aa1", "abcdefghijklmn", "123456789012345"])
+def test_password_validators_reject_weak_passwords(db, weak):
+    with pytest.raises(ValidationError):
+        validate_password(weak)
+
+
+def test_password_validators_accept_a_long_mixed_passphrase(db):
+    assert validate_password("Correct-Horse-42!") is None
+
+
+# --- API tokens -----------------------------------------------------------------------------------
+
+def test_an_api_token_is_shown_once_and_stored_as_a_hash(staff):
+    token, raw = api_token_create(membership=staff, name="集計スクリプト")
+    assert raw.startswith("rk_")
+    assert token.prefix == raw[:10]
+    assert token.key_hash == hashlib.sha256(raw.encode()).hexdigest()
+    assert raw not in str(APIToken.objects.values_list().get())
+
+
+def test_an_api_token_acts_for_its_membership_and_records_its_use(staff):
+    token, raw = api_token_create(membership=staff, name="test")
+    assert membership_for_api_token(raw) == staff
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+
+
+def test_an_api_token_expires_after_its_days(staff):
+    token, raw = api_token_create(membership=staff, name="test", days=30)
+    assert abs((token.expires_at - timezone.now() - dt.timedelta(days=30)).total_seconds()) < 60
+    APIToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    assert membership_for_api_token(raw) is None
+
+
+def test_an_api_token_without_days_never_expires(staff):
+    token, raw = api_token_create(membership=staff, name="test", days=None)
+    assert token.expires_at is None
+    assert membership_for_api_token(raw) == staff
+
+
+def test_a_revoked_api_token_no_longer_works(staff):
+    token, raw = api_token_create(membership=staff, name="test")
+    api_token_revoke(token=token)
+    assert membership_for_api_token(raw) is None
+
+
+def test_an_unknown_api_token_acts_for_nobody(staff):
+    api_token_create(membership=staff, name="test")
+    assert membership_for_api_token("rk_not-a-real-token") is None
+
+
+def test_the_account_page_creates_and_revokes_a_token(staff, login_as):
+    client = login_as(staff)
+    response = client.post("/account/", {"name": "週次レポート", "days": 7})
+    assert response.status_code == 200
+    raw = response.context["new_token"]
+    assert membership_for_api_token(raw) == staff
+    token = APIToken.objects.get(membership=staff)
+    assert client.post("/account/", {"revoke": token.pk}).status_code == 302
+    assert membership_for_api_token(raw) is None
