@@ -129,6 +129,7 @@ class TwoFactorMiddleware:
                 url_name = resolve(request.path_info).url_name
             except Resolver404:
                 url_name = None
+            request.two_factor_pending = True
             if url_name not in self.ALLOWED_URL_NAMES:
                 return _redirect(request, reverse("core:two_factor_setup"))
         return self.get_response(request)

@@ -76,7 +76,8 @@ def totp_qr_svg(uri: str) -> str:
     image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     buffer = io.BytesIO()
     image.save(buffer)
-    return buffer.getvalue().decode()
+    svg = buffer.getvalue().decode()
+    return svg[svg.index("<svg"):]  # drop the XML declaration: the SVG is inlined in HTML
 
 
 def _accepted_step(secret: str, code: str, last_step: int) -> int | None:

@@ -64,6 +64,14 @@ def login_view(request):
                   status=400 if form.errors else 200)
 
 
+def _totp_verify_as(user: User, code: str) -> bool:
+    # Not logged in yet: bind the user so the device update and any failure are attributed to them.
+    from .. import audit
+
+    with audit.bind(user_id=user.pk, user_label=user.email):
+        return accounts.totp_verify(user=user, code=code)
+
+
 @policy.public
 def login_verify_view(request):
     user = User.objects.filter(pk=request.session.get(PENDING_USER_KEY), is_active=True).first()
@@ -73,7 +81,7 @@ def login_verify_view(request):
     if request.method == "POST" and form.is_valid():
         if accounts.is_login_throttled(username=user.email, ip_address=None):
             form.add_error(None, _("Too many failed attempts. Wait a while before trying again."))
-        elif accounts.totp_verify(user=user, code=form.cleaned_data["code"]):
+        elif _totp_verify_as(user, form.cleaned_data["code"]):
             next_url = request.session.pop(PENDING_NEXT_KEY, reverse("core:home"))
             request.session.pop(PENDING_USER_KEY, None)
             return _complete_login(request, user, two_factor_passed=True, next_url=next_url)
