@@ -13,18 +13,10 @@ REPEAT = 40
 
 def main() -> None:
     django_with_demo()
-    from django.test import Client
-
-    from renkei.core.middleware import MembershipMiddleware, TwoFactorMiddleware
     from renkei.core.models import Membership, Organization
+    from tests.conftest import client_for  # the same logged-in client the tests use
 
-    membership = Membership.objects.select_related("user").get(user__email="admin@demo.renkei.example")
-    client = Client()
-    client.force_login(membership.user)
-    session = client.session
-    session[MembershipMiddleware.KEY] = membership.pk
-    session[TwoFactorMiddleware.SESSION_KEY] = True
-    session.save()
+    client = client_for(Membership.objects.select_related("user").get(user__email="admin@demo.renkei.example"))
     org = Organization.objects.filter(municipality__code="262013").first()
     pages = {
         "health (baseline)": "/health/",
