@@ -131,7 +131,8 @@ policy.register("core.manage_organizations", manages_organization, scope=organiz
 policy.register("core.manage_members", manages_member)
 policy.register("core.grant_system_admin", policy.has_role(ADMIN))
 policy.register("core.grant_role", grants_role)
-policy.register("core.deactivate_user", policy.has_role(ADMIN))
+policy.register("core.deactivate_user",
+                lambda m, user: m.role == ADMIN and (user is None or user.pk != m.user_id))  # never oneself
 policy.register("core.reset_two_factor", policy.has_role(ADMIN))
 policy.register("core.load_places", policy.has_role(ADMIN))
 policy.register("core.verify_audit", policy.has_role(ADMIN))

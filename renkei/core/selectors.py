@@ -7,10 +7,8 @@ from django.shortcuts import get_object_or_404
 
 from . import policy
 from .models import AreaGroup, AuditEntry, Membership, Municipality, Organization, Prefecture, Role, User
+from .services.accounts import TWO_FACTOR_REQUIRED_ROLES
 from .text import kana_variants
-
-# Roles that must use a second factor (kept in step with services.accounts.TWO_FACTOR_REQUIRED_ROLES).
-TWO_FACTOR_ROLES = (Role.COORDINATOR, Role.PROFESSIONAL, Role.SYSTEM_ADMIN)
 
 
 def prefectures_with_counts() -> QuerySet[Prefecture]:
@@ -126,7 +124,7 @@ def home_summary(membership) -> dict:
         summary["audit_entries"] = AuditEntry.objects.count()
         summary["users_active"] = User.objects.filter(is_active=True).count()
         summary["users_without_two_factor"] = User.objects.filter(
-            is_active=True, memberships__is_active=True, memberships__role__in=TWO_FACTOR_ROLES,
+            is_active=True, memberships__is_active=True, memberships__role__in=TWO_FACTOR_REQUIRED_ROLES,
             totp_device__isnull=True).distinct().count()
         summary["municipalities_loaded"] = Municipality.objects.filter(abolished_on__isnull=True).count()
     return summary

@@ -275,3 +275,11 @@ def test_an_inactive_organization_grants_nothing(world):
     city = world.members["city"]
     city.organization.is_active = False
     assert policy.check(city, "core.use_app") is False
+
+
+@pytest.mark.django_db
+def test_a_system_administrator_never_deactivates_their_own_account(world):
+    admin = world.members["admin"]
+    assert policy.check(admin, "core.deactivate_user", admin.user) is False
+    assert policy.check(admin, "core.deactivate_user", world.members["doctor"].user) is True
+    assert policy.check(world.members["city"], "core.deactivate_user", world.members["doctor"].user) is False

@@ -145,7 +145,7 @@ def _back_to(request, user):
 @policy.requires("core.deactivate_user", get_object=_user)
 def user_deactivate_view(request, pk, obj):
     """A system administrator closes a person's account everywhere (leaving staff, lost trust)."""
-    if request.method == "POST" and obj.is_active and obj.pk != request.user.pk:
+    if request.method == "POST" and obj.is_active:
         org_services.user_deactivate(user=obj)
         messages.success(request, _("The account of %(name)s was deactivated. The history is kept.") % {"name": obj})
     return _back_to(request, obj)
