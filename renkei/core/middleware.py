@@ -10,7 +10,7 @@ from urllib.parse import urlencode, urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
@@ -63,6 +63,26 @@ class SecurityHeadersMiddleware:
             # Pages with personal data must not be kept by shared browsers or proxies.
             response.setdefault("Cache-Control", "no-store")
         return response
+
+
+class RejectNulCharactersMiddleware:
+    """Refuse query strings and form fields containing NUL: PostgreSQL cannot store or compare them (a 500)."""
+
+    MESSAGE = "入力に使用できない文字（NUL）が含まれています。 / The input contains a NUL character."
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", "") or (
+            request.method == "POST" and request.content_type in ("application/x-www-form-urlencoded",
+                                                                   "multipart/form-data")
+            and any("\x00" in value for values in request.POST.lists() for value in values[1])
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": self.MESSAGE}, status=400)
+            return HttpResponseBadRequest(self.MESSAGE, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
 
 
 class IdleTimeoutMiddleware:

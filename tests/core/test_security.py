@@ -110,3 +110,18 @@ def test_a_forbidden_page_is_an_html_403(make_membership, login_as):
     response = login_as(make_membership(Role.PROFESSIONAL)).get("/audit/")
     assert response.status_code == 403
     assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/api/v1/audit?action=%00", "/organizations/?q=a%00b", "/login/?next=%00"])
+def test_nul_characters_in_input_get_a_clear_400_not_a_500(client, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_nul_characters_in_a_posted_form_get_a_400(client):
+    response = client.post("/login/", {"username": "a\x00@example.jp", "password": "x"})
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode()
