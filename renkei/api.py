@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from renkei.core import audit
@@ -48,6 +49,20 @@ api = NinjaAPI(
 @api.exception_handler(PermissionDenied)
 def permission_denied(request, exc):
     return api.create_response(request, {"detail": _("You do not have permission to do this.")}, status=403)
+
+
+@api.exception_handler(AuthenticationError)
+def not_authenticated(request, exc):
+    return api.create_response(
+        request, {"detail": _("Log in, or send an API token as “Authorization: Bearer …”.")}, status=401)
+
+
+@api.exception_handler(ValidationError)
+def invalid_input(request, exc):
+    # Keep pydantic's field-by-field errors for programs, with a sentence in the user's language on top.
+    return api.create_response(
+        request, {"detail": _("Some parameters are not valid. See “errors” for each one."), "errors": exc.errors},
+        status=422)
 
 
 from renkei.core.api import router as core_router  # noqa: E402

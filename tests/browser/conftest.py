@@ -6,6 +6,7 @@ and a page that records console errors and uncaught exceptions so a test can ass
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -24,12 +25,8 @@ DEMO_DOMAIN = "demo.renkei.example"
 
 SKIP_REASON = f"{CHROMIUM} is missing (run `make chromium`)"
 
-_AUDIT_TRIGGERS_SQLITE = [
-    "CREATE TRIGGER IF NOT EXISTS core_auditentry_no_update BEFORE UPDATE ON core_auditentry "
-    "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END",
-    "CREATE TRIGGER IF NOT EXISTS core_auditentry_no_delete BEFORE DELETE ON core_auditentry "
-    "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END",
-]
+# The append-only guard as migration 0002 creates it (one definition, not a copy).
+_AUDIT_GUARD = importlib.import_module("renkei.core.migrations.0002_audit_append_only")
 
 
 def _flush_keeping_migration_state() -> None:
@@ -46,12 +43,12 @@ def _flush_keeping_migration_state() -> None:
 
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            cursor.execute("DROP TRIGGER IF EXISTS core_auditentry_no_update")
-            cursor.execute("DROP TRIGGER IF EXISTS core_auditentry_no_delete")
+            for sql in _AUDIT_GUARD.SQLITE_REVERSE:
+                cursor.execute(sql)
     call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            for sql in _AUDIT_TRIGGERS_SQLITE:
+            for sql in _AUDIT_GUARD.SQLITE:
                 cursor.execute(sql)
     AuditChainHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": "0" * 64})
 

@@ -178,3 +178,15 @@ def test_organizations_are_found_by_kana_as_typed_in_katakana(client, profession
     OrganizationFactory(name="大江記念病院", kana="オオエキネンビョウイン", municipality=municipality)
     response = client.get("/api/v1/organizations", {"q": "オオエ"}, **_bearer(api_token_for(professional)))
     assert [o["name"] for o in response.json()["items"]] == ["大江記念病院"]
+
+
+@pytest.mark.django_db
+def test_api_errors_explain_themselves_in_japanese_by_default(client, professional, api_token_for):
+    anonymous = client.get("/api/v1/me")
+    assert anonymous.status_code == 401
+    assert "ログイン" in anonymous.json()["detail"]
+    invalid = client.get("/api/v1/municipalities", {"limit": 0}, **_bearer(api_token_for(professional)))
+    assert invalid.status_code == 422
+    assert invalid.json()["errors"][0]["loc"][-1] == "limit"
+    english = client.get("/api/v1/me", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["detail"].startswith("Log in")
