@@ -76,6 +76,25 @@ def organization_members(organization: Organization, *, include_inactive: bool =
     return qs.order_by("-is_active", "user__kana", "user__email")
 
 
+def open_invitations(organization: Organization) -> QuerySet:
+    """Invitations of an organization that were neither accepted nor withdrawn, newest first."""
+    return organization.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
+
+def active_api_tokens(membership) -> QuerySet:
+    """The API tokens a membership has not revoked, newest first."""
+    return membership.api_tokens.filter(revoked_at__isnull=True).order_by("-created_at")
+
+
+def pending_two_factor_user(user_id) -> User | None:
+    """The active user who passed the password step and now owes a second factor."""
+    return User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
+
+
+def user_by_email(email: str) -> User | None:
+    return User.objects.filter(email__iexact=email).first()
+
+
 def memberships_of(user) -> QuerySet[Membership]:
     return (user.memberships.filter(is_active=True, organization__is_active=True)
             .select_related("organization__municipality", "organization__prefecture"))

@@ -74,7 +74,7 @@ def _totp_verify_as(user: User, code: str) -> bool:
 
 @policy.public
 def login_verify_view(request):
-    user = User.objects.filter(pk=request.session.get(PENDING_USER_KEY), is_active=True).first()
+    user = selectors.pending_two_factor_user(request.session.get(PENDING_USER_KEY))
     if user is None:
         return redirect("core:login")
     form = TOTPCodeForm(request.POST or None)
@@ -135,7 +135,7 @@ def invitation_accept_view(request, token: str):
         invitation = invitation_for_token(token)
     except InvitationError as error:
         return render(request, "core/invitation_invalid.html", {"message": str(error)}, status=410)
-    existing = User.objects.filter(email__iexact=invitation.email).first()
+    existing = selectors.user_by_email(invitation.email)
     form = InvitationAcceptForm(request.POST or None, email=invitation.email, needs_password=existing is None,
                                 initial={"display_name": existing.display_name if existing else ""})
     if request.method == "POST" and form.is_valid():
@@ -168,7 +168,7 @@ def account_view(request):
     new_token = None
     if request.method == "POST":
         if "revoke" in request.POST:
-            token = membership.api_tokens.filter(pk=request.POST.get("revoke")).first()
+            token = selectors.active_api_tokens(membership).filter(pk=request.POST.get("revoke")).first()
             if token:
                 accounts.api_token_revoke(token=token)
                 messages.success(request, _("The token was revoked."))
@@ -179,7 +179,7 @@ def account_view(request):
             form = APITokenForm()
     return render(request, "core/account.html", {
         "form": form, "new_token": new_token,
-        "tokens": membership.api_tokens.filter(revoked_at__isnull=True).order_by("-created_at"),
+        "tokens": selectors.active_api_tokens(membership),
         "memberships": selectors.memberships_of(request.user),
         "has_two_factor": accounts.has_two_factor(request.user),
     })

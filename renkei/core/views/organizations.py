@@ -51,7 +51,7 @@ def organization_detail_view(request, pk, obj):
         "can_manage": can_manage,
         "members": selectors.organization_members(obj) if can_manage else None,
         "can_manage_accounts": policy.check(request.membership, "core.deactivate_user"),
-        "invitations": obj.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True) if can_manage
+        "invitations": selectors.open_invitations(obj) if can_manage
         else None,
     })
 
