@@ -68,3 +68,7 @@ def invalid_input(request, exc):
 from renkei.core.api import router as core_router  # noqa: E402
 
 api.add_router("/", core_router)
+
+from renkei.directory.api import router as directory_router  # noqa: E402
+
+api.add_router("/", directory_router)

@@ -3,10 +3,13 @@ from django.views.i18n import set_language
 
 from renkei.api import api
 from renkei.core import policy
+from renkei.directory.urls import portal_urlpatterns
 
 urlpatterns = [
     path("i18n/setlang/", policy.public(set_language), name="set_language"),
     path("api/v1/", api.urls),
+    path("directory/", include("renkei.directory.urls")),
+    path("resources/", include((portal_urlpatterns, "portal"))),
     path("", include("renkei.core.urls")),
 ]
 

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "renkei.core",
+    "renkei.directory",
 ]
 
 MIDDLEWARE = [

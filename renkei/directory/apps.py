@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DirectoryConfig(AppConfig):
+    name = "renkei.directory"
+    label = "directory"
+    verbose_name = _("Resource directory")
+
+    def ready(self) -> None:
+        from renkei.directory import policy  # noqa: F401  (registers the directory's rules)

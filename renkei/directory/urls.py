@@ -1,0 +1,17 @@
+"""Directory URLs: each view module lists its own routes, so screens can grow without touching this file."""
+
+from .views import coverage, exports, facilities, imports, portal, surveys, taxonomy
+
+app_name = "directory"
+
+urlpatterns = [
+    *facilities.urlpatterns,
+    *taxonomy.urlpatterns,
+    *imports.urlpatterns,
+    *surveys.urlpatterns,
+    *coverage.urlpatterns,
+    *exports.urlpatterns,
+]
+
+# The resident portal lives outside the login area, under its own prefix (see renkei/urls.py).
+portal_urlpatterns = portal.urlpatterns

@@ -1,0 +1,3 @@
+"""Directory screens (coverage)."""
+
+urlpatterns: list = []

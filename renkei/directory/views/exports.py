@@ -1,0 +1,3 @@
+"""Directory screens (exports)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Directory screens (facilities)."""
+
+urlpatterns: list = []

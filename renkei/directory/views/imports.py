@@ -1,0 +1,3 @@
+"""Directory screens (imports)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Directory screens (portal)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Directory screens (surveys)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Directory screens (taxonomy)."""
+
+urlpatterns: list = []
