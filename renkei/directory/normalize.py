@@ -10,10 +10,12 @@ import re
 from renkei.core.text import normalize_width, to_katakana
 
 _SPACES = re.compile(r"[\s\u3000]+")
-_DASHES = re.compile(r"[‐‑‒–—―−ーｰ－-]")
+_DASHES = re.compile(r"[‐‑‒–—―−－-]")
+# "1ー2" typed with the long-vowel mark: a dash only between digits (センター keeps its ー).
+_DIGIT_LONG_VOWEL = re.compile(r"(?<=\d)[ーｰ](?=\d)")
 _CORPORATE_PREFIXES = re.compile(
     r"^(医療法人(社団|財団)?|社会福祉法人|一般社団法人|公益社団法人|一般財団法人|公益財団法人|株式会社|有限会社|合同会社|"
-    r"特定非営利活動法人|NPO法人|社会医療法人|独立行政法人|地方独立行政法人)[^\s　]*?[\s　]+")
+    r"特定非営利活動法人|NPO法人|社会医療法人|独立行政法人|地方独立行政法人)[\s　]*[^\s　]*[\s　]+")
 _KANJI_DIGITS = str.maketrans("〇一二三四五六七八九", "0123456789")
 
 
@@ -37,7 +39,8 @@ def name_key(name: str) -> str:
 
 def address_key(address: str) -> str:
     """An address for merging: width-normalized, no spaces, 丁目/番地/号 and dashes unified to "-"."""
-    text = _SPACES.sub("", normalize_width(address))
+    text = _SPACES.sub("", normalize_width(kanji_numerals_to_digits(address)))
+    text = _DIGIT_LONG_VOWEL.sub("-", text)
     text = re.sub(r"(\d+)丁目", r"\1-", text)
     text = re.sub(r"(\d+)番地?", r"\1-", text)
     text = re.sub(r"(\d+)号", r"\1", text)
