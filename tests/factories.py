@@ -102,3 +102,40 @@ class TOTPDeviceFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
     confirmed_at = factory.LazyFunction(timezone.now)
+
+
+# --- directory -----------------------------------------------------------------------------------
+
+class FacilityFactory(factory.django.DjangoModelFactory):
+    """A clinic in the municipality, positioned in central 福知山 unless told otherwise."""
+
+    class Meta:
+        model = "directory.Facility"
+
+    kind = "clinic"
+    name = factory.Sequence(lambda n: f"テスト医院{n}")
+    kana = factory.Sequence(lambda n: f"テストイイン{n}")
+    municipality = factory.SubFactory(MunicipalityFactory)
+    prefecture = factory.LazyAttribute(lambda o: o.municipality.prefecture)
+    address = factory.Sequence(lambda n: f"京都府福知山市字内記{n}")
+    phone = "0773-22-0000"
+    latitude = 35.2966
+    longitude = 135.1264
+    coordinate_source = "manual"
+    coordinate_quality = "address"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from renkei.directory.services.facilities import refresh_derived_fields
+
+        facility = model_class(*args, **kwargs)
+        refresh_derived_fields(facility)
+        facility.save()
+        return facility
+
+
+def set_details(facility, **answers):
+    """Give a facility confirmed collaboration details, e.g. set_details(f, scheduled_home_visit=True)."""
+    from renkei.directory.services.facilities import collaboration_details_confirm
+
+    return collaboration_details_confirm(facility=facility, answers=answers, confirmed_by="テスト")
