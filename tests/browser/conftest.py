@@ -51,6 +51,11 @@ def _flush_keeping_migration_state() -> None:
             for sql in _AUDIT_GUARD.SQLITE:
                 cursor.execute(sql)
     AuditChainHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": "0" * 64})
+    # Rows data migrations made: the directory's built-in collaboration taxonomy.
+    from renkei.directory.models import CollaborationAttribute, CollaborationCategory
+    from renkei.directory.taxonomy import seed_taxonomy
+
+    seed_taxonomy(CollaborationCategory, CollaborationAttribute)
 
 
 @pytest.fixture(scope="module")
@@ -61,9 +66,11 @@ def demo_database(django_db_setup, django_db_blocker):
     module share it instead of rebuilding it after a flush each time. Tests only add to it.
     """
     from renkei.core.services.demo import build_demo
+    from renkei.directory.services.demo import build_directory_demo
 
     with django_db_blocker.unblock():
         logins = build_demo()
+        build_directory_demo()
     yield logins
     with django_db_blocker.unblock():
         _flush_keeping_migration_state()

@@ -20,7 +20,13 @@ class Command(BaseCommand):
                                "(DEBUG) installation. Pass --allow-production-database if you really mean it.")
         call_command("migrate", interactive=False, verbosity=0)
         logins = build_demo()
+        # Each capability adds its part of the demo after the core (places, organizations, people).
+        from renkei.directory.services.demo import build_directory_demo
+
+        facilities = build_directory_demo()
         self.stdout.write(self.style.SUCCESS("Demo municipality: 京都府福知山市 (262013)"))
+        if facilities:
+            self.stdout.write(f"Resource directory: {facilities} facilities")
         self.stdout.write(f"Password for every demo login: {DEMO_PASSWORD}")
         for login in logins:
             line = f"  {login.email:40} {login.role} — {login.organization}"
