@@ -67,3 +67,6 @@ policy.register("directory.import", manages_directory, scope=facility_scope)
 policy.register("directory.manage_surveys", manages_directory, scope=municipality_scope)
 policy.register("directory.view_coverage", manages_directory, scope=municipality_scope)
 policy.register("directory.export", manages_directory)
+# The shared taxonomy (built-in attributes, categories) is edited by a system administrator only: a name
+# changed there changes every municipality's directory. Each municipality's own attributes use manage_taxonomy.
+policy.register("directory.manage_shared_taxonomy", policy.has_role(ADMIN))

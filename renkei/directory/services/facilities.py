@@ -125,3 +125,72 @@ def collaboration_details_confirm(*, facility: Facility, answers: Mapping[str, A
             detail.save()
             saved.append(detail)
     return saved
+
+
+# --- staff editing (screens in views/facilities.py) ------------------------------------------------------------
+
+def facility_identifiers_set(*, facility: Facility, codes: Mapping[str, list[str]]) -> None:
+    """Replace the facility's codes of the given schemes; a code another facility holds is refused.
+
+    Schemes not in `codes` are left alone (an importer's scheme the form does not show stays).
+    """
+    from ..models import FacilityIdentifier
+
+    with transaction.atomic():
+        for scheme, values in codes.items():
+            wanted = list(dict.fromkeys(v.strip() for v in values if v and v.strip()))
+            if scheme != FacilityIdentifier.Scheme.CORPORATE_NUMBER:
+                taken = (FacilityIdentifier.objects.filter(scheme=scheme, value__in=wanted)
+                         .exclude(facility=facility).select_related("facility").first())
+                if taken is not None:
+                    raise ValidationError(
+                        _("The code %(code)s already belongs to “%(name)s” (#%(id)s). Merge the two entries instead.")
+                        % {"code": taken.value, "name": taken.facility.name, "id": taken.facility_id})
+            existing = {i.value: i for i in facility.identifiers.filter(scheme=scheme)}
+            for value, identifier in existing.items():
+                if value not in wanted:
+                    identifier.delete()
+            for value in wanted:
+                if value not in existing:
+                    FacilityIdentifier.objects.create(facility=facility, scheme=scheme, value=value)
+
+
+def opening_hours_replace(*, facility: Facility, periods: Mapping[int, list[tuple[dt.time, dt.time]]],
+                          closed_on_holidays: bool | None = None, hours_note: str | None = None) -> None:
+    """Set the opening periods of each day given (0 = Monday … 6, 7 = public holidays); other days stay.
+
+    Rows are written one by one so that every change is in the audit log (a facility has a handful).
+    """
+    from ..models import OpeningHours
+
+    with transaction.atomic():
+        for weekday, wanted in periods.items():
+            if not 0 <= weekday <= OpeningHours.HOLIDAY:
+                raise ValidationError(_("Unknown day %(day)s.") % {"day": weekday})
+            existing = {(h.opens, h.closes): h for h in facility.opening_hours.filter(weekday=weekday)}
+            for key, hours in existing.items():
+                if key not in wanted:
+                    hours.delete()
+            for opens, closes in wanted:
+                if (opens, closes) not in existing:
+                    OpeningHours.objects.create(facility=facility, weekday=weekday, opens=opens, closes=closes)
+        changed = []
+        if closed_on_holidays is not None and facility.closed_on_holidays != closed_on_holidays:
+            facility.closed_on_holidays = closed_on_holidays
+            changed.append("closed_on_holidays")
+        if hours_note is not None and facility.hours_note != hours_note:
+            facility.hours_note = hours_note
+            changed.append("hours_note")
+        if changed:
+            facility.save(update_fields=[*changed, "updated_at"])
+
+
+def collaboration_details_reconfirm(*, facility: Facility, confirmed_by: str, user=None,
+                                    confirmed_on: dt.date | None = None) -> list[CollaborationDetail]:
+    """Stamp every current detail of the facility as confirmed today, unchanged ("nothing has changed")."""
+    answers = {d.attribute.code: d.value for d in facility.collaboration_details.select_related("attribute")
+               if d.attribute.is_active}
+    if not answers:
+        return []
+    return collaboration_details_confirm(facility=facility, answers=answers, confirmed_by=confirmed_by, user=user,
+                                         source=CollaborationDetail.Source.STAFF, confirmed_on=confirmed_on)

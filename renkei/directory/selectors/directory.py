@@ -1,0 +1,224 @@
+"""Reads for the staff screens of the directory: the facility list with staff-only filters, one facility with
+everything shown on its page, and merge candidates waiting for review."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from renkei.core import policy
+from renkei.core.models import DailyLivingArea, Municipality
+from renkei.core.text import kana_variants
+
+from ..models import (
+    CollaborationDetail,
+    Facility,
+    FacilityIdentifier,
+    FacilityKind,
+    MergeCandidate,
+    OpeningHours,
+)
+from ..normalize import search_key
+from ..taxonomy import SERVICE_TYPES
+from .facilities import stale_before
+
+STATUS_OPEN, STATUS_CLOSED, STATUS_ALL = "open", "closed", "all"
+MAX_STALE_MONTHS = 240
+WEEKDAY_LABELS = ["月", "火", "水", "木", "金", "土", "日", "祝"]
+
+
+@dataclass
+class StaffFacilityFilter:
+    """What the staff list filters on: the shared search fields plus staff-only ones."""
+
+    q: str = ""
+    kinds: list[str] = field(default_factory=list)
+    service_type: str = ""
+    capabilities: list[str] = field(default_factory=list)
+    area_id: int | None = None
+    municipality_code: str = ""
+    status: str = STATUS_OPEN
+    stale_months: int | None = None
+    no_position: bool = False
+
+
+def parse_staff_filter(data: Mapping[str, Any], *, default_municipality: Municipality | None = None
+                       ) -> tuple[StaffFacilityFilter, dict[str, str]]:
+    """Read the list's query string (`q`, `kind`…, `status`, `stale_months`, `no_position`); errors by field.
+
+    Without any filter the list shows the member's own municipality.
+    """
+    errors: dict[str, str] = {}
+    getlist = data.getlist if hasattr(data, "getlist") else (lambda k: [v] if (v := data.get(k)) else [])
+    params = StaffFacilityFilter(q=(data.get("q") or "").strip()[:100])
+    params.kinds = [k for k in getlist("kind") if k in FacilityKind.values]
+    service = (data.get("service") or "").strip()
+    if service and service not in SERVICE_TYPES:
+        errors["service"] = _("Unknown service type.")
+    else:
+        params.service_type = service
+    params.capabilities = [c for c in getlist("capability") if c][:10]
+    area = (data.get("area") or "").strip()
+    if area:
+        if area.isdigit():
+            params.area_id = int(area)
+        else:
+            errors["area"] = _("Choose a daily living area from the list.")
+    municipality = (data.get("municipality") or "").strip()
+    if "municipality" in data:
+        params.municipality_code = municipality
+    elif default_municipality is not None:
+        params.municipality_code = default_municipality.code
+    status = data.get("status") or STATUS_OPEN
+    params.status = status if status in (STATUS_OPEN, STATUS_CLOSED, STATUS_ALL) else STATUS_OPEN
+    stale = (data.get("stale_months") or "").strip()
+    if stale:
+        if stale.isdigit() and 1 <= int(stale) <= MAX_STALE_MONTHS:
+            params.stale_months = int(stale)
+        else:
+            errors["stale_months"] = _("Enter a number of months between 1 and %(max)s.") % {"max": MAX_STALE_MONTHS}
+    params.no_position = data.get("no_position") in ("1", "on", "true")
+    return params, errors
+
+
+def _name_matches(q: str) -> Q:
+    """Name, kana or romaji: every kana form of the query against the normalized search text."""
+    condition = Q()
+    for variant in {search_key(v) for v in [q, *kana_variants(q)]} - {""}:
+        condition |= Q(search_text__contains=variant)
+    return condition
+
+
+def _has_yes(attribute_code: str):
+    """A subquery: the facility has a detail for the attribute whose answer means yes."""
+    answered = CollaborationDetail.objects.filter(facility=OuterRef("pk"), attribute__code=attribute_code)
+    return Exists(answered.filter(value=True)) | Exists(
+        answered.exclude(value=False).exclude(value__isnull=True).exclude(value=[]).exclude(value=""))
+
+
+def staff_facilities(params: StaffFacilityFilter, *, ids: list[int] | None = None) -> QuerySet[Facility]:
+    """Facilities matching the staff filters, ordered for the list, with what the rows show joined in.
+
+    `ids` narrows the list to the hits of the shared search (when the search helper answered the name part).
+    """
+    queryset = Facility.objects.select_related("municipality", "daily_living_area")
+    if ids is not None:
+        queryset = queryset.filter(pk__in=ids)
+    elif params.q:
+        queryset = queryset.filter(_name_matches(params.q))
+    if params.status != STATUS_ALL:
+        queryset = queryset.filter(status=params.status)
+    if params.kinds:
+        queryset = queryset.filter(kind__in=params.kinds)
+    if params.service_type:
+        queryset = queryset.filter(service_type=params.service_type)
+    for code in params.capabilities:
+        queryset = queryset.filter(_has_yes(code))
+    if params.area_id:
+        queryset = queryset.filter(daily_living_area_id=params.area_id)
+    if params.municipality_code:
+        queryset = queryset.filter(Q(municipality__code=params.municipality_code)
+                                   | Q(municipality__parent__code=params.municipality_code))
+    if params.no_position:
+        queryset = queryset.filter(latitude__isnull=True)
+    if params.stale_months:
+        threshold = stale_before(params.stale_months)
+        queryset = queryset.annotate(last_confirmed=Max("collaboration_details__confirmed_on")).filter(
+            Q(last_confirmed__lt=threshold) | Q(last_confirmed__isnull=True))
+    return queryset.order_by("kind", "kana", "name", "pk")
+
+
+def counts_by_kind(queryset: QuerySet[Facility]) -> list[dict[str, Any]]:
+    """[{"kind", "label", "count"}] for every kind, in the kinds' order (zeros included)."""
+    counts = dict(queryset.order_by().values_list("kind").annotate(n=Count("pk", distinct=True)))
+    return [{"kind": value, "label": label, "count": counts.get(value, 0)} for value, label in FacilityKind.choices]
+
+
+def pending_merge_candidates(membership) -> QuerySet[MergeCandidate]:
+    """Pending pairs where the member may merge both facilities."""
+    facilities = policy.scope(membership, "directory.merge_facilities", Facility.objects.all())
+    return (MergeCandidate.objects.filter(status=MergeCandidate.Status.PENDING, facility__in=facilities,
+                                          other__in=facilities)
+            .select_related("facility__municipality", "other__municipality")
+            .prefetch_related("facility__identifiers", "other__identifiers"))
+
+
+def merge_candidate_count(membership) -> int:
+    return pending_merge_candidates(membership).count()
+
+
+def areas_for(municipality_code: str) -> QuerySet[DailyLivingArea]:
+    if not municipality_code:
+        return DailyLivingArea.objects.none()
+    return DailyLivingArea.objects.filter(municipality__code=municipality_code).order_by("sort_order", "name")
+
+
+def facility_for_page(pk: int) -> Facility | None:
+    """One facility with its identifiers, hours and places joined in (for the detail and forms)."""
+    return (Facility.objects.select_related("municipality", "prefecture", "daily_living_area", "organization")
+            .prefetch_related(Prefetch("identifiers", queryset=FacilityIdentifier.objects.order_by("scheme", "value")),
+                              Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens")))
+            .filter(pk=pk).first())
+
+
+def identifiers_by_scheme(facility: Facility) -> list[dict[str, Any]]:
+    """[{"scheme", "label", "values"}] for every identifier scheme, empty ones included."""
+    values: dict[str, list[str]] = {}
+    for identifier in facility.identifiers.all():
+        values.setdefault(identifier.scheme, []).append(identifier.value)
+    return [{"scheme": scheme, "label": label, "values": values.get(scheme, [])}
+            for scheme, label in FacilityIdentifier.Scheme.choices]
+
+
+def hours_table(facility: Facility) -> list[dict[str, Any]]:
+    """Eight rows (Monday … Sunday, public holidays), each with its opening periods as "09:00–12:00"."""
+    rows = [{"weekday": day, "label": WEEKDAY_LABELS[day], "periods": []} for day in range(8)]
+    for hours in facility.opening_hours.all():
+        rows[hours.weekday]["periods"].append(f"{hours.opens:%H:%M}–{hours.closes:%H:%M}")
+    return rows
+
+
+def sources_of(facility: Facility) -> list[dict[str, str]]:
+    """The sources that list the facility and the edition (or date) each last listed it in."""
+    sources = facility.sources or {}
+    if isinstance(sources, list):
+        return [{"source": str(s), "seen": ""} for s in sources]
+    return [{"source": str(k), "seen": str(v) if not isinstance(v, dict) else ", ".join(
+        f"{a}: {b}" for a, b in v.items())} for k, v in sorted(sources.items())]
+
+
+def distance_km(a: Facility, b: Facility) -> float | None:
+    """Great-circle distance between two positioned facilities (haversine), None when either has none."""
+    if not (a.has_position and b.has_position):
+        return None
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * math.asin(math.sqrt(h))
+
+
+def merge_partners(facility: Facility, membership, *, q: str = "", limit: int = 20) -> list[Facility]:
+    """Facilities this one could be merged with: matching the typed name, else same address or similar name."""
+    queryset = policy.scope(membership, "directory.merge_facilities", Facility.objects.all()).exclude(
+        pk=facility.pk).select_related("municipality")
+    if q:
+        if q.isdigit():
+            return list(queryset.filter(pk=int(q))[:1])
+        return list(queryset.filter(_name_matches(q)).order_by("status", "kana", "pk")[:limit])
+    suggestions = Q(municipality_id=facility.municipality_id, name=facility.name)
+    if facility.address_key:
+        suggestions |= Q(address_key=facility.address_key)
+    return list(queryset.filter(suggestions).order_by("status", "kana", "pk")[:limit])
+
+
+def capability_attributes(municipality: Municipality | None) -> list:
+    """Active yes/no attributes (shared and the municipality's own): what "can do" filters offer."""
+    from ..models import CollaborationAttribute
+
+    return list(CollaborationAttribute.objects.filter(
+        Q(municipality__isnull=True) | Q(municipality=municipality), is_active=True,
+        value_type=CollaborationAttribute.ValueType.YES_NO).select_related("category"))
