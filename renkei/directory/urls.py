@@ -1,6 +1,6 @@
 """Directory URLs: each view module lists its own routes, so screens can grow without touching this file."""
 
-from .views import coverage, exports, facilities, imports, portal, surveys, taxonomy
+from .views import coverage, exports, facilities, imports, maps, portal, surveys, taxonomy
 
 app_name = "directory"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     *surveys.urlpatterns,
     *coverage.urlpatterns,
     *exports.urlpatterns,
+    *maps.urlpatterns,
 ]
 
 # The resident portal lives outside the login area, under its own prefix (see renkei/urls.py).

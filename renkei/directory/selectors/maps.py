@@ -1,0 +1,101 @@
+"""Reads for maps and the resident portal: area outlines, facilities with their details, data vintage."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Prefetch, Q
+from django.shortcuts import get_object_or_404
+
+from renkei.core.models import Municipality
+
+from ..models import AreaShape, CollaborationAttribute, CollaborationDetail, Facility, ImportRun, OpeningHours
+
+# What residents most often look for ("what do you need"), in this order. Public attributes only.
+RESIDENT_NEEDS = ("scheduled_home_visit", "urgent_home_visit", "home_end_of_life_care", "round_the_clock",
+                  "home_dental_visit", "home_pharmacy_visit", "dementia_care", "accepting_new_clients")
+
+
+def _details_prefetch() -> Prefetch:
+    return Prefetch("collaboration_details",
+                    queryset=CollaborationDetail.objects.select_related("attribute__category"))
+
+
+def facilities_with_details(ids: Iterable[int]) -> dict[int, Facility]:
+    """The facilities with these ids, their collaboration details prefetched (two queries), by id."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    queryset = (Facility.objects.filter(pk__in=ids).select_related("municipality")
+                .prefetch_related(_details_prefetch()))
+    return {f.pk: f for f in queryset}
+
+
+def area_outlines(municipality: Municipality) -> list[AreaShape]:
+    """The daily living area outlines of a municipality (and its own outline, if loaded), areas first."""
+    shapes = AreaShape.objects.filter(municipality=municipality).select_related("daily_living_area", "municipality")
+    return sorted(shapes, key=lambda s: (s.daily_living_area is None,
+                                         s.daily_living_area.sort_order if s.daily_living_area else 0, s.pk))
+
+
+def municipality_by_code_or_404(code: str) -> Municipality:
+    return get_object_or_404(Municipality.objects.select_related("prefecture"), code=code)
+
+
+def portal_municipalities() -> list[Municipality]:
+    """Municipalities with at least one open facility, with `facility_count`, by code."""
+    return list(Municipality.objects.select_related("prefecture")
+                .annotate(facility_count=Count("facilities", filter=Q(facilities__status=Facility.Status.OPEN)))
+                .filter(facility_count__gt=0).order_by("code"))
+
+
+def portal_facility(municipality: Municipality, facility_id: int) -> Facility:
+    """One facility of the municipality for its public page (404 when it is not there)."""
+    hours = Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens"))
+    queryset = (Facility.objects.filter(municipality=municipality).select_related("municipality", "daily_living_area")
+                .prefetch_related(_details_prefetch(), hours))
+    return get_object_or_404(queryset, pk=facility_id)
+
+
+def resident_need_attributes() -> list[CollaborationAttribute]:
+    """The public yes/no attributes residents can filter on, in RESIDENT_NEEDS order."""
+    found = {a.code: a for a in CollaborationAttribute.objects.filter(
+        code__in=RESIDENT_NEEDS, is_active=True, visibility=CollaborationAttribute.Visibility.PUBLIC,
+        value_type=CollaborationAttribute.ValueType.YES_NO)}
+    return [found[code] for code in RESIDENT_NEEDS if code in found]
+
+
+def staff_filter_attributes() -> list[CollaborationAttribute]:
+    """Every active yes/no attribute of the shared taxonomy (staff and professionals filter on all of them)."""
+    return list(CollaborationAttribute.objects.filter(
+        is_active=True, value_type=CollaborationAttribute.ValueType.YES_NO, municipality__isnull=True)
+        .select_related("category"))
+
+
+@dataclass
+class DataVintage:
+    """How fresh the portal's data is: the last applied import per source, the newest confirmation."""
+
+    imports: list[tuple[str, dt.datetime]]
+    last_confirmed_on: dt.date | None
+    facility_count: int
+
+
+def data_vintage(municipality: Municipality | None = None) -> DataVintage:
+    """Last applied import of each source (national sources, or this municipality's) and newest confirmation."""
+    runs = ImportRun.objects.filter(outcome=ImportRun.Outcome.APPLIED)
+    if municipality is not None:
+        runs = runs.filter(Q(municipality__isnull=True) | Q(municipality=municipality))
+    labels = dict(ImportRun.Source.choices)
+    imports = [(labels.get(row["source"], row["source"]), row["last"])
+               for row in runs.values("source").annotate(last=Max("finished_at")).order_by("source")
+               if row["last"] is not None]
+    facilities = Facility.objects.filter(status=Facility.Status.OPEN)
+    details = CollaborationDetail.objects.filter(attribute__visibility=CollaborationAttribute.Visibility.PUBLIC)
+    if municipality is not None:
+        facilities = facilities.filter(municipality=municipality)
+        details = details.filter(facility__municipality=municipality)
+    return DataVintage(imports=imports, last_confirmed_on=details.aggregate(last=Max("confirmed_on"))["last"],
+                       facility_count=facilities.count())
