@@ -12,7 +12,7 @@ import json
 
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
@@ -130,11 +130,7 @@ def area_features(shapes) -> list[dict]:
 
 
 def staff_facility_url(facility: Facility) -> str | None:
-    """The staff page of a facility (facilities screens), or its public page until those exist."""
-    try:
-        return reverse("directory:facility_detail", args=[facility.pk])
-    except NoReverseMatch:
-        return reverse("portal:facility", args=[facility.municipality.code, facility.pk])
+    return reverse("directory:facility_detail", args=[facility.pk])
 
 
 def map_search_params(data, *, membership=None, limit: int = MAP_LIMIT):

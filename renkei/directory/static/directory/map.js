@@ -272,6 +272,39 @@
       });
     }
 
+    // Inside <div data-position-picker data-lat-input="id" data-lon-input="id"> (the facility form), a click on
+    // the map fills the latitude and longitude fields; typing in them moves the pin.
+    var picker = el.closest("[data-position-picker]");
+    if (picker) {
+      var latInput = document.getElementById(picker.getAttribute("data-lat-input"));
+      var lonInput = document.getElementById(picker.getAttribute("data-lon-input"));
+      var pin = null;
+      var placePin = function (latlng) {
+        if (pin) { pin.setLatLng(latlng); } else {
+          pin = L.marker(latlng, {icon: markerIcon({kind: "picked", symbol: "+"}), keyboard: false, interactive: false});
+          pin.addTo(map);
+        }
+      };
+      if (latInput && lonInput) {
+        el.classList.add("renkei-map--picker");
+        map.on("click", function (event) {
+          latInput.value = event.latlng.lat.toFixed(6);
+          lonInput.value = event.latlng.lng.toFixed(6);
+          placePin(event.latlng);
+          latInput.dispatchEvent(new Event("change", {bubbles: true}));
+        });
+        var fromInputs = function () {
+          var lat = parseFloat(latInput.value), lon = parseFloat(lonInput.value);
+          if (!isNaN(lat) && !isNaN(lon) && lat >= 20 && lat <= 46 && lon >= 122 && lon <= 154) {
+            placePin([lat, lon]);
+            map.panTo([lat, lon]);
+          }
+        };
+        latInput.addEventListener("input", fromInputs);
+        lonInput.addEventListener("input", fromInputs);
+      }
+    }
+
     // "Show on map" buttons in the server-rendered result list.
     var mapId = el.id;
     if (mapId) {
