@@ -1,0 +1,587 @@
+"""Importing public and municipal lists into the directory: all-or-nothing per file, with a dry run.
+
+Every file goes through the same steps: the source's importer parses all rows (`importers/`), the plan
+matches them against the directory (identifiers first, then normalized name + address in the same
+municipality), and only when no row was rejected is the plan written, in one transaction, with bulk
+inserts and updates. Public fields are overwritten by a newer edition; collaboration details are never
+touched; facilities the same source no longer lists (in the same scope) are closed, never deleted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from renkei.core import audit, policy
+from renkei.core.models import AuditEntry, Municipality
+
+from .. import spatial_version
+from ..importers import kaigo, mhlw, municipal
+from ..importers.common import FacilityRecord, FileError, MunicipalityResolver, ParsedFile, RowError, departments_field
+from ..models import ColumnMapping, Facility, FacilityIdentifier, ImportRun, MergeCandidate, OpeningHours
+from ..normalize import name_key
+from .facilities import refresh_derived_fields
+
+BATCH = 1000
+QUERY_CHUNK = 5000  # ids per `__in` query (SQLite's variable limit)
+MAX_STORED_REJECTIONS = 500
+MAX_FILE_BYTES = 200 * 1024 * 1024
+# Positions staff placed by hand or facilities confirmed are better than any list's.
+KEPT_POSITION_SOURCES = {Facility.CoordinateSource.MANUAL, Facility.CoordinateSource.SURVEY}
+POSITION_FIELDS = ("latitude", "longitude", "coordinate_source", "coordinate_quality")
+DERIVED_FROM = {"name", "kana", "name_romaji", "short_name", "address"}
+
+
+@dataclass
+class ImportContext:
+    """What the files of one run share: a dry run of a speciality file sees the facilities of the files before."""
+
+    pending: dict[tuple[str, str], int | None] = field(default_factory=dict)  # identifier → municipality id
+
+
+@dataclass
+class _Plan:
+    creates: list[FacilityRecord] = field(default_factory=list)
+    updates: list[tuple[Facility, set[str], FacilityRecord | None]] = field(default_factory=list)
+    source_only: list[Facility] = field(default_factory=list)
+    identifiers: list[tuple[Any, str, str]] = field(default_factory=list)  # (Facility | FacilityRecord, scheme, value)
+    hours: dict[Any, list] = field(default_factory=dict)  # Facility | FacilityRecord → [(weekday, opens, closes)]
+    closes: list[Facility] = field(default_factory=list)
+    candidates: list[tuple[FacilityRecord, int, float, str]] = field(default_factory=list)
+    rejected: list[RowError] = field(default_factory=list)
+    unchanged: int = 0
+    skipped_out_of_scope: int = 0
+    duplicates: int = 0
+    pending: int = 0
+    municipality_ids: set[int] = field(default_factory=set)
+
+
+def import_file(*, source: str, file, file_name: str, membership=None, dry_run: bool = False,
+                mapping: ColumnMapping | None = None, municipality=None,
+                context: ImportContext | None = None) -> ImportRun:
+    """Import one file; returns its ImportRun (applied, dry run, or rejected with the reasons per row).
+
+    `file`: bytes, a path, or a file object. `membership` None means an operator at the command line
+    (everything in scope); otherwise rows outside the member's `directory.import` scope are skipped and
+    counted. `municipality` narrows the scope (and reads addresses without a prefecture in its prefecture);
+    for municipal lists it is the municipality whose list it is. `mapping` applies a saved column mapping.
+    """
+    if source not in ImportRun.Source.values or source in ("area_shapes", "mesh_population"):
+        raise ValueError(f"unknown import source {source!r}")
+    if municipality is None and mapping is not None:
+        municipality = mapping.municipality
+    if municipality is None and membership is not None and source == ImportRun.Source.MUNICIPAL:
+        municipality = membership.organization.municipality
+    if membership is not None and not policy.check(membership, "directory.import", municipality):
+        raise PermissionDenied("directory.import")
+    data = _read_bytes(file)
+    run = ImportRun(source=source, file_name=str(file_name)[:255], sha256=hashlib.sha256(data).hexdigest(),
+                    municipality=municipality, mapping=mapping,
+                    started_by=membership.user if membership is not None else None, started_at=timezone.now())
+    run.all_rejected_rows = []
+    if len(data) > MAX_FILE_BYTES:
+        return _finish(run, ImportRun.Outcome.REJECTED, _empty_counts(), [FileError(
+            "ファイルが大きすぎます（200 MB まで）。", "The file is too large (200 MB at most).")])
+    resolver = MunicipalityResolver(hint=municipality)
+    try:
+        parsed = _parse(source, data, file_name=str(file_name), resolver=resolver, mapping=mapping,
+                        municipality=municipality)
+        if parsed.rows == 0:
+            raise FileError("見出しの後にデータ行がありません。", "The file has a header but no rows.")
+    except FileError as error:
+        return _finish(run, ImportRun.Outcome.REJECTED, _empty_counts(), [error])
+    run.messages = parsed.messages[:100]
+    edition = _edition(parsed, run)
+    plan = _plan(parsed, edition=edition, membership=membership, municipality=municipality,
+                 context=context or ImportContext())
+    counts = _counts(parsed, plan)
+    if plan.rejected:
+        return _finish(run, ImportRun.Outcome.REJECTED, counts, plan.rejected)
+    if dry_run:
+        if context is not None:
+            for record in plan.creates:
+                for identifier in record.identifiers:
+                    context.pending[identifier] = record.municipality.pk
+        return _finish(run, ImportRun.Outcome.DRY_RUN, counts, [])
+    with transaction.atomic():
+        _apply(plan, parsed, edition=edition)
+        run = _finish(run, ImportRun.Outcome.APPLIED, counts, [])
+        audit.record(action=AuditEntry.Action.BULK, obj=run, object_label=run.file_name,
+                     changes={"source": source, "counts": counts, "import_run": run.pk, "edition": edition})
+        if counts["created"] or counts["updated"] or counts["closed"]:
+            transaction.on_commit(spatial_version.positions_changed)
+            municipality_ids = sorted(plan.municipality_ids)
+            transaction.on_commit(lambda: _schedule_coverage(municipality_ids))
+    return run
+
+
+def mapping_for_header(*, municipality, headers: list[str]) -> ColumnMapping | None:
+    """The saved mapping of this municipality (or its designated city) whose header signature matches."""
+    signature = municipal.header_signature(headers)
+    owners = [municipality.pk] + ([municipality.parent_id] if municipality.parent_id else [])
+    return (ColumnMapping.objects.filter(header_signature=signature, municipality_id__in=owners)
+            .order_by("-updated_at").first())
+
+
+def column_mapping_save(*, municipality, name: str, kind: str, columns: dict, headers: list[str],
+                        user=None) -> ColumnMapping:
+    """Create or update a municipality's named column mapping (audited through the model signals)."""
+    with transaction.atomic():
+        mapping, _ = ColumnMapping.objects.get_or_create(municipality=municipality, name=name[:120],
+                                                         defaults={"created_by": user})
+        mapping.kind = kind
+        mapping.columns = columns
+        mapping.header_signature = municipal.header_signature(headers)
+        mapping.save()
+    return mapping
+
+
+# --- parsing --------------------------------------------------------------------------------------
+
+def _read_bytes(file) -> bytes:
+    if isinstance(file, bytes | bytearray):
+        return bytes(file)
+    if isinstance(file, str | Path):
+        return Path(file).read_bytes()
+    if hasattr(file, "chunks"):
+        return b"".join(file.chunks())
+    return file.read()
+
+
+def _parse(source, data, *, file_name, resolver, mapping, municipality) -> ParsedFile:
+    if source == ImportRun.Source.MHLW:
+        return mhlw.parse(data, file_name=file_name, resolver=resolver)
+    if source == ImportRun.Source.KAIGO:
+        return kaigo.parse(data, file_name=file_name, resolver=resolver)
+    return municipal.parse(data, file_name=file_name, resolver=resolver,
+                           mapping=mapping.columns if mapping is not None else None, owner=municipality,
+                           default_kind=mapping.kind if mapping is not None else "")
+
+
+def _edition(parsed: ParsedFile, run: ImportRun) -> str:
+    """The edition label stored in Facility.sources: the file's date, else when this same file was first applied."""
+    if parsed.edition:
+        return parsed.edition.isoformat()
+    earlier = (ImportRun.objects.filter(source=run.source, sha256=run.sha256, outcome=ImportRun.Outcome.APPLIED)
+               .order_by("started_at").values_list("started_at", flat=True).first())
+    return timezone.localdate(earlier or run.started_at).isoformat()
+
+
+# --- planning: everything decided in memory, nothing written --------------------------------------
+
+class _Known(NamedTuple):
+    pk: int
+    kind: str
+    name: str
+    address_key: str
+    municipality_id: int
+
+
+class _Scope:
+    def __init__(self, membership, municipality):
+        self.membership = membership
+        self.municipality = municipality
+        self._cache: dict[int, bool] = {}
+
+    def allows(self, municipality) -> bool:
+        allowed = self._cache.get(municipality.pk)
+        if allowed is None:
+            allowed = True
+            if self.municipality is not None:
+                allowed = municipality.pk == self.municipality.pk or municipality.parent_id == self.municipality.pk
+            if allowed and self.membership is not None:
+                allowed = policy.check(self.membership, "directory.import", municipality)
+            self._cache[municipality.pk] = allowed
+        return allowed
+
+    def facilities(self):
+        queryset = Facility.objects.all()
+        if self.municipality is not None:
+            queryset = queryset.filter(Q(municipality=self.municipality) | Q(municipality__parent=self.municipality))
+        if self.membership is not None:
+            queryset = policy.scope(self.membership, "directory.import", queryset)
+        return queryset
+
+
+def _chunks(items: list, size: int = QUERY_CHUNK) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _load_facilities(ids: Iterable[int]) -> dict[int, Facility]:
+    loaded: dict[int, Facility] = {}
+    for chunk in _chunks(sorted(set(ids))):
+        loaded.update((f.pk, f) for f in Facility.objects.filter(pk__in=chunk))
+    return loaded
+
+
+def _identifier_index(schemes: set[str]) -> dict[tuple[str, str], int]:
+    return {(scheme, value): facility_id for scheme, value, facility_id in
+            FacilityIdentifier.objects.filter(scheme__in=schemes).values_list("scheme", "value", "facility_id")}
+
+
+def _existing_hours(facility_ids: list[int]) -> dict[int, list]:
+    hours: dict[int, list] = {}
+    for chunk in _chunks(facility_ids):
+        for facility_id, weekday, opens, closes in (OpeningHours.objects.filter(facility_id__in=chunk)
+                                                    .values_list("facility_id", "weekday", "opens", "closes")):
+            hours.setdefault(facility_id, []).append((weekday, opens, closes))
+    return {k: sorted(v) for k, v in hours.items()}
+
+
+def _plan(parsed: ParsedFile, *, edition: str, membership, municipality, context: ImportContext) -> _Plan:
+    plan = _Plan(rejected=list(parsed.errors))
+    scope = _Scope(membership, municipality)
+    if parsed.hours:
+        _plan_hours(plan, parsed, scope, context)
+        return plan
+    records = []
+    for record in parsed.facilities:
+        if scope.allows(record.municipality):
+            records.append(record)
+        else:
+            plan.skipped_out_of_scope += 1
+    schemes = {scheme for record in records for scheme, _ in record.identifiers}
+    identifier_index = _identifier_index(schemes) if schemes else {}
+    matched: dict[int, FacilityRecord] = {}
+    unmatched: list[FacilityRecord] = []
+    for record in records:
+        facility_id = next((identifier_index[i] for i in record.identifiers if i in identifier_index), None)
+        if facility_id is None:
+            unmatched.append(record)
+        elif facility_id in matched:
+            plan.duplicates += 1
+        else:
+            matched[facility_id] = record
+    candidates_by_name, candidates_by_address, exact = _name_address_index(unmatched)
+    seen_new: set[tuple] = set()
+    for record in unmatched:
+        key = (record.municipality.pk, name_key(record.name), _address_key(record))
+        facility = exact.get(key)
+        if facility is not None and facility.kind == record.kind and facility.pk not in matched:
+            matched[facility.pk] = record
+            continue
+        if key in seen_new:
+            plan.duplicates += 1
+            continue
+        seen_new.add(key)
+        plan.creates.append(record)
+        _doubtful_pairs(plan, record, key, candidates_by_name, candidates_by_address, exact)
+    facilities = _load_facilities(matched)
+    hours_ids = [pk for pk, record in matched.items() if record.opening_hours is not None]
+    existing_hours = _existing_hours(hours_ids) if hours_ids else {}
+    own_identifiers = _identifiers_of([pk for pk, r in matched.items() if r.identifiers or r.corporate_number])
+    for pk, record in matched.items():
+        _plan_update(plan, facilities[pk], record, parsed.source_key, edition, existing_hours, own_identifiers)
+    for record in plan.creates:
+        plan.municipality_ids.add(record.municipality.pk)
+        if record.opening_hours:
+            plan.hours[record] = record.opening_hours
+    _plan_closing(plan, parsed, scope, listed=set(matched))
+    return plan
+
+
+def _address_key(record: FacilityRecord) -> str:
+    from ..normalize import address_key
+
+    return address_key(record.values.get("address", ""))
+
+
+def _name_address_index(records: list[FacilityRecord]):
+    """Existing facilities of the records' municipalities, keyed for exact and doubtful matches."""
+    by_name: dict[tuple, list[Facility]] = {}
+    by_address: dict[tuple, list[Facility]] = {}
+    exact: dict[tuple, Facility] = {}
+    municipality_ids = sorted({r.municipality.pk for r in records})
+    for chunk in _chunks(municipality_ids, 500):
+        rows = Facility.objects.filter(municipality_id__in=chunk).values_list(
+            "id", "kind", "name", "address_key", "municipality_id")
+        for facility in (_Known(*row) for row in rows):  # not model instances: no audit snapshot per row
+            key = name_key(facility.name)
+            by_name.setdefault((facility.municipality_id, key), []).append(facility)
+            if facility.address_key:
+                by_address.setdefault((facility.municipality_id, facility.address_key), []).append(facility)
+            exact.setdefault((facility.municipality_id, key, facility.address_key), facility)
+    return by_name, by_address, exact
+
+
+def _doubtful_pairs(plan, record, key, by_name, by_address, exact) -> None:
+    municipality_id, name, address = key
+    others: dict[int, tuple[float, str]] = {}
+    if (facility := exact.get(key)) is not None:  # same name and address but another kind
+        others[facility.pk] = (0.9, "same name and address, different kind / 名称・住所が同じで種類が異なる")
+    for facility in by_name.get((municipality_id, name), []):
+        if facility.pk not in others and facility.address_key != address:
+            others[facility.pk] = (0.7, "same name, different address / 名称が同じで住所が異なる")
+    for facility in by_address.get((municipality_id, address), []) if address else []:
+        if facility.pk in others:
+            continue
+        ratio = difflib.SequenceMatcher(None, name, name_key(facility.name)).ratio()
+        if ratio >= 0.6 or name in name_key(facility.name) or name_key(facility.name) in name:
+            others[facility.pk] = (round(max(ratio, 0.6), 2), "same address, similar name / 住所が同じで名称が似ている")
+    for other_id, (score, reason) in others.items():
+        plan.candidates.append((record, other_id, score, reason))
+
+
+def _identifiers_of(facility_ids: list[int]) -> dict[int, set[tuple[str, str]]]:
+    result: dict[int, set[tuple[str, str]]] = {}
+    for chunk in _chunks(facility_ids):
+        for facility_id, scheme, value in (FacilityIdentifier.objects.filter(facility_id__in=chunk)
+                                           .values_list("facility_id", "scheme", "value")):
+            result.setdefault(facility_id, set()).add((scheme, value))
+    return result
+
+
+def _plan_update(plan, facility: Facility, record: FacilityRecord, source_key, edition, existing_hours,
+                 own_identifiers) -> None:
+    values = dict(record.values)
+    if facility.coordinate_source in KEPT_POSITION_SOURCES:
+        for name in POSITION_FIELDS:
+            values.pop(name, None)
+    changed = {name for name, value in values.items() if getattr(facility, name) != value}
+    if facility.status == Facility.Status.CLOSED:
+        changed |= {"status", "closed_on", "closed_reason"}
+    present = own_identifiers.get(facility.pk, set())
+    for scheme, value in record.identifiers:
+        if (scheme, value) not in present:
+            plan.identifiers.append((facility, scheme, value))
+            changed.add("identifiers")
+    if record.corporate_number and (FacilityIdentifier.Scheme.CORPORATE_NUMBER, record.corporate_number) not in present:
+        plan.identifiers.append((facility, FacilityIdentifier.Scheme.CORPORATE_NUMBER, record.corporate_number))
+        changed.add("identifiers")
+    if record.opening_hours is not None and sorted(record.opening_hours) != existing_hours.get(facility.pk, []):
+        plan.hours[facility] = record.opening_hours
+        changed.add("opening_hours")
+    for name in changed & set(values):
+        setattr(facility, name, values[name])
+    if changed:
+        if facility.status == Facility.Status.CLOSED:
+            facility.status, facility.closed_on, facility.closed_reason = Facility.Status.OPEN, None, ""
+        plan.updates.append((facility, changed, record))
+        plan.municipality_ids.add(facility.municipality_id)
+    else:
+        plan.unchanged += 1
+    if (facility.sources or {}).get(source_key) != edition:
+        facility.sources = {**(facility.sources or {}), source_key: edition}
+        if not changed:
+            plan.source_only.append(facility)
+
+
+def _plan_closing(plan: _Plan, parsed: ParsedFile, scope: _Scope, *, listed: set[int]) -> None:
+    """Facilities this source listed before, of the file's kinds and places, that this edition leaves out."""
+    if not parsed.facilities or not parsed.kinds:
+        return
+    queryset = scope.facilities().filter(status=Facility.Status.OPEN, kind__in=sorted(parsed.kinds),
+                                         sources__has_key=parsed.source_key)
+    if not parsed.source_key.startswith("municipal:"):
+        # A national file cut to one prefecture must not close the rest of the country.
+        queryset = queryset.filter(prefecture_id__in={r.municipality.prefecture_id for r in parsed.facilities})
+    gone = [pk for pk in queryset.values_list("pk", flat=True) if pk not in listed]
+    plan.closes = list(_load_facilities(gone).values())
+    plan.municipality_ids.update(f.municipality_id for f in plan.closes)
+
+
+def _plan_hours(plan: _Plan, parsed: ParsedFile, scope: _Scope, context: ImportContext) -> None:
+    identifier_index = _identifier_index({record.scheme for record in parsed.hours})
+    known = {}
+    for record in parsed.hours:
+        key = (record.scheme, record.value)
+        if key in identifier_index:
+            known[identifier_index[key]] = record
+        elif key in context.pending:
+            plan.pending += 1  # created by the dry run of a facility file before this one
+            if context.pending[key] is not None:
+                plan.municipality_ids.add(context.pending[key])
+        else:
+            plan.rejected.append(RowError(
+                f"ID「{record.value}」の施設が施設票にもデータベースにもありません（先に施設票を取り込んでください）。",
+                f"No facility with the ID “{record.value}” in the facility file or the directory "
+                "(import the facility file first).", row=record.row, column="ID"))
+    facilities = _load_facilities(known)
+    existing_hours = _existing_hours(list(known))
+    municipalities = Municipality.objects.in_bulk({f.municipality_id for f in facilities.values()})
+    for pk, record in known.items():
+        facility = facilities[pk]
+        if not scope.allows(municipalities[facility.municipality_id]):
+            plan.skipped_out_of_scope += 1
+            continue
+        changed = set()
+        departments = departments_field(record.departments)
+        if facility.departments != departments:
+            facility.departments = departments
+            changed.add("departments")
+        if sorted(record.opening_hours) != existing_hours.get(pk, []):
+            plan.hours[facility] = record.opening_hours
+            changed.add("opening_hours")
+        if changed:
+            plan.updates.append((facility, changed, None))
+            plan.municipality_ids.add(facility.municipality_id)
+        else:
+            plan.unchanged += 1
+
+
+# --- writing --------------------------------------------------------------------------------------
+
+def _apply(plan: _Plan, parsed: ParsedFile, *, edition: str) -> None:
+    now = timezone.now()
+    created: dict[int, Facility] = {}
+    new_facilities = []
+    for record in plan.creates:
+        facility = Facility(prefecture_id=record.municipality.prefecture_id, municipality_id=record.municipality.pk,
+                            sources={parsed.source_key: edition}, **record.values)
+        refresh_derived_fields(facility)
+        new_facilities.append(facility)
+        created[id(record)] = facility
+    Facility.objects.bulk_create(new_facilities, batch_size=BATCH)
+    identifiers = []
+    for record in plan.creates:
+        facility = created[id(record)]
+        identifiers += [FacilityIdentifier(facility_id=facility.pk, scheme=s, value=v) for s, v in record.identifiers]
+        if record.corporate_number:
+            identifiers.append(FacilityIdentifier(facility_id=facility.pk, scheme="corporate_number",
+                                                  value=record.corporate_number))
+    identifiers += [FacilityIdentifier(facility_id=f.pk, scheme=s, value=v) for f, s, v in plan.identifiers]
+    FacilityIdentifier.objects.bulk_create(identifiers, batch_size=BATCH)
+
+    updated_fields: set[str] = set()
+    to_update = []
+    for facility, changed, _ in plan.updates:
+        if changed & DERIVED_FROM:
+            refresh_derived_fields(facility)
+            updated_fields |= {"search_text", "address_key"}
+        updated_fields |= changed - {"identifiers", "opening_hours"}
+        facility.updated_at = now
+        to_update.append(facility)
+    if to_update:
+        fields = sorted(updated_fields | {"sources", "updated_at"})
+        Facility.objects.bulk_update(to_update, fields, batch_size=BATCH)
+    if plan.source_only:
+        Facility.objects.bulk_update(plan.source_only, ["sources"], batch_size=BATCH)
+
+    if plan.hours:
+        replaced = [f.pk for f in plan.hours if isinstance(f, Facility)]
+        for chunk in _chunks(replaced):
+            OpeningHours.objects.filter(facility_id__in=chunk).delete()
+        rows = []
+        for owner, periods in plan.hours.items():
+            facility = owner if isinstance(owner, Facility) else created[id(owner)]
+            rows += [OpeningHours(facility_id=facility.pk, weekday=d, opens=a, closes=b) for d, a, b in periods]
+        OpeningHours.objects.bulk_create(rows, batch_size=BATCH)
+
+    if plan.closes:
+        labels = {"mhlw": "医療情報ネット", "kaigo": "介護サービス情報公表システム"}
+        label = labels.get(parsed.source_key, parsed.source_key)
+        for facility in plan.closes:
+            facility.status = Facility.Status.CLOSED
+            facility.closed_on = timezone.localdate()
+            facility.closed_reason = f"no longer in {label} {edition}"[:200]
+            facility.updated_at = now
+        Facility.objects.bulk_update(plan.closes, ["status", "closed_on", "closed_reason", "updated_at"],
+                                     batch_size=BATCH)
+
+    if plan.candidates:
+        MergeCandidate.objects.bulk_create(
+            [MergeCandidate(facility_id=created[id(record)].pk, other_id=other_id, score=score, reason=reason[:200])
+             for record, other_id, score, reason in plan.candidates], batch_size=BATCH, ignore_conflicts=True)
+
+
+def _schedule_coverage(municipality_ids: list[int]) -> None:
+    try:  # the coverage helper's module; remove this guard once renkei/directory/jobs.py exists
+        from renkei.directory.jobs import schedule_coverage_recompute
+    except ImportError:
+        return
+    schedule_coverage_recompute(municipality_ids)
+
+
+# --- the report -----------------------------------------------------------------------------------
+
+def _empty_counts() -> dict[str, int]:
+    return {"rows": 0, "created": 0, "updated": 0, "unchanged": 0, "closed": 0, "rejected": 0,
+            "merge_candidates": 0, "skipped_out_of_scope": 0, "duplicates": 0}
+
+
+def _counts(parsed: ParsedFile, plan: _Plan) -> dict[str, int]:
+    return {"rows": parsed.rows, "created": len(plan.creates), "updated": len(plan.updates) + plan.pending,
+            "unchanged": plan.unchanged, "closed": len(plan.closes), "rejected": len(plan.rejected),
+            "merge_candidates": len(plan.candidates), "skipped_out_of_scope": plan.skipped_out_of_scope,
+            "duplicates": plan.duplicates}
+
+
+def _finish(run: ImportRun, outcome: str, counts: dict, errors: list) -> ImportRun:
+    rows = []
+    for error in errors:
+        if isinstance(error, RowError):
+            rows.append(error.as_dict())
+        else:
+            rows.append({"row": None, "column": "", "reason": error.reason, "reason_en": error.reason_en})
+    rows.sort(key=lambda r: (r["row"] is not None, r["row"] or 0))
+    if outcome == ImportRun.Outcome.REJECTED:
+        counts = {**counts, "rejected": max(counts.get("rejected", 0), len(rows))}
+        if any(r["row"] is None for r in rows):  # the file itself: nothing was read
+            counts = {**counts, "created": 0, "updated": 0, "unchanged": 0, "closed": 0, "merge_candidates": 0}
+    run.outcome = outcome
+    run.counts = counts
+    run.rejected_rows = rows[:MAX_STORED_REJECTIONS]
+    run.all_rejected_rows = rows
+    run.finished_at = timezone.now()
+    run.save()
+    return run
+
+
+def report_lines(run: ImportRun) -> list[str]:
+    """The per-file report the command prints (counts, then each rejected row with its reason)."""
+    counts = run.counts
+    lines = [f"{run.file_name}: {run.get_outcome_display()}",
+             "  " + ", ".join(f"{key} {counts.get(key, 0)}" for key in
+                              ("rows", "created", "updated", "unchanged", "closed", "rejected", "merge_candidates",
+                               "skipped_out_of_scope", "duplicates"))]
+    for row in getattr(run, "all_rejected_rows", None) or run.rejected_rows:
+        where = f"row {row['row']}" if row.get("row") else "file"
+        lines.append(f"  {where}: {row['reason']} / {row['reason_en']}")
+    return lines
+
+
+def stored_upload_path(sha256: str) -> Path:
+    """Where an uploaded file waits between its dry run and its application (deleted once applied)."""
+    from django.conf import settings
+
+    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        raise ValueError("not a sha256")
+    return Path(settings.DATA_DIR) / "imports" / f"{sha256}.csv"
+
+
+def store_upload(data: bytes) -> str:
+    """Keep an upload (by its sha256) so that applying it after the dry run needs no second upload."""
+    sha = hashlib.sha256(data).hexdigest()
+    path = stored_upload_path(sha)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_bytes(data)
+    return sha
+
+
+def discard_upload(sha256: str) -> None:
+    path = stored_upload_path(sha256)
+    if path.exists():
+        path.unlink()
+
+
+def last_seen(facility: Facility) -> dict[str, dt.date]:
+    """{source key: edition date} from Facility.sources, for screens."""
+    result = {}
+    for key, value in (facility.sources or {}).items():
+        try:
+            result[key] = dt.date.fromisoformat(value)
+        except (TypeError, ValueError):
+            continue
+    return result
