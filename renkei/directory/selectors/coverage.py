@@ -1,0 +1,99 @@
+"""Reads for the coverage screens, the map layer and the command."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from renkei.core import policy
+from renkei.core.models import Municipality
+
+from .. import mesh as jis_mesh
+from ..models import AreaShape, CoverageCell, CoverageRun, ImportRun
+
+GAP_COLOURS = {"both": "#b2182b", "home_visit": "#ef8a62", "nursing_24h": "#67a9cf"}
+
+
+def coverage_run(run_id: int) -> CoverageRun:
+    """One run with its scope; 404 when missing."""
+    return get_object_or_404(CoverageRun.objects.select_related("municipality__prefecture", "prefecture",
+                                                                "daily_living_area"), pk=run_id)
+
+
+def may_view_run(membership, run: CoverageRun) -> bool:
+    """Municipality runs: the policy on the run. Prefecture runs: only who may see every municipality in it."""
+    if run.prefecture_id is None:
+        return policy.check(membership, "directory.view_coverage", run)
+    municipalities = Municipality.objects.filter(prefecture_id=run.prefecture_id, abolished_on__isnull=True)
+    return all(policy.check(membership, "directory.view_coverage", m) for m in municipalities)
+
+
+def latest_run(municipality: Municipality, *, mesh: str | None = None) -> CoverageRun | None:
+    """The newest finished run for the whole municipality (any mesh unless given)."""
+    runs = CoverageRun.objects.filter(municipality=municipality, daily_living_area=None, prefecture=None,
+                                      status=CoverageRun.Status.DONE)
+    if mesh:
+        runs = runs.filter(mesh=mesh)
+    return runs.order_by("-finished_at", "-pk").first()
+
+
+def recent_runs(municipality: Municipality, limit: int = 10) -> QuerySet[CoverageRun]:
+    return CoverageRun.objects.filter(municipality=municipality).select_related("daily_living_area")[:limit]
+
+
+def has_waiting_run(municipality: Municipality) -> bool:
+    return CoverageRun.objects.filter(municipality=municipality, status__in=(
+        CoverageRun.Status.PENDING, CoverageRun.Status.RUNNING)).exists()
+
+
+def uncovered_cells(run: CoverageRun) -> QuerySet[CoverageCell]:
+    """Cells of a run out of reach of home visits or 24-hour nursing, largest population first."""
+    from django.db.models import F, Q
+
+    return (CoverageCell.objects.filter(Q(is_home_visit_gap=True) | Q(is_nursing_24h_gap=True), run=run)
+            .select_related("daily_living_area")
+            .order_by(F("population").desc(nulls_last=True), "mesh_code"))
+
+
+def gap_kind(cell: CoverageCell) -> str:
+    if cell.is_home_visit_gap and cell.is_nursing_24h_gap:
+        return "both"
+    return "home_visit" if cell.is_home_visit_gap else "nursing_24h"
+
+
+def gap_cells_geojson(run: CoverageRun) -> dict:
+    """Uncovered cells as a GeoJSON FeatureCollection of polygons for the map overlay."""
+    cells = list(uncovered_cells(run).values_list("mesh_code", "population", "home_visit_km", "nursing_24h_km",
+                                                  "is_home_visit_gap", "is_nursing_24h_gap",
+                                                  "daily_living_area__name"))
+    features = []
+    if cells:
+        south, west, north, east = jis_mesh.cell_bounds([c[0] for c in cells])
+        for i, (code, population, home_km, nursing_km, home_gap, nursing_gap, area) in enumerate(cells):
+            kind = "both" if home_gap and nursing_gap else ("home_visit" if home_gap else "nursing_24h")
+            s, w, n, e = (round(float(a[i]), 6) for a in (south, west, north, east))
+            features.append({
+                "type": "Feature",
+                "geometry": {"type": "Polygon", "coordinates": [[[w, s], [e, s], [e, n], [w, n], [w, s]]]},
+                "properties": {
+                    "mesh_code": code, "area": area or "", "population": population,
+                    "home_visit_km": home_km, "nursing_24h_km": nursing_km, "gap": kind,
+                    "style": {"color": GAP_COLOURS[kind], "fillOpacity": 0.45, "weight": 0},
+                },
+            })
+    return {"type": "FeatureCollection", "features": features}
+
+
+def shapes_of(municipality: Municipality) -> list[dict]:
+    """Which shapes are loaded ({"area": name or "", "updated_at"}), without reading the geometries.
+
+    Plain values, not `.defer("geometry")`: the audit snapshot on load would fetch the deferred field.
+    """
+    return [{"area": name or "", "updated_at": updated_at} for name, updated_at in
+            AreaShape.objects.filter(municipality=municipality).order_by("daily_living_area__sort_order",
+                                                                        "daily_living_area__name")
+            .values_list("daily_living_area__name", "updated_at")]
+
+
+def recent_imports(municipality: Municipality, source: str, limit: int = 5) -> QuerySet[ImportRun]:
+    return ImportRun.objects.filter(municipality=municipality, source=source)[:limit]
