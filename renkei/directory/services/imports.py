@@ -551,29 +551,48 @@ def report_lines(run: ImportRun) -> list[str]:
     return lines
 
 
-def stored_upload_path(sha256: str) -> Path:
+def stored_upload_path(sha256: str, suffix: str = ".csv") -> Path:
     """Where an uploaded file waits between its dry run and its application (deleted once applied)."""
     from django.conf import settings
 
     if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
         raise ValueError("not a sha256")
-    return Path(settings.DATA_DIR) / "imports" / f"{sha256}.csv"
+    return Path(settings.DATA_DIR) / "imports" / f"{sha256}{suffix}"
 
 
-def store_upload(data: bytes) -> str:
-    """Keep an upload (by its sha256) so that applying it after the dry run needs no second upload."""
+def store_upload(data: bytes, *, meta: dict) -> str:
+    """Keep an upload under its sha256 (with its file name, source, municipality) so apply needs no re-upload."""
+    import json
+
     sha = hashlib.sha256(data).hexdigest()
     path = stored_upload_path(sha)
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
         path.write_bytes(data)
+    stored_upload_path(sha, ".json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     return sha
 
 
+def load_upload(sha256: str) -> tuple[bytes, dict] | None:
+    """(bytes, meta) of a kept upload, or None when it was applied or never stored."""
+    import json
+
+    try:
+        path = stored_upload_path(sha256)
+    except ValueError:
+        return None
+    if not path.exists():
+        return None
+    meta_path = stored_upload_path(sha256, ".json")
+    meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
+    return path.read_bytes(), meta
+
+
 def discard_upload(sha256: str) -> None:
-    path = stored_upload_path(sha256)
-    if path.exists():
-        path.unlink()
+    for suffix in (".csv", ".json"):
+        path = stored_upload_path(sha256, suffix)
+        if path.exists():
+            path.unlink()
 
 
 def last_seen(facility: Facility) -> dict[str, dt.date]:
