@@ -14,7 +14,7 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from renkei.core import policy
@@ -168,9 +168,10 @@ def survey_round_create_view(request):
             form.add_error(None, error)
         else:
             emailed = sum(item.emailed for item in issued)
-            messages.success(request, _("The round “%(title)s” was created: %(count)s links, %(emailed)s sent by "
-                                        "e-mail.") % {"title": survey_round.title, "count": len(issued),
-                                                      "emailed": emailed})
+            messages.success(request, ngettext(
+                "The round “%(title)s” was created: %(count)s link, %(emailed)s sent by e-mail.",
+                "The round “%(title)s” was created: %(count)s links, %(emailed)s sent by e-mail.", len(issued))
+                % {"title": survey_round.title, "count": len(issued), "emailed": emailed})
             return _links_page(request, survey_round, issued)
     return render(request, "directory/surveys/round_form.html", {
         "form": form, "filters": filters, "municipality": municipality, "candidates": candidates,
@@ -387,7 +388,8 @@ class AnswerForm(forms.Form):
                             widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
     fax = forms.CharField(label=gettext_lazy("Fax"), max_length=40, required=False,
                           widget=forms.TextInput(attrs={"inputmode": "tel"}))
-    website = forms.URLField(label=gettext_lazy("Website"), max_length=500, required=False, assume_scheme="https")
+    website = forms.URLField(label=gettext_lazy("Website"), max_length=500, required=False, assume_scheme="https",
+                             widget=forms.TextInput(attrs={"inputmode": "url", "autocomplete": "url"}))
     hours_note = forms.CharField(label=gettext_lazy("Notes on hours"), max_length=1000, required=False,
                                  widget=forms.Textarea(attrs={"rows": 2}))
     respondent_name = forms.CharField(label=gettext_lazy("Your name"), max_length=120,
