@@ -315,3 +315,24 @@ def test_closing_needs_a_reason(facility, staff, login_as):
     assert response.status_code == 400
     facility.refresh_from_db()
     assert facility.status == "open"
+
+
+def test_every_staff_screen_renders_for_staff(facility, staff, login_as, municipality):
+    client = login_as(staff)
+    urls = [reverse("directory:facility_list"), reverse("directory:facility_create"),
+            reverse("directory:merge_candidate_list"), reverse("directory:taxonomy")]
+    urls += [reverse(f"directory:{name}", kwargs={"facility_id": facility.pk})
+             for name in ("facility_detail", "facility_edit", "facility_hours", "facility_details", "facility_close",
+                          "facility_merge", "facility_position")]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+
+
+def test_the_detail_page_links_the_survey_history_and_the_position_feed(facility, staff, login_as):
+    client = login_as(staff)
+    body = client.get(reverse("directory:facility_detail", kwargs={"facility_id": facility.pk})).content.decode()
+    assert reverse("directory:survey_facility_history", args=[facility.pk]) in body
+    assert reverse("directory:facility_position", kwargs={"facility_id": facility.pk}) in body
+    feed = client.get(reverse("directory:facility_position", kwargs={"facility_id": facility.pk})).json()
+    assert feed["features"][0]["geometry"]["coordinates"] == [135.1264, 35.2966]
