@@ -166,7 +166,8 @@ def test_the_detail_page_shows_codes_hours_and_dated_details(facility, staff, lo
 
 def test_staff_create_a_facility_with_codes_and_the_change_is_audited(staff, login_as, municipality):
     response = login_as(staff).post(reverse("directory:facility_create"), {
-        "kind": "pharmacy", "name": "かしの木薬局", "kana": "カシノキヤッキョク", "municipality_code": municipality.code,
+        "kind": "pharmacy", "name": "かしの木薬局", "kana": "カシノキヤッキョク",
+        "municipality_code": municipality.code,
         "postal_code": "６２０００３５", "address": "福知山市内記1-1", "latitude": "35.3", "longitude": "135.12",
         "coordinate_quality": "address", "departments_text": "", "mhlw_id": "2640110000001",
         "corporate_number": "1234567890123"})

@@ -32,8 +32,8 @@ def pair(municipality):
     """The same clinic listed twice: once from MHLW (with a code), once from the municipal list."""
     keep = FacilityFactory(municipality=municipality, name="ささやま内科", sources={"mhlw": "2026-06"},
                            latitude=None, longitude=None, phone="")
-    absorb = FacilityFactory(municipality=municipality, name="ささやま内科医院", sources={"municipal:262013": "2026-04"},
-                             phone="0773-11-2222")
+    absorb = FacilityFactory(municipality=municipality, name="ささやま内科医院",
+                             sources={"municipal:262013": "2026-04"}, phone="0773-11-2222")
     FacilityIdentifier.objects.create(facility=keep, scheme="mhlw_id", value="2610110000001")
     FacilityIdentifier.objects.create(facility=absorb, scheme="municipal_id", value="M-17")
     FacilityIdentifier.objects.create(facility=absorb, scheme="medical_institution_code", value="2612345678")
