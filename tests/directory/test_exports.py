@@ -481,3 +481,15 @@ def test_content_disposition_encodes_japanese_names_per_rfc_5987():
     assert header == ("attachment; filename=\"262013_shigen_20261125.pdf\"; "
                       "filename*=UTF-8''%E7%A6%8F%E7%9F%A5%E5%B1%B1%E5%B8%82_%E8%B3%87%E6%BA%90%20"
                       "%E3%83%9E%E3%83%83%E3%83%97.pdf")
+
+
+def test_exported_open_data_csv_reads_back_through_the_municipal_importer(municipality, clinic):
+    """A municipality that publishes our CSV can import it again (or another tool can): no row is rejected."""
+    from renkei.directory.services.imports import import_file
+
+    FacilityFactory(municipality=municipality, kind="care_service", service_type="110", name="内記ヘルパーステーション")
+    for dataset in (opendata.MEDICAL, opendata.CARE):
+        run = import_file(source="municipal", file=csv_bytes(ExportScope(municipality), dataset),
+                          file_name=f"262013_{dataset}.csv", municipality=municipality, dry_run=True)
+        assert run.outcome == "dry_run", run.messages
+        assert run.counts["rows"] == 1 and run.counts["rejected"] == 0, run.rejected_rows

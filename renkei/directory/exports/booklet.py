@@ -33,7 +33,6 @@ from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
     Frame,
-    KeepTogether,
     NextPageTemplate,
     PageBreak,
     PageTemplate,
@@ -123,6 +122,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "body": ParagraphStyle("body", fontName=MINCHO, fontSize=9.5, leading=14, wordWrap="CJK"),
         "small": ParagraphStyle("small", fontSize=8, leading=11, **base),
         "cell": ParagraphStyle("cell", fontSize=8, leading=10, **base),
+        "cell_head": ParagraphStyle("cell_head", fontSize=7, leading=8.5, **base),
         "cell_kana": ParagraphStyle("cell_kana", fontSize=5.5, leading=7, textColor=colors.HexColor("#555555"),
                                     **base),
         "toc": ParagraphStyle("toc", fontSize=12, leading=20, leftIndent=8 * mm, firstLineIndent=-8 * mm, **base),
@@ -137,6 +137,7 @@ class Section:
     area: DailyLivingArea | None
     facilities: list[Facility] = field(default_factory=list)
     shape: dict | None = None  # GeoJSON geometry
+    unlabelled: int = 0  # markers whose number did not fit on the map
 
 
 @dataclass
@@ -165,9 +166,10 @@ def _sections(scope: ExportScope) -> list[Section]:
         sections.append(not_set)
     shapes = {shape.daily_living_area_id: shape.geometry
               for shape in AreaShape.objects.filter(daily_living_area__in=[s.area for s in sections if s.area])}
+    outline = AreaShape.objects.filter(municipality=scope.municipality, daily_living_area__isnull=True).first()
     for section in sections:
-        if section.area is not None:
-            section.shape = shapes.get(section.area.pk)
+        section.shape = shapes.get(section.area.pk) if section.area is not None else (
+            outline.geometry if outline else None)
         section.facilities.sort(key=lambda f: (KIND_ORDER.index(f.kind) if f.kind in KIND_ORDER else 99,
                                                f.kana or f.name, f.pk))
     return sections
@@ -284,16 +286,29 @@ def area_map(section: Section, numbers: dict[int, int], *, width: float = CONTEN
     size = 6 if len(points) <= 80 else 4.5
     label_size = 6.5 if len(points) <= 80 else 5
     labels = Group()
-    for lon, lat, facility in points:
-        x, y = project(lon, lat)
+    placed: list[tuple[float, float, float, float]] = []
+    section.unlabelled = 0
+    projected = [(project(lon, lat), facility) for lon, lat, facility in points]
+    for (x, y), facility in projected:
         for shape in _marker(facility.kind, x, y, size):
             drawing.add(shape)
-        if len(points) <= 400:
-            text = str(numbers[facility.pk])
-            text_width = pdfmetrics.stringWidth(text, GOTHIC, label_size)
-            labels.add(Rect(x + size / 2, y - 1, text_width + 1.5, label_size, fillColor=colors.Color(1, 1, 1, 0.75),
-                            strokeColor=None))
-            labels.add(String(x + size / 2 + 0.75, y, text, fontName=GOTHIC, fontSize=label_size))
+    # Numbers go right, left, above or below their marker, wherever they overlap no other number.
+    for (x, y), facility in projected:
+        text = str(numbers[facility.pk])
+        text_width = pdfmetrics.stringWidth(text, GOTHIC, label_size) + 1.5
+        for dx, dy in ((size / 2, -1), (-size / 2 - text_width, -1), (-text_width / 2, size / 2),
+                       (-text_width / 2, -size / 2 - label_size)):
+            box = (x + dx, y + dy, x + dx + text_width, y + dy + label_size)
+            inside = box[0] >= 1 and box[2] <= width - 1 and box[1] >= 1 and box[3] <= height - 1
+            if inside and not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
+                                  for b in placed):
+                placed.append(box)
+                labels.add(Rect(box[0], box[1], text_width, label_size, fillColor=colors.Color(1, 1, 1, 0.8),
+                                strokeColor=None))
+                labels.add(String(box[0] + 0.75, box[1] + 1, text, fontName=GOTHIC, fontSize=label_size))
+                break
+        else:
+            section.unlabelled += 1
     drawing.add(labels)
     # Scale bar (bottom left) and north arrow (top right).
     km_per_point = 111.32 / scale  # one degree of latitude ≈ 111.32 km
@@ -333,12 +348,12 @@ def facility_table(kind: str, facilities: list[Facility], numbers: dict[int, int
     """One kind's facilities: No., name (with kana), address, phone, then ○ columns; header repeats on each page."""
     marks = mark_columns.get(kind, [])
     with_service = kind in SERVICE_TYPE_KINDS
-    mark_width = 13 * mm
+    mark_width = 14 * mm
     fixed = 9 * mm + 24 * mm + (28 * mm if with_service else 0) + mark_width * len(marks)
     remaining = CONTENT_WIDTH - fixed
     name_width, address_width = remaining * 0.48, remaining * 0.52
     header = ["No.", "名称", "所在地", "電話番号"] + (["種別"] if with_service else []) + [label for label, _ in marks]
-    header_cells = [Paragraph(text, styles["cell"]) for text in header]
+    header_cells = [Paragraph(text, styles["cell_head"]) for text in header]
     rows = [header_cells]
     for facility in facilities:
         details = common.public_details(facility)
@@ -368,6 +383,7 @@ def facility_table(kind: str, facilities: list[Facility], numbers: dict[int, int
         ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#F5F7FA")]),
         ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
         ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (first_mark, 0), (-1, 0), 2), ("RIGHTPADDING", (first_mark, 0), (-1, 0), 1),
     ]))
     return table
 
@@ -381,14 +397,26 @@ def _escape(text: str) -> str:
 class _BookletTemplate(BaseDocTemplate):
     """Cover without footer; every other page with page number and date of issue; TOC entries per section."""
 
-    def __init__(self, buffer, *, footer: str, **kwargs):
+    def __init__(self, buffer, *, footer: str, publisher: str, **kwargs):
         super().__init__(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                          bottomMargin=MARGIN + 6 * mm, **kwargs)
         self.footer = footer
+        self.publisher = publisher
         frame = Frame(MARGIN, MARGIN + 6 * mm, CONTENT_WIDTH, PAGE_HEIGHT - 2 * MARGIN - 6 * mm, id="body")
-        self.addPageTemplates([PageTemplate("cover", [frame]),
+        self.addPageTemplates([PageTemplate("cover", [frame], onPage=self._cover_decoration),
                                PageTemplate("body", [frame], onPage=self._footer)])
         self.section_count = 0
+
+    def _cover_decoration(self, canvas, doc) -> None:
+        canvas.saveState()
+        canvas.setFillColor(colors.HexColor("#0B5394"))
+        canvas.rect(0, PAGE_HEIGHT - 18 * mm, PAGE_WIDTH, 18 * mm, stroke=0, fill=1)
+        canvas.setFillColor(colors.HexColor("#E3EEF9"))
+        canvas.rect(0, 0, PAGE_WIDTH, 14 * mm, stroke=0, fill=1)
+        canvas.setFillColor(colors.HexColor("#0B5394"))
+        canvas.setFont(GOTHIC, 10)
+        canvas.drawCentredString(PAGE_WIDTH / 2, 5.5 * mm, f"発行：{self.publisher}")
+        canvas.restoreState()
 
     def _footer(self, canvas, doc) -> None:
         canvas.saveState()
@@ -422,7 +450,14 @@ def booklet_story(scope: ExportScope, sections: list[Section], issued_on: dt.dat
     counts = "、".join(f"{common.kind_label(kind).split('（')[0]} {kind_counts[kind]}件" for kind in KIND_ORDER
                       if kind_counts[kind])
     about.append(Paragraph(f"掲載件数：{len(facilities)}件" + (f"（{counts}）" if counts else ""), styles["body"]))
-    story.append(KeepTogether(about))
+    about.append(Spacer(1, 2 * mm))
+    about.append(Paragraph(f"この冊子の情報は{to_wareki(issued_on)}時点のものです。対応状況は変わることがあります。"
+                           "ご利用の前に各施設へお問い合わせください。", styles["body"]))
+    box = Table([[about]], colWidths=[CONTENT_WIDTH - 20 * mm], hAlign="CENTER")
+    box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.8, colors.HexColor("#0B5394")),
+                             ("LEFTPADDING", (0, 0), (-1, -1), 5 * mm), ("RIGHTPADDING", (0, 0), (-1, -1), 5 * mm),
+                             ("TOPPADDING", (0, 0), (-1, -1), 3 * mm), ("BOTTOMPADDING", (0, 0), (-1, -1), 4 * mm)]))
+    story.append(box)
     story.append(PageBreak())
 
     toc = TableOfContents()
@@ -444,6 +479,8 @@ def booklet_story(scope: ExportScope, sections: list[Section], issued_on: dt.dat
                            for k in kinds)
         story.append(Paragraph(f"掲載 {len(section.facilities)}件" + (f"（{summary}）" if summary else ""),
                                styles["small"]))
+        if section.area is not None and section.area.description:
+            story.append(Paragraph(_escape(section.area.description), styles["small"]))
         story.append(Spacer(1, 2 * mm))
         if not section.facilities:
             story.append(Paragraph("この圏域に掲載する資源はありません。", styles["body"]))
@@ -459,6 +496,9 @@ def booklet_story(scope: ExportScope, sections: list[Section], issued_on: dt.dat
             story.append(Paragraph("位置情報がないため、地図は表示していません。", styles["small"]))
         elif unplaced:
             story.append(Paragraph(f"位置が不明のため地図に表示していない資源：{unplaced}件", styles["small"]))
+        if drawing is not None and section.unlabelled:
+            story.append(Paragraph(f"密集しているため地図上の番号を省略した資源：{section.unlabelled}件（表をご覧ください）",
+                                   styles["small"]))
         for kind in kinds:
             group = [f for f in section.facilities if f.kind == kind]
             story.append(CondPageBreak(30 * mm))
@@ -475,6 +515,7 @@ def booklet_pdf(scope: ExportScope, *, issued_on: dt.date | None = None) -> tupl
     sections = _sections(scope)
     buffer = io.BytesIO()
     doc = _BookletTemplate(buffer, footer=f"{TITLE}　{scope.municipality}　{to_wareki(issued_on)}発行",
+                           publisher=str(scope.municipality),
                            title=f"{scope.municipality} {TITLE}", author=str(scope.municipality),
                            subject=TITLE, lang="ja")
     doc.multiBuild(booklet_story(scope, sections, issued_on, styles))
