@@ -187,6 +187,7 @@ def map_view(request):
         "areas_url": (reverse("directory:areas_geojson") + f"?municipality={municipality_code}"
                       if municipality_code else ""),
         "center": f"{result.center[0]:.6f},{result.center[1]:.6f}" if result and result.center else "",
+        "search_point": "1" if result and result.center else "",
         "radius_km": params.radius_km if result and result.center else "",
     }
     return render(request, "directory/map.html", context, status=400 if errors else 200)

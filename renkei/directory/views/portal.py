@@ -85,6 +85,7 @@ def search_view(request, code):
         "facilities_url": "" if errors else reverse("portal:facilities_geojson") + "?" + feed_query.urlencode(),
         "areas_url": reverse("portal:areas_geojson") + "?" + urlencode({"municipality": municipality.code}),
         "center": f"{result.center[0]:.6f},{result.center[1]:.6f}" if result and result.center else "",
+        "search_point": "1" if result and result.center else "",
         "radius_km": params.radius_km if result and result.center and params.radius_km else "",
         "previous_url": _page_url(page_query, params.offset - LIST_LIMIT) if params.offset > 0 else "",
         "next_url": (_page_url(page_query, params.offset + LIST_LIMIT)

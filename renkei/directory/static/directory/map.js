@@ -4,6 +4,7 @@
  *   data-tile-attribution    attribution text (plain text, escaped here); data-tile-attribution-url: its link
  *   data-center="lat,lon"    initial centre (else the markers' bounds); data-zoom: initial zoom
  *   data-radius-km           draws a circle of this radius around data-center (a radius search)
+ *   data-search-point        non-empty: data-center is the place searched from (drawn as a dot)
  *   data-facilities-url      GeoJSON points: properties.kind, kind_label, name, popup_html (built and escaped
  *                            by the server), symbol (one character shown in the marker)
  *   data-areas-url           GeoJSON outlines of daily living areas (properties.name)
@@ -151,7 +152,7 @@
       if (bounds) { map.fitBounds(bounds, {padding: [20, 20], maxZoom: 15}); }
     }
 
-    if (center && el.getAttribute("data-radius-km")) {
+    if (center && (el.getAttribute("data-radius-km") || el.getAttribute("data-search-point"))) {
       var radius = parseFloat(el.getAttribute("data-radius-km"));
       if (radius > 0) {
         L.circle(center, {radius: radius * 1000, className: "renkei-map-radius", interactive: false}).addTo(map);
