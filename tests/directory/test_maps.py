@@ -192,3 +192,12 @@ def test_no_template_or_static_file_loads_anything_from_a_cdn():
         assert not external_asset.search(text), f"{path} loads a script or style from another host"
         checked += 1
     assert checked >= 10
+
+
+def test_facilities_feed_needs_a_bounded_number_of_queries(doctor_client, municipality,
+                                                          django_assert_max_num_queries):
+    for n in range(30):
+        set_details(FacilityFactory(name=f"医院{n}", municipality=municipality), scheduled_home_visit=True)
+    with django_assert_max_num_queries(20):
+        response = doctor_client.get("/directory/facilities.geojson")
+    assert len(json.loads(response.content)["features"]) == 30

@@ -77,7 +77,8 @@ def search_view(request, code):
         "params": params,
         "errors": errors,
         "result": result,
-        "hits": [(hit, public_facility_url(hit.facility)) for hit in result.hits] if result else [],
+        "hits": [(hit, reverse("portal:facility", args=[municipality.code, hit.facility.pk]))
+                 for hit in result.hits] if result else [],
         "kinds": PORTAL_KINDS,
         "capabilities": [(a.code, attribute_label(a)) for a in map_selectors.resident_need_attributes()],
         "radius_choices": RADIUS_CHOICES,
