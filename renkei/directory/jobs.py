@@ -76,6 +76,7 @@ def start_worker() -> None:
 
 
 def _work() -> None:
+    close_old_connections()  # a fresh thread gets its own connection; never reuse a broken one
     try:
         while True:
             done = run_pending_coverage()
@@ -109,7 +110,6 @@ def reset_stale_runs(now=None) -> int:
 
 def run_pending_coverage(*, limit: int | None = None) -> list[CoverageRun]:
     """Compute pending runs, oldest first; returns the runs this call computed (done or failed)."""
-    close_old_connections()
     done = []
     pending = CoverageRun.objects.filter(status=CoverageRun.Status.PENDING).order_by("requested_at", "pk")
     for run_id in list(pending.values_list("pk", flat=True)[:limit]):

@@ -432,3 +432,23 @@ def test_the_index_finds_a_municipality_by_code(outlined, staff, login_as):
     response = login_as(staff).get(reverse("directory:coverage_index"), {"code": outlined.jis_code})
     assert response.status_code == 302
     assert response["Location"] == reverse("directory:coverage_municipality", args=[outlined.code])
+
+
+
+def test_the_worker_thread_works_through_the_queue_until_it_is_empty(monkeypatch):
+    """The thread itself (a transactional test cannot flush the append-only audit table on SQLite)."""
+    import threading
+
+    batches = [["run 1", "run 2"], ["run 3"], []]
+    seen = []
+
+    def fake_run_pending():
+        seen.append(threading.current_thread().name)
+        return batches.pop(0)
+
+    monkeypatch.setattr(jobs, "run_pending_coverage", fake_run_pending)
+    monkeypatch.setattr(jobs, "_worker", None)
+    jobs.start_worker()
+    jobs._worker.join(timeout=10)
+    assert seen == ["renkei-coverage"] * 3
+    assert jobs._worker.daemon

@@ -1,0 +1,110 @@
+"""e-Stat mesh population import: the real layout (two header lines, CP932, `*` for suppressed cells)."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from renkei.core.models import AuditEntry, Role
+from renkei.directory.models import ImportRun, MeshPopulation
+from renkei.directory.services.population import mesh_population_import
+
+HEADER_500M = ("KEY_CODE,HTKSYORI,HTKSAKI,GASSAN,T001141001,T001141002,T001141003,T001141019,T001141034\r\n"
+               ",,,,人口（総数）,人口（総数）　男,人口（総数）　女,６５歳以上人口　総数,世帯総数\r\n")
+HEADER_1KM = ("KEY_CODE,HTKSYORI,HTKSAKI,GASSAN,T001140001,T001140002,T001140003,T001140019,T001140034\r\n"
+              ",,,,人口（総数）,人口（総数）　男,人口（総数）　女,６５歳以上人口　総数,世帯総数\r\n")
+
+
+def estat_file(header: str, *rows: str) -> bytes:
+    return (header + "".join(r + "\r\n" for r in rows)).encode("cp932")
+
+
+def run_import(data, **kwargs):
+    return mesh_population_import(file=data, file_name="tblT001141H5235.txt", **kwargs)
+
+
+def test_a_500_m_file_is_imported_with_suppressed_cells_as_zero(db):
+    report = run_import(estat_file(
+        HEADER_500M,
+        "523505231,0,,,1520,700,820,610,640",
+        "523505232,1,,523505233,45,20,25,30,21",  # received the suppressed cell's residents
+        "523505233,2,523505232,,*,*,*,*,*",
+    ), survey_year=2020)
+    assert not report.is_rejected
+    assert MeshPopulation.objects.get(mesh_code="523505231").population == 1520
+    row = MeshPopulation.objects.get(mesh_code="523505231")
+    assert (row.households, row.aged_65_plus, row.survey_year) == (640, 610, 2020)
+    suppressed = MeshPopulation.objects.get(mesh_code="523505233")
+    assert (suppressed.population, suppressed.households) == (0, None)
+    assert report.run.counts["created"] == 3
+    assert report.run.counts["suppressed"] == 1
+    assert report.run.counts["population"] == 1565
+
+
+def test_a_1_km_file_is_imported(db):
+    report = run_import(estat_file(HEADER_1KM, "52350523,0,,,3200,1500,1700,1100,1300"))
+    assert report.run.messages[0]["message_en"] == "Mesh: 1km"
+    assert MeshPopulation.objects.get(mesh_code="52350523").population == 3200
+
+
+def test_a_second_import_of_the_same_file_changes_nothing_and_a_newer_edition_updates(db):
+    data = estat_file(HEADER_1KM, "52350523,0,,,3200,1500,1700,1100,1300")
+    run_import(data)
+    again = run_import(data)
+    assert (again.run.counts["created"], again.run.counts["updated"], again.run.counts["unchanged"]) == (0, 0, 1)
+    newer = run_import(estat_file(HEADER_1KM, "52350523,0,,,3100,1450,1650,1150,1290"))
+    assert newer.run.counts["updated"] == 1
+    assert MeshPopulation.objects.get(mesh_code="52350523").population == 3100
+
+
+def test_a_bad_row_rejects_the_whole_file(db):
+    report = run_import(estat_file(HEADER_1KM, "52350523,0,,,3200,1500,1700,1100,1300",
+                                   "52350524,0,,,三百,1,1,1,1"))
+    assert report.is_rejected
+    assert not MeshPopulation.objects.exists()
+    assert report.rejects[0]["row"] == 4
+    assert "not a number" in report.rejects[0]["reason_en"]
+
+
+@pytest.mark.parametrize(("row", "message"), [
+    ("5235052,0,,,1,1,1,1,1", "is not a 1 km (8-digit) or 500 m (9-digit) mesh"),
+    ("52358523,0,,,1,1,1,1,1", "is not a 1 km"),  # 2nd-mesh digit 8 does not exist
+    ("5235052311,0,,,1,1,1,1,1", "is not a 1 km"),  # 250 m mesh
+])
+def test_codes_that_are_not_1_km_or_500_m_meshes_are_rejected(db, row, message):
+    report = run_import(estat_file(HEADER_1KM, row))
+    assert report.is_rejected and message in report.rejects[0]["reason_en"]
+
+
+def test_mixed_1_km_and_500_m_rows_are_rejected(db):
+    report = run_import(estat_file(HEADER_1KM, "52350523,0,,,1,1,1,1,1", "523505231,0,,,1,1,1,1,1"))
+    assert report.is_rejected and "mixed" in report.rejects[-1]["reason_en"]
+
+
+def test_a_file_that_is_not_mesh_statistics_is_rejected(db):
+    report = run_import("名称,住所\r\n内記医院,福知山市\r\n".encode("cp932"))
+    assert report.is_rejected and "No KEY_CODE column" in report.rejects[0]["reason_en"]
+
+
+def test_an_older_edition_without_a_japanese_header_line_uses_the_first_statistic(db):
+    data = b"KEY_CODE,HTKSYORI,HTKSAKI,GASSAN,T000876001,T000876002\r\n52350523,0,,,812,400\r\n"
+    report = run_import(data)
+    assert not report.is_rejected
+    assert MeshPopulation.objects.get(mesh_code="52350523").population == 812
+
+
+def test_the_import_is_one_audited_bulk_entry(db):
+    report = run_import(estat_file(HEADER_1KM, "52350523,0,,,3200,1500,1700,1100,1300"))
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.BULK)
+    assert entry.changes["import_run"] == report.run.pk and entry.changes["created"] == 1
+
+
+def test_staff_upload_a_population_file_on_the_screen(municipality, make_membership, municipal_office, login_as):
+    staff = make_membership(Role.MUNICIPAL_STAFF, organization=municipal_office)
+    upload = SimpleUploadedFile("tblT001140S5235.txt", estat_file(HEADER_1KM, "52350523,0,,,3200,1,1,1,1"))
+    response = login_as(staff).post(reverse("directory:coverage_population_upload", args=[municipality.code]),
+                                    {"file": upload, "survey_year": "2020"})
+    assert response.status_code == 200
+    assert MeshPopulation.objects.get(mesh_code="52350523").survey_year == 2020
+    assert ImportRun.objects.get().municipality == municipality
+    assert login_as(make_membership(Role.PROFESSIONAL)).get(
+        reverse("directory:coverage_population_upload", args=[municipality.code])).status_code == 403
