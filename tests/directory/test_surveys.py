@@ -194,6 +194,19 @@ def test_answers_wait_for_review_and_do_not_change_the_details(coordinator, clin
     assert thanks.status_code == 200 and "やまだ内科クリニック" in thanks.content.decode()
 
 
+def test_a_facility_answer_is_audited_as_coming_through_its_link_and_not_cached(coordinator, clinic):
+    _, [item] = start_round(coordinator, [clinic])
+    client = Client()
+    assert "no-store" in client.get(item.link)["Cache-Control"]
+
+    client.post(item.link, {"respondent_name": "山田 花子", "a_scheduled_home_visit": "yes"})
+
+    response = SurveyResponse.objects.get()
+    entry = AuditEntry.objects.get(object_type="directory.surveyresponse", object_id=str(response.pk),
+                                   action=AuditEntry.Action.CREATE)
+    assert entry.user_label == "survey link: やまだ内科クリニック" and entry.user_id_value is None
+
+
 def test_the_answer_form_is_prefilled_with_the_current_details(coordinator, clinic):
     set_details(clinic, urgent_home_visit=True, how_to_meet_doctor=["phone", "fax"])
     _, [item] = start_round(coordinator, [clinic])
@@ -500,6 +513,22 @@ def test_a_reminder_issues_a_new_link_and_the_old_one_is_refused(coordinator, cl
     assert "【再送】" in mail.outbox[0].subject
 
 
+def test_the_reminder_button_emails_new_links_and_leaves_printed_links_alone(coordinator, clinic, municipality,
+                                                                            login_as):
+    printed = FacilityFactory(municipality=municipality, name="紙で送った医院")
+    survey_round, issued = start_round(coordinator, [clinic, printed], emails={clinic.pk: "yamada@example.jp"})
+    printed_link = next(item.link for item in issued if item.invitation.facility == printed)
+    mail.outbox.clear()
+
+    response = login_as(coordinator).post(reverse("directory:survey_round_remind", args=[survey_round.pk]))
+
+    assert response.status_code == 302
+    assert [m.to for m in mail.outbox] == [["yamada@example.jp"]]
+    assert Client().get(printed_link).status_code == 200
+    assert SurveyInvitation.objects.get(facility=clinic).reminder_count == 1
+    assert SurveyInvitation.objects.get(facility=printed).reminder_count == 0
+
+
 def test_the_reminder_command_reminds_rounds_past_half_their_time_by_email_only(coordinator, clinic, municipality):
     printed = FacilityFactory(municipality=municipality, name="紙で送った医院")
     due_soon, issued = start_round(coordinator, [clinic, printed], emails={clinic.pk: "yamada@example.jp"},
@@ -558,3 +587,32 @@ def test_professionals_cannot_open_the_survey_screens(make_membership, login_as)
 def test_the_staff_screens_ask_for_a_login(db):
     response = Client().get(reverse("directory:survey_round_list"))
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_printing_new_links_replaces_the_links_of_facilities_without_email(coordinator, clinic, municipality,
+                                                                          login_as):
+    emailed = FacilityFactory(municipality=municipality)
+    survey_round, issued = start_round(coordinator, [clinic, emailed], emails={emailed.pk: "info@example.jp"})
+    old = {item.invitation.facility_id: item.link for item in issued}
+
+    page = login_as(coordinator).post(reverse("directory:survey_round_links", args=[survey_round.pk]))
+
+    assert page.status_code == 200
+    [new_link] = re.findall(r'value="(http://testserver/directory/survey/answer/[^"]+/)"', page.content.decode())
+    assert Client().get(old[clinic.pk]).status_code == 404
+    assert Client().get(new_link).status_code == 200
+    assert Client().get(old[emailed.pk]).status_code == 200  # the e-mailed link was left alone
+
+
+def test_prefecture_staff_choose_the_municipality_before_starting_a_round(municipality, make_membership, login_as):
+    prefecture_office = OrganizationFactory(kind="prefecture_office", municipality=None,
+                                            prefecture=municipality.prefecture)
+    staff = make_membership(Role.PREFECTURE_STAFF, organization=prefecture_office)
+    FacilityFactory(municipality=municipality, name="県から見る医院")
+    client = login_as(staff)
+
+    assert client.get(reverse("directory:survey_round_create")).templates[0].name == \
+        "directory/surveys/choose_municipality.html"
+    page = client.get(reverse("directory:survey_round_create"), {"municipality": municipality.code})
+    assert page.status_code == 200
+    assert [f.name for f in page.context["candidates"]] == ["県から見る医院"]

@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from renkei.core import policy
 from renkei.core.middleware import client_ip
@@ -195,17 +196,18 @@ def survey_round_detail_view(request, pk, obj):
 
 @policy.requires(MANAGE, get_object=_round)
 def survey_round_remind_view(request, pk, obj):
-    """Send reminders to every facility that has not answered; new links for those without e-mail to print."""
+    """E-mail a new link to every facility with an address that has not answered; the others are printed."""
     if request.method != "POST":
         return redirect("directory:survey_round_detail", pk=obj.pk)
     issued = services.survey_reminders_send(survey_round=obj, membership=request.membership,
-                                            base_url=_base_url(request))
-    if not issued:
-        messages.info(request, _("Every facility has answered: no reminder to send."))
-        return redirect("directory:survey_round_detail", pk=obj.pk)
-    messages.success(request, _("%(count)s reminders: %(emailed)s sent by e-mail; print the others below.")
-                     % {"count": len(issued), "emailed": sum(item.emailed for item in issued)})
-    return _links_page(request, obj, issued)
+                                            base_url=_base_url(request), include_without_email=False)
+    without_email = sum(1 for i in selectors.round_invitations(obj)
+                        if not i.email and i.status in (SurveyInvitation.Status.SENT, SurveyInvitation.Status.RETURNED))
+    messages.success(request, _("%(count)s reminders were sent by e-mail.") % {"count": len(issued)})
+    if without_email:
+        messages.info(request, _("%(count)s facilities without an e-mail address have not answered: phone them, or "
+                                 "print new links for them.") % {"count": without_email})
+    return redirect("directory:survey_round_detail", pk=obj.pk)
 
 
 @policy.requires(MANAGE, get_object=_round)
@@ -446,6 +448,7 @@ def _throttled(request):
 
 
 @policy.public
+@never_cache
 def survey_answer_view(request, token: str):
     """A facility confirms or corrects its details through its personal link (no login)."""
     if request.method not in ("GET", "POST"):
@@ -492,6 +495,7 @@ def _add_service_errors(form: AnswerForm, error: ValidationError) -> None:
 
 
 @policy.public
+@never_cache
 def survey_answer_thanks_view(request, token: str):
     if services.is_link_throttled(ip_address=client_ip(request)):
         return _throttled(request)
