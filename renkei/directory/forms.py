@@ -62,7 +62,8 @@ class FacilityForm(forms.ModelForm):
                                               "(e.g. 2670100001-130)."))
     corporate_number = forms.CharField(label=_("Corporate number (法人番号)"), required=False, max_length=13)
     municipal_id = forms.CharField(label=_("Municipal list ID"), required=False, max_length=64)
-    website = forms.URLField(label=_("website"), max_length=500, required=False, assume_scheme="https")
+    website = forms.URLField(label=_("Website"), max_length=500, required=False, assume_scheme="https",
+                             widget=forms.TextInput(attrs={"inputmode": "url", "autocomplete": "url"}))
 
     class Meta:
         model = Facility
