@@ -205,6 +205,7 @@ def merge_partners(facility: Facility, membership, *, q: str = "", limit: int = 
     """Facilities this one could be merged with: matching the typed name, else same address or similar name."""
     queryset = policy.scope(membership, "directory.merge_facilities", Facility.objects.all()).exclude(
         pk=facility.pk).select_related("municipality")
+    q = q.strip().lstrip("#＃")
     if q:
         if q.isdigit():
             return list(queryset.filter(pk=int(q))[:1])
