@@ -90,7 +90,7 @@ def read_csv_text(text: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]
         raise FileError("ファイルが空です。", "The file is empty.") from error
     except csv.Error as error:
         raise FileError(f"CSV として読めません: {error}", f"Cannot read the file as CSV: {error}") from error
-    header = [clean(h).lstrip("\ufeff") for h in header]
+    header = [clean_header(h) for h in header]
     if not any(header):
         raise FileError("1 行目に見出しがありません。", "The first row holds no column names.")
 
@@ -132,6 +132,11 @@ def clean(value: Any) -> str:
         return ""
     text = unicodedata.normalize("NFKC", str(value))
     return _SPACES.sub(" ", text).strip()
+
+
+def clean_header(value: Any) -> str:
+    """A column name: trimmed, BOM removed, but not width-normalized (MHLW names use full-width brackets)."""
+    return _SPACES.sub(" ", str(value or "").replace("\ufeff", "")).strip()
 
 
 def clean_multiline(value: Any) -> str:
@@ -363,7 +368,7 @@ PUBLIC_FIELDS = ("kind", "service_type", "name", "kana", "short_name", "name_rom
                  "closed_on_holidays", "hours_note")
 
 
-@dataclass
+@dataclass(eq=False)  # identity: records are dict keys while a plan is built
 class FacilityRecord:
     """One facility as a source lists it. Only `fields` are written: a missing column never blanks a value."""
 

@@ -25,6 +25,7 @@ from .common import (
     ParsedFile,
     RowError,
     clean,
+    clean_header,
     decode_bytes,
     departments_field,
     is_marked,
@@ -130,13 +131,13 @@ _STANDARD_ALTERNATIVES = {"name": ["介護サービス事業所名称"], "kana":
 
 def header_signature(headers: list[str]) -> str:
     """A stable fingerprint of a header (sorted, cleaned column names): the next edition finds its mapping."""
-    names = sorted({clean(h) for h in headers if clean(h)})
+    names = sorted({clean_header(h) for h in headers if clean_header(h)})
     return hashlib.sha256("\n".join(names).encode("utf-8")).hexdigest()
 
 
 def standard_mapping(headers: list[str]) -> tuple[str, dict] | None:
     """("medical" | "care", mapping) when the header is a 自治体標準オープンデータセット layout, else None."""
-    columns = {clean(h) for h in headers}
+    columns = {clean_header(h) for h in headers}
     if not {"全国地方公共団体コード", "所在地_連結表記"} <= columns:
         return None
     if "介護サービスの種類" in columns or "実施サービス" in columns:
@@ -161,7 +162,7 @@ def suggest_mapping(headers: list[str], sample_rows: list[list[str]] | None = No
     standard = standard_mapping(headers)
     if standard:
         return dict(standard[1])
-    cleaned = [clean(h) for h in headers]
+    cleaned = [clean_header(h) for h in headers]
     mapping: dict[str, Any] = {}
     used: set[str] = set()
     for field in FIELD_NAMES:
@@ -223,7 +224,7 @@ def kind_from_text(text: str) -> str | None:
 
 def check_mapping(mapping: dict, headers: list[str]) -> None:
     """FileError naming the mapped columns this file lacks (a saved mapping that no longer fits)."""
-    columns = {clean(h) for h in headers}
+    columns = {clean_header(h) for h in headers}
     wanted = [v for k, v in mapping.items() if k != "departments" and isinstance(v, str) and v]
     wanted += list((mapping.get("departments") or {}).get("columns", []))
     missing = [c for c in wanted if c not in columns]
@@ -259,7 +260,7 @@ def parse(data: bytes, *, file_name: str, resolver: MunicipalityResolver, mappin
     if owner is None:
         raise FileError("どの市区町村の一覧か指定してください。", "Choose the municipality whose list this is.")
     parsed = ParsedFile(source_key=f"municipal:{owner.code}", layout=layout)
-    index = {clean(name): i for i, name in enumerate(header)}
+    index = {clean_header(name): i for i, name in enumerate(header)}
     departments = mapping.get("departments") or {}
     department_columns = [(name, index[name]) for name in departments.get("columns", [])]
     columns = {field: index[column] for field, column in mapping.items()

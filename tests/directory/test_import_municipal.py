@@ -1,0 +1,243 @@
+"""Municipal lists: 熊本市's real hospital and pharmacy lists, standard layouts, mappings, scope, merging."""
+
+import pytest
+
+from renkei.core.models import Organization, Role
+from renkei.directory.importers.common import read_header
+from renkei.directory.importers.municipal import header_signature, suggest_mapping
+from renkei.directory.models import Facility, FacilityIdentifier, ImportRun, MergeCandidate
+from renkei.directory.services.imports import column_mapping_save, import_file, mapping_for_header
+
+from ..factories import FacilityFactory, MembershipFactory, OrganizationFactory
+from .test_import_support import make_kumamoto, real_file
+
+HOSPITALS = "byouin_list_original_byouin_list.csv"
+HOSPITALS_BOM = "byouin_list_byouin_list.csv"
+PHARMACIES = "yakkyoku_list_original_yakkyoku_list.csv"
+PHARMACIES_BOM = "yakkyoku_list_yakkyoku_list.csv"
+
+
+@pytest.fixture
+def kumamoto(db):
+    return make_kumamoto()
+
+
+def suggested(data: bytes, city, name: str):
+    _, header, sample = read_header(data)
+    return column_mapping_save(municipality=city, name=name, kind="", columns=suggest_mapping(header, sample),
+                               headers=header)
+
+
+def import_list(data: bytes, city, name="list.csv", **kwargs):
+    mapping = suggested(data, city, name)
+    return import_file(source="municipal", file=data, file_name=name, mapping=mapping, municipality=city, **kwargs)
+
+
+def cp932(path) -> bytes:
+    """The list as the city publishes it for Excel: Shift_JIS (CP932)."""
+    return path.read_bytes().decode("utf-8").encode("cp932")
+
+
+def test_the_hospital_list_in_shift_jis_imports_every_row_into_its_ward(kumamoto):
+    run = import_list(cp932(real_file(HOSPITALS)), kumamoto, HOSPITALS)
+
+    assert run.outcome == ImportRun.Outcome.APPLIED
+    assert run.counts | {} == run.counts and (run.counts["rows"], run.counts["created"], run.counts["rejected"]) == (
+        90, 90, 0)
+    hospital = Facility.objects.get(name="熊本整形外科病院")
+    assert hospital.kind == "hospital"
+    assert hospital.municipality.name == "熊本市中央区"
+    assert hospital.postal_code == "862-0975"
+    assert hospital.phone == "096-366-3666"
+    assert hospital.beds == {"general": 204} and hospital.beds_total == 204
+    assert "|内科|" in hospital.departments and "|血管外科|" in hospital.departments
+    assert hospital.latitude is None and hospital.coordinate_quality == "unknown"
+    assert hospital.sources == {"municipal:431001": hospital.sources["municipal:431001"]}
+
+
+def test_postal_codes_without_hyphen_are_normalised(kumamoto):
+    import_list(cp932(real_file(HOSPITALS)), kumamoto, HOSPITALS)
+
+    assert set(Facility.objects.values_list("postal_code", flat=True)) >= {"862-0971"}
+    assert not Facility.objects.filter(postal_code="8620971").exists()
+
+
+def test_the_utf8_bom_lists_import_with_the_suggested_mappings(kumamoto):
+    hospitals = import_list(real_file(HOSPITALS_BOM).read_bytes(), kumamoto, HOSPITALS_BOM)
+    pharmacies = import_list(real_file(PHARMACIES_BOM).read_bytes(), kumamoto, PHARMACIES_BOM)
+
+    assert (hospitals.counts["rows"], hospitals.counts["created"], hospitals.counts["rejected"]) == (90, 90, 0)
+    assert (pharmacies.counts["rows"], pharmacies.counts["created"], pharmacies.counts["rejected"]) == (400, 400, 0)
+    pharmacy = Facility.objects.get(identifiers__value="431001:pharmacy:351")
+    assert pharmacy.name == "ミカサ薬局"
+    assert pharmacy.municipality.name == "熊本市中央区"
+    assert pharmacy.corporation_name == "有限会社三笠薬品商会"
+
+
+def test_addresses_starting_with_the_prefecture_find_their_ward(kumamoto):
+    import_list(real_file(PHARMACIES).read_bytes(), kumamoto, PHARMACIES)
+
+    assert Facility.objects.get(identifiers__value="431001:pharmacy:1675").municipality.name == "熊本市中央区"
+
+
+def test_a_second_import_of_the_same_files_changes_nothing(kumamoto):
+    data = real_file(PHARMACIES).read_bytes()
+    import_list(data, kumamoto, PHARMACIES)
+    before = list(Facility.objects.order_by("pk").values_list("pk", "updated_at", "sources"))
+    identifiers = FacilityIdentifier.objects.count()
+
+    again = import_list(data, kumamoto, PHARMACIES)
+
+    assert again.counts["unchanged"] == 400
+    assert (again.counts["created"], again.counts["updated"], again.counts["closed"]) == (0, 0, 0)
+    assert list(Facility.objects.order_by("pk").values_list("pk", "updated_at", "sources")) == before
+    assert FacilityIdentifier.objects.count() == identifiers
+
+
+def test_the_other_edition_of_the_hospital_list_updates_only_the_rows_that_differ(kumamoto):
+    import_list(real_file(HOSPITALS).read_bytes(), kumamoto, HOSPITALS)
+
+    converted = import_list(real_file(HOSPITALS_BOM).read_bytes(), kumamoto, HOSPITALS_BOM)
+
+    assert (converted.counts["created"], converted.counts["updated"], converted.counts["unchanged"]) == (0, 12, 78)
+
+
+def test_a_file_with_one_bad_row_is_rejected_and_nothing_is_written(kumamoto):
+    text = real_file(PHARMACIES).read_text(encoding="utf-8")
+    lines = text.split("\n")
+    lines[5] = lines[5].replace("令和", "令話", 1)  # the 有効期間 of data row 5 (spreadsheet row 6) is no date
+    run = import_list("\n".join(lines).encode("utf-8"), kumamoto, PHARMACIES)
+
+    assert run.outcome == ImportRun.Outcome.REJECTED
+    assert run.counts["rejected"] == 1
+    assert run.rejected_rows[0]["row"] == 6
+    assert "有効期間" in run.rejected_rows[0]["reason"] and "not a date" in run.rejected_rows[0]["reason_en"]
+    assert Facility.objects.count() == 0
+
+
+def test_a_dry_run_reports_the_counts_and_writes_nothing(kumamoto):
+    run = import_list(real_file(PHARMACIES).read_bytes(), kumamoto, PHARMACIES, dry_run=True)
+
+    assert run.outcome == ImportRun.Outcome.DRY_RUN
+    assert run.counts["created"] == 400
+    assert Facility.objects.count() == 0
+
+
+def test_suggested_mapping_finds_names_and_the_marked_department_columns(kumamoto):
+    _, header, sample = read_header(real_file(HOSPITALS_BOM).read_bytes())
+
+    mapping = suggest_mapping(header, sample)
+
+    assert mapping["name"] == "施設正式名称"
+    assert mapping["address"] == "所在地" and mapping["postal_code"] == "郵便番号"
+    assert mapping["kind"] == "施設区分"
+    assert mapping["departments_text"] == "診療科目その他"
+    assert {"内科", "内科（ペインクリニック）", "気管食道・耳鼻咽喉科"} <= set(mapping["departments"]["columns"])
+    assert "municipal_id" not in mapping  # "_id" is a row number of the converted copy, not an ID
+    assert "精神病床数" not in mapping["departments"]["columns"]
+
+
+def test_a_saved_mapping_is_found_again_by_the_header_signature(kumamoto):
+    data = real_file(PHARMACIES).read_bytes()
+    saved = suggested(data, kumamoto, "薬局一覧")
+    _, header, _ = read_header(data)
+
+    assert mapping_for_header(municipality=kumamoto, headers=list(reversed(header))) == saved
+    assert saved.header_signature == header_signature(header)
+
+
+STANDARD_HEADER = ("全国地方公共団体コード,ID,地方公共団体名,名称,名称_カナ,医療機関の種類,所在地_連結表記,緯度,経度,"
+                   "電話番号,FAX番号,法人番号,法人の名称,医療機関コード,診療科目,診療日,診療開始時間,診療終了時間,"
+                   "診療日時備考,病床数,URL,備考")
+
+
+def standard_file(*rows: str) -> bytes:
+    return ("\ufeff" + STANDARD_HEADER + "\r\n" + "\r\n".join(rows) + "\r\n").encode("utf-8")
+
+
+def test_the_standard_medical_layout_imports_without_a_mapping(kumamoto):
+    data = standard_file(
+        '431001,1,熊本市,みなみクリニック,ミナミクリニック,診療所,熊本県熊本市南区近見１丁目２－３,32.77,130.69,'
+        '096-111-2222,,,,4310123,"内科 小児科",月火水金,09:00,18:00,"木曜は午前のみ",0,,',
+        '431001,2,熊本市,ひがし歯科,ヒガシシカ,歯科診療所,熊本市東区健軍1-1,0.0,0.0,,,,,4330001,歯科,,,,,,,')
+
+    run = import_file(source="municipal", file=data, file_name="431001_medical.csv", municipality=kumamoto)
+
+    assert (run.counts["created"], run.counts["rejected"]) == (2, 0)
+    clinic = Facility.objects.get(name="みなみクリニック")
+    assert clinic.kind == "clinic" and clinic.municipality.name == "熊本市南区"
+    assert (clinic.latitude, clinic.longitude, clinic.coordinate_source) == (32.77, 130.69, "municipal")
+    assert clinic.departments == "|内科|小児科|"
+    assert sorted(clinic.opening_hours.values_list("weekday", flat=True)) == [0, 1, 2, 4]
+    assert clinic.identifiers.filter(scheme="medical_institution_code", value="4310123").exists()
+    dental = Facility.objects.get(name="ひがし歯科")
+    assert dental.kind == "dental_clinic" and dental.latitude is None  # 0.0 means unknown
+
+
+def test_a_row_matching_an_existing_facility_by_code_updates_it(kumamoto):
+    existing = FacilityFactory(name="旧名称クリニック", municipality=kumamoto.wards.get(name="熊本市南区"),
+                               address="熊本市南区近見1-2-3")
+    FacilityIdentifier.objects.create(facility=existing, scheme="medical_institution_code", value="4310123")
+    data = standard_file('431001,1,熊本市,みなみクリニック,,診療所,熊本市南区近見１丁目２－３,,,,,,,4310123,,,,,,,,')
+
+    run = import_file(source="municipal", file=data, file_name="medical.csv", municipality=kumamoto)
+
+    assert (run.counts["created"], run.counts["updated"]) == (0, 1)
+    existing.refresh_from_db()
+    assert existing.name == "みなみクリニック"
+    assert existing.latitude == 35.2966  # the list has no position: the one staff set stays
+
+
+def test_a_row_with_the_same_name_and_address_merges_and_gets_the_identifier(kumamoto):
+    existing = FacilityFactory(name="医療法人　みなみクリニック", municipality=kumamoto.wards.get(name="熊本市南区"),
+                               address="熊本市南区近見1丁目2番3号")
+    data = standard_file('431001,7,熊本市,みなみクリニック,,診療所,熊本市南区近見1-2-3,,,,,,,,,,,,,,,')
+
+    run = import_file(source="municipal", file=data, file_name="medical.csv", municipality=kumamoto)
+
+    assert (run.counts["created"], run.counts["updated"]) == (0, 1)
+    assert existing.identifiers.filter(scheme="municipal_id", value="431001:clinic:7").exists()
+
+
+def test_a_doubtful_pair_is_left_to_staff_as_a_merge_candidate(kumamoto):
+    ward = kumamoto.wards.get(name="熊本市南区")
+    existing = FacilityFactory(name="みなみクリニック", municipality=ward, address="熊本市南区田井島1-1")
+    data = standard_file('431001,7,熊本市,みなみクリニック,,診療所,熊本市南区近見1-2-3,,,,,,,,,,,,,,,')
+
+    run = import_file(source="municipal", file=data, file_name="medical.csv", municipality=kumamoto)
+
+    assert (run.counts["created"], run.counts["merge_candidates"]) == (1, 1)
+    candidate = MergeCandidate.objects.get()
+    assert candidate.other == existing and candidate.facility.name == "みなみクリニック"
+    assert "same name" in candidate.reason
+
+
+def test_rows_of_other_municipalities_are_skipped_for_municipal_staff(kumamoto, municipality):
+    office = OrganizationFactory(kind=Organization.Kind.MUNICIPALITY_OFFICE, municipality=kumamoto, name="熊本市役所")
+    staff = MembershipFactory(role=Role.MUNICIPAL_STAFF, organization=office)
+    data = standard_file('431001,1,熊本市,みなみクリニック,,診療所,熊本市南区近見1-2-3,,,,,,,,,,,,,,,',
+                         '262013,2,福知山市,ふくちやま医院,,診療所,京都府福知山市内記1-1,,,,,,,,,,,,,,,')
+
+    run = import_file(source="municipal", file=data, file_name="medical.csv", membership=staff)
+
+    assert run.outcome == ImportRun.Outcome.APPLIED
+    assert (run.counts["created"], run.counts["skipped_out_of_scope"], run.counts["rejected"]) == (1, 1, 0)
+    assert not Facility.objects.filter(name="ふくちやま医院").exists()
+
+
+def test_an_address_in_no_known_municipality_rejects_the_file(kumamoto):
+    data = standard_file('431001,1,熊本市,どこか医院,,診療所,架空県架空市1-1,,,,,,,,,,,,,,,')
+
+    run = import_file(source="municipal", file=data, file_name="medical.csv", municipality=kumamoto)
+
+    assert run.outcome == ImportRun.Outcome.REJECTED
+    assert "地名マスタ" in run.rejected_rows[0]["reason"]
+    assert Facility.objects.count() == 0
+
+
+def test_an_own_layout_without_a_mapping_is_refused_with_a_clear_reason(kumamoto):
+    run = import_file(source="municipal", file=real_file(PHARMACIES).read_bytes(), file_name=PHARMACIES,
+                      municipality=kumamoto)
+
+    assert run.outcome == ImportRun.Outcome.REJECTED
+    assert "列の対応づけ" in run.rejected_rows[0]["reason"]
