@@ -616,3 +616,13 @@ def test_prefecture_staff_choose_the_municipality_before_starting_a_round(munici
     page = client.get(reverse("directory:survey_round_create"), {"municipality": municipality.code})
     assert page.status_code == 200
     assert [f.name for f in page.context["candidates"]] == ["県から見る医院"]
+
+
+def test_a_mail_server_failure_leaves_the_link_to_print_instead_of_failing(coordinator, clinic, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionRefusedError("no mail server")
+
+    monkeypatch.setattr(services, "send_mail", broken)
+    _, [item] = start_round(coordinator, [clinic], emails={clinic.pk: "yamada@example.jp"})
+    assert item.emailed is False
+    assert Client().get(item.link).status_code == 200

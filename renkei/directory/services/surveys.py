@@ -15,7 +15,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import logging
 import secrets
+import smtplib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +45,8 @@ from ..models import (
 from ..selectors.facilities import attributes_for
 from ..selectors.surveys import CORRECTABLE_FIELDS, known_survey_emails
 from . import facilities as facility_services
+
+logger = logging.getLogger(__name__)
 
 MANAGE = "directory.manage_surveys"
 # Without a due date a link lasts 60 days; with one, until 30 days after it (late answers are still welcome).
@@ -109,10 +113,19 @@ def _send_link(invitation: SurveyInvitation, link: str, *, reminder: bool) -> bo
     context = {"invitation": invitation, "survey_round": survey_round, "facility": invitation.facility,
                "municipality": survey_round.municipality, "link": link, "reminder": reminder,
                "expires_on": timezone.localtime(invitation.expires_at).date()}
-    subject = render_to_string("directory/surveys/email_subject.txt", context).strip()
+    subject = render_to_string("directory/surveys/email_subject.txt", context)
     body = render_to_string("directory/surveys/email_body.txt", context)
-    send_mail(subject=" ".join(subject.split()), message=body, from_email=settings.DEFAULT_FROM_EMAIL,
-              recipient_list=[invitation.email])
+    return _mail(subject, body, invitation.email)
+
+
+def _mail(subject: str, body: str, address: str) -> bool:
+    """Send one message; a mail server failure leaves the link to be printed instead of failing the action."""
+    try:
+        send_mail(subject=" ".join(subject.split()), message=body, from_email=settings.DEFAULT_FROM_EMAIL,
+                  recipient_list=[address])
+    except (OSError, smtplib.SMTPException):
+        logger.exception("survey e-mail to %s failed", address)
+        return False
     return True
 
 
@@ -357,8 +370,8 @@ def _send_return_notice(response: SurveyResponse) -> None:
     context = {"invitation": invitation, "survey_round": invitation.survey_round, "facility": invitation.facility,
                "municipality": invitation.survey_round.municipality, "note": response.review_note}
     body = render_to_string("directory/surveys/email_returned.txt", context)
-    send_mail(subject=f"【{invitation.survey_round.municipality.name}】{invitation.survey_round.title}：回答の確認のお願い",
-              message=body, from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[invitation.email])
+    _mail(f"【{invitation.survey_round.municipality.name}】{invitation.survey_round.title}：回答の確認のお願い", body,
+          invitation.email)
 
 
 def survey_invitation_withdraw(*, invitation: SurveyInvitation, membership) -> SurveyInvitation:

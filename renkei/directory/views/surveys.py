@@ -460,7 +460,7 @@ def survey_answer_view(request, token: str):
     except services.SurveyLinkError as error:
         return _link_error(request, error)
     values = selectors.answer_form_values(invitation)
-    form = AnswerForm(request.POST or None, values=values)
+    form = AnswerForm(request.POST if request.method == "POST" else None, values=values)
     if request.method == "POST":
         services.link_attempt_record(ip_address=client_ip(request), kind="submit")
         if form.is_valid():
