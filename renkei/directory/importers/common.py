@@ -339,7 +339,7 @@ def parse_weekdays(value: str) -> list[int]:
         days.update(range(5))
     if "毎日" in text or "年中無休" in text:
         days.update(range(8))
-    text = text.replace("祝日", "祝").replace("曜日", "").replace("曜", "")
+    text = text.replace("平日", "").replace("毎日", "").replace("祝日", "祝").replace("曜日", "").replace("曜", "")
     for start, end in re.findall(r"([月火水木金土日])\s*[～〜~\-ー]\s*([月火水木金土日])", text):
         a, b = WEEKDAY_CHARACTERS[start], WEEKDAY_CHARACTERS[end]
         days.update(range(a, b + 1) if a <= b else [*range(a, 7), *range(0, b + 1)])

@@ -182,6 +182,7 @@ def _edition(parsed: ParsedFile, run: ImportRun) -> str:
 class _Known(NamedTuple):
     pk: int
     kind: str
+    service_type: str
     name: str
     address_key: str
     municipality_id: int
@@ -268,13 +269,15 @@ def _plan(parsed: ParsedFile, *, edition: str, membership, municipality, context
     for record in unmatched:
         key = (record.municipality.pk, name_key(record.name), _address_key(record))
         facility = exact.get(key)
-        if facility is not None and facility.kind == record.kind and facility.pk not in matched:
+        same_kind = facility is not None and (facility.kind, facility.service_type) == (
+            record.kind, record.values.get("service_type", facility.service_type))
+        if same_kind and facility.pk not in matched:
             matched[facility.pk] = record
             continue
-        if key in seen_new:
+        if (*key, record.kind, record.values.get("service_type", "")) in seen_new:
             plan.duplicates += 1
             continue
-        seen_new.add(key)
+        seen_new.add((*key, record.kind, record.values.get("service_type", "")))
         plan.creates.append(record)
         _doubtful_pairs(plan, record, key, candidates_by_name, candidates_by_address, exact)
     facilities = _load_facilities(matched)
@@ -305,7 +308,7 @@ def _name_address_index(records: list[FacilityRecord]):
     municipality_ids = sorted({r.municipality.pk for r in records})
     for chunk in _chunks(municipality_ids, 500):
         rows = Facility.objects.filter(municipality_id__in=chunk).values_list(
-            "id", "kind", "name", "address_key", "municipality_id")
+            "id", "kind", "service_type", "name", "address_key", "municipality_id")
         for facility in (_Known(*row) for row in rows):  # not model instances: no audit snapshot per row
             key = name_key(facility.name)
             by_name.setdefault((facility.municipality_id, key), []).append(facility)
