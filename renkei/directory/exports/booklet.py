@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.utils import timezone
-from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, Rect, String
+from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, PolyLine, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -59,6 +59,7 @@ PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 15 * mm
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
 MAP_HEIGHT = 105 * mm
+INSET_WIDTH = 42 * mm
 
 # Okabe–Ito colours (distinguishable with colour-blindness), plus a distinct shape per kind for greyscale prints.
 KIND_STYLE = {
@@ -253,45 +254,107 @@ def _nice_distance(km: float) -> float:
     return 0.1
 
 
+class _View:
+    """An equirectangular projection of a lon/lat box onto a drawing box (fine at a municipality's scale)."""
+
+    def __init__(self, bounds, x0: float, y0: float, width: float, height: float, pad: float = 10):
+        min_lon, min_lat, max_lon, max_lat = bounds
+        self.kx = math.cos(math.radians((min_lat + max_lat) / 2))
+        span_x = max((max_lon - min_lon) * self.kx, 0.004)
+        span_y = max(max_lat - min_lat, 0.004)
+        self.scale = min((width - 2 * pad) / span_x, (height - 2 * pad) / span_y)
+        self.centre = ((min_lon + max_lon) / 2 * self.kx, (min_lat + max_lat) / 2)
+        self.origin = (x0 + width / 2, y0 + height / 2)
+        # What the box really shows (wider than `bounds` on one axis, to keep the aspect ratio).
+        half_x, half_y = width / 2 / self.scale, height / 2 / self.scale
+        self.visible = ((self.centre[0] - half_x) / self.kx, self.centre[1] - half_y,
+                        (self.centre[0] + half_x) / self.kx, self.centre[1] + half_y)
+
+    def project(self, lon: float, lat: float) -> tuple[float, float]:
+        return (self.origin[0] + (lon * self.kx - self.centre[0]) * self.scale,
+                self.origin[1] + (lat - self.centre[1]) * self.scale)
+
+
+def _bounds(coords) -> tuple[float, float, float, float]:
+    return (min(c[0] for c in coords), min(c[1] for c in coords), max(c[0] for c in coords),
+            max(c[1] for c in coords))
+
+
+def _clipped_outline(rings, box) -> tuple[list, list]:
+    """The outline cut to the visible box (shapely): (fill polygons, boundary lines), so that a zoomed map
+    neither draws outside its frame nor mistakes the frame's edge for the area's boundary."""
+    from shapely.geometry import LineString
+    from shapely.geometry import Polygon as ShapelyPolygon
+    from shapely.geometry import box as shapely_box
+
+    clip = shapely_box(*box)
+    fills, lines = [], []
+    for ring in rings:
+        if len(ring) < 4:
+            continue
+        piece = ShapelyPolygon(ring).buffer(0).intersection(clip)
+        fills += [list(p.exterior.coords) for p in getattr(piece, "geoms", [piece])
+                  if p.geom_type == "Polygon" and not p.is_empty]
+        edge = LineString(ring).intersection(clip)
+        lines += [list(line.coords) for line in getattr(edge, "geoms", [edge])
+                  if line.geom_type == "LineString" and not line.is_empty]
+    return fills, lines
+
+
+def _outline_shapes(rings, view: _View, *, stroke: float = 1.2, lines=None) -> list:
+    """Filled area polygons, stroked unless separate boundary `lines` are given (a clipped outline)."""
+    edge = colors.HexColor("#0B5394")
+    shapes = [Polygon([v for lon, lat in ring for v in view.project(lon, lat)], fillColor=colors.HexColor("#E3EEF9"),
+                      strokeColor=None if lines is not None else edge, strokeWidth=stroke) for ring in rings]
+    shapes += [PolyLine([v for lon, lat in line for v in view.project(lon, lat)], strokeColor=edge,
+                        strokeWidth=stroke) for line in (lines or [])]
+    return shapes
+
+
 def area_map(section: Section, numbers: dict[int, int], *, width: float = CONTENT_WIDTH,
              height: float = MAP_HEIGHT) -> Drawing | None:
-    """The section's map: outline, numbered markers, scale bar and north arrow. None when nothing to draw."""
+    """The section's map: outline, numbered markers, scale bar and north arrow. None when nothing to draw.
+
+    When the facilities sit in a small part of a large area, the map zooms to them (outline cut to the
+    frame) and an overview of the whole area, with the zoomed extent marked, goes in the top-left corner.
+    """
     rings = _rings(section.shape)
     points = [(f.longitude, f.latitude, f) for f in section.facilities if f.has_position]
     coords = [p for ring in rings for p in ring] + [(lon, lat) for lon, lat, _ in points]
     if not coords:
         return None
-    min_lon, max_lon = min(c[0] for c in coords), max(c[0] for c in coords)
-    min_lat, max_lat = min(c[1] for c in coords), max(c[1] for c in coords)
-    # Equirectangular projection at the centre latitude: fine at the scale of one municipality.
-    lat0 = (min_lat + max_lat) / 2
-    kx = math.cos(math.radians(lat0))
-    span_x = max((max_lon - min_lon) * kx, 0.005)
-    span_y = max(max_lat - min_lat, 0.005)
-    pad = 10
-    scale = min((width - 2 * pad) / span_x, (height - 2 * pad - 12) / span_y)
-    centre_x = (min_lon + max_lon) / 2 * kx
-    centre_y = (min_lat + max_lat) / 2
-
-    def project(lon: float, lat: float) -> tuple[float, float]:
-        return (width / 2 + (lon * kx - centre_x) * scale, (height + 12) / 2 + (lat - centre_y) * scale)
+    whole = _bounds(coords)
+    view = _View(whole, 0, 12, width, height - 12)
+    outline, boundary, zoom = rings, None, False
+    if rings and len(points) >= 2:
+        spread = _bounds([(lon, lat) for lon, lat, _ in points])
+        margin_lon = max((spread[2] - spread[0]) * 0.12, 0.004)
+        margin_lat = max((spread[3] - spread[1]) * 0.12, 0.003)
+        # The overview takes a column on the left, so it never hides a marker.
+        zoomed = _View((spread[0] - margin_lon, spread[1] - margin_lat, spread[2] + margin_lon,
+                        spread[3] + margin_lat), INSET_WIDTH + 8, 12, width - INSET_WIDTH - 8, height - 12)
+        if zoomed.scale >= 2 * view.scale:  # zoom only when it makes the markers at least twice as far apart
+            view, zoom = zoomed, True
+            outline, boundary = _clipped_outline(rings, zoomed.visible)
 
     drawing = Drawing(width, height)
     drawing.add(Rect(0, 0, width, height, fillColor=colors.HexColor("#F7FAFC"), strokeColor=colors.HexColor(
         "#9AA5B1"), strokeWidth=0.6))
-    for ring in rings:
-        flat = [v for lon, lat in ring for v in project(lon, lat)]
-        drawing.add(Polygon(flat, fillColor=colors.HexColor("#E3EEF9"), strokeColor=colors.HexColor("#0B5394"),
-                            strokeWidth=1.2))
+    for shape in _outline_shapes(outline, view, lines=boundary):
+        drawing.add(shape)
     size = 6 if len(points) <= 80 else 4.5
     label_size = 6.5 if len(points) <= 80 else 5
-    labels = Group()
-    placed: list[tuple[float, float, float, float]] = []
-    section.unlabelled = 0
-    projected = [(project(lon, lat), facility) for lon, lat, facility in points]
+    projected = [(view.project(lon, lat), facility) for lon, lat, facility in points]
     for (x, y), facility in projected:
         for shape in _marker(facility.kind, x, y, size):
             drawing.add(shape)
+    inset = (4, height - 4 - INSET_WIDTH * 0.8, INSET_WIDTH, INSET_WIDTH * 0.8) if zoom else None
+    placed: list[tuple[float, float, float, float]] = [
+        (inset[0], inset[1], inset[0] + inset[2], inset[1] + inset[3])] if inset else []
+    placed.append((0, 0, 80, 20))  # the scale bar
+    placed.append((width - 22, height - 34, width, height))  # the north arrow
+    labels = Group()
+    section.unlabelled = 0
     # Numbers go right, left, above or below their marker, wherever they overlap no other number.
     for (x, y), facility in projected:
         text = str(numbers[facility.pk])
@@ -310,8 +373,10 @@ def area_map(section: Section, numbers: dict[int, int], *, width: float = CONTEN
         else:
             section.unlabelled += 1
     drawing.add(labels)
+    if inset:
+        drawing.add(_overview(rings, points, view.visible, *inset))
     # Scale bar (bottom left) and north arrow (top right).
-    km_per_point = 111.32 / scale  # one degree of latitude ≈ 111.32 km
+    km_per_point = 111.32 / view.scale  # one degree of latitude ≈ 111.32 km
     bar_km = _nice_distance(km_per_point * width / 5)
     bar = bar_km / km_per_point
     drawing.add(Rect(8, 6, bar, 3, fillColor=colors.black, strokeColor=colors.black))
@@ -321,6 +386,24 @@ def area_map(section: Section, numbers: dict[int, int], *, width: float = CONTEN
                         fillColor=colors.black, strokeColor=colors.black))
     drawing.add(String(width - 16.5, height - 31, "N", fontName=GOTHIC, fontSize=8))
     return drawing
+
+
+def _overview(rings, points, visible, x0: float, y0: float, width: float, height: float) -> Group:
+    """The whole area in a small frame, with the zoomed map's extent as a red rectangle."""
+    group = Group()
+    group.add(Rect(x0, y0, width, height, fillColor=colors.white, strokeColor=colors.HexColor("#9AA5B1"),
+                   strokeWidth=0.6))
+    view = _View(_bounds([p for ring in rings for p in ring]), x0, y0, width, height, pad=4)
+    for shape in _outline_shapes(rings, view, stroke=0.6):
+        group.add(shape)
+    for lon, lat, _facility in points:
+        x, y = view.project(lon, lat)
+        group.add(Circle(x, y, 0.6, fillColor=colors.HexColor("#333333"), strokeColor=None))
+    (left, bottom), (right, top) = view.project(visible[0], visible[1]), view.project(visible[2], visible[3])
+    group.add(Rect(left, bottom, right - left, top - bottom, fillColor=None, strokeColor=colors.HexColor("#D00000"),
+                   strokeWidth=0.9))
+    group.add(String(x0 + 2, y0 + height - 7, "圏域全体", fontName=GOTHIC, fontSize=6))
+    return group
 
 
 def legend(kinds: list[str], styles) -> Table:
