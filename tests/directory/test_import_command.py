@@ -1,0 +1,97 @@
+"""renkei import mhlw|municipal|kaigo FILE…: reports, exit codes, mappings found by header signature."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from renkei.directory.importers.common import read_header
+from renkei.directory.importers.municipal import suggest_mapping
+from renkei.directory.models import Facility, ImportRun
+from renkei.directory.services.imports import column_mapping_save
+
+from .test_import_support import facility_header, facility_row, hours_header, make_kumamoto, real_file, write_mhlw
+
+
+@pytest.fixture
+def kumamoto(db):
+    return make_kumamoto()
+
+
+def run_command(*args) -> str:
+    out = io.StringIO()
+    call_command("import", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_mhlw_files_import_facility_file_first_and_print_the_report(kumamoto, tmp_path):
+    facilities = write_mhlw(tmp_path / "01-1_hospital_facility_info_20260601.csv", facility_header(),
+                            [facility_row("4310000000001", "熊本中央病院", "熊本市中央区新屋敷1-17-1")])
+    monday = {"ID": "4310000000001", "診療科目名": "内科", "月_診療開始時間": "9:00", "月_診療終了時間": "12:00"}
+    hours = write_mhlw(tmp_path / "01-2_hospital_speciality_hours_20260601.csv", hours_header(), [monday])
+
+    output = run_command("mhlw", str(hours), str(facilities))
+
+    assert "01-1_hospital_facility_info_20260601.csv: applied" in output
+    assert "rows 1, created 1" in output
+    assert Facility.objects.get().departments == "|内科|"
+
+
+def test_a_rejected_file_exits_non_zero_and_prints_each_reason(kumamoto, tmp_path):
+    path = write_mhlw(tmp_path / "01-1_hospital_facility_info_20260601.csv", facility_header(),
+                      [facility_row("4310000000001", "熊本中央病院", "熊本市中央区新屋敷1-17-1"),
+                       facility_row("123", "壊れた行", "熊本市中央区")])
+    out = io.StringIO()
+
+    with pytest.raises(CommandError) as raised:
+        call_command("import", "mhlw", str(path), stdout=out)
+
+    assert raised.value.returncode == 1
+    assert "row 3: ID「123」が 13 桁の数字ではありません。" in out.getvalue()
+    assert Facility.objects.count() == 0
+
+
+def test_dry_run_writes_nothing(kumamoto, tmp_path):
+    path = write_mhlw(tmp_path / "01-1_hospital_facility_info_20260601.csv", facility_header(),
+                      [facility_row("4310000000001", "熊本中央病院", "熊本市中央区新屋敷1-17-1")])
+
+    output = run_command("mhlw", str(path), "--dry-run")
+
+    assert "dry run" in output and Facility.objects.count() == 0
+    assert ImportRun.objects.get().outcome == ImportRun.Outcome.DRY_RUN
+
+
+def test_an_own_layout_without_a_saved_mapping_stops_with_advice(kumamoto):
+    with pytest.raises(CommandError, match="browser"):
+        call_command("import", "municipal", str(real_file("yakkyoku_list_yakkyoku_list.csv")),
+                     "--municipality", "431001", stdout=io.StringIO())
+
+
+def test_an_own_layout_uses_the_saved_mapping_with_the_same_header(kumamoto):
+    path = real_file("yakkyoku_list_yakkyoku_list.csv")
+    _, header, sample = read_header(path.read_bytes())
+    column_mapping_save(municipality=kumamoto, name="薬局一覧", kind="", columns=suggest_mapping(header, sample),
+                        headers=header)
+
+    output = run_command("municipal", str(path), "--municipality", "431001")
+
+    assert "rows 400, created 400" in output
+
+
+def test_a_named_mapping_can_be_chosen(kumamoto):
+    path = real_file("yakkyoku_list_original_yakkyoku_list.csv")
+    _, header, sample = read_header(path.read_bytes())
+    column_mapping_save(municipality=kumamoto, name="薬局", kind="pharmacy", columns=suggest_mapping(header, sample),
+                        headers=header)
+
+    output = run_command("municipal", str(path), "--municipality", "431001", "--mapping", "薬局", "--dry-run")
+
+    assert "created 400" in output
+
+
+def test_unknown_municipality_and_missing_files_are_clear_errors(kumamoto, tmp_path):
+    with pytest.raises(CommandError, match="Unknown municipality"):
+        call_command("import", "kaigo", str(tmp_path), "--municipality", "999999")
+    with pytest.raises(CommandError, match="No such file"):
+        call_command("import", "kaigo", str(tmp_path / "missing.csv"))
