@@ -10,13 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from renkei.core.models import DailyLivingArea, Municipality
 
 from ..models import CollaborationDetail, Facility, FacilityKind
 
 CHUNK_SIZE = 1000
+# Exports list kinds in the model's order (hospitals, clinics, … informal resources), not alphabetically.
+KIND_ORDER = [kind for kind, _label in FacilityKind.choices]
 # The daily living area filter value that means "facilities with no area set".
 AREA_NOT_SET = "none"
 
@@ -59,7 +61,9 @@ def export_facilities(scope: ExportScope) -> QuerySet[Facility]:
                 "identifiers", "opening_hours",
                 Prefetch("collaboration_details",
                          queryset=CollaborationDetail.objects.select_related("attribute__category")))
-            .order_by("kind", "kana", "name", "pk"))
+            .annotate(kind_order=Case(*[When(kind=kind, then=Value(index)) for index, kind in enumerate(KIND_ORDER)],
+                                      default=Value(len(KIND_ORDER)), output_field=IntegerField()))
+            .order_by("kind_order", "kana", "name", "pk"))
 
 
 def iter_export_facilities(scope: ExportScope, *, chunk_size: int = CHUNK_SIZE) -> Iterator[Facility]:
@@ -71,8 +75,6 @@ def areas_of(municipality: Municipality) -> list[DailyLivingArea]:
     """The municipality's daily living areas in display order (for choosers and the booklet's sections)."""
     return list(DailyLivingArea.objects.filter(municipality=municipality).order_by("sort_order", "name", "pk"))
 
-
-KIND_ORDER = [kind for kind, _label in FacilityKind.choices]
 
 
 def exportable_municipalities(membership):
