@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -626,3 +626,19 @@ def test_a_mail_server_failure_leaves_the_link_to_print_instead_of_failing(coord
     _, [item] = start_round(coordinator, [clinic], emails={clinic.pk: "yamada@example.jp"})
     assert item.emailed is False
     assert Client().get(item.link).status_code == 200
+
+
+def test_the_reminder_command_needs_the_site_address_and_can_target_one_round(coordinator, clinic, settings,
+                                                                              monkeypatch):
+    survey_round, _ = start_round(coordinator, [clinic], emails={clinic.pk: "yamada@example.jp"}, due_on=None)
+    SurveyRound.objects.filter(pk=survey_round.pk).update(created_at=timezone.now() - dt.timedelta(days=31))
+    settings.RENKEI_BASE_URL = ""
+    monkeypatch.setenv("RENKEI_BASE_URL", "")
+    with pytest.raises(CommandError):
+        call_command("survey_reminders")
+    mail.outbox.clear()
+
+    call_command("survey_reminders", "--round", str(survey_round.pk + 1), "--base-url", "https://r.example.jp")
+    assert mail.outbox == []
+    call_command("survey_reminders", "--round", str(survey_round.pk), "--base-url", "https://r.example.jp")
+    assert len(mail.outbox) == 1
