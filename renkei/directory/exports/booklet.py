@@ -46,7 +46,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 from renkei.core.models import DailyLivingArea
 from renkei.core.wareki import to_wareki
 
-from ..models import AreaShape, CollaborationAttribute, CollaborationDetail, Facility
+from ..models import AreaShape, CollaborationAttribute, Facility
 from . import common
 from .scope import KIND_ORDER, ExportScope, areas_of, iter_export_facilities
 
@@ -184,12 +184,14 @@ def _public_mark_columns() -> dict[str, list[tuple[str, str]]]:
             for kind, columns in MARK_COLUMNS.items()}
 
 
-def _sources(scope: ExportScope, facility_ids: list[int]) -> list[str]:
-    """Lines for the cover: each data source with the latest date it listed facilities, and the survey span."""
+def _sources(facilities: list[Facility]) -> list[str]:
+    """Lines for the cover: each data source with the latest date it listed facilities, and the survey span.
+
+    Reads what the facilities already hold (their `sources` and prefetched details): no extra query.
+    """
     latest: dict[str, dt.date | None] = {}
-    for sources in (Facility.objects.filter(pk__in=facility_ids).values_list("sources", flat=True)
-                    if facility_ids else []):
-        for key, value in (sources or {}).items():
+    for facility in facilities:
+        for key, value in (facility.sources or {}).items():
             name = str(key).split(":")[0]
             try:
                 day = dt.date.fromisoformat(str(value)[:10])
@@ -199,10 +201,8 @@ def _sources(scope: ExportScope, facility_ids: list[int]) -> list[str]:
                 latest[name] = day
     lines = [f"{SOURCE_LABELS.get(name, name)}（{to_wareki(day)}時点）" if day else SOURCE_LABELS.get(name, name)
              for name, day in sorted(latest.items())]
-    confirmed = (CollaborationDetail.objects.filter(
-        facility_id__in=facility_ids, attribute__visibility=CollaborationAttribute.Visibility.PUBLIC)
-        .values_list("confirmed_on", flat=True)) if facility_ids else []
-    dates = sorted(confirmed)
+    dates = sorted(detail.confirmed_on for facility in facilities
+                   for detail in common.public_details(facility).values())
     if dates:
         lines.append(f"連携情報：各施設の回答・市区町村の確認（{to_wareki(dates[0])}～{to_wareki(dates[-1])}に確認）")
     return lines or ["（データの出典はまだ記録されていません）"]
@@ -528,7 +528,7 @@ def booklet_story(scope: ExportScope, sections: list[Section], issued_on: dt.dat
                    Paragraph(TITLE, styles["cover_title"]), Spacer(1, 12 * mm),
                    Paragraph(f"{to_wareki(issued_on)} 発行", styles["cover_date"]), Spacer(1, 30 * mm)]
     about = [Paragraph("掲載している情報", styles["heading"])]
-    about += [Paragraph("・" + _escape(line), styles["body"]) for line in _sources(scope, [f.pk for f in facilities])]
+    about += [Paragraph("・" + _escape(line), styles["body"]) for line in _sources(facilities)]
     about.append(Spacer(1, 4 * mm))
     counts = "、".join(f"{common.kind_label(kind).split('（')[0]} {kind_counts[kind]}件" for kind in KIND_ORDER
                       if kind_counts[kind])
