@@ -47,6 +47,8 @@ class ImportContext:
     """What the files of one run share: a dry run of a speciality file sees the facilities of the files before."""
 
     pending: dict[tuple[str, str], int | None] = field(default_factory=dict)  # identifier → municipality id
+    # When set, the caller recomputes coverage once for all files (the command line) instead of after each file.
+    coverage_municipality_ids: set[int] | None = None
 
 
 @dataclass
@@ -120,8 +122,11 @@ def import_file(*, source: str, file, file_name: str, membership=None, dry_run: 
                      changes={"source": source, "counts": counts, "import_run": run.pk, "edition": edition})
         if counts["created"] or counts["updated"] or counts["closed"]:
             transaction.on_commit(spatial_version.positions_changed)
-            municipality_ids = sorted(plan.municipality_ids)
-            transaction.on_commit(lambda: _schedule_coverage(municipality_ids))
+            if context is not None and context.coverage_municipality_ids is not None:
+                context.coverage_municipality_ids.update(plan.municipality_ids)
+            else:
+                municipality_ids = sorted(plan.municipality_ids)
+                transaction.on_commit(lambda: _schedule_coverage(municipality_ids))
     return run
 
 
@@ -499,10 +504,8 @@ def _apply(plan: _Plan, parsed: ParsedFile, *, edition: str) -> None:
 
 
 def _schedule_coverage(municipality_ids: list[int]) -> None:
-    try:  # the coverage helper's module; remove this guard once renkei/directory/jobs.py exists
-        from renkei.directory.jobs import schedule_coverage_recompute
-    except ImportError:
-        return
+    from renkei.directory.jobs import schedule_coverage_recompute
+
     schedule_coverage_recompute(municipality_ids)
 
 

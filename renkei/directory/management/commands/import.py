@@ -27,8 +27,10 @@ class Command(BaseCommand):
         parser.add_argument("--municipality", metavar="CODE",
                             help="Limit to this municipality (6-digit code); the owner of a municipal list.")
         parser.add_argument("--mapping", metavar="NAME", help="A saved column mapping of the municipality.")
+        parser.add_argument("--no-coverage", action="store_true",
+                            help="Do not recompute coverage gaps after the import (run “renkei coverage” later).")
 
-    def handle(self, *args, source, files, dry_run, municipality, mapping, verbosity, **options):
+    def handle(self, *args, source, files, dry_run, municipality, mapping, no_coverage, verbosity, **options):
         owner = None
         if municipality:
             owner = Municipality.objects.filter(code=municipality).first() or Municipality.objects.filter(
@@ -48,7 +50,8 @@ class Command(BaseCommand):
                 raise CommandError(f"No such file: {path}")
         if source == "mhlw":  # facility files first: their speciality files refer to them
             paths.sort(key=lambda p: bool(HOURS_FILE_PATTERN.search(p.name)))
-        context = ImportContext()
+        # Coverage is recomputed once at the end, in this process: a background thread would die with it.
+        context = ImportContext(coverage_municipality_ids=set())
         rejected = 0
         with audit.bind(user_label="renkei import (command line)"):
             for path in paths:
@@ -61,9 +64,24 @@ class Command(BaseCommand):
                     self.stdout.write(line)
                 if run.outcome == ImportRun.Outcome.REJECTED:
                     rejected += 1
+        if context.coverage_municipality_ids and not dry_run and not no_coverage:
+            self._recompute_coverage(sorted(context.coverage_municipality_ids))
         if rejected:
             raise CommandError(f"{rejected} of {len(paths)} file(s) rejected; nothing of them was written.",
                                returncode=1)
+
+    def _recompute_coverage(self, municipality_ids: list[int]) -> None:
+        from django.test.utils import override_settings
+
+        from renkei.directory.jobs import schedule_coverage_recompute
+
+        try:
+            with override_settings(RENKEI_RUN_JOBS_INLINE=True):
+                schedule_coverage_recompute(municipality_ids)
+        except Exception as error:  # noqa: BLE001 (the import is committed; say so and go on)
+            self.stderr.write(f"Coverage not recomputed ({error}); run “renkei coverage --pending” later.")
+            return
+        self.stdout.write(f"Coverage gaps recomputed for {len(municipality_ids)} municipalities.")
 
     def _find_mapping(self, path: Path, owner):
         """None for the standard layout; the saved mapping whose header signature matches; else stop."""
