@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
@@ -27,7 +27,14 @@ from ..normalize import search_key
 from ..taxonomy import SERVICE_TYPES
 from .facilities import stale_before
 
+try:  # the shared search (name in any script, romaji included); the staff list adds staff-only filters on top
+    from .search import FacilitySearch, filtered_facilities, parse_facility_search
+except ImportError:  # pragma: no cover - until the search selectors are installed the list matches names itself
+    FacilitySearch = filtered_facilities = parse_facility_search = None
+
 STATUS_OPEN, STATUS_CLOSED, STATUS_ALL = "open", "closed", "all"
+# Query-string names the staff list hands to the shared search (the radius search lives on the map and portal).
+SEARCH_PARAMETERS = ("q", "kind", "service", "capability", "department", "area", "municipality", "open_at")
 MAX_STALE_MONTHS = 240
 WEEKDAY_LABELS = ["月", "火", "水", "木", "金", "土", "日", "祝"]
 
@@ -45,35 +52,49 @@ class StaffFacilityFilter:
     status: str = STATUS_OPEN
     stale_months: int | None = None
     no_position: bool = False
+    departments: list[str] = field(default_factory=list)
+    open_at: Any = None
+    # The shared search's parameters, when the search selectors are installed.
+    search: Any = None
 
 
-def parse_staff_filter(data: Mapping[str, Any], *, default_municipality: Municipality | None = None
-                       ) -> tuple[StaffFacilityFilter, dict[str, str]]:
-    """Read the list's query string (`q`, `kind`…, `status`, `stale_months`, `no_position`); errors by field.
+def parse_staff_filter(data: Mapping[str, Any], *, default_municipality: Municipality | None = None,
+                       membership=None) -> tuple[StaffFacilityFilter, dict[str, str]]:
+    """Read the list's query string: the shared search's names (`q`, `kind`, `service`, `capability`, `area`,
+    `municipality`, `department`, `open_at`) and the staff-only `status`, `stale_months`, `no_position`.
 
-    Without any filter the list shows the member's own municipality.
+    Without a `municipality` parameter the list shows the member's own municipality. Returns (filter, errors).
     """
     errors: dict[str, str] = {}
+    data = data.copy() if hasattr(data, "copy") else dict(data)
+    if "municipality" not in data and default_municipality is not None:
+        data["municipality"] = default_municipality.code
     getlist = data.getlist if hasattr(data, "getlist") else (lambda k: [v] if (v := data.get(k)) else [])
     params = StaffFacilityFilter(q=(data.get("q") or "").strip()[:100])
-    params.kinds = [k for k in getlist("kind") if k in FacilityKind.values]
-    service = (data.get("service") or "").strip()
-    if service and service not in SERVICE_TYPES:
-        errors["service"] = _("Unknown service type.")
+    if parse_facility_search is not None:
+        search, search_errors = parse_facility_search(
+            {k: v for k, v in ((k, getlist(k)) for k in SEARCH_PARAMETERS) if v}, membership=membership)
+        errors.update(search_errors)
+        params.search = search
+        params.q, params.kinds, params.capabilities = search.q, search.kinds, search.capabilities
+        params.service_type = search.service_types[0] if search.service_types else ""
+        params.area_id, params.municipality_code = search.area_id, search.municipality_code
+        params.departments, params.open_at = search.departments, search.open_at
     else:
-        params.service_type = service
-    params.capabilities = [c for c in getlist("capability") if c][:10]
-    area = (data.get("area") or "").strip()
-    if area:
-        if area.isdigit():
-            params.area_id = int(area)
+        params.kinds = [k for k in getlist("kind") if k in FacilityKind.values]
+        service = (data.get("service") or "").strip()
+        if service and service not in SERVICE_TYPES:
+            errors["service"] = _("Unknown service type.")
         else:
-            errors["area"] = _("Choose a daily living area from the list.")
-    municipality = (data.get("municipality") or "").strip()
-    if "municipality" in data:
-        params.municipality_code = municipality
-    elif default_municipality is not None:
-        params.municipality_code = default_municipality.code
+            params.service_type = service
+        params.capabilities = [c for c in getlist("capability") if c][:10]
+        area = (data.get("area") or "").strip()
+        if area:
+            if area.isdigit():
+                params.area_id = int(area)
+            else:
+                errors["area"] = _("Choose a daily living area from the list.")
+        params.municipality_code = (data.get("municipality") or "").strip()
     status = data.get("status") or STATUS_OPEN
     params.status = status if status in (STATUS_OPEN, STATUS_CLOSED, STATUS_ALL) else STATUS_OPEN
     stale = (data.get("stale_months") or "").strip()
@@ -101,36 +122,43 @@ def _has_yes(attribute_code: str):
         answered.exclude(value=False).exclude(value__isnull=True).exclude(value=[]).exclude(value=""))
 
 
-def staff_facilities(params: StaffFacilityFilter, *, ids: list[int] | None = None) -> QuerySet[Facility]:
-    """Facilities matching the staff filters, ordered for the list, with what the rows show joined in.
+def staff_facilities(params: StaffFacilityFilter) -> QuerySet[Facility]:
+    """Facilities matching the staff filters, ordered for the list, with what the rows show joined in."""
+    if params.search is not None:
+        from ..models import CollaborationAttribute
 
-    `ids` narrows the list to the hits of the shared search (when the search helper answered the name part).
-    """
-    queryset = Facility.objects.select_related("municipality", "daily_living_area")
-    if ids is not None:
-        queryset = queryset.filter(pk__in=ids)
-    elif params.q:
-        queryset = queryset.filter(_name_matches(params.q))
+        attributes = list(CollaborationAttribute.objects.filter(code__in=params.search.capabilities))
+        queryset = filtered_facilities(replace(params.search, include_closed=True), attributes)
+    else:
+        queryset = Facility.objects.all()
+        if params.q:
+            queryset = queryset.filter(_name_matches(params.q))
+        if params.kinds:
+            queryset = queryset.filter(kind__in=params.kinds)
+        if params.service_type:
+            queryset = queryset.filter(service_type=params.service_type)
+        for code in params.capabilities:
+            queryset = queryset.filter(_has_yes(code))
+        if params.area_id:
+            queryset = queryset.filter(daily_living_area_id=params.area_id)
+        if params.municipality_code:
+            queryset = queryset.filter(Q(municipality__code=params.municipality_code)
+                                       | Q(municipality__parent__code=params.municipality_code))
     if params.status != STATUS_ALL:
         queryset = queryset.filter(status=params.status)
-    if params.kinds:
-        queryset = queryset.filter(kind__in=params.kinds)
-    if params.service_type:
-        queryset = queryset.filter(service_type=params.service_type)
-    for code in params.capabilities:
-        queryset = queryset.filter(_has_yes(code))
-    if params.area_id:
-        queryset = queryset.filter(daily_living_area_id=params.area_id)
-    if params.municipality_code:
-        queryset = queryset.filter(Q(municipality__code=params.municipality_code)
-                                   | Q(municipality__parent__code=params.municipality_code))
     if params.no_position:
         queryset = queryset.filter(latitude__isnull=True)
     if params.stale_months:
         threshold = stale_before(params.stale_months)
         queryset = queryset.annotate(last_confirmed=Max("collaboration_details__confirmed_on")).filter(
             Q(last_confirmed__lt=threshold) | Q(last_confirmed__isnull=True))
-    return queryset.order_by("kind", "kana", "name", "pk")
+    return queryset.select_related("municipality", "daily_living_area").order_by("kind", "kana", "name", "pk")
+
+
+def without_kinds(params: StaffFacilityFilter) -> StaffFacilityFilter:
+    """The same filter for every kind (what the counts per kind are taken over)."""
+    search = replace(params.search, kinds=[]) if params.search is not None else None
+    return replace(params, kinds=[], search=search)
 
 
 def counts_by_kind(queryset: QuerySet[Facility]) -> list[dict[str, Any]]:

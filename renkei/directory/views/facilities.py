@@ -81,15 +81,15 @@ def _url_if_exists(name: str, *args) -> str:
 def facility_list_view(request):
     membership = request.membership
     params, errors = staff_selectors.parse_staff_filter(
-        request.GET, default_municipality=membership.organization.municipality)
+        request.GET, default_municipality=membership.organization.municipality, membership=membership)
     facilities = staff_selectors.staff_facilities(params)
     page = Paginator(facilities, PAGE_SIZE).get_page(request.GET.get("page"))
-    without_kind = staff_selectors.StaffFacilityFilter(**{**params.__dict__, "kinds": []})
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "page": page, "params": params, "errors": errors, "query": query.urlencode(),
-        "kind_counts": staff_selectors.counts_by_kind(staff_selectors.staff_facilities(without_kind)),
+        "kind_counts": staff_selectors.counts_by_kind(
+            staff_selectors.staff_facilities(staff_selectors.without_kinds(params))),
         "kinds": FacilityKind.choices, "service_types": [(c, n[0]) for c, n in SERVICE_TYPES.items()],
         "capabilities": staff_selectors.capability_attributes(membership.organization.municipality),
         "areas": staff_selectors.areas_for(params.municipality_code),
