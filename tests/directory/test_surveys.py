@@ -112,6 +112,7 @@ def test_links_are_emailed_to_known_addresses_and_the_others_are_left_to_print(c
     assert by_facility[clinic.pk].link in message.body
     assert by_facility[clinic.pk].link.startswith("https://renkei.example.jp/directory/survey/answer/")
     assert "令和8年度 連携情報の確認" in message.subject and "やまだ内科クリニック" in message.body
+    assert "回答期限：令和" in message.body and "リンクの有効期限：令和" in message.body
 
 
 def test_an_unknown_link_gets_a_clear_404_and_not_a_500(db):

@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renkei.core import audit, policy
+from renkei.core.wareki import to_wareki
 
 from ..models import (
     CollaborationDetail,
@@ -112,10 +113,16 @@ def _send_link(invitation: SurveyInvitation, link: str, *, reminder: bool) -> bo
     survey_round = invitation.survey_round
     context = {"invitation": invitation, "survey_round": survey_round, "facility": invitation.facility,
                "municipality": survey_round.municipality, "link": link, "reminder": reminder,
-               "expires_on": timezone.localtime(invitation.expires_at).date()}
+               "expires_on": _both_calendars(timezone.localtime(invitation.expires_at).date()),
+               "due_on": _both_calendars(survey_round.due_on) if survey_round.due_on else ""}
     subject = render_to_string("directory/surveys/email_subject.txt", context)
     body = render_to_string("directory/surveys/email_body.txt", context)
     return _mail(subject, body, invitation.email)
+
+
+def _both_calendars(day: dt.date) -> str:
+    """「令和8年12月25日（2026年12月25日）」: offices read 和暦, the date stays unambiguous."""
+    return f"{to_wareki(day)}（{day.year}年{day.month}月{day.day}日）"
 
 
 def _mail(subject: str, body: str, address: str) -> bool:
