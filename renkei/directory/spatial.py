@@ -1,0 +1,151 @@
+"""An in-memory index of facility positions for radius searches (scipy cKDTree on the unit sphere).
+
+Built once per process on first use. It is rebuilt when
+- `spatial_version.current()` changed: a write in this process (facility_save, close, reopen, imports) said so;
+- the database snapshot changed: (count, max id, max updated_at) of positioned facilities. Servers run several
+  processes, and an import in one of them (or a command-line import) cannot bump the others' counters, so
+  every use re-reads this snapshot — but at most once per `RECHECK_SECONDS` (default 1 s), because the
+  aggregate scans the table (a few ms at national scale). A change elsewhere is therefore noticed within a
+  second; bulk `update()`s that touch neither rows' updated_at nor the count are only noticed through
+  `positions_changed()`, which every writer calls.
+
+Closed facilities are indexed too (searches may include them on request) and filtered by a mask.
+Distances are great-circle (haversine, mean Earth radius 6371.0088 km).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from django.db.models import Count, Max
+from scipy.spatial import cKDTree
+
+from . import spatial_version
+from .models import Facility
+
+EARTH_RADIUS_KM = 6371.0088
+RECHECK_SECONDS = 1.0
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance between two points in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def haversine_many_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    p1, p2 = math.radians(lat), np.radians(lats)
+    dp, dl = p2 - p1, np.radians(lons) - math.radians(lon)
+    a = np.sin(dp / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+
+
+def _unit_vectors(lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    la, lo = np.radians(lats), np.radians(lons)
+    return np.column_stack((np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)))
+
+
+@dataclass
+class _Index:
+    version: int
+    snapshot: tuple
+    checked_at: float
+    ids: np.ndarray
+    lats: np.ndarray
+    lons: np.ndarray
+    is_open: np.ndarray
+    tree: cKDTree | None
+
+
+_lock = threading.Lock()
+_index: _Index | None = None
+
+
+def _snapshot() -> tuple:
+    row = Facility.objects.filter(latitude__isnull=False).aggregate(n=Count("id"), last_id=Max("id"),
+                                                                     last_change=Max("updated_at"))
+    return row["n"], row["last_id"], row["last_change"]
+
+
+def _build(version: int, snapshot: tuple) -> _Index:
+    rows = list(Facility.objects.filter(latitude__isnull=False, longitude__isnull=False)
+                .order_by("id").values_list("id", "latitude", "longitude", "status"))
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    lats = np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows))
+    lons = np.fromiter((r[2] for r in rows), dtype=np.float64, count=len(rows))
+    is_open = np.fromiter((r[3] == Facility.Status.OPEN for r in rows), dtype=bool, count=len(rows))
+    tree = cKDTree(_unit_vectors(lats, lons)) if rows else None
+    return _Index(version, snapshot, time.monotonic(), ids, lats, lons, is_open, tree)
+
+
+def current_index() -> _Index:
+    """The index for the current positions, rebuilt when this or another process changed them."""
+    global _index
+    with _lock:
+        version = spatial_version.current()
+        index = _index
+        if index is not None and index.version == version:
+            if time.monotonic() - index.checked_at < RECHECK_SECONDS:
+                return index
+            snapshot = _snapshot()
+            if snapshot == index.snapshot:
+                index.checked_at = time.monotonic()
+                return index
+        else:
+            snapshot = _snapshot()
+        _index = _build(version, snapshot)
+        return _index
+
+
+def invalidate() -> None:
+    """Drop the index of this process (tests; the next use rebuilds it)."""
+    global _index
+    with _lock:
+        _index = None
+
+
+def facilities_within(lat: float, lon: float, radius_km: float, candidate_ids=None, *,
+                      include_closed: bool = False) -> list[tuple[int, float]]:
+    """(facility id, distance in km) of facilities within `radius_km` of the point, nearest first.
+
+    `candidate_ids` (any iterable of ids) restricts the answer to those facilities.
+    """
+    index = current_index()
+    if index.tree is None or radius_km < 0:
+        return []
+    # A sphere's great-circle distance d is the chord 2·sin(d / 2R) between unit vectors.
+    chord = 2 * math.sin(min(math.pi, radius_km / EARTH_RADIUS_KM) / 2)
+    positions = np.asarray(index.tree.query_ball_point(_unit_vectors(np.array([lat]), np.array([lon]))[0],
+                                                       chord * (1 + 1e-9)), dtype=np.int64)
+    if positions.size == 0:
+        return []
+    if not include_closed:
+        positions = positions[index.is_open[positions]]
+    if candidate_ids is not None:
+        wanted = np.fromiter(candidate_ids, dtype=np.int64)
+        positions = positions[np.isin(index.ids[positions], wanted)]
+    distances = haversine_many_km(lat, lon, index.lats[positions], index.lons[positions])
+    keep = distances <= radius_km
+    positions, distances = positions[keep], distances[keep]
+    order = np.lexsort((index.ids[positions], distances))
+    return [(int(index.ids[p]), float(d)) for p, d in zip(positions[order], distances[order], strict=True)]
+
+
+def distances_to(lat: float, lon: float, ids) -> dict[int, float]:
+    """Distance in km from the point to each listed facility that has a position."""
+    index = current_index()
+    wanted = np.fromiter(ids, dtype=np.int64)
+    # ids are sorted (built in id order): a binary search finds each one.
+    found = np.clip(np.searchsorted(index.ids, wanted), 0, max(len(index.ids) - 1, 0))
+    if len(index.ids) == 0:
+        return {}
+    hit = index.ids[found] == wanted
+    positions = found[hit]
+    distances = haversine_many_km(lat, lon, index.lats[positions], index.lons[positions])
+    return {int(i): float(d) for i, d in zip(index.ids[positions], distances, strict=True)}
