@@ -128,6 +128,15 @@ def test_a_coordinator_sends_a_link_a_facility_answers_staff_approve_and_the_dir
     detail = CollaborationDetail.objects.get(facility=clinic, attribute__code="scheduled_home_visit")
     assert (detail.value, detail.source) == (True, "survey")
 
+    # The round shows the answer as approved and a response rate of 100%.
+    page_errors.clear()
+    page.goto(f"/directory/surveys/{answer.invitation.survey_round_id}/")
+    assert page.locator("main meter").get_attribute("value") == "100"
+    screenshot(page, "survey_round_detail")
+    page.goto("/directory/surveys/")
+    assert page.locator("main meter").first.get_attribute("value") == "100"
+    _assert_no_errors(page_errors, "round detail and list")
+
     # 5. The public map feed lists it among clinics doing scheduled home visits (once the search exists).
     if importlib.util.find_spec("renkei.directory.selectors.search") is not None:
         feed = page.request.get(f"/resources/facilities.geojson?municipality={DEMO_CITY_CODE}"
