@@ -10,7 +10,6 @@ import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-import jpholiday
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from renkei.core import policy
 
+from ..hours import hours_by_day, is_public_holiday
 from ..models import Facility, FacilityKind
 from ..selectors import maps as map_selectors
 from ..selectors.facilities import attribute_label, visible_collaboration_details
@@ -44,6 +44,9 @@ def public_facility_url(facility: Facility) -> str:
 
 
 def _portal_params(data, municipality=None, *, limit: int):
+    if municipality is not None:  # also narrows an address typed without its municipality ("内記1丁目")
+        data = data.copy()
+        data["municipality"] = municipality.code
     params, errors = parse_facility_search(data)
     if municipality is not None:
         params.municipality_code = municipality.code
@@ -112,14 +115,13 @@ class HoursRow:
 def hours_table(facility: Facility, today: dt.date | None = None) -> list[HoursRow]:
     """Monday to Sunday, then public holidays: the opening periods of each day ("09:00–12:30")."""
     today = today or timezone.localdate()
-    today_index = 7 if jpholiday.is_holiday(today) else today.weekday()
-    by_day: dict[int, list[str]] = {}
-    for hours in facility.opening_hours.all():
-        by_day.setdefault(hours.weekday, []).append(f"{hours.opens:%H:%M}–{hours.closes:%H:%M}")
+    today_index = 7 if is_public_holiday(today) else today.weekday()
+    by_day = {day: [f"{opens}–{closes}" for opens, closes in periods]
+              for day, periods in hours_by_day(facility.opening_hours.all()).items()}
     rows = [HoursRow(str(WEEKDAYS[day]), by_day.get(day, []), day == today_index) for day in range(7)]
     holiday = HoursRow(_("Public holidays"), by_day.get(7, []), today_index == 7)
     if not holiday.periods and not facility.closed_on_holidays:
-        holiday.note = _("Please ask the facility")
+        holiday.note = _("Usual hours of the weekday")  # hours.py: a holiday keeps the weekday's hours
     rows.append(holiday)
     return rows
 
