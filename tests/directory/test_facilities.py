@@ -337,3 +337,14 @@ def test_the_detail_page_links_the_survey_history_and_the_position_feed(facility
     assert reverse("directory:facility_position", kwargs={"facility_id": facility.pk}) in body
     feed = client.get(reverse("directory:facility_position", kwargs={"facility_id": facility.pk})).json()
     assert feed["features"][0]["geometry"]["coordinates"] == [135.1264, 35.2966]
+
+
+def test_a_name_typed_in_roman_letters_finds_the_facility(facility, staff, login_as):
+    response = login_as(staff).get(reverse("directory:facility_list"), {"q": "fukuchiyama"})
+    assert [f.pk for f in response.context["page"]] == [facility.pk]
+
+
+def test_bad_filters_are_shown_in_the_htmx_results(staff, login_as):
+    response = login_as(staff).get(reverse("directory:facility_list"), {"stale_months": "0"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert 'class="error"' in response.content.decode()

@@ -98,8 +98,9 @@ def facility_list_view(request):
         "merge_count": (staff_selectors.merge_candidate_count(membership)
                         if policy.check(membership, "directory.merge_facilities") else 0),
     }
-    template = "directory/facilities/_results.html" if request.htmx else "directory/facilities/list.html"
-    return render(request, template, context, status=400 if errors else 200)
+    if request.htmx:  # htmx swaps only 2xx answers: the results partial carries the messages instead
+        return render(request, "directory/facilities/_results.html", context)
+    return render(request, "directory/facilities/list.html", context, status=400 if errors else 200)
 
 
 # --- detail --------------------------------------------------------------------------------------------
