@@ -164,3 +164,27 @@ def api_requires(action: str):
         return wrapper
 
     return decorator
+
+
+def api_public(action: str):
+    """Ninja operation decorator for operations anonymous callers may use too (resident portal, open data).
+
+    A logged-in member is still asked the policy for `action` (and refused like anywhere else); an anonymous
+    caller (request.membership None) passes, and the operation must answer with public fields only. The
+    operation's auth must let anonymous callers through (e.g. renkei.directory.api.ANONYMOUS_ALLOWED).
+    Marked `policy_public` so the API-walk tests know the anonymous access is deliberate.
+    """
+
+    def decorator(func):
+        @wraps(func)
+        def wrapper(request, *args, **kwargs):
+            membership = getattr(request, "membership", None)
+            if membership is not None:
+                require(membership, action)
+            return func(request, *args, **kwargs)
+
+        wrapper.policy_action = action
+        wrapper.policy_public = True
+        return wrapper
+
+    return decorator
