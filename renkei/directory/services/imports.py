@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -33,6 +33,7 @@ from ..normalize import name_key
 from .facilities import refresh_derived_fields
 
 BATCH = 1000
+UPDATE_BATCH = 200  # CASE WHEN grows with the batch: SQLite evaluates it row by row
 QUERY_CHUNK = 5000  # ids per `__in` query (SQLite's variable limit)
 MAX_STORED_REJECTIONS = 500
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -453,13 +454,12 @@ def _apply(plan: _Plan, parsed: ParsedFile, *, edition: str) -> None:
     Facility.objects.bulk_create(new_facilities, batch_size=BATCH)
     identifiers = []
     for record in plan.creates:
-        facility = created[id(record)]
-        identifiers += [FacilityIdentifier(facility_id=facility.pk, scheme=s, value=v) for s, v in record.identifiers]
+        facility_id = created[id(record)].pk
+        identifiers += [(facility_id, s, v) for s, v in record.identifiers]
         if record.corporate_number:
-            identifiers.append(FacilityIdentifier(facility_id=facility.pk, scheme="corporate_number",
-                                                  value=record.corporate_number))
-    identifiers += [FacilityIdentifier(facility_id=f.pk, scheme=s, value=v) for f, s, v in plan.identifiers]
-    FacilityIdentifier.objects.bulk_create(identifiers, batch_size=BATCH)
+            identifiers.append((facility_id, "corporate_number", record.corporate_number))
+    identifiers += [(f.pk, s, v) for f, s, v in plan.identifiers]
+    _insert_rows(FacilityIdentifier, ["facility", "scheme", "value"], identifiers)
 
     updated_fields: set[str] = set()
     to_update = []
@@ -470,11 +470,19 @@ def _apply(plan: _Plan, parsed: ParsedFile, *, edition: str) -> None:
         updated_fields |= changed - {"identifiers", "opening_hours"}
         facility.updated_at = now
         to_update.append(facility)
-    if to_update:
+    if to_update and updated_fields <= {"departments"}:
+        # Speciality files change only departments; few distinct lists, so one UPDATE per list beats CASE WHEN.
+        by_value: dict[str, list[int]] = {}
+        for facility in to_update:
+            by_value.setdefault(facility.departments, []).append(facility.pk)
+        for departments, ids in by_value.items():
+            for chunk in _chunks(ids):
+                Facility.objects.filter(pk__in=chunk).update(departments=departments, updated_at=now)
+    elif to_update:
         fields = sorted(updated_fields | {"sources", "updated_at"})
-        Facility.objects.bulk_update(to_update, fields, batch_size=BATCH)
+        Facility.objects.bulk_update(to_update, fields, batch_size=UPDATE_BATCH)
     if plan.source_only:
-        Facility.objects.bulk_update(plan.source_only, ["sources"], batch_size=BATCH)
+        Facility.objects.bulk_update(plan.source_only, ["sources"], batch_size=UPDATE_BATCH)
 
     if plan.hours:
         replaced = [f.pk for f in plan.hours if isinstance(f, Facility)]
@@ -482,25 +490,40 @@ def _apply(plan: _Plan, parsed: ParsedFile, *, edition: str) -> None:
             OpeningHours.objects.filter(facility_id__in=chunk).delete()
         rows = []
         for owner, periods in plan.hours.items():
-            facility = owner if isinstance(owner, Facility) else created[id(owner)]
-            rows += [OpeningHours(facility_id=facility.pk, weekday=d, opens=a, closes=b) for d, a, b in periods]
-        OpeningHours.objects.bulk_create(rows, batch_size=BATCH)
+            facility_id = (owner if isinstance(owner, Facility) else created[id(owner)]).pk
+            rows += [(facility_id, d, a, b) for d, a, b in periods]
+        _insert_rows(OpeningHours, ["facility", "weekday", "opens", "closes"], rows)
 
     if plan.closes:
         labels = {"mhlw": "医療情報ネット", "kaigo": "介護サービス情報公表システム"}
         label = labels.get(parsed.source_key, parsed.source_key)
-        for facility in plan.closes:
-            facility.status = Facility.Status.CLOSED
-            facility.closed_on = timezone.localdate()
-            facility.closed_reason = f"no longer in {label} {edition}"[:200]
-            facility.updated_at = now
-        Facility.objects.bulk_update(plan.closes, ["status", "closed_on", "closed_reason", "updated_at"],
-                                     batch_size=BATCH)
+        for chunk in _chunks([f.pk for f in plan.closes]):
+            Facility.objects.filter(pk__in=chunk).update(
+                status=Facility.Status.CLOSED, closed_on=timezone.localdate(), updated_at=now,
+                closed_reason=f"no longer in {label} {edition}"[:200])
 
     if plan.candidates:
         MergeCandidate.objects.bulk_create(
             [MergeCandidate(facility_id=created[id(record)].pk, other_id=other_id, score=score, reason=reason[:200])
              for record, other_id, score, reason in plan.candidates], batch_size=BATCH, ignore_conflicts=True)
+
+
+def _insert_rows(model, field_names: list[str], rows: list[tuple]) -> None:
+    """Plain multi-row INSERTs for rows that need no id back: no model instances, no per-row signals.
+
+    Bulk writes are audited once per file by the caller (audit.record BULK), as bulk_create would be.
+    """
+    if not rows:
+        return
+    fields = [model._meta.get_field(name) for name in field_names]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608 (names from the model, values bound)
+           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    prepared = [[f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)] for row in rows]
+    with connection.cursor() as cursor:
+        for chunk in _chunks(prepared, BATCH * 5):
+            cursor.executemany(sql, chunk)
 
 
 def _schedule_coverage(municipality_ids: list[int]) -> None:
