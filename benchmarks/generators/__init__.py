@@ -1,0 +1,1 @@
+"""Generators of synthetic national-scale input files (our own code, no third-party data)."""
