@@ -93,6 +93,8 @@ def facility_list_view(request):
         "kinds": FacilityKind.choices, "service_types": [(c, n[0]) for c, n in SERVICE_TYPES.items()],
         "capabilities": staff_selectors.capability_attributes(membership.organization.municipality),
         "areas": staff_selectors.areas_for(params.municipality_code),
+        "more_filters": bool(params.departments or params.area_id or params.status != "open" or params.stale_months
+                             or params.no_position or "municipality" in request.GET),
         "stale_threshold": stale_before(params.stale_months) if params.stale_months else None,
         "can_create": policy.check(membership, "directory.manage_facilities"),
         "merge_count": (staff_selectors.merge_candidate_count(membership)
