@@ -328,9 +328,20 @@ def population_for(codes: np.ndarray, level: int) -> np.ndarray:
 
 
 def _population_lookup(codes: list[str]) -> dict[str, int]:
+    """Population of the given codes. Large sets read whole 1st meshes by key range instead of huge INs."""
     found: dict[str, int] = {}
-    for start in range(0, len(codes), 900):
-        chunk = codes[start:start + 900]
+    if len(codes) > 5_000:
+        wanted = set(codes)
+        ranges = Q()
+        for first in sorted({c[:4] for c in codes}):
+            ranges |= Q(mesh_code__gte=first, mesh_code__lt=str(int(first) + 1))
+        for code, population in MeshPopulation.objects.filter(ranges).values_list("mesh_code", "population"):
+            if code in wanted:
+                found[code] = population
+        return found
+    size = min(connection.features.max_query_params or 1_000, 1_000) - 10
+    for start in range(0, len(codes), size):
+        chunk = codes[start:start + size]
         found.update(MeshPopulation.objects.filter(mesh_code__in=chunk).values_list("mesh_code", "population"))
     return found
 
@@ -451,8 +462,15 @@ def store_cells(run: CoverageRun, codes: np.ndarray, area_ids: np.ndarray, popul
                strict=True)
     rows = list(rows)
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), batch_size):
-            cursor.executemany(sql, rows[start:start + batch_size])
+        if connection.vendor == "postgresql":
+            # COPY: executemany is one round trip per row on PostgreSQL (ten times slower here).
+            copy_sql = f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN"
+            with cursor.cursor.copy(copy_sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            for start in range(0, len(rows), batch_size):
+                cursor.executemany(sql, rows[start:start + batch_size])
     return len(rows)
 
 
