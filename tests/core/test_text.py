@@ -88,3 +88,61 @@ def test_to_wareki_falls_back_to_the_western_year_before_meiji_6():
 def test_to_wareki_counts_reiwa_years_from_2019(day):
     year = day.year - 2018
     assert to_wareki(day) == f"令和{'元' if year == 1 else year}年{day.month}月{day.day}日"
+
+
+# --- roman letters → katakana (appended by the directory search work) -----------------------------------------
+
+from renkei.core.text import katakana_to_hepburn, looks_like_romaji, romaji_to_katakana  # noqa: E402
+
+_PLAIN = list("アイウエオカキクケコガギグゲゴサシスセソザジズゼゾタチツテトダデドナニヌネノハヒフヘホバビブベボ"
+              "パピプペポマミムメモヤユヨラリルレロワ")
+_YOUON = [k + s for k in "キギシジチニヒビピミリ" for s in "ャュョ"]
+_MORAS = _PLAIN + _YOUON
+# ッ doubles the next consonant: only before a mora that starts with one (not n, y, w or a vowel), and not m:
+# Hepburn spells ン before b, m, p as "m" ("shimmachi" is シンマチ).
+_DOUBLABLE = [m for m in _MORAS if katakana_to_hepburn(m)[0] not in "aiueonywm"]
+_unit = st.one_of(
+    st.sampled_from(_MORAS),
+    st.sampled_from(_MORAS).map(lambda m: m + "ー"),
+    st.sampled_from(_DOUBLABLE).map(lambda m: "ッ" + m),
+    st.just("ン"),
+)
+generated_katakana = st.lists(_unit, min_size=1, max_size=12).map("".join)
+
+
+@pytest.mark.parametrize(("romaji", "katakana"), [
+    ("fukuchiyama", "フクチヤマ"), ("fukutiyama", "フクチヤマ"), ("hukutiyama", "フクチヤマ"),
+    ("shinryoujo", "シンリョウジョ"), ("sinryouzyo", "シンリョウジョ"), ("shinryōjo", "シンリョージョ"),
+    ("tsutsuji", "ツツジ"), ("tutuzi", "ツツジ"), ("jidou", "ジドウ"), ("zidou", "ジドウ"), ("didou", "ヂドウ"),
+    ("oosaka", "オオサカ"), ("kyuushuu", "キュウシュウ"), ("matcha", "マッチャ"), ("kitte", "キッテ"),
+    ("kan'i", "カンイ"), ("kanni", "カンニ"), ("shinnyo", "シンニョ"), ("onna", "オンナ"), ("hon", "ホン"),
+    ("shimbun", "シンブン"), ("kenkou-", "ケンコウー"), ("Nishi Maizuru", "ニシマイズル"),
+    ("kinn", "キン"), ("sha shu sho", "シャシュショ"),
+])
+def test_romaji_to_katakana_reads_hepburn_and_kunrei_spellings(romaji, katakana):
+    assert romaji_to_katakana(romaji).replace(" ", "") == katakana
+
+
+@given(generated_katakana)
+def test_katakana_survives_a_round_trip_through_hepburn(text):
+    assert romaji_to_katakana(katakana_to_hepburn(text)) == text
+
+
+@given(generated_katakana)
+def test_hepburn_of_katakana_is_plain_roman_letters(text):
+    romaji = katakana_to_hepburn(text)
+    assert looks_like_romaji(romaji)
+    assert all(c.isascii() for c in romaji)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("fukuchiyama", True), ("Fukuchiyama Iin", True), ("ＦＵＫＵ", True), ("tōkyō", True), ("kan'i", True),
+    ("福知山", False), ("ふくちやま", False), ("fuku山", False), ("123", False), ("", False), ("  ", False),
+])
+def test_looks_like_romaji_accepts_roman_letters_only(text, expected):
+    assert looks_like_romaji(text) is expected
+
+
+@given(st.text(max_size=30))
+def test_romaji_to_katakana_never_fails(text):
+    assert isinstance(romaji_to_katakana(text), str)
