@@ -361,7 +361,8 @@ def test_staff_see_the_summary_and_the_table_by_area(outlined, staff, login_as):
     html = response.content.decode()
     assert "中部圏域" in html
     assert f">{run.summary['uncovered_home_visit']}<" in html
-    assert reverse("directory:coverage_cells_geojson", args=[run.pk]) in html
+    assert f'data-overlay-url="{reverse("directory:coverage_cells_geojson", args=[run.pk])}"' in html
+    assert f'data-areas-url="/directory/areas.geojson?municipality={outlined.code}"' in html
 
 
 def test_recompute_now_creates_a_finished_run(outlined, staff, login_as):
@@ -393,6 +394,19 @@ def test_the_gap_layer_is_geojson_polygons_with_a_style(outlined, staff, login_a
     assert feature["properties"]["style"]["color"].startswith("#")
     codes = {f["properties"]["mesh_code"] for f in data["features"] if f["properties"]["gap"] == "both"}
     assert codes == expected_gaps(SOUTH + 0.001, WEST + 0.001)
+
+
+def test_the_screens_read_a_bounded_number_of_queries(outlined, staff, login_as, django_assert_max_num_queries):
+    for name in ("東部圏域", "西部圏域", "中部圏域"):
+        DailyLivingAreaFactory(municipality=outlined, name=name)
+    run = coverage_compute(municipality=outlined)
+    client = login_as(staff)
+    with django_assert_max_num_queries(20):
+        client.get(reverse("directory:coverage_municipality", args=[outlined.code]))
+    with django_assert_max_num_queries(12):
+        client.get(reverse("directory:coverage_run", args=[run.pk]))
+    with django_assert_max_num_queries(10):
+        client.get(reverse("directory:coverage_cells_geojson", args=[run.pk]))
 
 
 def test_the_run_page_lists_uncovered_cells(outlined, staff, login_as):
