@@ -428,7 +428,11 @@ def legend(kinds: list[str], styles) -> Table:
 # --- tables -------------------------------------------------------------------------------------
 
 def facility_table(kind: str, facilities: list[Facility], numbers: dict[int, int], mark_columns, styles) -> Table:
-    """One kind's facilities: No., name (with kana), address, phone, then ○ columns; header repeats on each page."""
+    """One kind's facilities: No., name (with kana), address, phone, then ○ columns.
+
+    The first row is the kind's title and the second the column headers; both repeat on every page the
+    table runs onto, so a reader never meets a page of rows without knowing what they are.
+    """
     marks = mark_columns.get(kind, [])
     with_service = kind in SERVICE_TYPE_KINDS
     mark_width = 14 * mm
@@ -437,7 +441,8 @@ def facility_table(kind: str, facilities: list[Facility], numbers: dict[int, int
     name_width, address_width = remaining * 0.48, remaining * 0.52
     header = ["No.", "名称", "所在地", "電話番号"] + (["種別"] if with_service else []) + [label for label, _ in marks]
     header_cells = [Paragraph(text, styles["cell_head"]) for text in header]
-    rows = [header_cells]
+    title = Paragraph(f"{_escape(common.kind_label(kind))}（{len(facilities)}件）", styles["kind"])
+    rows = [[title] + [""] * (len(header_cells) - 1), header_cells]
     for facility in facilities:
         details = common.public_details(facility)
         name = [Paragraph(_escape(facility.name), styles["cell"])]
@@ -453,20 +458,22 @@ def facility_table(kind: str, facilities: list[Facility], numbers: dict[int, int
         rows.append(row)
     widths = [9 * mm, name_width, address_width, 24 * mm] + ([28 * mm] if with_service else []) + [mark_width] * len(
         marks)
-    table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    table = Table(rows, colWidths=widths, repeatRows=2, hAlign="LEFT")
     first_mark = len(widths) - len(marks)
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), GOTHIC, 8),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DCE6F2")),
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9AA5B1")),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("ALIGN", (0, 1), (0, -1), "RIGHT"),
-        ("ALIGN", (first_mark, 1), (-1, -1), "CENTER"),
-        ("FONTSIZE", (first_mark, 1), (-1, -1), 10),
-        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#F5F7FA")]),
-        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("LEFTPADDING", (first_mark, 0), (-1, 0), 2), ("RIGHTPADDING", (first_mark, 0), (-1, 0), 1),
+        ("SPAN", (0, 0), (-1, 0)),
+        ("LEFTPADDING", (0, 0), (-1, 0), 0), ("BOTTOMPADDING", (0, 0), (-1, 0), 3),
+        ("BACKGROUND", (0, 1), (-1, 1), colors.HexColor("#DCE6F2")),
+        ("GRID", (0, 1), (-1, -1), 0.4, colors.HexColor("#9AA5B1")),
+        ("VALIGN", (0, 1), (-1, -1), "MIDDLE"),
+        ("ALIGN", (0, 2), (0, -1), "RIGHT"),
+        ("ALIGN", (first_mark, 2), (-1, -1), "CENTER"),
+        ("FONTSIZE", (first_mark, 2), (-1, -1), 10),
+        ("ROWBACKGROUNDS", (0, 2), (-1, -1), [colors.white, colors.HexColor("#F5F7FA")]),
+        ("TOPPADDING", (0, 1), (-1, -1), 2), ("BOTTOMPADDING", (0, 1), (-1, -1), 2),
+        ("LEFTPADDING", (0, 1), (-1, -1), 3), ("RIGHTPADDING", (0, 1), (-1, -1), 3),
+        ("LEFTPADDING", (first_mark, 1), (-1, 1), 2), ("RIGHTPADDING", (first_mark, 1), (-1, 1), 1),
     ]))
     return table
 
@@ -584,8 +591,7 @@ def booklet_story(scope: ExportScope, sections: list[Section], issued_on: dt.dat
                                    styles["small"]))
         for kind in kinds:
             group = [f for f in section.facilities if f.kind == kind]
-            story.append(CondPageBreak(30 * mm))
-            story.append(Paragraph(f"{_escape(common.kind_label(kind))}（{len(group)}件）", styles["kind"]))
+            story += [CondPageBreak(30 * mm), Spacer(1, 3 * mm)]
             story.append(facility_table(kind, group, numbers, mark_columns, styles))
     return story
 
