@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from renkei.core.models import AuditEntry, Role
 from renkei.directory.models import CollaborationDetail, Facility, FacilityIdentifier, OpeningHours
-from renkei.directory.selectors.directory import parse_staff_filter, staff_facilities
+from renkei.directory.selectors.directory import counts_by_kind, parse_staff_filter, staff_facilities
 
 from ..factories import DailyLivingAreaFactory, FacilityFactory, OrganizationFactory, set_details
 
@@ -110,6 +110,7 @@ def test_the_list_finds_stale_details_and_missing_positions(municipality):
     params, errors = parse_staff_filter({"stale_months": "12", "municipality": municipality.code})
     assert errors == {}
     assert set(staff_facilities(params)) == {stale, never}
+    assert {k["kind"]: k["count"] for k in counts_by_kind(staff_facilities(params))}["clinic"] == 2
     params, _ = parse_staff_filter({"no_position": "1", "municipality": municipality.code})
     assert list(staff_facilities(params)) == [never]
 

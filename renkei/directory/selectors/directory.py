@@ -8,14 +8,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from renkei.core import policy
 from renkei.core.models import DailyLivingArea, Municipality
-from renkei.core.text import kana_variants
 
 from ..models import (
+    CollaborationAttribute,
     CollaborationDetail,
     Facility,
     FacilityIdentifier,
@@ -23,14 +23,8 @@ from ..models import (
     MergeCandidate,
     OpeningHours,
 )
-from ..normalize import search_key
-from ..taxonomy import SERVICE_TYPES
 from .facilities import stale_before
-
-try:  # the shared search (name in any script, romaji included); the staff list adds staff-only filters on top
-    from .search import FacilitySearch, filtered_facilities, parse_facility_search
-except ImportError:  # pragma: no cover - until the search selectors are installed the list matches names itself
-    FacilitySearch = filtered_facilities = parse_facility_search = None
+from .search import FacilitySearch, filtered_facilities, name_term_q, parse_facility_search, query_terms
 
 STATUS_OPEN, STATUS_CLOSED, STATUS_ALL = "open", "closed", "all"
 # Query-string names the staff list hands to the shared search (the radius search lives on the map and portal).
@@ -54,8 +48,8 @@ class StaffFacilityFilter:
     no_position: bool = False
     departments: list[str] = field(default_factory=list)
     open_at: Any = None
-    # The shared search's parameters, when the search selectors are installed.
-    search: Any = None
+    # The shared search's parameters (what the portal, the map and the API search with).
+    search: FacilitySearch = field(default_factory=FacilitySearch)
 
 
 def parse_staff_filter(data: Mapping[str, Any], *, default_municipality: Municipality | None = None,
@@ -65,36 +59,16 @@ def parse_staff_filter(data: Mapping[str, Any], *, default_municipality: Municip
 
     Without a `municipality` parameter the list shows the member's own municipality. Returns (filter, errors).
     """
-    errors: dict[str, str] = {}
     data = data.copy() if hasattr(data, "copy") else dict(data)
     if "municipality" not in data and default_municipality is not None:
         data["municipality"] = default_municipality.code
     getlist = data.getlist if hasattr(data, "getlist") else (lambda k: [v] if (v := data.get(k)) else [])
-    params = StaffFacilityFilter(q=(data.get("q") or "").strip()[:100])
-    if parse_facility_search is not None:
-        search, search_errors = parse_facility_search(
-            {k: v for k, v in ((k, getlist(k)) for k in SEARCH_PARAMETERS) if v}, membership=membership)
-        errors.update(search_errors)
-        params.search = search
-        params.q, params.kinds, params.capabilities = search.q, search.kinds, search.capabilities
-        params.service_type = search.service_types[0] if search.service_types else ""
-        params.area_id, params.municipality_code = search.area_id, search.municipality_code
-        params.departments, params.open_at = search.departments, search.open_at
-    else:
-        params.kinds = [k for k in getlist("kind") if k in FacilityKind.values]
-        service = (data.get("service") or "").strip()
-        if service and service not in SERVICE_TYPES:
-            errors["service"] = _("Unknown service type.")
-        else:
-            params.service_type = service
-        params.capabilities = [c for c in getlist("capability") if c][:10]
-        area = (data.get("area") or "").strip()
-        if area:
-            if area.isdigit():
-                params.area_id = int(area)
-            else:
-                errors["area"] = _("Choose a daily living area from the list.")
-        params.municipality_code = (data.get("municipality") or "").strip()
+    search, errors = parse_facility_search(
+        {k: v for k, v in ((k, getlist(k)) for k in SEARCH_PARAMETERS) if v}, membership=membership)
+    params = StaffFacilityFilter(
+        q=search.q, kinds=search.kinds, service_type=search.service_types[0] if search.service_types else "",
+        capabilities=search.capabilities, area_id=search.area_id, municipality_code=search.municipality_code,
+        departments=search.departments, open_at=search.open_at, search=search)
     status = data.get("status") or STATUS_OPEN
     params.status = status if status in (STATUS_OPEN, STATUS_CLOSED, STATUS_ALL) else STATUS_OPEN
     stale = (data.get("stale_months") or "").strip()
@@ -108,57 +82,39 @@ def parse_staff_filter(data: Mapping[str, Any], *, default_municipality: Municip
 
 
 def _name_matches(q: str) -> Q:
-    """Name, kana or romaji: every kana form of the query against the normalized search text."""
+    """Name, kana or romaji, every word of the query (the shared search's matching)."""
     condition = Q()
-    for variant in {search_key(v) for v in [q, *kana_variants(q)]} - {""}:
-        condition |= Q(search_text__contains=variant)
+    for term in query_terms(q):
+        condition &= name_term_q(term)
     return condition
-
-
-def _has_yes(attribute_code: str):
-    """A subquery: the facility has a detail for the attribute whose answer means yes."""
-    answered = CollaborationDetail.objects.filter(facility=OuterRef("pk"), attribute__code=attribute_code)
-    return Exists(answered.filter(value=True)) | Exists(
-        answered.exclude(value=False).exclude(value__isnull=True).exclude(value=[]).exclude(value=""))
 
 
 def staff_facilities(params: StaffFacilityFilter) -> QuerySet[Facility]:
     """Facilities matching the staff filters, ordered for the list, with what the rows show joined in."""
-    if params.search is not None:
-        from ..models import CollaborationAttribute
-
-        attributes = list(CollaborationAttribute.objects.filter(code__in=params.search.capabilities))
-        queryset = filtered_facilities(replace(params.search, include_closed=True), attributes)
-    else:
-        queryset = Facility.objects.all()
-        if params.q:
-            queryset = queryset.filter(_name_matches(params.q))
-        if params.kinds:
-            queryset = queryset.filter(kind__in=params.kinds)
-        if params.service_type:
-            queryset = queryset.filter(service_type=params.service_type)
-        for code in params.capabilities:
-            queryset = queryset.filter(_has_yes(code))
-        if params.area_id:
-            queryset = queryset.filter(daily_living_area_id=params.area_id)
-        if params.municipality_code:
-            queryset = queryset.filter(Q(municipality__code=params.municipality_code)
-                                       | Q(municipality__parent__code=params.municipality_code))
+    attributes = list(CollaborationAttribute.objects.filter(code__in=params.search.capabilities))
+    queryset = filtered_facilities(replace(params.search, include_closed=True), attributes)
     if params.status != STATUS_ALL:
         queryset = queryset.filter(status=params.status)
     if params.no_position:
         queryset = queryset.filter(latitude__isnull=True)
     if params.stale_months:
-        threshold = stale_before(params.stale_months)
-        queryset = queryset.annotate(last_confirmed=Max("collaboration_details__confirmed_on")).filter(
-            Q(last_confirmed__lt=threshold) | Q(last_confirmed__isnull=True))
+        # Stale: nothing confirmed since the threshold (never confirmed included).
+        recent = CollaborationDetail.objects.filter(facility=OuterRef("pk"),
+                                                    confirmed_on__gte=stale_before(params.stale_months))
+        queryset = queryset.filter(~Exists(recent))
     return queryset.select_related("municipality", "daily_living_area").order_by("kind", "kana", "name", "pk")
+
+
+def with_last_confirmed(queryset: QuerySet[Facility]) -> QuerySet[Facility]:
+    """Annotate `last_confirmed`: the latest confirmation date of any of the facility's details."""
+    latest = (CollaborationDetail.objects.filter(facility=OuterRef("pk")).order_by("-confirmed_on")
+              .values("confirmed_on")[:1])
+    return queryset.annotate(last_confirmed=Subquery(latest))
 
 
 def without_kinds(params: StaffFacilityFilter) -> StaffFacilityFilter:
     """The same filter for every kind (what the counts per kind are taken over)."""
-    search = replace(params.search, kinds=[]) if params.search is not None else None
-    return replace(params, kinds=[], search=search)
+    return replace(params, kinds=[], search=replace(params.search, kinds=[]))
 
 
 def counts_by_kind(queryset: QuerySet[Facility]) -> list[dict[str, Any]]:
@@ -246,8 +202,6 @@ def merge_partners(facility: Facility, membership, *, q: str = "", limit: int = 
 
 def capability_attributes(municipality: Municipality | None) -> list:
     """Active yes/no attributes (shared and the municipality's own): what "can do" filters offer."""
-    from ..models import CollaborationAttribute
-
     return list(CollaborationAttribute.objects.filter(
         Q(municipality__isnull=True) | Q(municipality=municipality), is_active=True,
         value_type=CollaborationAttribute.ValueType.YES_NO).select_related("category"))

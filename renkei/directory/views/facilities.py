@@ -83,7 +83,7 @@ def facility_list_view(request):
     params, errors = staff_selectors.parse_staff_filter(
         request.GET, default_municipality=membership.organization.municipality, membership=membership)
     facilities = staff_selectors.staff_facilities(params)
-    page = Paginator(facilities, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(staff_selectors.with_last_confirmed(facilities), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
