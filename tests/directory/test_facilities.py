@@ -349,3 +349,9 @@ def test_bad_filters_are_shown_in_the_htmx_results(staff, login_as):
     response = login_as(staff).get(reverse("directory:facility_list"), {"stale_months": "0"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert 'class="error"' in response.content.decode()
+
+
+def test_the_stale_list_offers_a_survey_round_for_those_facilities(facility, staff, login_as):
+    body = login_as(staff).get(reverse("directory:facility_list"), {"stale_months": "12", "kind": "clinic"}
+                               ).content.decode()
+    assert reverse("directory:survey_round_create") + "?stale_months=12&amp;kind=clinic" in body

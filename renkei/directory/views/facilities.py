@@ -13,6 +13,7 @@ from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.template.loader import get_template
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import escape
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from renkei.core import policy
@@ -100,6 +101,11 @@ def facility_list_view(request):
         "merge_count": (staff_selectors.merge_candidate_count(membership)
                         if policy.check(membership, "directory.merge_facilities") else 0),
     }
+    survey_url = _url_if_exists("directory:survey_round_create")
+    if params.stale_months and survey_url and policy.check(membership, "directory.manage_surveys"):
+        context["survey_url"] = survey_url + "?" + urlencode(
+            [("stale_months", params.stale_months), *(("kind", k) for k in params.kinds),
+             *([("area", params.area_id)] if params.area_id else [])])
     if request.htmx:  # htmx swaps only 2xx answers: the results partial carries the messages instead
         return render(request, "directory/facilities/_results.html", context)
     return render(request, "directory/facilities/list.html", context, status=400 if errors else 200)
