@@ -355,3 +355,17 @@ def test_the_stale_list_offers_a_survey_round_for_those_facilities(facility, sta
     body = login_as(staff).get(reverse("directory:facility_list"), {"stale_months": "12", "kind": "clinic"}
                                ).content.decode()
     assert reverse("directory:survey_round_create") + "?stale_months=12&amp;kind=clinic" in body
+
+
+def test_the_detail_page_needs_a_bounded_number_of_queries(facility, staff, login_as,
+                                                           django_assert_max_num_queries):
+    for scheme, value in (("mhlw_id", "2610110000099"), ("care_office", "2670100001-130")):
+        FacilityIdentifier.objects.create(facility=facility, scheme=scheme, value=value)
+    for day in range(8):
+        OpeningHours.objects.create(facility=facility, weekday=day, opens=dt.time(9), closes=dt.time(17))
+    set_details(facility, scheduled_home_visit=True, urgent_home_visit=True, how_to_meet_doctor=["phone"],
+                professional_phone="0773-00-0000", accepting_new_clients=True)
+    client = login_as(staff)
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("directory:facility_detail", kwargs={"facility_id": facility.pk}))
+    assert response.status_code == 200

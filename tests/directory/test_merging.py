@@ -202,3 +202,15 @@ def test_professionals_cannot_open_the_merge_screens(pair, make_membership, logi
     client = login_as(make_membership(Role.PROFESSIONAL))
     assert client.get(reverse("directory:merge_candidate_list")).status_code == 403
     assert client.get(reverse("directory:facility_merge", kwargs={"facility_id": pair[0].pk})).status_code == 403
+
+
+def test_the_review_list_needs_a_bounded_number_of_queries(staff, login_as, municipality,
+                                                           django_assert_max_num_queries):
+    for n in range(10):
+        a, b = FacilityFactory(municipality=municipality), FacilityFactory(municipality=municipality)
+        FacilityIdentifier.objects.create(facility=a, scheme="mhlw_id", value=f"26101100001{n:02d}")
+        MergeCandidate.objects.create(facility=a, other=b, score=0.8, reason="same name and address")
+    client = login_as(staff)
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("directory:merge_candidate_list"))
+    assert len(response.context["pairs"]) == 10
