@@ -52,23 +52,23 @@ def _own_errors(errors, host: str) -> list[str]:
 @pytest.fixture
 def home_visit_clinic(demo):
     """A clinic doing home visits exactly where the search places ADDRESS (whatever the gazetteer says)."""
-    from renkei.directory.selectors.search import parse_facility_search
-
     from renkei.core.models import Municipality
     from renkei.core.services.demo import DEMO_MUNICIPALITY_CODE
     from renkei.directory.models import CollaborationAttribute, CollaborationCategory, Facility, OpeningHours
+    from renkei.directory.selectors.search import parse_facility_search, search_facilities
     from renkei.directory.services.facilities import collaboration_details_confirm, facility_save
     from renkei.directory.taxonomy import seed_taxonomy
 
     seed_taxonomy(CollaborationCategory, CollaborationAttribute)
-    params, errors = parse_facility_search({"near": ADDRESS})
+    params, errors = parse_facility_search({"near": ADDRESS, "municipality": DEMO_MUNICIPALITY_CODE})
     assert not errors, errors
-    assert params.lat is not None and params.lon is not None, f"the search did not place {ADDRESS}"
+    center = search_facilities(params).center
+    assert center is not None, f"the search did not place {ADDRESS}"
     city = Municipality.objects.get(code=DEMO_MUNICIPALITY_CODE)
     clinic = facility_save(facility=Facility(
         kind="clinic", name=CLINIC, kana="ナイキホームシンリョウジョテスト", municipality=city,
         prefecture=city.prefecture,
-        address=ADDRESS + "1-1", phone="0773-22-8642", latitude=params.lat + 0.0002, longitude=params.lon,
+        address=ADDRESS + "1-1", phone="0773-22-8642", latitude=center[0] + 0.0002, longitude=center[1],
         coordinate_source="manual", coordinate_quality="address"))
     for weekday in range(6):
         OpeningHours.objects.create(facility=clinic, weekday=weekday, opens=dt.time(9), closes=dt.time(12))

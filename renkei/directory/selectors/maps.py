@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, Prefetch, Q
@@ -21,16 +20,6 @@ RESIDENT_NEEDS = ("scheduled_home_visit", "urgent_home_visit", "home_end_of_life
 def _details_prefetch() -> Prefetch:
     return Prefetch("collaboration_details",
                     queryset=CollaborationDetail.objects.select_related("attribute__category"))
-
-
-def facilities_with_details(ids: Iterable[int]) -> dict[int, Facility]:
-    """The facilities with these ids, their collaboration details prefetched (two queries), by id."""
-    ids = list(ids)
-    if not ids:
-        return {}
-    queryset = (Facility.objects.filter(pk__in=ids).select_related("municipality")
-                .prefetch_related(_details_prefetch()))
-    return {f.pk: f for f in queryset}
 
 
 def area_outlines(municipality: Municipality) -> list[AreaShape]:

@@ -21,21 +21,11 @@ from renkei.core import policy
 from ..models import Facility, FacilityKind
 from ..selectors import maps as map_selectors
 from ..selectors.facilities import attribute_label, visible_collaboration_details
+from ..selectors.search import parse_facility_search, search_facilities
 from ..taxonomy import SERVICE_TYPES
 
 GEOJSON = "application/geo+json"
 
-
-def parse_facility_search(data):  # TEMPORARY until selectors/search.py lands
-    from ..selectors.search import parse_facility_search as parse
-
-    return parse(data)
-
-
-def search_facilities(params, *, membership=None):  # TEMPORARY
-    from ..selectors.search import search_facilities as search
-
-    return search(params, membership=membership)
 
 MAP_LIMIT = 3000  # markers in one feed; a municipality rarely lists more (福知山市: about 400)
 LIST_LIMIT = 50  # results listed next to the map
@@ -91,11 +81,12 @@ def _tel(phone: str) -> str:
 
 def facility_features(hits, *, membership, url_for) -> list[dict]:
     """GeoJSON point features for search hits that have a position; `url_for(facility)` links the popup."""
-    positioned = [hit for hit in hits if hit.facility.has_position]
-    loaded = map_selectors.facilities_with_details(hit.facility.pk for hit in positioned)
     features = []
-    for hit in positioned:
-        facility = loaded.get(hit.facility.pk, hit.facility)
+    for hit in hits:
+        facility = hit.facility
+        if not facility.has_position:
+            continue
+        # search_facilities prefetches the details (and their attributes) with the page's rows.
         categories = visible_collaboration_details(facility, membership,
                                                    details=list(facility.collaboration_details.all()))
         url = url_for(facility)
@@ -135,7 +126,7 @@ def staff_facility_url(facility: Facility) -> str | None:
 
 def map_search_params(data, *, membership=None, limit: int = MAP_LIMIT):
     """Parse the search query string for a map: the member's own municipality when nothing narrows it."""
-    params, errors = parse_facility_search(data)
+    params, errors = parse_facility_search(data, membership=membership)
     narrowed = any(data.get(key) for key in ("municipality", "near", "lat", "area"))
     own = membership.organization.municipality if membership is not None else None
     if not narrowed and own is not None:
@@ -151,6 +142,8 @@ def facilities_geojson_view(request):
     if errors:
         return errors_response(errors)
     result = search_facilities(params, membership=request.membership)
+    if result.errors:
+        return errors_response(result.errors)
     features = facility_features(result.hits, membership=request.membership, url_for=staff_facility_url)
     return geojson_response(features, total=result.total)
 
@@ -172,6 +165,8 @@ def map_view(request):
     """The map for staff and professionals: the search form, the result list and the map side by side."""
     params, errors = map_search_params(request.GET, membership=request.membership, limit=LIST_LIMIT)
     result = None if errors else search_facilities(params, membership=request.membership)
+    if result is not None and result.errors:
+        errors, result = result.errors, None
     query = request.GET.urlencode()
     municipality_code = params.municipality_code
     context = {

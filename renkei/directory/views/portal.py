@@ -22,6 +22,7 @@ from ..hours import hours_by_day, is_public_holiday
 from ..models import Facility, FacilityKind
 from ..selectors import maps as map_selectors
 from ..selectors.facilities import attribute_label, visible_collaboration_details
+from ..selectors.search import parse_facility_search, search_facilities
 from .maps import (
     LIST_LIMIT,
     MAP_LIMIT,
@@ -31,8 +32,6 @@ from .maps import (
     facility_features,
     geojson_response,
     kind_label,
-    parse_facility_search,
-    search_facilities,
 )
 
 # Kinds a resident looks for; community support centers and informal resources are listed too.
@@ -66,11 +65,9 @@ def search_view(request, code):
     """Search a municipality's directory: the result list (distance-sorted near a place) and the map."""
     municipality = map_selectors.municipality_by_code_or_404(code)
     params, errors = _portal_params(request.GET, municipality, limit=LIST_LIMIT)
-    try:
-        params.offset = max(0, min(int(request.GET.get("offset") or 0), 100_000))
-    except ValueError:
-        params.offset = 0
     result = None if errors else search_facilities(params, membership=None)
+    if result is not None and result.errors:
+        errors, result = result.errors, None
     feed_query = request.GET.copy()
     feed_query.pop("offset", None)
     feed_query["municipality"] = municipality.code
@@ -160,6 +157,8 @@ def facilities_geojson_view(request):
         return errors_response(errors)
     params.offset = 0
     result = search_facilities(params, membership=None)
+    if result.errors:
+        return errors_response(result.errors)
     return geojson_response(facility_features(result.hits, membership=None, url_for=public_facility_url),
                             total=result.total)
 
