@@ -369,3 +369,15 @@ def test_the_detail_page_needs_a_bounded_number_of_queries(facility, staff, logi
     with django_assert_max_num_queries(20):
         response = client.get(reverse("directory:facility_detail", kwargs={"facility_id": facility.pk}))
     assert response.status_code == 200
+
+
+def test_a_new_facility_with_a_taken_code_is_not_created(staff, login_as, municipality):
+    FacilityIdentifier.objects.create(facility=FacilityFactory(municipality=municipality), scheme="mhlw_id",
+                                      value="2610110000055")
+    response = login_as(staff).post(reverse("directory:facility_create"), {
+        "kind": "clinic", "name": "重複医院", "municipality_code": municipality.code, "mhlw_id": "2610110000055",
+        "coordinate_quality": "unknown"})
+    assert response.status_code == 400
+    assert "2610110000055" in " ".join(response.context["form"].non_field_errors())
+    assert response.context["facility"].pk is None
+    assert not Facility.objects.filter(name="重複医院").exists()

@@ -157,6 +157,8 @@ def _facility_form(request, facility: Facility, *, created: bool):
                     facility_services.facility_identifiers_set(facility=form.instance, codes=form.identifier_codes())
             except ValidationError as error:
                 form.add_error(None, error)
+                if created:  # the row was rolled back: the form stays a creation form
+                    form.instance.pk, form.instance._state.adding = None, True
             else:
                 messages.success(request, _("Saved “%(name)s”.") % {"name": form.instance.name})
                 return redirect("directory:facility_detail", facility_id=form.instance.pk)
