@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 import jpholiday
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
 
 from .models import OpeningHours
 
@@ -64,8 +64,14 @@ def is_open_at(opening_hours: Iterable, when: dt.datetime, closed_on_holidays: b
     return False
 
 
+def _hours_of_outer_facility():
+    # "weekday + 0": SQLite would otherwise answer each correlated EXISTS from the (weekday, opens, closes)
+    # index, scanning every facility's rows for that weekday; this way it seeks by facility first.
+    return OpeningHours.objects.annotate(day=F("weekday") + Value(0)).filter(facility=OuterRef("pk"))
+
+
 def _rows(weekday: int, condition: Q) -> Exists:
-    return Exists(OpeningHours.objects.filter(Q(facility=OuterRef("pk"), weekday=weekday) & condition))
+    return Exists(_hours_of_outer_facility().filter(Q(day=weekday) & condition))
 
 
 def _day_q(day: dt.date, condition: Q) -> Q:
@@ -73,7 +79,7 @@ def _day_q(day: dt.date, condition: Q) -> Q:
     weekday_rows = _rows(day.weekday(), condition)
     if not is_public_holiday(day):
         return Q(weekday_rows)
-    has_holiday_rows = Exists(OpeningHours.objects.filter(facility=OuterRef("pk"), weekday=HOLIDAY))
+    has_holiday_rows = Exists(_hours_of_outer_facility().filter(day=HOLIDAY))
     return Q(_rows(HOLIDAY, condition)) | (~Q(has_holiday_rows) & Q(closed_on_holidays=False) & Q(weekday_rows))
 
 

@@ -1,13 +1,14 @@
 """An in-memory index of facility positions for radius searches (scipy cKDTree on the unit sphere).
 
-Built once per process on first use. It is rebuilt when
-- `spatial_version.current()` changed: a write in this process (facility_save, close, reopen, imports) said so;
-- the database snapshot changed: (count, max id, max updated_at) of positioned facilities. Servers run several
-  processes, and an import in one of them (or a command-line import) cannot bump the others' counters, so
-  every use re-reads this snapshot — but at most once per `RECHECK_SECONDS` (default 1 s), because the
-  aggregate scans the table (a few ms at national scale). A change elsewhere is therefore noticed within a
-  second; bulk `update()`s that touch neither rows' updated_at nor the count are only noticed through
-  `positions_changed()`, which every writer calls.
+Built once per process on first use, rebuilt when
+- `spatial_version.current()` changed: a write in this process (facility_save, close, reopen, imports)
+  said so after its commit;
+- another process wrote facilities. Servers run several processes, and an import in one of them (or a
+  command-line import) cannot bump the others' counters. Every write to facilities is audited (model
+  signals, or one BULK entry per import file), so each use reads the audit chain head's sequence number
+  (one row, well under a millisecond); when it moved, the new entries are checked (a range scan on the
+  unique `seq`) for a facility change or a bulk write, and only those rebuild the index. A change made in
+  another process is therefore seen by the next search, and other audited activity costs one extra query.
 
 Closed facilities are indexed too (searches may include them on request) and filtered by a mask.
 Distances are great-circle (haversine, mean Earth radius 6371.0088 km).
@@ -17,18 +18,17 @@ from __future__ import annotations
 
 import math
 import threading
-import time
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import Count, Max
+from django.db.models import Q
 from scipy.spatial import cKDTree
 
 from . import spatial_version
 from .models import Facility
 
 EARTH_RADIUS_KM = 6371.0088
-RECHECK_SECONDS = 1.0
+FACILITY_OBJECT_TYPE = "directory.facility"
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -54,8 +54,7 @@ def _unit_vectors(lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
 @dataclass
 class _Index:
     version: int
-    snapshot: tuple
-    checked_at: float
+    audit_seq: int
     ids: np.ndarray
     lats: np.ndarray
     lons: np.ndarray
@@ -67,13 +66,20 @@ _lock = threading.Lock()
 _index: _Index | None = None
 
 
-def _snapshot() -> tuple:
-    row = Facility.objects.filter(latitude__isnull=False).aggregate(n=Count("id"), last_id=Max("id"),
-                                                                     last_change=Max("updated_at"))
-    return row["n"], row["last_id"], row["last_change"]
+def _audit_head() -> int:
+    from renkei.core.models import AuditChainHead
+
+    return AuditChainHead.objects.values_list("seq", flat=True).first() or 0
 
 
-def _build(version: int, snapshot: tuple) -> _Index:
+def _facilities_written_since(seq: int) -> bool:
+    from renkei.core.models import AuditEntry
+
+    return AuditEntry.objects.filter(seq__gt=seq).filter(
+        Q(object_type=FACILITY_OBJECT_TYPE) | Q(action=AuditEntry.Action.BULK)).exists()
+
+
+def _build(version: int, audit_seq: int) -> _Index:
     rows = list(Facility.objects.filter(latitude__isnull=False, longitude__isnull=False)
                 .order_by("id").values_list("id", "latitude", "longitude", "status"))
     ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
@@ -81,7 +87,7 @@ def _build(version: int, snapshot: tuple) -> _Index:
     lons = np.fromiter((r[2] for r in rows), dtype=np.float64, count=len(rows))
     is_open = np.fromiter((r[3] == Facility.Status.OPEN for r in rows), dtype=bool, count=len(rows))
     tree = cKDTree(_unit_vectors(lats, lons)) if rows else None
-    return _Index(version, snapshot, time.monotonic(), ids, lats, lons, is_open, tree)
+    return _Index(version, audit_seq, ids, lats, lons, is_open, tree)
 
 
 def current_index() -> _Index:
@@ -89,17 +95,15 @@ def current_index() -> _Index:
     global _index
     with _lock:
         version = spatial_version.current()
+        head = _audit_head()  # read before the facilities, so a write in between is seen next time
         index = _index
         if index is not None and index.version == version:
-            if time.monotonic() - index.checked_at < RECHECK_SECONDS:
+            if head == index.audit_seq:
                 return index
-            snapshot = _snapshot()
-            if snapshot == index.snapshot:
-                index.checked_at = time.monotonic()
+            if not _facilities_written_since(index.audit_seq):
+                index.audit_seq = head
                 return index
-        else:
-            snapshot = _snapshot()
-        _index = _build(version, snapshot)
+        _index = _build(version, head)
         return _index
 
 

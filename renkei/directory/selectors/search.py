@@ -424,13 +424,14 @@ def search_facilities(params: FacilitySearch, *, membership=None) -> FacilitySea
         if not nearby:
             return result
         if len(nearby) <= MAX_ID_LIST:
-            matching = set(qs.filter(pk__in=list(distance)).values_list("pk", flat=True))
+            matching = set(qs.filter(pk__in=list(distance)).order_by().values_list("pk", flat=True))
         else:
             # Many facilities in the circle: let SQL use the position index on the bounding box instead.
             dlat = params.radius_km / 111.0
             dlon = params.radius_km / (111.0 * max(0.05, math.cos(math.radians(lat))))
             matching = set(qs.filter(latitude__range=(lat - dlat, lat + dlat),
-                                     longitude__range=(lon - dlon, lon + dlon)).values_list("pk", flat=True))
+                                     longitude__range=(lon - dlon, lon + dlon)).order_by()
+                           .values_list("pk", flat=True))
         ordered_ids = [i for i, _ in nearby if i in matching]
         result.total = len(ordered_ids)
         page_ids = ordered_ids[window]
@@ -439,7 +440,7 @@ def search_facilities(params: FacilitySearch, *, membership=None) -> FacilitySea
         return result
 
     # A centre without a radius: everything that matches, nearest first, unpositioned ones last.
-    ids = list(qs.values_list("pk", flat=True))
+    ids = list(qs.order_by().values_list("pk", flat=True))
     distance = spatial.distances_to(lat, lon, ids)
     ids.sort(key=lambda i: (i not in distance, distance.get(i, 0.0), i))
     result.total = len(ids)
