@@ -62,6 +62,9 @@ class FacilityForm(forms.ModelForm):
                                               "(e.g. 2670100001-130)."))
     corporate_number = forms.CharField(label=_("Corporate number (法人番号)"), required=False, max_length=13)
     municipal_id = forms.CharField(label=_("Municipal list ID"), required=False, max_length=64)
+    beds_text = forms.CharField(label=_("Beds by type"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                help_text=_("One type a line, e.g. 一般:50 and 療養:20. The total is their sum "
+                                            "unless you enter it."))
     website = forms.URLField(label=_("Website"), max_length=500, required=False, assume_scheme="https",
                              widget=forms.TextInput(attrs={"inputmode": "url", "autocomplete": "url"}))
 
@@ -81,8 +84,8 @@ class FacilityForm(forms.ModelForm):
 
     field_order = ["kind", "service_type", "name", "kana", "short_name", "name_romaji", "corporation_name",
                    "municipality_code", "daily_living_area", "postal_code", "address", "phone", "fax", "website",
-                   "latitude", "longitude", "coordinate_quality", "departments_text", "beds_total", "capacity",
-                   "description", *IDENTIFIER_FIELDS]
+                   "latitude", "longitude", "coordinate_quality", "departments_text", "beds_text", "beds_total",
+                   "capacity", "description", *IDENTIFIER_FIELDS]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -99,6 +102,7 @@ class FacilityForm(forms.ModelForm):
         else:
             self.fields["daily_living_area"].queryset = DailyLivingArea.objects.none()
         self.fields["departments_text"].initial = "、".join(facility.department_list)
+        self.fields["beds_text"].initial = "\n".join(f"{k}:{v}" for k, v in (facility.beds or {}).items())
         if facility.pk:
             codes: dict[str, list[str]] = {}
             for identifier in facility.identifiers.all():
@@ -122,6 +126,19 @@ class FacilityForm(forms.ModelForm):
     def clean_departments_text(self) -> str:
         names = [d for d in _SPLIT.split(normalize_width(self.cleaned_data["departments_text"])) if d]
         return f"|{'|'.join(dict.fromkeys(names))}|" if names else ""
+
+    def clean_beds_text(self) -> dict[str, int]:
+        beds: dict[str, int] = {}
+        for line in normalize_width(self.cleaned_data["beds_text"]).splitlines():
+            if not line.strip():
+                continue
+            kind, _sep, count = line.replace("：", ":").rpartition(":")
+            if not kind.strip() or not count.strip().isdigit():
+                raise ValidationError(
+                    _("Write each line as a bed type and a number, e.g. 一般:50 (“%(line)s” is not)."),
+                    params={"line": line.strip()[:40]})
+            beds[kind.strip()] = int(count)
+        return beds
 
     def clean_corporate_number(self) -> str:
         value = _digits(self.cleaned_data["corporate_number"])
@@ -157,6 +174,10 @@ class FacilityForm(forms.ModelForm):
         facility = self.instance
         if "departments_text" in self.cleaned_data:
             facility.departments = self.cleaned_data["departments_text"]
+        if "beds_text" in self.cleaned_data:
+            facility.beds = self.cleaned_data["beds_text"]
+            if facility.beds and self.cleaned_data.get("beds_total") is None:
+                facility.beds_total = sum(facility.beds.values())
         moved = ("latitude" in self.changed_data or "longitude" in self.changed_data)
         if moved:
             facility.coordinate_source = (Facility.CoordinateSource.MANUAL if facility.has_position

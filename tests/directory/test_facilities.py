@@ -381,3 +381,11 @@ def test_a_new_facility_with_a_taken_code_is_not_created(staff, login_as, munici
     assert "2610110000055" in " ".join(response.context["form"].non_field_errors())
     assert response.context["facility"].pk is None
     assert not Facility.objects.filter(name="重複医院").exists()
+
+
+def test_beds_by_type_are_edited_one_a_line_and_summed(facility, staff, login_as):
+    response = login_as(staff).post(reverse("directory:facility_edit", kwargs={"facility_id": facility.pk}),
+                                    _form_data(facility, beds_text="一般:40\n療養：19"))
+    assert response.status_code == 302
+    facility.refresh_from_db()
+    assert (facility.beds, facility.beds_total) == ({"一般": 40, "療養": 19}, 59)

@@ -214,3 +214,10 @@ def test_the_review_list_needs_a_bounded_number_of_queries(staff, login_as, muni
     with django_assert_max_num_queries(20):
         response = client.get(reverse("directory:merge_candidate_list"))
     assert len(response.context["pairs"]) == 10
+
+
+def test_the_merged_entry_links_to_the_kept_one(pair, staff, login_as):
+    keep, absorb = pair
+    facilities_merge(keep=keep, absorb=absorb, membership=staff)
+    response = login_as(staff).get(reverse("directory:facility_detail", kwargs={"facility_id": absorb.pk}))
+    assert response.context["merged_into"] == keep.pk

@@ -3,6 +3,8 @@ and merging (manual and from the review list of merge candidates)."""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -128,7 +130,14 @@ def facility_detail_view(request, facility_id, obj):
         "survey_history_url": _url_if_exists("directory:survey_facility_history", obj.pk),
         "has_map": obj.has_position and _template_exists("directory/_map.html"),
         "map_center": f"{obj.latitude},{obj.longitude}" if obj.has_position else "",
+        "merged_into": _merged_into(obj),
     })
+
+
+def _merged_into(facility: Facility) -> int | None:
+    """The entry a merged facility was folded into (its closing reason names it as "#id")."""
+    match = re.search(r"#(\d+)\)?$", facility.closed_reason) if facility.closed_reason.startswith("merged") else None
+    return int(match.group(1)) if match else None
 
 
 @policy.requires("directory.view", get_object=_facility)
