@@ -199,7 +199,9 @@ def test_staff_upload_a_geojson_and_see_the_report(municipality, areas, staff, l
                                     {"kind": "areas", "file": upload, "name_property": ""})
     assert response.status_code == 200
     assert AreaShape.objects.filter(daily_living_area=areas[0]).exists()
-    assert "東部圏域" in response.content.decode()  # listed as still without a shape
+    html = response.content.decode()
+    assert "東部圏域" in html  # listed as still without a shape
+    assert "<dt>areas in the file</dt><dd>1</dd>" in html
 
 
 def test_a_rejected_upload_shows_the_reasons_and_answers_400(municipality, areas, staff, login_as):

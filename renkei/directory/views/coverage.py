@@ -36,6 +36,18 @@ METHOD_LABELS = {
     coverage_services.METHOD_NONE: gettext_lazy("nothing to evaluate: no shapes and no positioned facilities"),
 }
 
+COUNT_LABELS = {
+    "features": gettext_lazy("areas in the file"), "created": gettext_lazy("added"),
+    "updated": gettext_lazy("updated"), "unchanged": gettext_lazy("unchanged"),
+    "skipped": gettext_lazy("features of other municipalities (skipped)"), "rejected": gettext_lazy("rejected"),
+    "facilities_assigned": gettext_lazy("facilities placed in an area"), "rows": gettext_lazy("rows"),
+    "suppressed": gettext_lazy("suppressed cells (*)"), "population": gettext_lazy("population in the file"),
+}
+
+
+def _report_counts(report) -> list[tuple[str, int]]:
+    return [(COUNT_LABELS.get(key, key), value) for key, value in report.run.counts.items()] if report else []
+
 
 def _municipality(request, code, **kwargs) -> Municipality:
     return municipality_by_code(code)
@@ -177,6 +189,7 @@ def coverage_shapes_upload_view(request, code, obj):
             name_property=form.cleaned_data["name_property"].strip(), user=request.user)
     return render(request, "directory/coverage/shapes_upload.html", {
         "municipality": obj, "form": form, "report": report, "shapes": selectors.shapes_of(obj),
+        "report_counts": _report_counts(report),
         "runs": selectors.recent_imports(obj, ImportRun.Source.AREA_SHAPES),
     }, status=400 if form.errors or (report and report.is_rejected) else 200)
 
@@ -191,7 +204,7 @@ def coverage_population_upload_view(request, code, obj):
             file=upload, file_name=upload.name, municipality=obj, survey_year=form.cleaned_data["survey_year"],
             user=request.user)
     return render(request, "directory/coverage/population_upload.html", {
-        "municipality": obj, "form": form, "report": report,
+        "municipality": obj, "form": form, "report": report, "report_counts": _report_counts(report),
         "runs": selectors.recent_imports(obj, ImportRun.Source.MESH_POPULATION),
     }, status=400 if form.errors or (report and report.is_rejected) else 200)
 
