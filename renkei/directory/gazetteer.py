@@ -53,18 +53,25 @@ def _positioned(queryset):
     return queryset.filter(latitude__isnull=False, longitude__isnull=False)
 
 
-def _municipalities_named(text: str, restrict: Municipality | None = None) -> list[Municipality]:
-    """Current municipalities whose name starts the text ("福知山市字篠尾…" → 福知山市), longest name first."""
-    qs = Municipality.objects.filter(abolished_on__isnull=True).select_related("prefecture")
-    if restrict is not None:
-        qs = qs.filter(Q(pk=restrict.pk) | Q(parent_id=restrict.pk))
-    found = []
-    for municipality in qs:
-        for prefix in (municipality.prefecture.name + municipality.name, municipality.name):
-            if text.startswith(prefix):
-                found.append((len(prefix), municipality))
-                break
-    return [m for _, m in sorted(found, key=lambda x: -x[0])]
+_PREFECTURE = re.compile(r"^(東京都|北海道|京都府|大阪府|.{2,3}県)")
+_MUNICIPALITY_END = re.compile(r"[市区町村]")
+
+
+def _municipalities_named(text: str) -> list[tuple[Municipality, str]]:
+    """(municipality, rest of the text) for current municipalities whose name starts the text, longest first.
+
+    "京都府福知山市字篠尾新町" → [(福知山市, "字篠尾新町")]. Candidate names are the prefixes ending in 市区町村,
+    so one indexed query answers (a town such as "篠尾新町" ending in 町 is only a candidate, never a match).
+    """
+    body = _PREFECTURE.sub("", text)
+    prefecture = text[: len(text) - len(body)]
+    prefixes = {body[: m.end()]: body[m.end():] for m in _MUNICIPALITY_END.finditer(body)}
+    if not prefixes:
+        return []
+    qs = Municipality.objects.filter(abolished_on__isnull=True, name__in=list(prefixes)).select_related(
+        "prefecture")
+    found = [(m, prefixes[m.name]) for m in qs if not prefecture or m.prefecture.name == prefecture]
+    return sorted(found, key=lambda pair: -len(pair[0].name))
 
 
 def _town_point(municipality: Municipality, town: str) -> Place | None:
@@ -124,26 +131,16 @@ def resolve_near(text: str, *, municipality: Municipality | None = None) -> Plac
     postal = POSTAL_CODE.match(text)
     if postal:
         return _from_postal_code(postal.group(1) + postal.group(2))
-    candidates = _municipalities_named(text, restrict=None)
+    candidates = _municipalities_named(text)
     if not candidates:
         named = _municipality_by_name(text)
         if named is not None:
             return _municipality_point(named)
-        if municipality is not None:
-            candidates = [municipality]
-            rest_for = {municipality.pk: text}
-        else:
+        if municipality is None:
             return None
-    else:
-        rest_for = {}
-    for candidate in candidates:
-        rest = rest_for.get(candidate.pk)
-        if rest is None:
-            for prefix in (candidate.prefecture.name + candidate.name, candidate.name):
-                if text.startswith(prefix):
-                    rest = text[len(prefix):]
-                    break
-        town_match = _TOWN.match(rest or "")
+        candidates = [(municipality, text)]  # "字篠尾新町" typed within a municipality's portal
+    for candidate, rest in candidates:
+        town_match = _TOWN.match(rest)
         town = town_match.group(1) if town_match else ""
         if town:
             place = _town_point(candidate, town)
