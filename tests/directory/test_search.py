@@ -96,6 +96,12 @@ def test_results_without_a_centre_are_in_kana_order(municipality):
     assert names(search()) == ["ア", "イ", "ウ"]
 
 
+def test_facilities_without_kana_come_after_those_with_one(municipality):
+    FacilityFactory(municipality=municipality, name="無読み医院", kana="")
+    FacilityFactory(municipality=municipality, name="ア医院", kana="アイイン")
+    assert names(search()) == ["ア医院", "無読み医院"]
+
+
 def test_radius_results_are_sorted_by_distance_and_exclude_far_ones(municipality):
     FacilityFactory(municipality=municipality, name="5km", latitude=35.2966 + 0.045, longitude=135.1264)
     FacilityFactory(municipality=municipality, name="1km", latitude=35.2966 + 0.009, longitude=135.1264)

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from renkei.core.models import DailyLivingArea, Municipality
@@ -410,7 +410,8 @@ def search_facilities(params: FacilitySearch, *, membership=None) -> FacilitySea
     window = slice(params.offset, params.offset + params.limit)
 
     if result.center is None:
-        ordered = qs.order_by("kana", "name", "pk")
+        # Kana order; entries without a kana (some municipal lists) after them, by name.
+        ordered = qs.order_by(Case(When(kana="", then=Value(1)), default=Value(0)), "kana", "name", "pk")
         result.total = ordered.count()
         ids = list(ordered.values_list("pk", flat=True)[window])
         facilities = _page(ids)
