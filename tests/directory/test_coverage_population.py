@@ -3,10 +3,12 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from renkei.core.models import AuditEntry, Role
 from renkei.directory.models import ImportRun, MeshPopulation
-from renkei.directory.services.population import mesh_population_import
+from renkei.directory.services.population import mesh_population_import, read_population
 
 HEADER_500M = ("KEY_CODE,HTKSYORI,HTKSAKI,GASSAN,T001141001,T001141002,T001141003,T001141019,T001141034\r\n"
                ",,,,人口（総数）,人口（総数）　男,人口（総数）　女,６５歳以上人口　総数,世帯総数\r\n")
@@ -108,3 +110,13 @@ def test_staff_upload_a_population_file_on_the_screen(municipality, make_members
     assert ImportRun.objects.get().municipality == municipality
     assert login_as(make_membership(Role.PROFESSIONAL)).get(
         reverse("directory:coverage_population_upload", args=[municipality.code])).status_code == 403
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=400) | st.text(alphabet="0123456789,*-\r\nKEY_CODET人口（総数）", max_size=300).map(
+    lambda t: ("KEY_CODE,HTKSYORI,HTKSAKI,GASSAN,T001140001\r\n" + t).encode("cp932", "replace")))
+def test_any_bytes_give_rows_or_reasons_never_an_exception(data):
+    rows, rejects, _ = read_population(data)
+    assert rows or rejects
+    assert all(r["reason"] and r["reason_en"] for r in rejects)
+    assert all(len(code) in (8, 9) and fields["population"] >= 0 for code, fields in rows.items())

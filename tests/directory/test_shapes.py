@@ -5,10 +5,12 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from renkei.core.models import AuditEntry, Organization, Role
 from renkei.directory.models import AreaShape, CoverageRun, Facility, ImportRun
-from renkei.directory.services.shapes import Kind, area_shapes_import, facility_areas_assign
+from renkei.directory.services.shapes import Kind, area_shapes_import, facility_areas_assign, read_shapes
 
 from ..factories import DailyLivingAreaFactory, FacilityFactory, OrganizationFactory
 
@@ -141,6 +143,23 @@ def test_broken_files_are_rejected_with_a_reason(municipality, areas, data, mess
     assert report.is_rejected
     assert message in report.rejects[0]["reason_en"]
     assert not AreaShape.objects.exists()
+
+
+coordinates = st.lists(st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=0, max_size=3),
+                       max_size=6)
+junk_geometry = st.fixed_dictionaries({"type": st.sampled_from(["Polygon", "MultiPolygon", "Point", "Nope"]),
+                                       "coordinates": st.one_of(coordinates, st.lists(coordinates, max_size=2),
+                                                                st.lists(st.lists(coordinates, max_size=2),
+                                                                         max_size=2))})
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(junk_geometry)
+def test_any_geometry_gives_a_shape_or_a_reason_never_an_exception(municipality, areas, geometry):
+    data = collection({"type": "Feature", "properties": {"name": "西部圏域"}, "geometry": geometry})
+    shapes, rejects, _ = read_shapes(data=data, municipality=municipality)
+    assert bool(shapes) != bool(rejects)
+    assert all(r["reason"] and r["reason_en"] for r in rejects)
 
 
 def test_an_n03_file_gives_the_municipality_outline_and_skips_the_others(municipality):

@@ -103,11 +103,14 @@ def read_population(data: bytes) -> tuple[dict[str, dict], list[dict], dict]:
     except UnicodeDecodeError:
         return {}, [_reason("文字コードが CP932（Shift_JIS）でも UTF-8 でもありません。",
                             "The file is neither CP932 (Shift_JIS) nor UTF-8.")], {}
-    reader = csv.reader(io.StringIO(text))
     try:
-        codes = [c.strip() for c in next(reader)]
-    except StopIteration:
+        records = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        return {}, [_reason(f"CSV として読めません（{error}）。", f"Not readable as CSV ({error}).")], {}
+    if not records:
         return {}, [_reason("ファイルが空です。", "The file is empty.")], {}
+    reader = iter(records)
+    codes = [c.strip() for c in next(reader)]
     names: list[str] = []
     columns = _find_columns(codes, names)
     if "key" not in columns:
