@@ -280,10 +280,13 @@ def _plan(parsed: ParsedFile, *, edition: str, membership, municipality, context
         if same_kind and facility.pk not in matched:
             matched[facility.pk] = record
             continue
-        if (*key, record.kind, record.values.get("service_type", "")) in seen_new:
-            plan.duplicates += 1
-            continue
-        seen_new.add((*key, record.kind, record.values.get("service_type", "")))
+        # Rows with their own code are distinct facilities even when the name and address repeat (two
+        # registrations in one building); rows without any code are the same facility listed twice.
+        if not record.identifiers:
+            if (*key, record.kind, record.values.get("service_type", "")) in seen_new:
+                plan.duplicates += 1
+                continue
+            seen_new.add((*key, record.kind, record.values.get("service_type", "")))
         plan.creates.append(record)
         _doubtful_pairs(plan, record, key, candidates_by_name, candidates_by_address, exact)
     facilities = _load_facilities(matched)
