@@ -224,3 +224,12 @@ def test_files_that_are_not_mhlw_files_are_rejected_with_a_reason(kumamoto, name
 
     assert run.outcome == ImportRun.Outcome.REJECTED
     assert run.rejected_rows[0]["row"] is None and run.rejected_rows[0]["reason"]
+
+
+def test_two_registrations_with_the_same_name_and_address_stay_two_facilities(kumamoto, tmp_path):
+    path = hospital_file(tmp_path, [facility_row(HOSPITAL_A, "熊本中央病院", "熊本市中央区新屋敷1-17-1"),
+                                    facility_row(HOSPITAL_B, "熊本中央病院", "熊本市中央区新屋敷1-17-1")])
+
+    run = run_mhlw(path)
+
+    assert (run.counts["created"], run.counts["duplicates"]) == (2, 0)
