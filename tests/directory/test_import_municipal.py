@@ -241,3 +241,13 @@ def test_an_own_layout_without_a_mapping_is_refused_with_a_clear_reason(kumamoto
 
     assert run.outcome == ImportRun.Outcome.REJECTED
     assert "列の対応づけ" in run.rejected_rows[0]["reason"]
+
+
+def test_an_applied_file_writes_one_bulk_audit_entry_with_its_counts(kumamoto):
+    from renkei.core.models import AuditEntry
+
+    run = import_list(real_file(PHARMACIES).read_bytes(), kumamoto, PHARMACIES)
+
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.BULK, object_type="directory.importrun")
+    assert entry.object_id == str(run.pk)
+    assert entry.changes["counts"]["created"] == 400 and entry.changes["import_run"] == run.pk
