@@ -109,8 +109,16 @@ def read_csv_text(text: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]
     return header, rows()
 
 
-def read_header(data: bytes, *, sample_size: int = 5) -> tuple[str, list[str], list[list[str]]]:
-    """(encoding, header, first rows) of a CSV: what the column-mapping screen shows."""
+def read_header(file, *, sample_size: int = 5) -> tuple[str, list[str], list[list[str]]]:
+    """(encoding, header, first rows) of a CSV (bytes, a path or a file object): what the mapping screen shows."""
+    if isinstance(file, bytes | bytearray):
+        data = bytes(file)
+    elif hasattr(file, "read"):
+        data = file.read()
+    else:
+        from pathlib import Path
+
+        data = Path(file).read_bytes()
     text, encoding = decode_bytes(data)
     header, rows = read_csv_text(text)
     sample = []
