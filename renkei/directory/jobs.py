@@ -52,6 +52,23 @@ def schedule_coverage_recompute(municipality_ids: Iterable[int], *, mesh: str = 
         if run is None:
             run = CoverageRun.objects.create(municipality_id=municipality_id, mesh=mesh, radius_km=radius)
         runs.append(run)
+    return _start(runs)
+
+
+def schedule_prefecture_coverage(prefecture_id: int, *, mesh: str = "1km",
+                                 radius_km: float | None = None) -> CoverageRun:
+    """Queue a prefecture-wide computation (too long for a request: it runs in the background)."""
+    from .services.coverage import DEFAULT_RADIUS_KM
+
+    radius = DEFAULT_RADIUS_KM if radius_km is None else radius_km
+    run = CoverageRun.objects.filter(prefecture_id=prefecture_id, mesh=mesh, radius_km=radius,
+                                     status=CoverageRun.Status.PENDING).first()
+    if run is None:
+        run = CoverageRun.objects.create(prefecture_id=prefecture_id, mesh=mesh, radius_km=radius)
+    return _start([run])[0]
+
+
+def _start(runs: list[CoverageRun]) -> list[CoverageRun]:
     if not runs:
         return runs
     if runs_inline():

@@ -466,3 +466,47 @@ def test_the_worker_thread_works_through_the_queue_until_it_is_empty(monkeypatch
     jobs._worker.join(timeout=10)
     assert seen == ["renkei-coverage"] * 3
     assert jobs._worker.daemon
+
+
+@pytest.fixture
+def prefecture_staff(make_membership):
+    return make_membership(Role.PREFECTURE_STAFF, organization=OrganizationFactory(
+        kind=Organization.Kind.PREFECTURE_OFFICE, municipality=None, prefecture=PrefectureFactory()))
+
+
+def test_prefecture_staff_recompute_their_prefecture_and_see_it_by_municipality(outlined, other_municipality,
+                                                                                prefecture_staff, login_as,
+                                                                                settings):
+    settings.RENKEI_RUN_JOBS_INLINE = True
+    home_visit_clinic(outlined, SOUTH + 0.001, WEST + 0.001)
+    client = login_as(prefecture_staff)
+    code = outlined.prefecture.code
+    response = client.post(reverse("directory:coverage_prefecture_recompute", args=[code]),
+                           {"mesh": "1km", "radius_km": "16"})
+    assert response.status_code == 302
+    run = CoverageRun.objects.get(prefecture=outlined.prefecture)
+    assert run.status == CoverageRun.Status.DONE
+    html = client.get(reverse("directory:coverage_prefecture", args=[code])).content.decode()
+    assert "By municipality" in html and outlined.name in html
+    index = client.get(reverse("directory:coverage_index")).content.decode()
+    assert reverse("directory:coverage_prefecture", args=[code]) in index
+
+
+def test_a_prefecture_recompute_waits_for_the_background_worker(outlined, prefecture_staff, login_as, settings,
+                                                               django_capture_on_commit_callbacks):
+    settings.RENKEI_RUN_JOBS_INLINE = False
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        login_as(prefecture_staff).post(reverse("directory:coverage_prefecture_recompute",
+                                                args=[outlined.prefecture.code]), {"mesh": "500m", "radius_km": "16"})
+    assert CoverageRun.objects.get(prefecture=outlined.prefecture).status == CoverageRun.Status.PENDING
+    assert callbacks == [jobs.start_worker]
+
+
+def test_municipal_staff_cannot_open_the_prefecture_page(outlined, other_municipality, staff, login_as):
+    from renkei.core.models import AuditEntry
+
+    url = reverse("directory:coverage_prefecture", args=[outlined.prefecture.code])
+    assert login_as(staff).get(url).status_code == 403
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.REFUSE, permission="directory.view_coverage").exists()
+    index = login_as(staff).get(reverse("directory:coverage_index")).content.decode()
+    assert url not in index

@@ -20,12 +20,36 @@ def coverage_run(run_id: int) -> CoverageRun:
                                                                 "daily_living_area"), pk=run_id)
 
 
+def prefecture_municipalities(prefecture) -> QuerySet[Municipality]:
+    return Municipality.objects.filter(prefecture=prefecture, abolished_on__isnull=True).select_related("prefecture")
+
+
+def may_view_prefecture(membership, prefecture) -> bool:
+    """A prefecture's coverage is for whoever may see the coverage of every municipality in it."""
+    municipalities = list(prefecture_municipalities(prefecture))
+    return bool(municipalities) and all(policy.check(membership, "directory.view_coverage", m)
+                                        for m in municipalities)
+
+
 def may_view_run(membership, run: CoverageRun) -> bool:
-    """Municipality runs: the policy on the run. Prefecture runs: only who may see every municipality in it."""
+    """Municipality runs: the policy on the run. Prefecture runs: see `may_view_prefecture`."""
     if run.prefecture_id is None:
         return policy.check(membership, "directory.view_coverage", run)
-    municipalities = Municipality.objects.filter(prefecture_id=run.prefecture_id, abolished_on__isnull=True)
-    return all(policy.check(membership, "directory.view_coverage", m) for m in municipalities)
+    return may_view_prefecture(membership, run.prefecture)
+
+
+def latest_prefecture_run(prefecture) -> CoverageRun | None:
+    return (CoverageRun.objects.filter(prefecture=prefecture, status=CoverageRun.Status.DONE)
+            .order_by("-finished_at", "-pk").first())
+
+
+def has_waiting_prefecture_run(prefecture) -> bool:
+    return CoverageRun.objects.filter(prefecture=prefecture, status__in=(
+        CoverageRun.Status.PENDING, CoverageRun.Status.RUNNING)).exists()
+
+
+def recent_prefecture_runs(prefecture, limit: int = 10) -> QuerySet[CoverageRun]:
+    return CoverageRun.objects.filter(prefecture=prefecture)[:limit]
 
 
 def latest_run(municipality: Municipality, *, mesh: str | None = None) -> CoverageRun | None:

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import path, reverse
@@ -16,9 +16,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from renkei.core import policy
-from renkei.core.models import Municipality
+from renkei.core.models import Municipality, Prefecture
 from renkei.core.selectors import municipality_by_code
 
+from .. import jobs
 from ..models import CoverageRun, ImportRun
 from ..selectors import coverage as selectors
 from ..services import coverage as coverage_services
@@ -53,10 +54,26 @@ def _municipality(request, code, **kwargs) -> Municipality:
     return municipality_by_code(code)
 
 
+def _require_whole_prefecture(request, prefecture) -> None:
+    """A prefecture's coverage needs the policy's yes for each of its municipalities (refusals are logged)."""
+    membership = getattr(request, "membership", None)
+    municipalities = list(selectors.prefecture_municipalities(prefecture))
+    if not municipalities:
+        raise PermissionDenied("directory.view_coverage")
+    for municipality in municipalities:
+        policy.require(membership, "directory.view_coverage", municipality)
+
+
+def _prefecture(request, code, **kwargs) -> Prefecture:
+    prefecture = get_object_or_404(Prefecture, code=code)
+    _require_whole_prefecture(request, prefecture)
+    return prefecture
+
+
 def _run(request, run_id, **kwargs) -> CoverageRun:
     run = selectors.coverage_run(run_id)
-    if not selectors.may_view_run(getattr(request, "membership", None), run):
-        raise PermissionDenied("directory.view_coverage")
+    if run.prefecture_id is not None:
+        _require_whole_prefecture(request, run.prefecture)
     return run
 
 
@@ -80,6 +97,11 @@ class RecomputeForm(forms.Form):
     def __init__(self, *args, municipality: Municipality, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = municipality.daily_living_areas.all()
+
+
+class PrefectureRecomputeForm(forms.Form):
+    mesh = RecomputeForm.base_fields["mesh"]
+    radius_km = RecomputeForm.base_fields["radius_km"]
 
 
 class ShapeUploadForm(forms.Form):
@@ -124,7 +146,11 @@ def coverage_index_view(request):
                         CoverageRun.objects.filter(municipality__isnull=False).select_related(
                             "municipality", "daily_living_area"))[:20]
     own = request.membership.organization.municipality
-    return render(request, "directory/coverage/index.html", {"runs": runs, "own": own, "code": code})
+    prefecture = request.membership.organization.prefecture
+    if prefecture is not None and not selectors.may_view_prefecture(request.membership, prefecture):
+        prefecture = None
+    return render(request, "directory/coverage/index.html", {"runs": runs, "own": own, "code": code,
+                                                              "prefecture": prefecture})
 
 
 @policy.requires("directory.view_coverage", get_object=_municipality)
@@ -159,6 +185,34 @@ def coverage_recompute_view(request, code, obj):
     if area:
         return redirect("directory:coverage_run", run_id=run.pk)
     return redirect("directory:coverage_municipality", code=obj.code)
+
+
+@policy.requires("directory.view_coverage", get_object=_prefecture)
+def coverage_prefecture_view(request, code, obj):
+    run = selectors.latest_prefecture_run(obj)
+    return render(request, "directory/coverage/prefecture.html", {
+        "prefecture": obj, "run": run, "recent_runs": selectors.recent_prefecture_runs(obj),
+        "method_label": METHOD_LABELS.get(run.summary.get("method"), run.summary.get("method")) if run else "",
+        "form": PrefectureRecomputeForm(), "map_available": _map_available() and run is not None,
+        "waiting": selectors.has_waiting_prefecture_run(obj),
+    })
+
+
+@require_POST
+@policy.requires("directory.view_coverage", get_object=_prefecture)
+def coverage_prefecture_recompute_view(request, code, obj):
+    form = PrefectureRecomputeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Check the mesh and radius: %(errors)s") % {
+            "errors": " ".join(e for errors in form.errors.values() for e in errors)})
+        return redirect("directory:coverage_prefecture", code=obj.code)
+    run = jobs.schedule_prefecture_coverage(obj.pk, mesh=form.cleaned_data["mesh"],
+                                            radius_km=form.cleaned_data["radius_km"])
+    if run.status == CoverageRun.Status.DONE:
+        messages.success(request, _("Coverage computed."))
+    else:
+        messages.success(request, _("The computation runs in the background; reload this page in a few minutes."))
+    return redirect("directory:coverage_prefecture", code=obj.code)
 
 
 @policy.requires("directory.view_coverage", get_object=_run)
@@ -219,6 +273,9 @@ urlpatterns = [
     path("coverage/m/<str:code>/recompute/", coverage_recompute_view, name="coverage_recompute"),
     path("coverage/m/<str:code>/shapes/", coverage_shapes_upload_view, name="coverage_shapes_upload"),
     path("coverage/m/<str:code>/population/", coverage_population_upload_view, name="coverage_population_upload"),
+    path("coverage/p/<str:code>/", coverage_prefecture_view, name="coverage_prefecture"),
+    path("coverage/p/<str:code>/recompute/", coverage_prefecture_recompute_view,
+         name="coverage_prefecture_recompute"),
     path("coverage/<int:run_id>/", coverage_run_view, name="coverage_run"),
     path("coverage/<int:run_id>/cells.geojson", coverage_cells_geojson_view, name="coverage_cells_geojson"),
 ]
