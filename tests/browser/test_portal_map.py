@@ -125,6 +125,8 @@ def test_resident_on_a_phone_finds_a_home_visit_clinic_near_an_address_with_tile
     popup.wait_for()
     assert CLINIC in popup.inner_text()
     assert PROFESSIONAL_PHONE not in popup.inner_text()
+    assert page.evaluate("document.activeElement.classList.contains('leaflet-marker-icon')"), \
+        "the marker of the chosen result has the keyboard focus"
 
     with page.expect_navigation():
         first.locator("h3 a").click()
@@ -156,3 +158,22 @@ def test_professional_sees_the_contact_line_in_the_staff_map_popup(page, page_er
     assert page.locator(".renkei-map .leaflet-marker-icon.renkei-marker--clinic").count() == 0
     screenshot(page, "staff_map_popup")
     assert _own_errors(page_errors, _tile_host()) == []
+
+
+def test_portal_search_works_without_javascript(browser, demo, live_server, home_visit_clinic):
+    from renkei.core.services.demo import DEMO_MUNICIPALITY_CODE
+
+    context = browser.new_context(base_url=live_server.url, locale="ja-JP", java_script_enabled=False,
+                                  viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(f"/resources/{DEMO_MUNICIPALITY_CODE}/")
+        assert page.locator("[data-locate-form]").is_hidden(), "no geolocation button without JavaScript"
+        page.fill("input[name=near]", ADDRESS)
+        page.get_by_label("訪問診療", exact=True).check()
+        with page.expect_navigation():
+            page.click("form.directory-search button[type=submit]")
+        assert page.locator(".result-list .result h3").first.inner_text() == CLINIC
+        assert "km" in page.locator(".result-list .result .distance").first.inner_text()
+    finally:
+        context.close()
