@@ -174,6 +174,26 @@ def test_an_n03_file_gives_the_municipality_outline_and_skips_the_others(municip
     assert outline.geometry["type"] == "Polygon"  # the two touching halves were merged
 
 
+def test_an_n03_file_gives_a_designated_city_the_outline_of_its_wards(db):
+    from ..factories import MunicipalityFactory
+
+    city = MunicipalityFactory(jis_code="26100", name="京都市", kind="designated_city")
+    MunicipalityFactory(jis_code="26101", name="北区", kind="ward", parent=city)
+    MunicipalityFactory(jis_code="26102", name="上京区", kind="ward", parent=city)
+    data = collection(feature({"N03_004": "京都市", "N03_005": "北区", "N03_007": "26101"}, WEST_RING),
+                      feature({"N03_004": "京都市", "N03_005": "上京区", "N03_007": "26102"}, EAST_RING),
+                      feature({"N03_004": "所属未定地", "N03_007": None}, ring(35.5, 135.0, 35.6, 135.1)))
+    report = run_import(city, data, kind=Kind.OUTLINE)
+    assert not report.is_rejected and report.skipped == 1
+    outline = AreaShape.objects.get(municipality=city, daily_living_area=None)
+    assert (outline.min_lon, outline.max_lon, outline.max_lat) == pytest.approx((135.0, 135.25, 35.4))
+
+
+def test_a_plain_outline_file_uses_every_feature(municipality):
+    report = run_import(municipality, collection(feature({"name": "福知山市"}, WEST_RING)), kind=Kind.OUTLINE)
+    assert report.outline and report.skipped == 0
+
+
 def test_an_n03_file_without_the_municipality_is_rejected(municipality):
     data = collection(feature({"N03_007": "26202"}, WEST_RING))
     report = run_import(municipality, data, kind=Kind.OUTLINE)

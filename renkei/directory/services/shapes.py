@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from renkei.core import audit
@@ -158,6 +159,10 @@ def read_shapes(*, data: bytes, municipality: Municipality, kind: str = Kind.ARE
         return {}, [problem], 0
 
     areas = {_area_key(a.name): a for a in municipality.daily_living_areas.all()}
+    # N03 (行政区域) files list a designated city by its wards: their codes make the city's outline.
+    own_codes = {municipality.jis_code, *municipality.wards.values_list("jis_code", flat=True)}
+    is_n03 = any(isinstance(f, dict) and N03_CODE_PROPERTY in (f.get("properties") or {})
+                 for f in collection["features"])
     pieces: dict[str, list] = {}
     skipped = 0
     for index, feature in enumerate(collection["features"], start=1):
@@ -166,9 +171,9 @@ def read_shapes(*, data: bytes, municipality: Municipality, kind: str = Kind.ARE
             continue
         properties = feature.get("properties") or {}
         if kind == Kind.OUTLINE:
-            code = str(properties.get(N03_CODE_PROPERTY, "")).strip()
-            if code and code != municipality.jis_code:
-                skipped += 1  # another municipality of a prefecture-wide N03 file
+            code = str(properties.get(N03_CODE_PROPERTY) or "").strip()
+            if is_n03 and code not in own_codes:
+                skipped += 1  # another municipality of a prefecture-wide N03 file, or 所属未定地
                 continue
             key = ""
         else:
@@ -273,8 +278,9 @@ def facility_areas_assign(*, municipality: Municipality, import_run: ImportRun |
 
     shapes = list(AreaShape.objects.filter(municipality=municipality, daily_living_area__isnull=False)
                   .select_related("daily_living_area"))
-    facilities = list(Facility.objects.filter(municipality=municipality, latitude__isnull=False,
-                                              longitude__isnull=False)
+    # A designated city's facilities are registered on its wards.
+    facilities = list(Facility.objects.filter(Q(municipality=municipality) | Q(municipality__parent=municipality),
+                                              latitude__isnull=False, longitude__isnull=False)
                       .values_list("pk", "name", "latitude", "longitude", "daily_living_area_id"))
     result = {"assigned": 0, "agreeing": 0, "disagreeing": 0, "outside": 0, "disagreeing_facilities": []}
     if not shapes or not facilities:
