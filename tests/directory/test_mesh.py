@@ -118,3 +118,13 @@ def test_a_cell_polygon_is_a_closed_ring_of_lon_lat():
     assert len(ring) == 5
     # South-west corner: (53 + 4/8 + 1/80) / 1.5 = 35.675 N and 139 + 6/8 + 1/80 = 139.7625 E.
     assert ring[0] == pytest.approx([139.7625, 35.675])
+
+
+@given(lat, lon, st.floats(min_value=0.0, max_value=0.3), st.floats(min_value=0.0, max_value=0.3),
+       st.sampled_from(["1km", "500m"]), st.floats(min_value=0, max_value=1), st.floats(min_value=0, max_value=1))
+def test_every_point_of_a_box_lies_in_one_of_the_box_cells(la, lo, height, width, level_name, fy, fx):
+    box = (la, lo, min(la + height, 45.99), min(lo + width, 153.99))
+    codes = set(mesh.cells_in_bbox(*box, level_name).tolist())
+    point_lat = box[0] + (box[2] - box[0]) * fy
+    point_lon = box[1] + (box[3] - box[1]) * fx
+    assert int(mesh.mesh_codes_for([point_lat], [point_lon], level_name)[0]) in codes

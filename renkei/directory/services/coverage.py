@@ -369,6 +369,8 @@ def coverage_compute(*, municipality: Municipality | None = None, prefecture: Pr
                      radius_km: float = DEFAULT_RADIUS_KM) -> CoverageRun:
     """Compute the coverage gaps of one scope now and return the finished (or failed) run."""
     jis_mesh.level_for(mesh)
+    if not 0 < radius_km <= 200:
+        raise ValueError("radius_km must be between 0 and 200")
     if daily_living_area is not None:
         municipality = daily_living_area.municipality
     if municipality is None and prefecture is None:
