@@ -25,10 +25,11 @@ from django.db.models import Q
 from scipy.spatial import cKDTree
 
 from . import spatial_version
-from .models import Facility
+from .models import Facility, FacilityKind
 
 EARTH_RADIUS_KM = 6371.0088
 FACILITY_OBJECT_TYPE = "directory.facility"
+KIND_CODES = list(FacilityKind.values)
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -59,6 +60,7 @@ class _Index:
     lats: np.ndarray
     lons: np.ndarray
     is_open: np.ndarray
+    kinds: np.ndarray  # index into KIND_CODES
     tree: cKDTree | None
 
 
@@ -81,13 +83,15 @@ def _facilities_written_since(seq: int) -> bool:
 
 def _build(version: int, audit_seq: int) -> _Index:
     rows = list(Facility.objects.filter(latitude__isnull=False, longitude__isnull=False)
-                .order_by("id").values_list("id", "latitude", "longitude", "status"))
+                .order_by("id").values_list("id", "latitude", "longitude", "status", "kind"))
     ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
     lats = np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows))
     lons = np.fromiter((r[2] for r in rows), dtype=np.float64, count=len(rows))
     is_open = np.fromiter((r[3] == Facility.Status.OPEN for r in rows), dtype=bool, count=len(rows))
+    kind_number = {kind: number for number, kind in enumerate(KIND_CODES)}
+    kinds = np.fromiter((kind_number.get(r[4], -1) for r in rows), dtype=np.int8, count=len(rows))
     tree = cKDTree(_unit_vectors(lats, lons)) if rows else None
-    return _Index(version, audit_seq, ids, lats, lons, is_open, tree)
+    return _Index(version, audit_seq, ids, lats, lons, is_open, kinds, tree)
 
 
 def current_index() -> _Index:
@@ -115,10 +119,10 @@ def invalidate() -> None:
 
 
 def facilities_within(lat: float, lon: float, radius_km: float, candidate_ids=None, *,
-                      include_closed: bool = False) -> list[tuple[int, float]]:
+                      include_closed: bool = False, kinds=None) -> list[tuple[int, float]]:
     """(facility id, distance in km) of facilities within `radius_km` of the point, nearest first.
 
-    `candidate_ids` (any iterable of ids) restricts the answer to those facilities.
+    `candidate_ids` (any iterable of ids) restricts the answer to those facilities, `kinds` to those kinds.
     """
     index = current_index()
     if index.tree is None or radius_km < 0:
@@ -131,6 +135,9 @@ def facilities_within(lat: float, lon: float, radius_km: float, candidate_ids=No
         return []
     if not include_closed:
         positions = positions[index.is_open[positions]]
+    if kinds:
+        wanted_kinds = np.array([KIND_CODES.index(k) for k in kinds if k in KIND_CODES], dtype=np.int8)
+        positions = positions[np.isin(index.kinds[positions], wanted_kinds)]
     if candidate_ids is not None:
         wanted = np.fromiter(candidate_ids, dtype=np.int64)
         positions = positions[np.isin(index.ids[positions], wanted)]

@@ -249,3 +249,12 @@ def test_the_spatial_index_notices_a_facility_added_by_another_process(municipal
     # Saved without positions_changed(), as another process's write looks from here: only its audit entry tells.
     FacilityFactory(municipality=municipality, name="新規", latitude=35.2967)
     assert names(search(lat="35.2966", lon="135.1264", radius_km="5")) == ["既存", "新規"]
+
+
+def test_a_radius_search_by_kind_alone_keeps_only_open_facilities_of_that_kind(municipality):
+    FacilityFactory(municipality=municipality, name="薬局", kind="pharmacy")
+    FacilityFactory(municipality=municipality, name="閉局", kind="pharmacy", status="closed")
+    FacilityFactory(municipality=municipality, name="医院", kind="clinic")
+    assert names(search(kind="pharmacy", lat="35.2966", lon="135.1264", radius_km="3")) == ["薬局"]
+    assert names(search(kind="pharmacy", lat="35.2966", lon="135.1264", radius_km="3",
+                        include_closed="1")) == ["薬局", "閉局"]

@@ -363,6 +363,12 @@ def filtered_facilities(params: FacilitySearch, attributes: list[CollaborationAt
     return qs
 
 
+def _needs_sql(params: FacilitySearch, attributes: list) -> bool:
+    """False when the spatial index alone answers (only status, kind and the radius are asked)."""
+    return bool(params.service_types or params.municipality_code or params.area_id or params.departments
+                or attributes or params.open_at or query_terms(params.q))
+
+
 def _page(ids: list[int]) -> dict[int, Facility]:
     details = CollaborationDetail.objects.select_related("attribute__category")
     rows = (Facility.objects.filter(pk__in=ids)
@@ -420,11 +426,14 @@ def search_facilities(params: FacilitySearch, *, membership=None) -> FacilitySea
 
     lat, lon = result.center
     if params.radius_km is not None:
-        nearby = spatial.facilities_within(lat, lon, params.radius_km, include_closed=params.include_closed)
+        nearby = spatial.facilities_within(lat, lon, params.radius_km, include_closed=params.include_closed,
+                                           kinds=params.kinds)
         distance = dict(nearby)
         if not nearby:
             return result
-        if len(nearby) <= MAX_ID_LIST:
+        if not _needs_sql(params, attributes):
+            matching = distance.keys()  # status and kind were checked by the index
+        elif len(nearby) <= MAX_ID_LIST:
             matching = set(qs.filter(pk__in=list(distance)).order_by().values_list("pk", flat=True))
         else:
             # Many facilities in the circle: let SQL use the position index on the bounding box instead.
