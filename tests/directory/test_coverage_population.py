@@ -101,11 +101,15 @@ def test_the_import_is_one_audited_bulk_entry(db):
 
 
 def test_staff_upload_a_population_file_on_the_screen(municipality, make_membership, municipal_office, login_as):
+    from ..factories import FacilityFactory
+
+    FacilityFactory(municipality=municipality)
     staff = make_membership(Role.MUNICIPAL_STAFF, organization=municipal_office)
     upload = SimpleUploadedFile("tblT001140S5235.txt", estat_file(HEADER_1KM, "52350523,0,,,3200,1,1,1,1"))
     response = login_as(staff).post(reverse("directory:coverage_population_upload", args=[municipality.code]),
                                     {"file": upload, "survey_year": "2020"})
     assert response.status_code == 200
+    assert "the 1st meshes 5235 (the last four digits" in response.content.decode()  # 福知山: 35.3 N, 135.1 E
     assert MeshPopulation.objects.get(mesh_code="52350523").survey_year == 2020
     assert ImportRun.objects.get().municipality == municipality
     assert login_as(make_membership(Role.PROFESSIONAL)).get(

@@ -119,5 +119,23 @@ def shapes_of(municipality: Municipality) -> list[dict]:
             .values_list("daily_living_area__name", "updated_at")]
 
 
+def first_meshes_for(municipality: Municipality) -> list[str]:
+    """The 1st mesh codes (the e-Stat file names' last 4 digits) covering the municipality's shapes or facilities."""
+    from django.db.models import Max, Min, Q
+
+    from ..models import Facility
+
+    box = AreaShape.objects.filter(municipality=municipality).aggregate(
+        s=Min("min_lat"), w=Min("min_lon"), n=Max("max_lat"), e=Max("max_lon"))
+    if box["s"] is None:
+        box = Facility.objects.filter(Q(municipality=municipality) | Q(municipality__parent=municipality),
+                                      latitude__isnull=False).aggregate(
+            s=Min("latitude"), w=Min("longitude"), n=Max("latitude"), e=Max("longitude"))
+    if box["s"] is None:
+        return []
+    return jis_mesh.as_strings(sorted(set(jis_mesh.cells_in_bbox(box["s"], box["w"], box["n"], box["e"],
+                                                                  jis_mesh.FIRST).tolist())))
+
+
 def recent_imports(municipality: Municipality, source: str, limit: int = 5) -> QuerySet[ImportRun]:
     return ImportRun.objects.filter(municipality=municipality, source=source)[:limit]

@@ -260,6 +260,7 @@ def coverage_population_upload_view(request, code, obj):
     return render(request, "directory/coverage/population_upload.html", {
         "municipality": obj, "form": form, "report": report, "report_counts": _report_counts(report),
         "runs": selectors.recent_imports(obj, ImportRun.Source.MESH_POPULATION),
+        "first_meshes": selectors.first_meshes_for(obj),
     }, status=400 if form.errors or (report and report.is_rejected) else 200)
 
 
