@@ -202,7 +202,8 @@
           control.addOverlay(toggle, name);
         });
         var total = (data.features || []).length;
-        var countText = label(el, "count", "%(count)s places on the map.").replace("%(count)s", String(total));
+        var countText = total === 1 ? label(el, "count-one", "One place on the map.")
+          : label(el, "count", "%(count)s places on the map.").replace("%(count)s", String(total));
         setStatus("count", countText);
         if (total) { fitTargets.push(cluster.getBounds()); }
         el.dispatchEvent(new CustomEvent("renkei:map-loaded", {bubbles: true, detail: {count: total}}));
@@ -230,7 +231,7 @@
           areas.addTo(map);
           areas.bringToBack();
           control.addOverlay(areas, escapeHtml(label(el, "areas", "Daily living areas")));
-          if (!facilitiesUrl) { fitTargets.push(areas.getBounds()); }
+          fitTargets.push(areas.getBounds());
         }
         settle();
       }).catch(function (error) {
@@ -264,7 +265,7 @@
         });
         overlay.addTo(map);
         control.addOverlay(overlay, escapeHtml(el.getAttribute("data-overlay-name") || label(el, "overlay", "Overlay")));
-        if (!facilitiesUrl && (data.features || []).length) { fitTargets.push(overlay.getBounds()); }
+        if ((data.features || []).length) { fitTargets.push(overlay.getBounds()); }
         settle();
       }).catch(function (error) {
         setStatus("overlay", label(el, "load-error", "The places could not be loaded."));
