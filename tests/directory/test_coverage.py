@@ -510,3 +510,11 @@ def test_municipal_staff_cannot_open_the_prefecture_page(outlined, other_municip
     assert AuditEntry.objects.filter(action=AuditEntry.Action.REFUSE, permission="directory.view_coverage").exists()
     index = login_as(staff).get(reverse("directory:coverage_index")).content.decode()
     assert url not in index
+
+
+def test_a_mis_geocoded_facility_fails_the_approximate_run_with_an_explanation(municipality):
+    home_visit_clinic(municipality, 35.30, 135.12)
+    home_visit_clinic(municipality, 43.06, 141.35)  # 札幌: a geocoding slip
+    run = coverage_compute(municipality=municipality)
+    assert run.status == CoverageRun.Status.FAILED
+    assert "check their positions or load the municipality outline" in run.error

@@ -37,6 +37,8 @@ EARTH_RADIUS_KM = 6371.0088
 DEFAULT_RADIUS_KM = 16.0
 # Padding around the facilities of a municipality when no outline is loaded (the approximate area).
 BBOX_PADDING_KM = 3.0
+# Without shapes, a box wider than this (about 150 km × 150 km of 1 km cells) means bad positions.
+MAX_APPROXIMATE_CELLS = 25_000
 
 METHOD_SHAPES = "shapes"
 METHOD_POPULATION = "population cells"
@@ -180,6 +182,15 @@ def _facility_points(municipality: Municipality, area: DailyLivingArea | None):
         np.array([r[2] or 0 for r in rows], dtype=np.int64)
 
 
+def _robust_box(points: np.ndarray) -> tuple[float, float, float, float]:
+    """The box around the facilities, ignoring the outer 2 % when there are many (a mis-geocoded entry
+    in another prefecture would otherwise stretch the approximate area across Japan)."""
+    low, high = (2, 98) if len(points) >= 50 else (0, 100)
+    south, west = np.percentile(points, low, axis=0)
+    north, east = np.percentile(points, high, axis=0)
+    return float(south), float(west), float(north), float(east)
+
+
 def _population_codes_in_bbox(bbox, level: int) -> np.ndarray:
     """Cells with imported population inside the box (converted from the other edition if needed)."""
     min_lat, min_lon, max_lat, max_lon = bbox
@@ -259,11 +270,15 @@ def municipality_cells(municipality: Municipality, level: int, area: DailyLiving
     points, point_areas = _facility_points(municipality, area)
     if len(points) == 0:
         return AreaCells.empty()
-    bbox = pad_bbox((points[:, 0].min(), points[:, 1].min(), points[:, 0].max(), points[:, 1].max()),
-                    BBOX_PADDING_KM)
+    bbox = pad_bbox(_robust_box(points), BBOX_PADDING_KM)
     codes = _population_codes_in_bbox(bbox, level)
     method = METHOD_POPULATION
     if codes.size == 0:
+        south, west, north, east = bbox
+        rough_cells = ((north - south) * 240 * (east - west) * 160) / (4 if level == jis_mesh.THIRD else 1)
+        if rough_cells > MAX_APPROXIMATE_CELLS:
+            raise ValueError(f"the facilities of {municipality} spread over {rough_cells:,.0f} cells: check their "
+                             "positions or load the municipality outline (GeoJSON)")
         codes = jis_mesh.cells_in_bbox(*bbox, level)
         method = METHOD_BBOX
     if area is not None:
