@@ -202,3 +202,34 @@ def test_about_page_names_the_sources_and_when_they_were_last_imported(clinic):
     assert "令和8年6月1日" in html
     assert "MHLW 医療情報ネット" in html
     assert "survey" in html or "調査" in html
+
+
+def test_portal_open_now_keeps_only_places_open_at_this_moment(clinic, municipality):
+    always_open = FacilityFactory(name="いつでも薬局", kind="pharmacy", municipality=municipality)
+    for weekday in range(8):  # 00:00–00:00 is the whole day
+        OpeningHours.objects.create(facility=always_open, weekday=weekday, opens=dt.time(0), closes=dt.time(0))
+    FacilityFactory(name="時間不明の医院", municipality=municipality)
+    html = Client().get(portal_url(municipality), {"open_at": "now"}).content.decode()
+    assert "いつでも薬局" in html
+    assert "時間不明の医院" not in html
+    assert 'name="open_at" value="now" checked' in html
+
+
+def test_portal_refuses_a_search_on_a_professional_only_detail_with_a_message(clinic):
+    response = Client().get(portal_url(clinic.municipality), {"capability": "professional_phone"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'class="form-errors"' in html
+    assert "内記ホームクリニック" not in html
+
+
+def test_portal_address_that_cannot_be_placed_gets_a_message_not_an_error_page(clinic):
+    response = Client().get(portal_url(clinic.municipality), {"near": "〒000-0000"})
+    assert response.status_code == 400
+    assert "住所から位置を特定できませんでした" in response.content.decode()
+
+
+def test_public_feed_refuses_professional_only_filters(clinic):
+    response = Client().get("/resources/facilities.geojson", {"capability": "professional_phone"})
+    assert response.status_code == 400
+    assert "capability" in json.loads(response.content)["errors"]
