@@ -89,6 +89,7 @@ def test_resident_on_a_phone_finds_a_home_visit_clinic_near_an_address_with_tile
     assert "script-src 'self'" in csp and "style-src 'self'" in csp
     assert page.locator("nav.site-nav").count() == 0, "the portal has no staff navigation"
     assert page.locator("a.skip-link").count() == 1 and page.locator("#lang-select").count() == 1
+    screenshot(page, "portal_phone_index")
     with page.expect_navigation():
         page.click(f"a[href='/resources/{DEMO_MUNICIPALITY_CODE}/']")
     assert page.locator("main h1").inner_text().find("福知山市") >= 0
@@ -136,6 +137,10 @@ def test_resident_on_a_phone_finds_a_home_visit_clinic_near_an_address_with_tile
     assert PROFESSIONAL_PHONE not in page.content()
     assert page.locator("a[href='tel:0773228642']").count() == 1
     screenshot(page, "portal_phone_facility")
+    with page.expect_navigation():
+        page.click(f"footer a[href='/resources/{DEMO_MUNICIPALITY_CODE}/about/']")
+    assert page.locator("main h1").count() == 1
+    screenshot(page, "portal_phone_about")
     assert _own_errors(page_errors, _tile_host()) == []
 
 
