@@ -30,7 +30,9 @@ def area_outlines(municipality: Municipality) -> list[AreaShape]:
 
 
 def municipality_by_code_or_404(code: str) -> Municipality:
-    return get_object_or_404(Municipality.objects.select_related("prefecture"), code=code)
+    """A municipality by its 6-digit local government code or its 5-digit JIS code; 404 otherwise."""
+    field = "jis_code" if len(code) == 5 else "code"
+    return get_object_or_404(Municipality.objects.select_related("prefecture"), **{field: code})
 
 
 def portal_municipalities() -> list[Municipality]:

@@ -25,8 +25,6 @@ from ..selectors.search import parse_facility_search, search_facilities
 from ..taxonomy import SERVICE_TYPES
 
 GEOJSON = "application/geo+json"
-
-
 MAP_LIMIT = 3000  # markers in one feed; a municipality rarely lists more (福知山市: about 400)
 LIST_LIMIT = 50  # results listed next to the map
 KIND_SYMBOLS = {"hospital": "病", "clinic": "診", "dental_clinic": "歯", "pharmacy": "薬",
