@@ -251,3 +251,12 @@ def test_an_applied_file_writes_one_bulk_audit_entry_with_its_counts(kumamoto):
     entry = AuditEntry.objects.get(action=AuditEntry.Action.BULK, object_type="directory.importrun")
     assert entry.object_id == str(run.pk)
     assert entry.changes["counts"]["created"] == 400 and entry.changes["import_run"] == run.pk
+
+
+def test_a_standard_file_names_its_publisher_when_no_municipality_is_given(kumamoto):
+    data = standard_file('431001,1,熊本市,みなみクリニック,,診療所,熊本市南区近見1-2-3,,,,,,,,,,,,,,,')
+
+    run = import_file(source="municipal", file=data, file_name="medical.csv")
+
+    assert run.counts["created"] == 1
+    assert Facility.objects.get().sources == {"municipal:431001": Facility.objects.get().sources["municipal:431001"]}

@@ -257,6 +257,12 @@ def parse(data: bytes, *, file_name: str, resolver: MunicipalityResolver, mappin
                             "Not a 自治体標準オープンデータセット layout: map its columns in the browser first.")
         layout, mapping = f"standard_{standard[0]}", standard[1]
     check_mapping(mapping, header)
+    if owner is None and mapping.get("publisher_code"):  # the standard layouts name their publisher
+        rows = list(rows)
+        position = [clean_header(h) for h in header].index(mapping["publisher_code"])
+        codes = {clean(cells[position]) for _, cells in rows if position < len(cells)} - {""}
+        owner = resolver.from_code(codes.pop()) if len(codes) == 1 else None
+        rows = iter(rows)
     if owner is None:
         raise FileError("どの市区町村の一覧か指定してください。", "Choose the municipality whose list this is.")
     parsed = ParsedFile(source_key=f"municipal:{owner.code}", layout=layout)
