@@ -446,18 +446,20 @@ def _plan_hours(plan: _Plan, parsed: ParsedFile, scope: _Scope, context: ImportC
 
 def _apply(plan: _Plan, parsed: ParsedFile, *, edition: str) -> None:
     now = timezone.now()
-    created: dict[int, Facility] = {}
-    new_facilities = []
-    for record in plan.creates:
-        facility = Facility(prefecture_id=record.municipality.prefecture_id, municipality_id=record.municipality.pk,
-                            sources={parsed.source_key: edition}, **record.values)
-        refresh_derived_fields(facility)
-        new_facilities.append(facility)
-        created[id(record)] = facility
-    Facility.objects.bulk_create(new_facilities, batch_size=BATCH)
+    created: dict[int, int] = {}  # id(record) → new facility pk; instances are dropped batch by batch (memory)
+    for chunk in _chunks(plan.creates, BATCH):
+        new_facilities = []
+        for record in chunk:
+            facility = Facility(prefecture_id=record.municipality.prefecture_id,
+                                municipality_id=record.municipality.pk, sources={parsed.source_key: edition},
+                                **record.values)
+            refresh_derived_fields(facility)
+            new_facilities.append(facility)
+        Facility.objects.bulk_create(new_facilities, batch_size=BATCH)
+        created.update((id(record), facility.pk) for record, facility in zip(chunk, new_facilities, strict=True))
     identifiers = []
     for record in plan.creates:
-        facility_id = created[id(record)].pk
+        facility_id = created[id(record)]
         identifiers += [(facility_id, s, v) for s, v in record.identifiers]
         if record.corporate_number:
             identifiers.append((facility_id, "corporate_number", record.corporate_number))
@@ -493,7 +495,7 @@ def _apply(plan: _Plan, parsed: ParsedFile, *, edition: str) -> None:
             OpeningHours.objects.filter(facility_id__in=chunk).delete()
         rows = []
         for owner, periods in plan.hours.items():
-            facility_id = (owner if isinstance(owner, Facility) else created[id(owner)]).pk
+            facility_id = owner.pk if isinstance(owner, Facility) else created[id(owner)]
             rows += [(facility_id, d, a, b) for d, a, b in periods]
         _insert_rows(OpeningHours, ["facility", "weekday", "opens", "closes"], rows)
 
@@ -507,7 +509,7 @@ def _apply(plan: _Plan, parsed: ParsedFile, *, edition: str) -> None:
 
     if plan.candidates:
         MergeCandidate.objects.bulk_create(
-            [MergeCandidate(facility_id=created[id(record)].pk, other_id=other_id, score=score, reason=reason[:200])
+            [MergeCandidate(facility_id=created[id(record)], other_id=other_id, score=score, reason=reason[:200])
              for record, other_id, score, reason in plan.candidates], batch_size=BATCH, ignore_conflicts=True)
 
 
