@@ -90,7 +90,12 @@ def open_at_q(when: dt.datetime) -> Q:
     crossing = Q(closes__lte=F("opens"))
     same_day = Q(opens__lte=time) & (Q(closes__gt=time) | crossing)
     carried_over = crossing & Q(closes__gt=time) & ~Q(closes=F("opens"))
-    return _day_q(day, same_day) | _day_q(day - dt.timedelta(days=1), carried_over)
+    previous = day - dt.timedelta(days=1)
+    if not is_public_holiday(day) and not is_public_holiday(previous):
+        # The usual case in one EXISTS (one index seek per facility) instead of two.
+        return Q(Exists(_hours_of_outer_facility().filter(
+            (Q(day=day.weekday()) & same_day) | (Q(day=previous.weekday()) & carried_over))))
+    return _day_q(day, same_day) | _day_q(previous, carried_over)
 
 
 def hours_by_day(opening_hours: Iterable) -> dict[int, list[tuple[str, str]]]:

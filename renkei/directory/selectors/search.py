@@ -29,8 +29,9 @@ from .facilities import may_see_professional_details
 MAX_LIMIT = 200
 MAX_RADIUS_KM = 100.0
 MAX_OFFSET = 10_000_000
-# Above this many facilities inside the radius, the SQL side filters on the bounding box instead of an id list.
-MAX_ID_LIST = 2000
+# Above this many facilities inside the radius, the SQL side filters on the bounding box instead of an id list
+# (SQLite allows 32,766 parameters in a statement, PostgreSQL 65,535).
+MAX_ID_LIST = 20_000
 JAPAN_LAT = (20.0, 46.0)
 JAPAN_LON = (122.0, 154.0)
 
@@ -335,14 +336,20 @@ def _yes_details(attribute_id: int) -> Exists:
     return Exists(details)
 
 
-def filtered_facilities(params: FacilitySearch, attributes: list[CollaborationAttribute]) -> QuerySet[Facility]:
-    """Every SQL-side filter of the search (all but the radius)."""
+def filtered_facilities(params: FacilitySearch, attributes: list[CollaborationAttribute], *,
+                        checked_by_spatial_index: bool = False) -> QuerySet[Facility]:
+    """Every SQL-side filter of the search (all but the radius).
+
+    `checked_by_spatial_index`: status and kind were already checked on the radius candidates, so SQL
+    leaves them out — which also keeps SQLite from scanning the status or kind index instead of seeking
+    the candidates' ids.
+    """
     from ..hours import open_at_q
 
     qs = Facility.objects.all()
-    if not params.include_closed:
+    if not params.include_closed and not checked_by_spatial_index:
         qs = qs.filter(status=Facility.Status.OPEN)
-    if params.kinds:
+    if params.kinds and not checked_by_spatial_index:
         qs = qs.filter(kind__in=params.kinds)
     if params.service_types:
         qs = qs.filter(service_type__in=params.service_types)
@@ -369,19 +376,21 @@ def _needs_sql(params: FacilitySearch, attributes: list) -> bool:
                 or attributes or params.open_at or query_terms(params.q))
 
 
-def _page(ids: list[int]) -> dict[int, Facility]:
-    details = CollaborationDetail.objects.select_related("attribute__category")
-    rows = (Facility.objects.filter(pk__in=ids)
-            .select_related("municipality__prefecture", "prefecture", "daily_living_area")
-            .prefetch_related("opening_hours", Prefetch("collaboration_details", queryset=details)))
+def _page(ids: list[int], *, with_details: bool = True) -> dict[int, Facility]:
+    rows = Facility.objects.filter(pk__in=ids).select_related("municipality__prefecture", "daily_living_area")
+    if with_details:
+        details = CollaborationDetail.objects.select_related("attribute__category")
+        rows = rows.prefetch_related("opening_hours", Prefetch("collaboration_details", queryset=details))
     return {f.pk: f for f in rows}
 
 
-def search_facilities(params: FacilitySearch, *, membership=None) -> FacilitySearchResult:
+def search_facilities(params: FacilitySearch, *, membership=None, with_details: bool = True) -> FacilitySearchResult:
     """Facilities matching every given filter; nearest first around a centre, else in kana order.
 
     Residents (membership None) cannot filter on professional-only attributes: the result then carries an
-    error for `capability` and no hits.
+    error for `capability` and no hits. Each hit's facility comes with its municipality and daily living
+    area, and (unless `with_details` is False, e.g. for bare map markers) its opening hours and
+    collaboration details prefetched.
     """
     result = FacilitySearchResult()
     attributes = list(CollaborationAttribute.objects.filter(code__in=params.capabilities))
@@ -412,15 +421,15 @@ def search_facilities(params: FacilitySearch, *, membership=None) -> FacilitySea
         result.center_label = place.label
         result.center_quality = place.quality
 
-    qs = filtered_facilities(params, attributes)
     window = slice(params.offset, params.offset + params.limit)
 
     if result.center is None:
         # Kana order; entries without a kana (some municipal lists) after them, by name.
-        ordered = qs.order_by(Case(When(kana="", then=Value(1)), default=Value(0)), "kana", "name", "pk")
+        without_kana_last = Case(When(kana="", then=Value(1)), default=Value(0))
+        ordered = filtered_facilities(params, attributes).order_by(without_kana_last, "kana", "name", "pk")
         result.total = ordered.count()
         ids = list(ordered.values_list("pk", flat=True)[window])
-        facilities = _page(ids)
+        facilities = _page(ids, with_details=with_details)
         result.hits = [FacilityHit(facilities[i]) for i in ids if i in facilities]
         return result
 
@@ -433,28 +442,30 @@ def search_facilities(params: FacilitySearch, *, membership=None) -> FacilitySea
             return result
         if not _needs_sql(params, attributes):
             matching = distance.keys()  # status and kind were checked by the index
-        elif len(nearby) <= MAX_ID_LIST:
-            matching = set(qs.filter(pk__in=list(distance)).order_by().values_list("pk", flat=True))
         else:
-            # Many facilities in the circle: let SQL use the position index on the bounding box instead.
-            dlat = params.radius_km / 111.0
-            dlon = params.radius_km / (111.0 * max(0.05, math.cos(math.radians(lat))))
-            matching = set(qs.filter(latitude__range=(lat - dlat, lat + dlat),
-                                     longitude__range=(lon - dlon, lon + dlon)).order_by()
-                           .values_list("pk", flat=True))
+            candidates = filtered_facilities(params, attributes, checked_by_spatial_index=True).order_by()
+            if len(nearby) <= MAX_ID_LIST:
+                matching = set(candidates.filter(pk__in=list(distance)).values_list("pk", flat=True))
+            else:
+                # Many facilities in the circle: SQL reads the bounding box from the position index instead.
+                dlat = params.radius_km / 111.0
+                dlon = params.radius_km / (111.0 * max(0.05, math.cos(math.radians(lat))))
+                matching = set(candidates.filter(latitude__range=(lat - dlat, lat + dlat),
+                                                 longitude__range=(lon - dlon, lon + dlon))
+                               .values_list("pk", flat=True))
         ordered_ids = [i for i, _ in nearby if i in matching]
         result.total = len(ordered_ids)
         page_ids = ordered_ids[window]
-        facilities = _page(page_ids)
+        facilities = _page(page_ids, with_details=with_details)
         result.hits = [FacilityHit(facilities[i], distance[i]) for i in page_ids if i in facilities]
         return result
 
     # A centre without a radius: everything that matches, nearest first, unpositioned ones last.
-    ids = list(qs.order_by().values_list("pk", flat=True))
+    ids = list(filtered_facilities(params, attributes).order_by().values_list("pk", flat=True))
     distance = spatial.distances_to(lat, lon, ids)
     ids.sort(key=lambda i: (i not in distance, distance.get(i, 0.0), i))
     result.total = len(ids)
     page_ids = ids[window]
-    facilities = _page(page_ids)
+    facilities = _page(page_ids, with_details=with_details)
     result.hits = [FacilityHit(facilities[i], distance.get(i)) for i in page_ids if i in facilities]
     return result
