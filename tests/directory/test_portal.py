@@ -233,3 +233,13 @@ def test_public_feed_refuses_professional_only_filters(clinic):
     response = Client().get("/resources/facilities.geojson", {"capability": "professional_phone"})
     assert response.status_code == 400
     assert "capability" in json.loads(response.content)["errors"]
+
+
+def test_facility_page_in_english_names_days_and_dates_in_english(clinic, settings):
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(portal_url(clinic.municipality, f"{clinic.pk}/")).content.decode()
+    assert '<html lang="en">' in html
+    assert "Monday" in html and "Public holidays" in html
+    assert f"confirmed {timezone.localdate():%Y-%m-%d}" in html
+    assert "scheduled home visits" in html  # the attribute's English name
