@@ -622,6 +622,14 @@ def load_upload(sha256: str) -> tuple[bytes, dict] | None:
     return path.read_bytes(), meta
 
 
+def upload_is_waiting(sha256: str) -> bool:
+    """True while an upload is kept for its application."""
+    try:
+        return stored_upload_path(sha256).exists()
+    except ValueError:
+        return False
+
+
 def discard_upload(sha256: str) -> None:
     for suffix in (".csv", ".json"):
         path = stored_upload_path(sha256, suffix)

@@ -111,7 +111,7 @@ def import_upload_view(request):
 def import_detail_view(request, run_id):
     run = import_run_for(request.membership, run_id)
     can_apply = (run.outcome == ImportRun.Outcome.DRY_RUN and applied_after(run) is None
-                 and import_services.load_upload(run.sha256) is not None)
+                 and import_services.upload_is_waiting(run.sha256))
     return render(request, "directory/imports/detail.html", {
         "run": run, "can_apply": can_apply, "counts": _counts_table(run.counts),
     })
