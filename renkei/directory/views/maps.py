@@ -162,7 +162,7 @@ def areas_geojson_view(request):
 def map_view(request):
     """The map for staff and professionals: the search form, the result list and the map side by side."""
     params, errors = map_search_params(request.GET, membership=request.membership, limit=LIST_LIMIT)
-    result = None if errors else search_facilities(params, membership=request.membership)
+    result = None if errors else search_facilities(params, membership=request.membership, with_details=False)
     if result is not None and result.errors:
         errors, result = result.errors, None
     query = request.GET.urlencode()

@@ -65,7 +65,7 @@ def search_view(request, code):
     """Search a municipality's directory: the result list (distance-sorted near a place) and the map."""
     municipality = map_selectors.municipality_by_code_or_404(code)
     params, errors = _portal_params(request.GET, municipality, limit=LIST_LIMIT)
-    result = None if errors else search_facilities(params, membership=None)
+    result = None if errors else search_facilities(params, membership=None, with_details=False)  # list only
     if result is not None and result.errors:
         errors, result = result.errors, None
     feed_query = request.GET.copy()
