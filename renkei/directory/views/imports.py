@@ -110,10 +110,10 @@ def import_upload_view(request):
 @policy.requires("directory.import")
 def import_detail_view(request, run_id):
     run = import_run_for(request.membership, run_id)
-    can_apply = (run.outcome == ImportRun.Outcome.DRY_RUN and applied_after(run) is None
-                 and import_services.upload_is_waiting(run.sha256))
+    waiting = import_services.upload_is_waiting(run.sha256)
+    can_apply = run.outcome == ImportRun.Outcome.DRY_RUN and waiting and applied_after(run) is None
     return render(request, "directory/imports/detail.html", {
-        "run": run, "can_apply": can_apply, "counts": _counts_table(run.counts),
+        "run": run, "can_apply": can_apply, "waiting": waiting, "counts": _counts_table(run.counts),
     })
 
 
