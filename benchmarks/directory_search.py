@@ -6,7 +6,9 @@ public holidays); 訪問診療 and 24時間対応 answers for a share of clinics
 
 Measured: `search_facilities` for searches of 16 km around random points on land — radius only; radius +
 kind=clinic; radius + kind=clinic + capability=scheduled_home_visit + open_at (weekdays and a holiday) —
-p50/p95 over the same points, first page (50) with its rows, hours and details loaded.
+p50/p95 over the same points, for the first page (50): once with the facility rows only
+(`with_details=False`, what map markers need) and once with opening hours and collaboration details
+prefetched (what a result list or the API shows).
 Baseline in the same run: a naive full scan (load every open facility's position and kind, haversine
 in Python, then the capability and hours checks on the survivors) on a sample of the same queries.
 
@@ -41,7 +43,7 @@ SEARCHES = {
     "radius 16 km": {"radius_km": "16"},
     "radius + kind=clinic": {"radius_km": "16", "kind": "clinic"},
     "radius + clinic + home visits + open_at (weekday)": {
-        "radius_km": "16", "kind": "clinic", "capability": "scheduled_home_visit", "open_at": "2026-11-24T10:30"},
+        "radius_km": "16", "kind": "clinic", "capability": "scheduled_home_visit", "open_at": "2026-11-25T10:30"},
     "radius + clinic + home visits + open_at (holiday)": {
         "radius_km": "16", "kind": "clinic", "capability": "scheduled_home_visit", "open_at": "2026-11-23T10:30"},
 }
@@ -194,17 +196,21 @@ def main() -> None:
 
     query_rng = random.Random(SEED + 1)  # the same points whether the directory was built now or reused
     points = [random_point(query_rng) for _ in range(args.queries)]
+    print(f"{'search (16 km around random points on land)':52s} {'rows only':>24s} {'+ hours, details':>24s}")
     for label, extra in SEARCHES.items():
-        timings, totals = [], []
+        bare, full, totals = [], [], []
         for lat, lon in points:
             params, errors = parse_facility_search({"lat": f"{lat}", "lon": f"{lon}", **extra})
             assert not errors, errors
+            t0 = time.perf_counter()
+            result = search_facilities(params, with_details=False)
+            bare.append((time.perf_counter() - t0) * 1000)
             t0 = time.perf_counter()
             result = search_facilities(params)
             for hit in result.hits:  # what a result page reads
                 list(hit.facility.opening_hours.all())
                 list(hit.facility.collaboration_details.all())
-            timings.append((time.perf_counter() - t0) * 1000)
+            full.append((time.perf_counter() - t0) * 1000)
             totals.append(result.total)
         baseline = []
         for lat, lon in points[:args.baseline_queries]:
@@ -212,14 +218,17 @@ def main() -> None:
             expected = naive_search(lat, lon, extra)
             baseline.append((time.perf_counter() - t0) * 1000)
             params, _ = parse_facility_search({"lat": f"{lat}", "lon": f"{lon}", "limit": "200", **extra})
-            got = search_facilities(params)
+            got = search_facilities(params, with_details=False)
             assert got.total == len(expected), (label, got.total, len(expected))
             assert [h.facility.pk for h in got.hits] == [i for i, _ in expected][:200], label
-        p50, p95 = percentile(timings, 50), percentile(timings, 95)
+        p50, p95 = percentile(bare, 50), percentile(bare, 95)
+        f50, f95 = percentile(full, 50), percentile(full, 95)
         b50 = percentile(baseline, 50)
-        print(f"{label:52s} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  (median {percentile(totals, 50):.0f} hits)  "
-              f"naive full scan p50 {b50:7.1f} ms  ratio {b50 / p50:6.1f}x  "
-              f"{'OK' if p95 < 30 else 'OVER'} (target p95 < 30 ms)")
+        print(f"{label:52s} p50 {p50:5.1f} p95 {p95:5.1f} ms   p50 {f50:5.1f} p95 {f95:5.1f} ms   "
+              f"median {percentile(totals, 50):4.0f} hits; naive full scan p50 {b50:7.1f} ms, "
+              f"ratio {b50 / p50:5.1f}x (rows only) {b50 / f50:5.1f}x (with details); "
+              f"target p95 < 30 ms: {'met' if p95 < 30 else 'MISSED'} / {'met' if f95 < 30 else 'MISSED'}")
+    print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
 
 if __name__ == "__main__":

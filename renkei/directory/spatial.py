@@ -68,6 +68,19 @@ _lock = threading.Lock()
 _index: _Index | None = None
 
 
+def audit_head() -> int:
+    """The audit chain's last sequence number: moves with every audited write, in any process."""
+    return _audit_head()
+
+
+def written_since(seq: int, object_types: tuple[str, ...]) -> bool:
+    """True when an audit entry after `seq` concerns one of these object types, or is a bulk write."""
+    from renkei.core.models import AuditEntry
+
+    return AuditEntry.objects.filter(seq__gt=seq).filter(
+        Q(object_type__in=object_types) | Q(action=AuditEntry.Action.BULK)).exists()
+
+
 def _audit_head() -> int:
     from renkei.core.models import AuditChainHead
 
@@ -75,10 +88,7 @@ def _audit_head() -> int:
 
 
 def _facilities_written_since(seq: int) -> bool:
-    from renkei.core.models import AuditEntry
-
-    return AuditEntry.objects.filter(seq__gt=seq).filter(
-        Q(object_type=FACILITY_OBJECT_TYPE) | Q(action=AuditEntry.Action.BULK)).exists()
+    return written_since(seq, (FACILITY_OBJECT_TYPE,))
 
 
 def _build(version: int, audit_seq: int) -> _Index:

@@ -258,3 +258,12 @@ def test_a_radius_search_by_kind_alone_keeps_only_open_facilities_of_that_kind(m
     assert names(search(kind="pharmacy", lat="35.2966", lon="135.1264", radius_km="3")) == ["薬局"]
     assert names(search(kind="pharmacy", lat="35.2966", lon="135.1264", radius_km="3",
                         include_closed="1")) == ["薬局", "閉局"]
+
+
+def test_a_radius_search_by_capability_follows_a_changed_answer(municipality):
+    facility = FacilityFactory(municipality=municipality, name="訪問する")
+    set_details(facility, scheduled_home_visit=True)
+    around = {"lat": "35.2966", "lon": "135.1264", "radius_km": "3", "capability": "scheduled_home_visit"}
+    assert names(search(**around)) == ["訪問する"]
+    set_details(facility, scheduled_home_visit=False)
+    assert names(search(**around)) == []

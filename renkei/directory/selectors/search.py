@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
@@ -340,9 +342,9 @@ def filtered_facilities(params: FacilitySearch, attributes: list[CollaborationAt
                         checked_by_spatial_index: bool = False) -> QuerySet[Facility]:
     """Every SQL-side filter of the search (all but the radius).
 
-    `checked_by_spatial_index`: status and kind were already checked on the radius candidates, so SQL
-    leaves them out — which also keeps SQLite from scanning the status or kind index instead of seeking
-    the candidates' ids.
+    `checked_by_spatial_index`: status, kind and capabilities were already checked in memory on the radius
+    candidates, so SQL leaves them out — which also keeps SQLite from scanning the status or kind index
+    instead of seeking the candidates' ids.
     """
     from ..hours import open_at_q
 
@@ -361,7 +363,7 @@ def filtered_facilities(params: FacilitySearch, attributes: list[CollaborationAt
         qs = qs.filter(daily_living_area_id=params.area_id)
     for department in params.departments:
         qs = qs.filter(departments__contains=f"|{department}|")
-    for attribute in attributes:
+    for attribute in attributes if not checked_by_spatial_index else []:
         qs = qs.filter(_yes_details(attribute.pk))
     if params.open_at is not None:
         qs = qs.filter(open_at_q(params.open_at))
@@ -370,10 +372,36 @@ def filtered_facilities(params: FacilitySearch, attributes: list[CollaborationAt
     return qs
 
 
-def _needs_sql(params: FacilitySearch, attributes: list) -> bool:
-    """False when the spatial index alone answers (only status, kind and the radius are asked)."""
+def _needs_sql(params: FacilitySearch) -> bool:
+    """False when the in-memory indexes alone answer (status, kind, capabilities and the radius)."""
     return bool(params.service_types or params.municipality_code or params.area_id or params.departments
-                or attributes or params.open_at or query_terms(params.q))
+                or params.open_at or query_terms(params.q))
+
+
+_yes_lock = threading.Lock()
+_yes_ids: dict[int, np.ndarray] = {}
+_yes_seq = -1
+DETAIL_OBJECT_TYPES = ("directory.collaborationdetail", "directory.collaborationattribute")
+
+
+def yes_facility_ids(attribute_id: int) -> np.ndarray:
+    """Sorted ids of facilities whose answer for the attribute means yes, kept in memory per process.
+
+    Dropped when the audit log shows a change to collaboration details (in any process), like the spatial index.
+    """
+    global _yes_seq
+    with _yes_lock:
+        head = spatial.audit_head()
+        if head != _yes_seq:
+            if _yes_seq < 0 or spatial.written_since(_yes_seq, DETAIL_OBJECT_TYPES):
+                _yes_ids.clear()
+            _yes_seq = head
+        ids = _yes_ids.get(attribute_id)
+        if ids is None:
+            rows = CollaborationDetail.objects.filter(attribute_id=attribute_id).values_list("facility_id", "value")
+            ids = np.array(sorted(f for f, v in rows if CollaborationDetail(value=v).is_yes), dtype=np.int64)
+            _yes_ids[attribute_id] = ids
+        return ids
 
 
 def _page(ids: list[int], *, with_details: bool = True) -> dict[int, Facility]:
@@ -437,11 +465,18 @@ def search_facilities(params: FacilitySearch, *, membership=None, with_details: 
     if params.radius_km is not None:
         nearby = spatial.facilities_within(lat, lon, params.radius_km, include_closed=params.include_closed,
                                            kinds=params.kinds)
+        for attribute in attributes:
+            if not nearby:
+                break
+            yes = yes_facility_ids(attribute.pk)
+            ids = np.fromiter((i for i, _ in nearby), dtype=np.int64, count=len(nearby))
+            keep = np.isin(ids, yes)
+            nearby = [pair for pair, kept in zip(nearby, keep, strict=True) if kept]
         distance = dict(nearby)
         if not nearby:
             return result
-        if not _needs_sql(params, attributes):
-            matching = distance.keys()  # status and kind were checked by the index
+        if not _needs_sql(params):
+            matching = distance.keys()  # status, kind and capabilities were checked in memory
         else:
             candidates = filtered_facilities(params, attributes, checked_by_spatial_index=True).order_by()
             if len(nearby) <= MAX_ID_LIST:
