@@ -22,9 +22,6 @@ from ..factories import FacilityFactory, set_details
 OPENAPI = api.get_openapi_schema(path_prefix="/api/v1/")
 FACILITY_PATHS = ["/api/v1/facilities", "/api/v1/facilities/{facility_id}"]
 
-policy.register("test.directory_api_never", lambda membership, obj: False)
-
-
 @pytest.fixture(autouse=True)
 def fresh_spatial_index():
     spatial.invalidate()
@@ -163,7 +160,10 @@ def test_the_facility_operations_ask_the_policy_and_are_marked_public():
         assert view.policy_action == "directory.view" and view.policy_public is True
 
 
-def test_api_public_lets_anonymous_callers_through_but_asks_the_policy_for_members(professional):
+def test_api_public_lets_anonymous_callers_through_but_asks_the_policy_for_members(professional, monkeypatch):
+    monkeypatch.setitem(policy._rules, "test.directory_api_never",
+                        policy.Rule("test.directory_api_never", lambda membership, obj: False))
+
     @policy.api_public("test.directory_api_never")
     def operation(request):
         return "done"
