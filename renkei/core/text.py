@@ -66,11 +66,11 @@ _ROMAJI.update({
 _ROMAJI_LONGEST = max(len(k) for k in _ROMAJI)
 _MACRONS = str.maketrans({"ā": "a-", "ī": "i-", "ū": "u-", "ē": "e-", "ō": "o-", "â": "a-", "î": "i-",
                           "û": "u-", "ê": "e-", "ô": "o-"})
-_ROMAJI_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz'-āīūēōâîûêô")
+_ROMAJI_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz'-āīūēōâîûêô0123456789")
 
 
 def looks_like_romaji(text: str) -> bool:
-    """True when the text is roman letters (with spaces, apostrophes, hyphens or macrons) and nothing else."""
+    """True when the text is roman letters (with digits, spaces, apostrophes, hyphens or macrons) and nothing else."""
     letters = normalize_width(text).lower().replace(" ", "").replace("\u3000", "")
     return bool(letters) and any(c.isalpha() for c in letters) and all(c in _ROMAJI_CHARS for c in letters)
 

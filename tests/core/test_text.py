@@ -137,7 +137,8 @@ def test_hepburn_of_katakana_is_plain_roman_letters(text):
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("fukuchiyama", True), ("Fukuchiyama Iin", True), ("ＦＵＫＵ", True), ("tōkyō", True), ("kan'i", True),
-    ("福知山", False), ("ふくちやま", False), ("fuku山", False), ("123", False), ("", False), ("  ", False),
+    ("clinic2", True), ("福知山", False), ("ふくちやま", False), ("fuku山", False), ("123", False), ("", False),
+    ("  ", False),
 ])
 def test_looks_like_romaji_accepts_roman_letters_only(text, expected):
     assert looks_like_romaji(text) is expected

@@ -69,6 +69,11 @@ def test_loose_kana_pattern_refuses_text_that_is_not_all_katakana():
     assert loose_kana_pattern("シンxジョ") == ""
 
 
+def test_a_romaji_query_with_digits_finds_a_numbered_name(municipality):
+    FacilityFactory(municipality=municipality, name="第2診療所", kana="ダイ2シンリョウジョ")
+    assert names(search(q="dai2shinryojo")) == ["第2診療所"]
+
+
 def test_each_term_of_the_query_must_match(fukuchiyama_clinic):
     assert names(search(q="福知山 薬局")) == []
 
@@ -267,3 +272,11 @@ def test_a_radius_search_by_capability_follows_a_changed_answer(municipality):
     assert names(search(**around)) == ["訪問する"]
     set_details(facility, scheduled_home_visit=False)
     assert names(search(**around)) == []
+
+
+def test_a_radius_search_with_a_name_keeps_the_matching_facilities_by_distance(municipality):
+    FacilityFactory(municipality=municipality, name="遠い福知山医院", kana="トオイフクチヤマイイン", latitude=35.33)
+    FacilityFactory(municipality=municipality, name="近い福知山医院", kana="チカイフクチヤマイイン", latitude=35.30)
+    FacilityFactory(municipality=municipality, name="近い薬局", kana="チカイヤッキョク", latitude=35.2966)
+    result = search(q="fukuchiyama", lat="35.2966", lon="135.1264", radius_km="10")
+    assert names(result) == ["近い福知山医院", "遠い福知山医院"] and result.total == 2

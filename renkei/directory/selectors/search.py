@@ -8,6 +8,7 @@ with their municipality, hours and collaboration details prefetched).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 import threading
@@ -16,7 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from django.db import connection
 from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from renkei.core.models import DailyLivingArea, Municipality
@@ -277,7 +280,9 @@ _SMALL_VARIANTS = {"ャ": "[ャヤ]", "ュ": "[ュユ]", "ョ": "[ョヨ]", "ァ
 _ELONGATION = {"a": "[アー]?", "i": "[イー]?", "u": "[ウー]?", "e": "[エイー]?", "o": "[オウー]?"}
 _EXTENDS = {"a": "ア", "i": "イ", "u": "ウ", "e": "イエ", "o": "ウオ"}
 _SMALL = "ャュョァィゥェォ"
-_KATAKANA = re.compile(r"^[\u30A1-\u30FC]+$")
+# Variant classes ("[ョヨ]") and optional characters ("ッ?", "[オウー]?") of a loose pattern.
+_OPTIONAL_PARTS = re.compile(r"\[[^\]]*\]\??|.\?")
+_KATAKANA = re.compile(r"^[\u30A1-\u30FC0-9]+$")
 
 
 def loose_kana_pattern(kana: str) -> str:
@@ -322,7 +327,12 @@ def name_term_q(term: str) -> Q:
             condition |= Q(search_text__contains=kana)
         pattern = loose_kana_pattern(kana)
         if pattern and pattern != kana:
-            condition |= Q(search_text__regex=pattern)
+            loose = Q(search_text__regex=pattern)
+            literal = max(_OPTIONAL_PARTS.split(pattern), key=len)
+            if literal:
+                # A plain substring every match contains: LIKE discards most rows before the regex runs.
+                loose = Q(search_text__contains=literal) & loose
+            condition |= loose
     return condition
 
 
@@ -370,6 +380,16 @@ def filtered_facilities(params: FacilitySearch, attributes: list[CollaborationAt
     for term in query_terms(params.q):
         qs = qs.filter(name_term_q(term))
     return qs
+
+
+def _id_in(ids: list[int]) -> Q:
+    """`pk IN ids` as one parameter (a JSON or array value): Django prepares each value of a plain `pk__in`
+    one by one, which costs more than the query itself for thousands of radius candidates."""
+    if connection.vendor == "sqlite":
+        return Q(pk__in=RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)]))
+    if connection.vendor == "postgresql":
+        return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [ids]))
+    return Q(pk__in=ids)
 
 
 def _needs_sql(params: FacilitySearch) -> bool:
@@ -480,7 +500,7 @@ def search_facilities(params: FacilitySearch, *, membership=None, with_details: 
         else:
             candidates = filtered_facilities(params, attributes, checked_by_spatial_index=True).order_by()
             if len(nearby) <= MAX_ID_LIST:
-                matching = set(candidates.filter(pk__in=list(distance)).values_list("pk", flat=True))
+                matching = set(candidates.filter(_id_in(list(distance))).values_list("pk", flat=True))
             else:
                 # Many facilities in the circle: SQL reads the bounding box from the position index instead.
                 dlat = params.radius_km / 111.0
