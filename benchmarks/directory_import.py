@@ -59,7 +59,7 @@ def main() -> None:
             totals[group][1] += seconds
             print(f"  {label:9} {path.name:45} {run.counts['rows']:8d} rows {seconds:7.1f} s "
                   f"{run.counts['rows'] / seconds:8.0f} rows/s  created {run.counts['created']}, "
-                  f"updated {run.counts['updated']}, unchanged {run.counts['unchanged']}")
+                  f"updated {run.counts['updated']}, unchanged {run.counts['unchanged']}; peak {peak_rss_mb():.0f} MB")
         for group, (rows, seconds) in totals.items():
             print(f"{label} {group} files: {rows} rows in {seconds:.1f} s = {rows / seconds:.0f} rows/s")
         return totals

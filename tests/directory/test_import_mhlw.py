@@ -233,3 +233,16 @@ def test_two_registrations_with_the_same_name_and_address_stay_two_facilities(ku
     run = run_mhlw(path)
 
     assert (run.counts["created"], run.counts["duplicates"]) == (2, 0)
+
+
+def test_a_newer_speciality_file_replaces_the_hours(kumamoto, tmp_path):
+    run_mhlw(hospital_file(tmp_path, [facility_row(HOSPITAL_A, "熊本中央病院", "熊本市中央区新屋敷1-17-1")]))
+    run_mhlw(write_mhlw(tmp_path / "01-2_hospital_speciality_hours_20260601.csv", hours_header(), [MONDAY_MORNING]))
+    tuesday = {"ID": HOSPITAL_A, "診療科目名": "外科", "火_診療開始時間": "13:00", "火_診療終了時間": "16:00"}
+
+    run = run_mhlw(write_mhlw(tmp_path / "01-2_hospital_speciality_hours_20261201.csv", hours_header(), [tuesday]))
+
+    assert run.counts["updated"] == 1
+    facility = Facility.objects.get()
+    assert facility.departments == "|外科|"
+    assert [(h.weekday, f"{h.opens:%H:%M}") for h in facility.opening_hours.all()] == [(1, "13:00")]

@@ -419,7 +419,10 @@ def _plan_hours(plan: _Plan, parsed: ParsedFile, scope: _Scope, context: ImportC
                 f"ID「{record.value}」の施設が施設票にもデータベースにもありません（先に施設票を取り込んでください）。",
                 f"No facility with the ID “{record.value}” in the facility file or the directory "
                 "(import the facility file first).", row=record.row, column="ID"))
-    facilities = _load_facilities(known)
+    facilities: dict[int, _Ref] = {}  # just what the comparison needs: no model instances (memory, signals)
+    for chunk in _chunks(sorted(known)):
+        facilities.update((pk, _Ref(pk, departments, municipality_id)) for pk, departments, municipality_id in
+                          Facility.objects.filter(pk__in=chunk).values_list("pk", "departments", "municipality_id"))
     existing_hours = _existing_hours(list(known))
     municipalities = Municipality.objects.in_bulk({f.municipality_id for f in facilities.values()})
     for pk, record in known.items():
@@ -440,6 +443,16 @@ def _plan_hours(plan: _Plan, parsed: ParsedFile, scope: _Scope, context: ImportC
             plan.municipality_ids.add(facility.municipality_id)
         else:
             plan.unchanged += 1
+
+
+@dataclass(eq=False)
+class _Ref:
+    """A facility as a speciality file updates it: its departments and the hours replaced by pk."""
+
+    pk: int
+    departments: str
+    municipality_id: int
+    updated_at: Any = None
 
 
 # --- writing --------------------------------------------------------------------------------------
@@ -490,12 +503,11 @@ def _apply(plan: _Plan, parsed: ParsedFile, *, edition: str) -> None:
         Facility.objects.bulk_update(plan.source_only, ["sources"], batch_size=UPDATE_BATCH)
 
     if plan.hours:
-        replaced = [f.pk for f in plan.hours if isinstance(f, Facility)]
-        for chunk in _chunks(replaced):
-            OpeningHours.objects.filter(facility_id__in=chunk).delete()
+        replaced = [owner.pk for owner in plan.hours if not isinstance(owner, FacilityRecord)]
+        _delete_hours(replaced)
         rows = []
         for owner, periods in plan.hours.items():
-            facility_id = owner.pk if isinstance(owner, Facility) else created[id(owner)]
+            facility_id = created[id(owner)] if isinstance(owner, FacilityRecord) else owner.pk
             rows += [(facility_id, d, a, b) for d, a, b in periods]
         _insert_rows(OpeningHours, ["facility", "weekday", "opens", "closes"], rows)
 
@@ -511,6 +523,16 @@ def _apply(plan: _Plan, parsed: ParsedFile, *, edition: str) -> None:
         MergeCandidate.objects.bulk_create(
             [MergeCandidate(facility_id=created[id(record)], other_id=other_id, score=score, reason=reason[:200])
              for record, other_id, score, reason in plan.candidates], batch_size=BATCH, ignore_conflicts=True)
+
+
+def _delete_hours(facility_ids: list[int]) -> None:
+    """Remove the opening hours a file replaces, in plain DELETEs (a queryset delete loads every row for signals)."""
+    quote = connection.ops.quote_name
+    table, column = quote(OpeningHours._meta.db_table), quote(OpeningHours._meta.get_field("facility").column)
+    with connection.cursor() as cursor:
+        for chunk in _chunks(facility_ids, 900):
+            cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({', '.join(['%s'] * len(chunk))})",  # noqa: S608
+                           chunk)
 
 
 def _insert_rows(model, field_names: list[str], rows: list[tuple]) -> None:
