@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 from django.db import connection
-from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -398,38 +398,61 @@ def _needs_sql(params: FacilitySearch) -> bool:
                 or params.open_at or query_terms(params.q))
 
 
-_yes_lock = threading.Lock()
-_yes_ids: dict[int, np.ndarray] = {}
-_yes_seq = -1
-DETAIL_OBJECT_TYPES = ("directory.collaborationdetail", "directory.collaborationattribute")
+class _AuditCache:
+    """Values derived from the database, kept per process until the audit log shows a write to their rows
+    (in any process; see `spatial` for why the audit log is the cross-process signal)."""
+
+    def __init__(self, object_types: tuple[str, ...]):
+        self.object_types = object_types
+        self.lock = threading.Lock()
+        self.values: dict = {}
+        self.seq = -1
+
+    def get(self, key, load):
+        with self.lock:
+            head = spatial.audit_head()  # before loading, so a write in between is seen next time
+            if head != self.seq:
+                if self.seq < 0 or spatial.written_since(self.seq, self.object_types):
+                    self.values.clear()
+                self.seq = head
+            if key not in self.values:
+                self.values[key] = load()
+            return self.values[key]
+
+
+_details_cache = _AuditCache(("directory.collaborationdetail", "directory.collaborationattribute",
+                              "directory.collaborationcategory"))
 
 
 def yes_facility_ids(attribute_id: int) -> np.ndarray:
-    """Sorted ids of facilities whose answer for the attribute means yes, kept in memory per process.
+    """Sorted ids of facilities whose answer for the attribute means yes (kept in memory per process)."""
 
-    Dropped when the audit log shows a change to collaboration details (in any process), like the spatial index.
-    """
-    global _yes_seq
-    with _yes_lock:
-        head = spatial.audit_head()
-        if head != _yes_seq:
-            if _yes_seq < 0 or spatial.written_since(_yes_seq, DETAIL_OBJECT_TYPES):
-                _yes_ids.clear()
-            _yes_seq = head
-        ids = _yes_ids.get(attribute_id)
-        if ids is None:
-            rows = CollaborationDetail.objects.filter(attribute_id=attribute_id).values_list("facility_id", "value")
-            ids = np.array(sorted(f for f, v in rows if CollaborationDetail(value=v).is_yes), dtype=np.int64)
-            _yes_ids[attribute_id] = ids
-        return ids
+    def load():
+        rows = CollaborationDetail.objects.filter(attribute_id=attribute_id).values_list("facility_id", "value")
+        return np.array(sorted(f for f, v in rows if CollaborationDetail(value=v).is_yes), dtype=np.int64)
+
+    return _details_cache.get(("yes", attribute_id), load)
+
+
+def _attributes_by_id() -> dict[int, CollaborationAttribute]:
+    return _details_cache.get("attributes", lambda: {
+        a.pk: a for a in CollaborationAttribute.objects.select_related("category")})
 
 
 def _page(ids: list[int], *, with_details: bool = True) -> dict[int, Facility]:
     rows = Facility.objects.filter(pk__in=ids).select_related("municipality__prefecture", "daily_living_area")
-    if with_details:
-        details = CollaborationDetail.objects.select_related("attribute__category")
-        rows = rows.prefetch_related("opening_hours", Prefetch("collaboration_details", queryset=details))
-    return {f.pk: f for f in rows}
+    if not with_details:
+        return {f.pk: f for f in rows}
+    facilities = {f.pk: f for f in rows.prefetch_related("opening_hours", "collaboration_details")}
+    # The taxonomy is small and shared: attach the cached attributes (with their category) instead of
+    # loading them again with every detail.
+    attributes = _attributes_by_id()
+    for facility in facilities.values():
+        for detail in facility.collaboration_details.all():
+            attribute = attributes.get(detail.attribute_id)
+            if attribute is not None:
+                detail.attribute = attribute
+    return facilities
 
 
 def search_facilities(params: FacilitySearch, *, membership=None, with_details: bool = True) -> FacilitySearchResult:
