@@ -46,7 +46,7 @@ def test_the_facility_file_gives_names_positions_beds_and_holiday_closing(kumamo
     assert a.municipality.name == "熊本市中央区" and a.prefecture.code == "43"
     assert a.address == "熊本市中央区新屋敷1丁目17番1号"
     assert (a.latitude, a.longitude, a.coordinate_source) == (32.80, 130.70, "mhlw")
-    assert a.beds == {"general": 120, "long_term": 30} and a.beds_total == 150
+    assert a.beds == {"一般病床": 120, "療養病床": 30} and a.beds_total == 150
     assert a.closed_on_holidays is True  # 祝日に休診 = 0 means closed
     assert "定休日: 日" in a.hours_note and "年末年始 / (12/29〜1/3)" in a.hours_note
     assert a.website == "https://example.jp/"

@@ -49,7 +49,7 @@ def test_the_hospital_list_in_shift_jis_imports_every_row_into_its_ward(kumamoto
     assert hospital.municipality.name == "熊本市中央区"
     assert hospital.postal_code == "862-0975"
     assert hospital.phone == "096-366-3666"
-    assert hospital.beds == {"general": 204} and hospital.beds_total == 204
+    assert hospital.beds == {"一般病床": 204} and hospital.beds_total == 204
     assert "|内科|" in hospital.departments and "|血管外科|" in hospital.departments
     assert hospital.latitude is None and hospital.coordinate_quality == "unknown"
     assert hospital.sources == {"municipal:431001": hospital.sources["municipal:431001"]}

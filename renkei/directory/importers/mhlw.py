@@ -63,9 +63,9 @@ INSTITUTION_KINDS = {"1": FacilityKind.HOSPITAL, "2": FacilityKind.CLINIC, "3": 
                      "5": FacilityKind.PHARMACY}
 MATERNITY_HOME = "4"
 
-BED_COLUMNS = {"一般病床": "general", "療養病床": "long_term", "療養病床のうち医療保険適用": "long_term_medical",
-               "療養病床のうち介護保険適用": "long_term_care", "精神病床": "psychiatric", "結核病床": "tuberculosis",
-               "感染症病床": "infectious"}
+# Facility.beds keys are the published bed types themselves (shown to staff as they are).
+BED_COLUMNS = {name: name for name in ("一般病床", "療養病床", "療養病床のうち医療保険適用",
+                                       "療養病床のうち介護保険適用", "精神病床", "結核病床", "感染症病床")}
 TOTAL_BEDS = "合計病床数"
 
 FACILITY_REQUIRED = ("ID", "都道府県コード", "市区町村コード", "所在地", "所在地座標（緯度）", "所在地座標（経度）")

@@ -357,8 +357,8 @@ def _record(number, cells, columns, department_columns, *, resolver, owner, defa
         names = [header for header, i in department_columns if i < len(cells) and is_marked(cells[i])]
         names += split_list(get("departments_text"))
         values["departments"] = departments_field(names)
-    bed_fields = {"beds_general": "general", "beds_long_term": "long_term", "beds_psychiatric": "psychiatric",
-                  "beds_tuberculosis": "tuberculosis", "beds_infectious": "infectious"}
+    bed_fields = {"beds_general": "一般病床", "beds_long_term": "療養病床", "beds_psychiatric": "精神病床",
+                  "beds_tuberculosis": "結核病床", "beds_infectious": "感染症病床"}
     try:
         if any(has(f) for f in bed_fields):
             beds = {key: count for f, key in bed_fields.items() if has(f) and (count := parse_int(get(f)))}
