@@ -6,7 +6,7 @@ Built once per process on first use, rebuilt when
 - another process wrote facilities. Servers run several processes, and an import in one of them (or a
   command-line import) cannot bump the others' counters. Every write to facilities is audited (model
   signals, or one BULK entry per import file), so each use reads the audit chain head's sequence number
-  (one row, well under a millisecond); when it moved, the new entries are checked (a range scan on the
+  and hash (one row, well under a millisecond); when it moved, the new entries are checked (a range scan on the
   unique `seq`) for a facility change or a bulk write, and only those rebuild the index. A change made in
   another process is therefore seen by the next search, and other audited activity costs one extra query.
 
@@ -55,7 +55,7 @@ def _unit_vectors(lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
 @dataclass
 class _Index:
     version: int
-    audit_seq: int
+    audit_head: tuple[int, str]
     ids: np.ndarray
     lats: np.ndarray
     lons: np.ndarray
@@ -68,30 +68,28 @@ _lock = threading.Lock()
 _index: _Index | None = None
 
 
-def audit_head() -> int:
-    """The audit chain's last sequence number: moves with every audited write, in any process."""
-    return _audit_head()
+def audit_head() -> tuple[int, str]:
+    """The audit chain head (sequence number, hash): moves with every audited write, in any process.
+
+    The hash tells apart two states with the same number, as after a rolled-back transaction (tests).
+    """
+    from renkei.core.models import AuditChainHead
+
+    return AuditChainHead.objects.values_list("seq", "hash").first() or (0, "")
 
 
-def written_since(seq: int, object_types: tuple[str, ...]) -> bool:
-    """True when an audit entry after `seq` concerns one of these object types, or is a bulk write."""
+def written_since(before: tuple[int, str], now: tuple[int, str], object_types: tuple[str, ...]) -> bool:
+    """True when an audit entry between the two heads concerns one of these object types or is a bulk write
+    (and whenever the chain did not simply grow, e.g. a transaction was rolled back)."""
     from renkei.core.models import AuditEntry
 
-    return AuditEntry.objects.filter(seq__gt=seq).filter(
+    if now[0] <= before[0]:
+        return now != before
+    return AuditEntry.objects.filter(seq__gt=before[0], seq__lte=now[0]).filter(
         Q(object_type__in=object_types) | Q(action=AuditEntry.Action.BULK)).exists()
 
 
-def _audit_head() -> int:
-    from renkei.core.models import AuditChainHead
-
-    return AuditChainHead.objects.values_list("seq", flat=True).first() or 0
-
-
-def _facilities_written_since(seq: int) -> bool:
-    return written_since(seq, (FACILITY_OBJECT_TYPE,))
-
-
-def _build(version: int, audit_seq: int) -> _Index:
+def _build(version: int, audit_head: tuple[int, str]) -> _Index:
     rows = list(Facility.objects.filter(latitude__isnull=False, longitude__isnull=False)
                 .order_by("id").values_list("id", "latitude", "longitude", "status", "kind"))
     ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
@@ -101,7 +99,7 @@ def _build(version: int, audit_seq: int) -> _Index:
     kind_number = {kind: number for number, kind in enumerate(KIND_CODES)}
     kinds = np.fromiter((kind_number.get(r[4], -1) for r in rows), dtype=np.int8, count=len(rows))
     tree = cKDTree(_unit_vectors(lats, lons)) if rows else None
-    return _Index(version, audit_seq, ids, lats, lons, is_open, kinds, tree)
+    return _Index(version, audit_head, ids, lats, lons, is_open, kinds, tree)
 
 
 def current_index() -> _Index:
@@ -109,13 +107,13 @@ def current_index() -> _Index:
     global _index
     with _lock:
         version = spatial_version.current()
-        head = _audit_head()  # read before the facilities, so a write in between is seen next time
+        head = audit_head()  # read before the facilities, so a write in between is seen next time
         index = _index
         if index is not None and index.version == version:
-            if head == index.audit_seq:
+            if head == index.audit_head:
                 return index
-            if not _facilities_written_since(index.audit_seq):
-                index.audit_seq = head
+            if not written_since(index.audit_head, head, (FACILITY_OBJECT_TYPE,)):
+                index.audit_head = head
                 return index
         _index = _build(version, head)
         return _index

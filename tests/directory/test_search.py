@@ -231,6 +231,12 @@ def test_the_spatial_index_is_kept_when_unrelated_audited_writes_happen(municipa
     assert spatial.current_index() is first
 
 
+def test_a_rolled_back_audit_chain_counts_as_a_change():
+    assert spatial.written_since((5, "aaa"), (5, "bbb"), ("directory.facility",))
+    assert spatial.written_since((5, "aaa"), (4, "ccc"), ("directory.facility",))
+    assert not spatial.written_since((5, "aaa"), (5, "aaa"), ("directory.facility",))
+
+
 def test_a_page_of_fifty_results_costs_a_bounded_number_of_queries(municipality, django_assert_max_num_queries):
     for i in range(60):
         facility = FacilityFactory(municipality=municipality, name=f"医院{i}")

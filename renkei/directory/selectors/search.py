@@ -406,15 +406,15 @@ class _AuditCache:
         self.object_types = object_types
         self.lock = threading.Lock()
         self.values: dict = {}
-        self.seq = -1
+        self.head: tuple[int, str] | None = None
 
     def get(self, key, load):
         with self.lock:
             head = spatial.audit_head()  # before loading, so a write in between is seen next time
-            if head != self.seq:
-                if self.seq < 0 or spatial.written_since(self.seq, self.object_types):
+            if head != self.head:
+                if self.head is None or spatial.written_since(self.head, head, self.object_types):
                     self.values.clear()
-                self.seq = head
+                self.head = head
             if key not in self.values:
                 self.values[key] = load()
             return self.values[key]
