@@ -419,30 +419,30 @@ def _plan_hours(plan: _Plan, parsed: ParsedFile, scope: _Scope, context: ImportC
                 f"ID「{record.value}」の施設が施設票にもデータベースにもありません（先に施設票を取り込んでください）。",
                 f"No facility with the ID “{record.value}” in the facility file or the directory "
                 "(import the facility file first).", row=record.row, column="ID"))
-    facilities: dict[int, _Ref] = {}  # just what the comparison needs: no model instances (memory, signals)
-    for chunk in _chunks(sorted(known)):
-        facilities.update((pk, _Ref(pk, departments, municipality_id)) for pk, departments, municipality_id in
-                          Facility.objects.filter(pk__in=chunk).values_list("pk", "departments", "municipality_id"))
-    existing_hours = _existing_hours(list(known))
-    municipalities = Municipality.objects.in_bulk({f.municipality_id for f in facilities.values()})
-    for pk, record in known.items():
-        facility = facilities[pk]
-        if not scope.allows(municipalities[facility.municipality_id]):
-            plan.skipped_out_of_scope += 1
-            continue
-        changed = set()
-        departments = departments_field(record.departments)
-        if facility.departments != departments:
-            facility.departments = departments
-            changed.add("departments")
-        if sorted(record.opening_hours) != existing_hours.get(pk, []):
-            plan.hours[facility] = record.opening_hours
-            changed.add("opening_hours")
-        if changed:
-            plan.updates.append((facility, changed, None))
-            plan.municipality_ids.add(facility.municipality_id)
-        else:
-            plan.unchanged += 1
+    pks = sorted(known)
+    for chunk in _chunks(pks):  # a chunk at a time: a national file's existing hours never sit in memory at once
+        facilities = {pk: _Ref(pk, departments, municipality_id) for pk, departments, municipality_id in
+                      Facility.objects.filter(pk__in=chunk).values_list("pk", "departments", "municipality_id")}
+        existing_hours = _existing_hours(chunk)
+        municipalities = Municipality.objects.in_bulk({f.municipality_id for f in facilities.values()})
+        for pk in chunk:
+            record, facility = known[pk], facilities[pk]
+            if not scope.allows(municipalities[facility.municipality_id]):
+                plan.skipped_out_of_scope += 1
+                continue
+            changed = set()
+            departments = departments_field(record.departments)
+            if facility.departments != departments:
+                facility.departments = departments
+                changed.add("departments")
+            if sorted(record.opening_hours) != existing_hours.get(pk, []):
+                plan.hours[facility] = record.opening_hours
+                changed.add("opening_hours")
+            if changed:
+                plan.updates.append((facility, changed, None))
+                plan.municipality_ids.add(facility.municipality_id)
+            else:
+                plan.unchanged += 1
 
 
 @dataclass(eq=False)
