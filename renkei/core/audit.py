@@ -216,7 +216,10 @@ def _ignored_fields(instance) -> frozenset[str]:
 
 
 def _field_values(instance) -> dict[str, Any]:
-    return {f.attname: getattr(instance, f.attname, None) for f in instance._meta.concrete_fields}
+    # Deferred fields are left out: reading one would load it, which runs post_init again, forever.
+    deferred = instance.get_deferred_fields()
+    return {f.attname: getattr(instance, f.attname, None) for f in instance._meta.concrete_fields
+            if f.attname not in deferred}
 
 
 def _shown(instance, name: str, value: Any) -> Any:

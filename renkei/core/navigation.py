@@ -6,7 +6,7 @@ but never linked.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -20,13 +20,26 @@ class NavItem:
     label: str
     url_name: str | None = None
     action: str = "core.use_app"
+    children: tuple[NavItem, ...] = field(default_factory=tuple)
 
     def url(self) -> str | None:
         return reverse(self.url_name) if self.url_name else None
 
 
 PROGRAM_ITEMS = [
-    NavItem("a", _("(a) Resource directory and map")),
+    NavItem("a", _("(a) Resource directory and map"), "directory:facility_list", "directory.view", children=(
+        NavItem("directory_map", _("Map"), "directory:map", "directory.view"),
+        NavItem("directory_surveys", _("Collaboration surveys"), "directory:survey_round_list",
+                "directory.manage_surveys"),
+        NavItem("directory_imports", _("Imports"), "directory:import_list", "directory.import"),
+        NavItem("directory_merge", _("Possible duplicates"), "directory:merge_candidate_list",
+                "directory.merge_facilities"),
+        NavItem("directory_coverage", _("Coverage gaps"), "directory:coverage_index", "directory.view_coverage"),
+        NavItem("directory_exports", _("Exports and booklet"), "directory:export_index", "directory.export"),
+        NavItem("directory_taxonomy", _("Collaboration questions"), "directory:taxonomy",
+                "directory.manage_taxonomy"),
+        NavItem("directory_portal", _("Residents' page"), "portal:index", "core.use_app"),
+    )),
     NavItem("b", _("(b) Issues and measures (PDCA)")),
     NavItem("c", _("(c) Seamless provision")),
     NavItem("d", _("(d) Information sharing")),
@@ -60,7 +73,8 @@ def navigation_for(membership) -> dict[str, list[dict]]:
             url = item.url() if allowed else None
             if item.url_name and not allowed:
                 continue
-            out.append({"key": item.key, "label": item.label, "url": url, "is_built": bool(item.url_name)})
+            out.append({"key": item.key, "label": item.label, "url": url, "is_built": bool(item.url_name),
+                        "children": entries(list(item.children)) if allowed else []})
         return out
 
     return {

@@ -8,8 +8,10 @@ municipality (or prefecture) edit, import, survey and export.
 from django.db.models import Q
 
 from renkei.core import policy
-from renkei.core.models import Municipality, Role
+from renkei.core.models import Municipality, Prefecture, Role
 from renkei.core.policy_rules import manages_municipality
+
+from .models import CollaborationAttribute
 
 ADMIN = Role.SYSTEM_ADMIN
 MUNICIPAL = Role.MUNICIPAL_STAFF
@@ -25,11 +27,29 @@ def _municipality_of(obj):
     return getattr(obj, "municipality", None)
 
 
+def _prefecture_of(obj):
+    """A prefecture-wide object (a Prefecture, or a prefecture coverage run): its prefecture, else None."""
+    if isinstance(obj, Prefecture):
+        return obj
+    return getattr(obj, "prefecture", None) if _municipality_of(obj) is None else None
+
+
 def manages_directory(membership, obj) -> bool:
-    """Admin everywhere; municipal staff and coordinators in their municipality; prefecture staff in theirs."""
+    """Admin everywhere; municipal staff and coordinators in their municipality; prefecture staff in theirs.
+
+    Without an object ("may they do this anywhere?") every staff role says yes. An object that belongs to
+    a whole prefecture is for prefecture staff of it; one that belongs to nobody (shared rows) for admins.
+    """
+    if obj is None:
+        return membership.role in STAFF_ROLES
     municipality = _municipality_of(obj)
+    if municipality is None:
+        prefecture = _prefecture_of(obj)
+        return membership.role == ADMIN or (
+            prefecture is not None and membership.role == PREFECTURE
+            and prefecture.pk == membership.organization.prefecture_id)
     if membership.role == PREFECTURE:
-        return municipality is None or municipality.prefecture_id == membership.organization.prefecture_id
+        return municipality.prefecture_id == membership.organization.prefecture_id
     return manages_municipality(membership, municipality)
 
 
@@ -62,7 +82,15 @@ policy.register("directory.view", policy.always)
 policy.register("directory.view_professional_details", policy.always)
 policy.register("directory.manage_facilities", manages_directory, scope=facility_scope)
 policy.register("directory.merge_facilities", manages_directory, scope=facility_scope)
-policy.register("directory.manage_taxonomy", manages_directory)
+def manages_taxonomy(membership, obj) -> bool:
+    """A municipality's own questions: its staff. Shared questions: every staff member may open them, but
+    changing one also needs directory.manage_shared_taxonomy (the screen is read-only without it)."""
+    if isinstance(obj, CollaborationAttribute) and obj.municipality_id is None:
+        return membership.role in STAFF_ROLES
+    return manages_directory(membership, obj)
+
+
+policy.register("directory.manage_taxonomy", manages_taxonomy)
 policy.register("directory.import", manages_directory, scope=facility_scope)
 policy.register("directory.manage_surveys", manages_directory, scope=municipality_scope)
 policy.register("directory.view_coverage", manages_directory, scope=municipality_scope)

@@ -202,3 +202,16 @@ def test_staff_with_the_right_role_can_search_the_log(login_as, municipality):
     assert "検索対象クリニック" in response.content.decode()
     professional = MembershipFactory(role=Role.PROFESSIONAL, organization=office)
     assert login_as(professional).get("/audit/").status_code == 403
+
+
+def test_loading_an_audited_row_with_deferred_fields_neither_loops_nor_logs_them(db):
+    from renkei.core.models import Organization
+
+    from ..factories import OrganizationFactory
+
+    organization = OrganizationFactory(name="旧名")
+    loaded = Organization.objects.defer("address").get(pk=organization.pk)
+    loaded.name = "新名"
+    loaded.save()
+    entry = AuditEntry.objects.filter(object_id=str(organization.pk), action="update").latest("seq")
+    assert entry.changes == {"name": ["旧名", "新名"]}

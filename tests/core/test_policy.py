@@ -27,7 +27,11 @@ from ..conftest import client_for
 
 # Views that deliberately need no membership. Adding a public view means adding it here, on purpose.
 PUBLIC_VIEWS = {"core:login", "core:login_verify", "core:logout", "core:invitation_accept", "core:health",
-                "set_language", "core:two_factor_setup"}
+                "set_language", "core:two_factor_setup",
+                # The survey link a facility answers without an account, and the residents' portal.
+                "directory:survey_answer", "directory:survey_answer_thanks",
+                "portal:index", "portal:facilities_geojson", "portal:areas_geojson", "portal:search", "portal:about",
+                "portal:facility"}
 
 
 def walk_url_patterns(patterns=None, prefix="", namespace=""):
@@ -78,18 +82,63 @@ def world(db):
         prefecture=kyoto, municipality=home, organization=clinic, members=members, invitation=invitation,
         token=link.rstrip("/").rsplit("/", 1)[-1],
         area=DailyLivingAreaFactory(municipality=home), group=AreaGroupFactory(prefecture=kyoto),
-        target_membership=members["doctor"],
+        target_membership=members["doctor"], directory=_directory_world(home, members["city"]),
     )
+
+
+def _directory_world(home, staff):
+    """One object of each kind the directory's URLs name, in the home municipality."""
+    from renkei.directory.models import (
+        CollaborationAttribute,
+        CollaborationCategory,
+        CoverageRun,
+        ImportRun,
+        MergeCandidate,
+    )
+    from renkei.directory.services.surveys import survey_answer_submit, survey_round_create
+
+    from ..factories import FacilityFactory
+
+    facility = FacilityFactory(municipality=home)
+    twin = FacilityFactory(municipality=home, name=facility.name)
+    candidate = MergeCandidate.objects.create(facility=facility, other=twin, score=0.9, reason="test")
+    category = CollaborationCategory.objects.first()
+    attribute = CollaborationAttribute.objects.create(category=category, code="local_question", name="独自の質問",
+                                                      municipality=home)
+    survey_round, links = survey_round_create(municipality=home, title="調査", message="", due_on=None,
+                                              facilities=[facility], membership=staff, send_email=False,
+                                              base_url="http://testserver")
+    invitation = survey_round.invitations.get()
+    token = links[0].link.rstrip("/").rsplit("/", 1)[-1]
+    survey_answer_submit(token=token, answers={"scheduled_home_visit": True}, corrections={},
+                         respondent_name="回答者", respondent_role="", comment="")
+    run = ImportRun.objects.create(source="municipal", file_name="a.csv", sha256="0" * 64, outcome="dry_run",
+                                   municipality=home)
+    coverage = CoverageRun.objects.create(municipality=home, status=CoverageRun.Status.DONE)
+    return SimpleNamespace(facility=facility, candidate=candidate, category=category, attribute=attribute,
+                           survey_round=survey_round, invitation=invitation, token=token,
+                           response=invitation.responses.get(), import_run=run, coverage_run=coverage)
 
 
 def url_for(route: str, world) -> str:
     """Fill a route's parameters with ids of real objects of the right kind."""
+    d = world.directory
     values = {
-        "code": world.prefecture.code if route.startswith("places/p/") else world.municipality.code,
-        "area_id": world.area.pk, "group_id": world.group.pk, "token": world.token,
+        "code": world.prefecture.code if route.startswith(("places/p/", "directory/coverage/p/"))
+        else world.municipality.code,
+        "area_id": world.area.pk, "group_id": world.group.pk,
+        "token": d.token if route.startswith("directory/") else world.token,
         "pk": (world.invitation.pk if route.startswith("invitations/")
                else world.target_membership.user_id if route.startswith("users/")
-               else world.target_membership.pk if route.startswith("memberships/") else world.organization.pk),
+               else world.target_membership.pk if route.startswith("memberships/")
+               else d.invitation.pk if route.startswith("directory/surveys/invitations/")
+               else d.response.pk if route.startswith("directory/surveys/responses/")
+               else d.facility.pk if route.startswith("directory/surveys/facility/")
+               else d.survey_round.pk if route.startswith("directory/surveys/")
+               else world.organization.pk),
+        "facility_id": d.facility.pk, "candidate_id": d.candidate.pk, "attribute_id": d.attribute.pk,
+        "category_id": d.category.pk, "run_id": d.import_run.pk if route.startswith("directory/imports/")
+        else d.coverage_run.pk, "sha256": d.import_run.sha256,
     }
     url = route
     for name, value in values.items():
@@ -169,14 +218,27 @@ def test_each_role_gets_exactly_what_the_policy_allows_on_every_url(world, rf):
     # Every management screen refuses somebody: a rule that allows everyone would show up here.
     for name in ("core:audit_list", "core:audit_verify", "core:organization_create", "core:organization_edit",
                  "core:invitation_create", "core:membership_deactivate", "core:daily_living_area_create",
-                 "core:area_group_create", "core:user_deactivate", "core:two_factor_reset"):
+                 "core:area_group_create", "core:user_deactivate", "core:two_factor_reset",
+                 "directory:facility_create", "directory:facility_edit", "directory:facility_close",
+                 "directory:merge_candidate_list", "directory:taxonomy", "directory:category_create",
+                 "directory:import_list", "directory:survey_round_list", "directory:survey_response_review",
+                 "directory:coverage_municipality", "directory:export_page"):
         assert outcomes[name] == {True, False}, f"{name}: {outcomes[name]}"
 
 
 @pytest.mark.django_db
-def test_every_api_route_refuses_anonymous_callers_with_401(world, client):
-    for method, path, _func in api_operations():
-        url = path.replace("{code}", world.municipality.code).replace("{organization_id}", str(world.organization.pk))
+def api_url(path: str, world) -> str:
+    return (path.replace("{code}", world.municipality.code).replace("{organization_id}", str(world.organization.pk))
+            .replace("{facility_id}", str(world.directory.facility.pk)))
+
+
+@pytest.mark.django_db
+def test_every_api_route_refuses_anonymous_callers_with_401_unless_it_is_public(world, client):
+    for method, path, func in api_operations():
+        url = api_url(path, world)
+        if getattr(func, "policy_public", False):  # open data for residents: public fields only
+            assert client.generic(method, url).status_code == 200, f"{method} {url} is public"
+            continue
         response = client.generic(method, url)
         assert response.status_code == 401, f"{method} {url} gave {response.status_code}"
 
@@ -189,7 +251,7 @@ def test_every_api_route_gives_each_role_what_the_policy_allows(world, api_token
     lapsed.save()
     client = Client()
     for method, path, func in api_operations():
-        url = path.replace("{code}", world.municipality.code).replace("{organization_id}", str(world.organization.pk))
+        url = api_url(path, world)
         response = client.generic(method, url, HTTP_AUTHORIZATION=f"Bearer {lapsed_token}")
         assert response.status_code in (401, 403), f"lapsed membership got {response.status_code} from {url}"
         for role, membership in world.members.items():

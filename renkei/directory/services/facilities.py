@@ -14,11 +14,15 @@ from django.utils.translation import gettext as _
 from .. import spatial_version
 from ..models import CollaborationAttribute, CollaborationDetail, Facility
 from ..normalize import address_key, facility_search_text
+from ..reading import kana_for
 
 
 def refresh_derived_fields(facility: Facility) -> None:
     """Recompute the normalized search text and address key from the public fields (no save)."""
-    facility.search_text = facility_search_text(facility.name, facility.kana, facility.name_romaji,
+    # Municipal lists often have no kana: a generated reading goes into the search text only, so
+    # hiragana and romaji still find the facility while `kana` keeps what the source said.
+    reading = facility.kana or kana_for(facility.name)
+    facility.search_text = facility_search_text(facility.name, reading, facility.name_romaji,
                                                 facility.short_name)
     facility.address_key = address_key(facility.address)
 

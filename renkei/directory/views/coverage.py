@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -54,27 +53,13 @@ def _municipality(request, code, **kwargs) -> Municipality:
     return municipality_by_code(code)
 
 
-def _require_whole_prefecture(request, prefecture) -> None:
-    """A prefecture's coverage needs the policy's yes for each of its municipalities (refusals are logged)."""
-    membership = getattr(request, "membership", None)
-    municipalities = list(selectors.prefecture_municipalities(prefecture))
-    if not municipalities:
-        raise PermissionDenied("directory.view_coverage")
-    for municipality in municipalities:
-        policy.require(membership, "directory.view_coverage", municipality)
-
-
 def _prefecture(request, code, **kwargs) -> Prefecture:
-    prefecture = get_object_or_404(Prefecture, code=code)
-    _require_whole_prefecture(request, prefecture)
-    return prefecture
+    # The policy decides on the prefecture itself (its staff and admins): see directory/policy.py.
+    return get_object_or_404(Prefecture, code=code)
 
 
 def _run(request, run_id, **kwargs) -> CoverageRun:
-    run = selectors.coverage_run(run_id)
-    if run.prefecture_id is not None:
-        _require_whole_prefecture(request, run.prefecture)
-    return run
+    return selectors.coverage_run(run_id)
 
 
 def _map_available() -> bool:
@@ -165,8 +150,8 @@ def coverage_municipality_view(request, code, obj):
     })
 
 
-@require_POST
 @policy.requires("directory.view_coverage", get_object=_municipality)
+@require_POST
 def coverage_recompute_view(request, code, obj):
     form = RecomputeForm(request.POST, municipality=obj)
     if not form.is_valid():
@@ -198,8 +183,8 @@ def coverage_prefecture_view(request, code, obj):
     })
 
 
-@require_POST
 @policy.requires("directory.view_coverage", get_object=_prefecture)
+@require_POST
 def coverage_prefecture_recompute_view(request, code, obj):
     form = PrefectureRecomputeForm(request.POST)
     if not form.is_valid():
