@@ -54,3 +54,21 @@ def test_building_the_demo_directory_twice_adds_nothing(demo):
     before = Facility.objects.count()
     assert build_directory_demo() == 0
     assert Facility.objects.count() == before
+
+
+def test_the_demo_shows_a_coverage_gap_in_the_north_weighted_by_population(demo):
+    from renkei.directory.models import CoverageRun
+
+    run = CoverageRun.objects.filter(status="done").latest("pk")
+    by_area = {row["name"]: row for row in run.summary["by_area"]}
+    assert run.summary["method"] == "shapes" and run.summary["has_population"]
+    assert by_area["中央圏域"]["uncovered_home_visit"] == 0
+    assert by_area["北部圏域"]["uncovered_home_visit"] > 0
+    assert by_area["北部圏域"]["population_uncovered_home_visit"] > 0
+
+
+def test_the_demo_has_a_survey_round_with_answers_waiting_and_approved(demo):
+    from renkei.directory.models import SurveyInvitation
+
+    statuses = set(SurveyInvitation.objects.values_list("status", flat=True))
+    assert {"sent", "answered", "approved"} <= statuses

@@ -25,6 +25,7 @@ from ..models import (
     CollaborationCategory,
     Facility,
     FacilityIdentifier,
+    MeshPopulation,
     OpeningHours,
 )
 from ..taxonomy import seed_taxonomy
@@ -93,9 +94,14 @@ def build_directory_demo() -> int:
     builder = _DemoDirectory(city)
     with transaction.atomic(), audit.bind(user_label="system: renkei demo"):
         builder.build()
+        builder.population()
+        builder.survey_round()
     from .. import spatial_version
+    from .coverage import coverage_compute
 
-    transaction.on_commit(spatial_version.positions_changed)
+    spatial_version.positions_changed()
+    with audit.bind(user_label="system: renkei demo"):
+        coverage_compute(municipality=city, mesh="1km")
     return builder.created
 
 
@@ -156,6 +162,55 @@ class _DemoDirectory:
         for area in self.areas.values():
             for service_type, name, kana in self.rng.sample(INFORMAL, 2):
                 self._informal(area, service_type, name, kana)
+
+    def population(self) -> None:
+        """Synthetic mesh population: dense in the centre, thinning towards the mountains (about 76,000)."""
+        from shapely.geometry import Point, shape
+
+        from .. import mesh
+
+        outline = shape(AreaShape.objects.get(municipality=self.city, daily_living_area=None).geometry)
+        min_lon, min_lat, max_lon, max_lat = outline.bounds
+        codes = mesh.cells_in_bbox(min_lat, min_lon, max_lat, max_lon, level="1km")
+        lats, lons = mesh.cell_centres(codes)
+        centre_lat, centre_lon, _ = AREA_CENTRES["中央圏域"]
+        rows = []
+        for code, lat, lon in zip(mesh.as_strings(codes), lats, lons, strict=True):
+            if not outline.contains(Point(float(lon), float(lat))):
+                continue
+            km = math.hypot((lat - centre_lat) * 110.574, (lon - centre_lon) * 91.0)
+            people = int(2600 * math.exp(-km / 2.2) + self.rng.choice([0, 5, 20, 60, 120]) * math.exp(-km / 16))
+            if people:
+                rows.append(MeshPopulation(mesh_code=code, population=people,
+                                           aged_65_plus=int(people * self.rng.uniform(0.28, 0.45)), survey_year=2020))
+        MeshPopulation.objects.bulk_create(rows, ignore_conflicts=True)
+        audit.record(action="bulk", object_type="directory.meshpopulation", object_label="demo mesh population",
+                     changes={"cells": len(rows), "population": sum(r.population for r in rows)})
+
+    def survey_round(self) -> None:
+        """A round under way: facilities with stale details asked to confirm; some answered, some approved."""
+        from renkei.core.models import Membership
+
+        from .surveys import survey_answer_submit, survey_response_approve, survey_round_create
+
+        coordinator = Membership.objects.get(user__email="coordinator@demo.renkei.example", role="coordinator")
+        threshold = self.today - dt.timedelta(days=540)
+        stale = list(Facility.objects.filter(municipality=self.city, collaboration_details__confirmed_on__lt=threshold)
+                     .distinct().order_by("pk")[:18])
+        survey_round, links = survey_round_create(
+            municipality=self.city, title="令和8年度 在宅医療・介護資源の確認",
+            due_on=self.today + dt.timedelta(days=21),
+            message="連携情報（訪問診療・24時間対応など）に変更がないかご確認ください。", facilities=stale,
+            membership=coordinator, send_email=False)
+        for position, issued in enumerate(links[:8]):
+            facility = issued.invitation.facility
+            answers = {"accepting_new_clients": position % 3 != 0}
+            if facility.kind in ("clinic", "hospital"):
+                answers["scheduled_home_visit"] = position % 2 == 0
+            response = survey_answer_submit(token=issued.link.rstrip("/").rsplit("/", 1)[-1], answers=answers,
+                                            corrections={}, respondent_name="事務長", respondent_role="事務")
+            if position < 3:
+                survey_response_approve(response=response, membership=coordinator)
 
     def _shapes(self) -> None:
         """Voronoi cells of the area centres, clipped to a rough outline of the city: synthetic but plausible."""
