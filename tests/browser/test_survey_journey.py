@@ -8,7 +8,6 @@ own clinic in 福知山市.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import re
 from urllib.parse import urlsplit
 
@@ -137,10 +136,18 @@ def test_a_coordinator_sends_a_link_a_facility_answers_staff_approve_and_the_dir
     assert page.locator("main meter").first.get_attribute("value") == "100"
     _assert_no_errors(page_errors, "round detail and list")
 
-    # 5. The public map feed lists it among clinics doing scheduled home visits (once the search exists).
-    if importlib.util.find_spec("renkei.directory.selectors.search") is not None:
-        feed = page.request.get(f"/resources/facilities.geojson?municipality={DEMO_CITY_CODE}"
-                                "&capability=scheduled_home_visit")
-        assert feed.status == 200
-        names = [f["properties"]["name"] for f in feed.json()["features"]]
-        assert CLINIC_NAME in names
+    # 5. The map shows it: among facilities doing scheduled home visits, in the list and as a marker whose
+    #    popup names it (staff map), and in the residents' feed.
+    page_errors.clear()
+    page.goto(f"/directory/map/?capability=scheduled_home_visit&q={CLINIC_NAME}")
+    assert CLINIC_NAME in page.locator("main").inner_text()
+    page.wait_for_selector(".renkei-map .leaflet-marker-icon", state="attached")
+    page.click(f"button[data-map-feature='{clinic.pk}']")
+    page.wait_for_selector(".leaflet-popup-content")
+    assert CLINIC_NAME in page.locator(".leaflet-popup-content").inner_text()
+    screenshot(page, "survey_map_after_approval")
+    _assert_no_errors(page_errors, "map")
+    feed = page.request.get(f"/resources/facilities.geojson?municipality={DEMO_CITY_CODE}"
+                            "&capability=scheduled_home_visit")
+    assert feed.status == 200
+    assert CLINIC_NAME in [f["properties"]["name"] for f in feed.json()["features"]]
