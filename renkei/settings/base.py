@@ -130,7 +130,14 @@ RENKEI_INVITATION_DAYS = int(os.environ.get("RENKEI_INVITATION_DAYS", 7))
 RENKEI_TILE_URL = os.environ.get(
     "RENKEI_TILE_URL", "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png"
 )
+RENKEI_TILE_ATTRIBUTION = os.environ.get("RENKEI_TILE_ATTRIBUTION", "地理院タイル")
+RENKEI_TILE_ATTRIBUTION_URL = os.environ.get("RENKEI_TILE_ATTRIBUTION_URL",
+                                             "https://maps.gsi.go.jp/development/ichiran.html")
 RENKEI_SITE_NAME = os.environ.get("RENKEI_SITE_NAME", "Renkei")
+# The address links in e-mails point to (survey links sent by cron have no request to take it from).
+RENKEI_BASE_URL = os.environ.get("RENKEI_BASE_URL", "")
+# Coverage gaps after an import: computed in a background thread (False) or at once in the caller (True).
+RENKEI_RUN_JOBS_INLINE = os.environ.get("RENKEI_RUN_JOBS_INLINE", "") == "1"
 
 EMAIL_BACKEND = os.environ.get("RENKEI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("RENKEI_FROM_EMAIL", "renkei@localhost")
