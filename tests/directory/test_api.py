@@ -205,3 +205,12 @@ def test_no_generated_facility_request_answers_with_a_server_error(fuzz_schema, 
     call()
     # Generated Authorization headers are refused (401); requests without one reach the operation.
     assert any(status != 401 for status in statuses)
+
+
+def test_residents_see_when_a_detail_was_confirmed_but_not_by_whom(client, clinic, professional, api_token_for):
+    def confirmers(response):
+        return {d["confirmed_by"] for c in response.json()["collaboration"] for d in c["details"]}
+
+    assert confirmers(client.get(f"/api/v1/facilities/{clinic.pk}")) == {""}
+    staff_view = client.get(f"/api/v1/facilities/{clinic.pk}", **_bearer(api_token_for(professional)))
+    assert "" not in confirmers(staff_view)

@@ -518,3 +518,30 @@ def test_a_mis_geocoded_facility_fails_the_approximate_run_with_an_explanation(m
     run = coverage_compute(municipality=municipality)
     assert run.status == CoverageRun.Status.FAILED
     assert "check their positions or load the municipality outline" in run.error
+
+
+def test_approving_a_home_visit_answer_recomputes_the_municipalitys_coverage(municipality):
+    from renkei.directory.models import CoverageRun
+    from renkei.directory.services.coverage import coverage_compute
+
+    from ..factories import FacilityFactory, set_details
+
+    clinic = FacilityFactory(municipality=municipality)
+    first = coverage_compute(municipality=municipality)
+    assert first.summary["providers_home_visit"] == 0
+    set_details(clinic, scheduled_home_visit=True)
+    latest = CoverageRun.objects.filter(municipality=municipality).latest("pk")
+    assert latest.pk != first.pk and latest.status == "done"
+    assert latest.summary["providers_home_visit"] == 1
+
+
+def test_details_unrelated_to_coverage_do_not_recompute_it(municipality):
+    from renkei.directory.models import CoverageRun
+    from renkei.directory.services.coverage import coverage_compute
+
+    from ..factories import FacilityFactory, set_details
+
+    clinic = FacilityFactory(municipality=municipality)
+    coverage_compute(municipality=municipality)
+    set_details(clinic, unit_dose_packaging=True)
+    assert CoverageRun.objects.filter(municipality=municipality).count() == 1

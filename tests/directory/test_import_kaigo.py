@@ -78,3 +78,25 @@ def test_community_support_centers_are_their_own_kind(kumamoto):
 
     assert run.counts["created"] == 1
     assert Facility.objects.get().kind == "community_support_center"
+
+
+def test_the_file_of_one_service_type_does_not_close_the_offices_of_another(kumamoto):
+    # The care-service open data comes as one national file per service type.
+    import_file(source="kaigo", file=kaigo_file(office("4370100010", "ひまわりヘルパー", "訪問介護")),
+                file_name="jigyosho_110.csv")
+    run = import_file(source="kaigo", file=kaigo_file(office("4370100011", "ひまわりデイ", "通所介護")),
+                      file_name="jigyosho_150.csv")
+
+    assert run.counts["closed"] == 0
+    assert Facility.objects.filter(status="open").count() == 2
+
+
+def test_a_newer_edition_of_one_service_type_closes_its_offices_no_longer_listed(kumamoto):
+    import_file(source="kaigo", file=kaigo_file(office("4370100010", "ひまわりヘルパー", "訪問介護"),
+                                                office("4370100012", "さくらヘルパー", "訪問介護")),
+                file_name="jigyosho_110_20260401.csv")
+    run = import_file(source="kaigo", file=kaigo_file(office("4370100010", "ひまわりヘルパー", "訪問介護")),
+                      file_name="jigyosho_110_20261001.csv")
+
+    assert run.counts["closed"] == 1
+    assert Facility.objects.get(name="さくらヘルパー").status == "closed"

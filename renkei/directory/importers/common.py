@@ -109,6 +109,68 @@ def read_csv_text(text: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]
     return header, rows()
 
 
+def is_xlsx(data: bytes) -> bool:
+    """An Excel workbook (.xlsx is a ZIP holding xl/workbook.xml)."""
+    return data.startswith(b"PK\x03\x04") and b"xl/" in data[:65536]
+
+
+def read_xlsx(data: bytes) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """Header and rows of the first worksheet, as `read_csv_text` gives them for a CSV.
+
+    Dates become ISO text (the date parsers read it), whole numbers lose their ".0", empty cells are "".
+    """
+    import datetime as dt
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise FileError("Excel ファイルとして読めません（.xlsx で保存してください）。",
+                        "Cannot read the Excel file (save it as .xlsx).") from error
+    sheet = workbook.worksheets[0]
+
+    def text(value) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, dt.datetime):
+            return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
+        if isinstance(value, dt.date | dt.time):
+            return value.isoformat()
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value)
+
+    values = sheet.iter_rows(values_only=True)
+    try:
+        header = [clean_header(text(v)) for v in next(values)]
+    except StopIteration as error:
+        raise FileError("ファイルが空です。", "The file is empty.") from error
+    while header and not header[-1]:
+        header.pop()
+    if not any(header):
+        raise FileError("1 行目に見出しがありません。", "The first row holds no column names.")
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        for number, cells in enumerate(values, start=2):
+            cells = [text(v) for v in cells]
+            if any(c.strip() for c in cells):
+                yield number, cells
+
+    return header, rows()
+
+
+def read_table(data: bytes) -> tuple[str, list[str], Iterator[tuple[int, list[str]]]]:
+    """(encoding or "xlsx", header, rows) of a municipality's list, whether CSV or Excel."""
+    if is_xlsx(data):
+        header, rows = read_xlsx(data)
+        return "xlsx", header, rows
+    text, encoding = decode_bytes(data)
+    header, rows = read_csv_text(text)
+    return encoding, header, rows
+
+
 def read_header(file, *, sample_size: int = 5) -> tuple[str, list[str], list[list[str]]]:
     """(encoding, header, first rows) of a CSV (bytes, a path or a file object): what the mapping screen shows."""
     if isinstance(file, bytes | bytearray):
@@ -119,8 +181,7 @@ def read_header(file, *, sample_size: int = 5) -> tuple[str, list[str], list[lis
         from pathlib import Path
 
         data = Path(file).read_bytes()
-    text, encoding = decode_bytes(data)
-    header, rows = read_csv_text(text)
+    encoding, header, rows = read_table(data)
     sample = []
     for _, cells in rows:
         sample.append([clean(c) for c in cells])

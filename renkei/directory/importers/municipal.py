@@ -26,7 +26,6 @@ from .common import (
     RowError,
     clean,
     clean_header,
-    decode_bytes,
     departments_field,
     is_marked,
     merge_intervals,
@@ -39,8 +38,8 @@ from .common import (
     parse_time,
     parse_website,
     parse_weekdays,
-    read_csv_text,
     read_header,
+    read_table,
     split_list,
 )
 from .kaigo import service_code
@@ -86,7 +85,8 @@ SYNONYMS: dict[str, list[str]] = {
     "website": ["URL", "ホームページ", "HP", "ウェブサイト", "ホームページアドレス"],
     "latitude": ["緯度"], "longitude": ["経度"],
     "corporate_number": ["法人番号"],
-    "corporation_name": ["法人の名称", "開設者名", "開設者氏名", "開設者", "法人名", "運営法人", "設置者"],
+    # Not 開設者氏名: a pharmacy or clinic opened by an individual would put a person's name in open data.
+    "corporation_name": ["法人の名称", "開設者名", "開設者", "法人名", "運営法人", "設置者"],
     "medical_institution_code": ["医療機関コード", "保険医療機関コード"],
     "care_office_number": ["事業所番号", "介護保険事業所番号"],
     "municipal_id": ["ID", "許可番号", "施設ID", "整理番号"],
@@ -240,14 +240,13 @@ def check_mapping(mapping: dict, headers: list[str]) -> None:
 
 
 def parse(data: bytes, *, file_name: str, resolver: MunicipalityResolver, mapping: dict | None,
-          owner, default_kind: str = "") -> ParsedFile:
+          owner, default_kind: str = "", list_name: str = "") -> ParsedFile:
     """Read a municipal list with `mapping` (the standard layout's when None and the header is standard).
 
     `owner` is the municipality whose list it is: its code names the source in Facility.sources and
     prefixes the list's own IDs; addresses without a prefecture are read in its prefecture.
     """
-    text, _ = decode_bytes(data)
-    header, rows = read_csv_text(text)
+    _, header, rows = read_table(data)  # CSV (UTF-8 or Shift_JIS) or an Excel workbook's first sheet
     layout = "custom"
     if mapping is None:
         standard = standard_mapping(header)
@@ -265,7 +264,10 @@ def parse(data: bytes, *, file_name: str, resolver: MunicipalityResolver, mappin
         rows = iter(rows)
     if owner is None:
         raise FileError("どの市区町村の一覧か指定してください。", "Choose the municipality whose list this is.")
-    parsed = ParsedFile(source_key=f"municipal:{owner.code}", layout=layout)
+    # Each list a municipality keeps is its own source: a 通いの場 list must not close the 認知症カフェ list's
+    # entries. The standard layouts are one list each; an own layout is named by its saved mapping.
+    list_key = layout if layout != "custom" else (list_name or "custom")
+    parsed = ParsedFile(source_key=f"municipal:{owner.code}:{list_key}", layout=layout)
     index = {clean_header(name): i for i, name in enumerate(header)}
     departments = mapping.get("departments") or {}
     department_columns = [(name, index[name]) for name in departments.get("columns", [])]

@@ -95,7 +95,9 @@ def visible_collaboration_details(facility: Facility, membership, *, stale_month
         view.details.append(DetailView(
             code=attribute.code, name=attribute_label(attribute), value=detail.value,
             display=display_value(attribute, detail.value), is_yes=detail.is_yes,
-            confirmed_on=detail.confirmed_on, confirmed_by=detail.confirmed_by, is_professional=is_professional,
+            # Who confirmed is a person's name (a survey respondent, a staff member): professionals only.
+            confirmed_on=detail.confirmed_on, confirmed_by=detail.confirmed_by if professional else "",
+            is_professional=is_professional,
             is_stale=detail.confirmed_on < threshold))
     return list(categories.values())
 

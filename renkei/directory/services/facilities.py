@@ -15,6 +15,7 @@ from .. import spatial_version
 from ..models import CollaborationAttribute, CollaborationDetail, Facility
 from ..normalize import address_key, facility_search_text
 from ..reading import kana_for
+from ..taxonomy import HOME_VISIT_ATTRIBUTES, ROUND_THE_CLOCK_ATTRIBUTE
 
 
 def refresh_derived_fields(facility: Facility) -> None:
@@ -27,6 +28,15 @@ def refresh_derived_fields(facility: Facility) -> None:
     facility.address_key = address_key(facility.address)
 
 
+def _coverage_may_have_changed(municipality_id: int | None) -> None:
+    """Recompute coverage gaps in the background where the municipality already uses them."""
+    from ..jobs import schedule_coverage_recompute
+    from ..models import CoverageRun
+
+    if municipality_id and CoverageRun.objects.filter(municipality_id=municipality_id).exists():
+        schedule_coverage_recompute([municipality_id])
+
+
 def facility_save(*, facility: Facility) -> Facility:
     """Create or update a facility by hand; validates, keeps the derived fields in step."""
     refresh_derived_fields(facility)
@@ -34,6 +44,7 @@ def facility_save(*, facility: Facility) -> Facility:
         facility.full_clean()
         facility.save()
         transaction.on_commit(spatial_version.positions_changed)
+        _coverage_may_have_changed(facility.municipality_id)
     return facility
 
 
@@ -45,6 +56,7 @@ def facility_close(*, facility: Facility, closed_on: dt.date | None = None, reas
         facility.closed_reason = reason[:200]
         facility.save()
         transaction.on_commit(spatial_version.positions_changed)
+        _coverage_may_have_changed(facility.municipality_id)
     return facility
 
 
@@ -55,6 +67,7 @@ def facility_reopen(*, facility: Facility) -> Facility:
         facility.closed_reason = ""
         facility.save()
         transaction.on_commit(spatial_version.positions_changed)
+        _coverage_may_have_changed(facility.municipality_id)
     return facility
 
 
@@ -128,6 +141,8 @@ def collaboration_details_confirm(*, facility: Facility, answers: Mapping[str, A
             detail.source = source
             detail.save()
             saved.append(detail)
+        if set(cleaned) & {*HOME_VISIT_ATTRIBUTES, ROUND_THE_CLOCK_ATTRIBUTE}:
+            _coverage_may_have_changed(facility.municipality_id)
     return saved
 
 

@@ -171,7 +171,8 @@ def _parse(source, data, *, file_name, resolver, mapping, municipality) -> Parse
         return kaigo.parse(data, file_name=file_name, resolver=resolver)
     return municipal.parse(data, file_name=file_name, resolver=resolver,
                            mapping=mapping.columns if mapping is not None else None, owner=municipality,
-                           default_kind=mapping.kind if mapping is not None else "")
+                           default_kind=mapping.kind if mapping is not None else "",
+                           list_name=mapping.name if mapping is not None else "")
 
 
 def _edition(parsed: ParsedFile, run: ImportRun) -> str:
@@ -393,8 +394,12 @@ def _plan_closing(plan: _Plan, parsed: ParsedFile, scope: _Scope, *, listed: set
     """Facilities this source listed before, of the file's kinds and places, that this edition leaves out."""
     if not parsed.facilities or not parsed.kinds:
         return
+    # Only the service types the file holds: the care-service data comes as one file per service type.
     queryset = scope.facilities().filter(status=Facility.Status.OPEN, kind__in=sorted(parsed.kinds),
                                          sources__has_key=parsed.source_key)
+    if all("service_type" in record.values for record in parsed.facilities):
+        queryset = queryset.filter(service_type__in={record.values["service_type"] or ""
+                                                      for record in parsed.facilities})
     if not parsed.source_key.startswith("municipal:"):
         # A national file cut to one prefecture must not close the rest of the country.
         queryset = queryset.filter(prefecture_id__in={r.municipality.prefecture_id for r in parsed.facilities})
