@@ -5,6 +5,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from renkei.core.models import Organization, Role
 from renkei.directory import jobs
@@ -487,7 +489,9 @@ def test_prefecture_staff_recompute_their_prefecture_and_see_it_by_municipality(
     run = CoverageRun.objects.get(prefecture=outlined.prefecture)
     assert run.status == CoverageRun.Status.DONE
     html = client.get(reverse("directory:coverage_prefecture", args=[code])).content.decode()
-    assert "By municipality" in html and outlined.name in html
+    with translation.override("ja"):
+        by_municipality = gettext("By municipality")
+    assert by_municipality in html and outlined.name in html
     index = client.get(reverse("directory:coverage_index")).content.decode()
     assert reverse("directory:coverage_prefecture", args=[code]) in index
 

@@ -109,7 +109,7 @@ def test_staff_upload_a_population_file_on_the_screen(municipality, make_members
     response = login_as(staff).post(reverse("directory:coverage_population_upload", args=[municipality.code]),
                                     {"file": upload, "survey_year": "2020"})
     assert response.status_code == 200
-    assert "the 1st meshes 5235 (the last four digits" in response.content.decode()  # 福知山: 35.3 N, 135.1 E
+    assert "第1次メッシュ 5235" in response.content.decode()  # 福知山: 35.3 N, 135.1 E
     assert MeshPopulation.objects.get(mesh_code="52350523").survey_year == 2020
     assert ImportRun.objects.get().municipality == municipality
     assert login_as(make_membership(Role.PROFESSIONAL)).get(

@@ -98,7 +98,7 @@ def test_a_rejected_file_shows_its_rows_and_cannot_be_applied(staff, login_as, t
 
 @pytest.mark.parametrize("name, data, message", [
     ("image.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "CSV ファイルではありません"),
-    ("empty.csv", b"", "empty"),
+    ("empty.csv", b"", "空です"),  # Django's "The submitted file is empty." in Japanese
     ("text.csv", b"\n\n", "ファイルが空です"),
 ])
 def test_garbage_uploads_get_a_clear_error_not_a_500(staff, login_as, name, data, message):

@@ -5,6 +5,8 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -240,7 +242,9 @@ def test_staff_upload_a_geojson_and_see_the_report(municipality, areas, staff, l
     assert AreaShape.objects.filter(daily_living_area=areas[0]).exists()
     html = response.content.decode()
     assert "東部圏域" in html  # listed as still without a shape
-    assert "<dt>areas in the file</dt><dd>1</dd>" in html
+    with translation.override("ja"):
+        label = gettext("areas in the file")
+    assert f"<dt>{label}</dt><dd>1</dd>" in html
 
 
 def test_a_rejected_upload_shows_the_reasons_and_answers_400(municipality, areas, staff, login_as):
