@@ -133,7 +133,7 @@ class FacilityForm(forms.ModelForm):
             if not line.strip():
                 continue
             kind, _sep, count = line.replace("：", ":").rpartition(":")
-            if not kind.strip() or not count.strip().isdigit():
+            if not kind.strip() or not count.strip().isdecimal():
                 raise ValidationError(
                     _("Write each line as a bed type and a number, e.g. 一般:50 (“%(line)s” is not)."),
                     params={"line": line.strip()[:40]})

@@ -73,7 +73,7 @@ def parse_staff_filter(data: Mapping[str, Any], *, default_municipality: Municip
     params.status = status if status in (STATUS_OPEN, STATUS_CLOSED, STATUS_ALL) else STATUS_OPEN
     stale = (data.get("stale_months") or "").strip()
     if stale:
-        if stale.isdigit() and 1 <= int(stale) <= MAX_STALE_MONTHS:
+        if stale.isdecimal() and 1 <= int(stale) <= MAX_STALE_MONTHS:  # not isdigit(): int("²") fails
             params.stale_months = int(stale)
         else:
             errors["stale_months"] = _("Enter a number of months between 1 and %(max)s.") % {"max": MAX_STALE_MONTHS}
@@ -191,7 +191,7 @@ def merge_partners(facility: Facility, membership, *, q: str = "", limit: int = 
         pk=facility.pk).select_related("municipality")
     q = q.strip().lstrip("#＃")
     if q:
-        if q.isdigit():
+        if q.isdecimal():  # an id ("#123"); isdigit() would also admit "²", which int() refuses
             return list(queryset.filter(pk=int(q))[:1])
         return list(queryset.filter(_name_matches(q)).order_by("status", "kana", "pk")[:limit])
     suggestions = Q(municipality_id=facility.municipality_id, name=facility.name)

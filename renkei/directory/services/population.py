@@ -90,7 +90,7 @@ def _count(text: str, row: int, column: str) -> tuple[int | None, dict | None, b
     value = unicodedata.normalize("NFKC", text).strip().replace(",", "")
     if value in SUPPRESSED:
         return 0, None, value == "*"
-    if not value.isdigit():
+    if not value.isdecimal():  # isdigit() also admits digits int() refuses (e.g. "𐩀")
         return None, _reason(f"{column} の値「{text}」が数値ではありません。",
                              f"{column} value “{text}” is not a number.", row), False
     return int(value), None, False

@@ -283,7 +283,7 @@ def facility_merge_view(request, facility_id, obj):
     q = (request.GET.get("q") or "").strip()[:100]
     other = None
     other_id = request.POST.get("other") or request.GET.get("other")
-    if other_id and str(other_id).isdigit():
+    if other_id and str(other_id).isdecimal():  # isdigit() also admits "²", which int() refuses
         other = staff_selectors.facility_for_page(int(other_id))
         if other is None or other.pk == obj.pk or not policy.check(request.membership,
                                                                    "directory.merge_facilities", other):

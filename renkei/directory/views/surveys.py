@@ -216,7 +216,7 @@ def survey_round_links_view(request, pk, obj):
     if request.method != "POST":
         return redirect("directory:survey_round_detail", pk=obj.pk)
     invitations = [i for i in selectors.round_invitations(obj) if i.can_get_new_link]
-    chosen = {int(v) for v in request.POST.getlist("invitation") if v.isdigit()}
+    chosen = {int(v) for v in request.POST.getlist("invitation") if v.isdecimal()}  # not isdigit(): "²"
     if chosen:
         invitations = [i for i in invitations if i.pk in chosen]
     elif request.POST.get("scope") != "all":
