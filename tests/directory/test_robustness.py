@@ -57,7 +57,7 @@ JUNK_QUERIES = [
 # Values for every field a page's forms name, in GET and POST.
 JUNK_VALUES = ["", "abc", "-1", "0", HUGE, "1e400", "nan", "2026-13-45", "²", "あ" * 5000, "%FF",
                "\u202e\ufeff\ufffd", "<script>alert(1)</script>", "1.5", "on", "true",
-               "一般:²", "𐩀", "#²"]
+               "一般:²", "一般:𐩀", "𐩀", "#²"]
 
 JUNK_FILES = [b"", b"\xff\xfe\x00\x01garbage", b"{", b'{"type":"FeatureCollection","features":[{"geometry":null}]}',
               b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":'
@@ -230,3 +230,15 @@ def test_a_population_file_failing_after_its_rows_are_written_leaves_no_partial_
                                           file_name="tblT001140S5235.txt", survey_year=2020)
     assert MeshPopulation.objects.count() == 0
     assert not ImportRun.objects.filter(outcome=ImportRun.Outcome.APPLIED).exists()
+
+
+@pytest.mark.django_db
+def test_the_facility_api_answers_junk_queries_without_a_server_error(world, api_token_for):  # noqa: F811
+    token = api_token_for(world.members["doctor"])
+    urls = ["/api/v1/facilities", f"/api/v1/facilities/{world.directory.facility.pk}",
+            f"/api/v1/facilities/{HUGE}", "/api/v1/facilities/0"]
+    for headers in ({}, {"HTTP_AUTHORIZATION": f"Bearer {token}"}):
+        client = Client(**headers)
+        for url in urls:
+            for query in JUNK_QUERIES:
+                assert_no_server_error(client, "get", f"{url}?{query}", who="api")
