@@ -38,6 +38,7 @@ JUNK_QUERIES = [
     "lat=abc&lon=135.1", "lat=1e400&lon=-1e400", "lat=nan&lon=inf", "lat=35.3", "lon=135.1&radius_km=5",
     "lat=35.3&lon=135.1&radius_km=-1", "lat=35.3&lon=135.1&radius_km=1e308", "radius_km=abc",
     "open_at=2026-13-45", "open_at=2026-13-45T25:61", "open_at=99999-01-01T00:00", "open_at=now&open_at=x",
+    "open_at=9999-12-31T23:59-12:00", "open_at=0001-01-01T00:00%2B14:00", "open_at=0001-01-01T00:00",
     "kind=nonsense", "kind=clinic&kind=clinic&kind=hospital", "kind=%FF%FE", "kinds=x",
     "municipality=abc", "municipality=999999", "municipality=%FF%FE", "municipality=262013&municipality=131016",
     f"municipality={HUGE}", "code=abc", "code=%C2%B2", f"code={HUGE}",
@@ -181,6 +182,20 @@ def test_the_search_parser_answers_any_input_with_parameters_or_messages(data):
         assert 1 <= params.limit <= 1000 and params.offset >= 0
         assert params.radius_km is None or params.radius_km > 0
         assert (params.lat is None) == (params.lon is None)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("moment", ["9999-12-31T23:59-12:00", "0001-01-01T00:00+14:00", "0001-01-01T00:00",
+                                    "9999-12-31T23:59:59"])
+def test_a_moment_at_the_edge_of_the_calendar_is_refused_with_a_message(moment):
+    params, errors = parse_facility_search({"open_at": moment})
+    assert params.open_at is None
+    assert "open_at" in errors and " / " in errors["open_at"]
+
+
+def test_a_moment_within_the_years_served_is_read():
+    params, errors = parse_facility_search({"open_at": "2030-05-05T10:00"})
+    assert errors == {} and (params.open_at.year, params.open_at.hour) == (2030, 10)
 
 
 # --- imports are all-or-nothing per file ------------------------------------------------------------------

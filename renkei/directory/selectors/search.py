@@ -37,6 +37,9 @@ MAX_OFFSET = 10_000_000
 # Above this many facilities inside the radius, the SQL side filters on the bounding box instead of an id list
 # (SQLite allows 32,766 parameters in a statement, PostgreSQL 65,535).
 MAX_ID_LIST = 20_000
+# Years open_at may name: the holiday calendar (jpholiday) and the conversion to Japan time overflow at the
+# edges of Python's calendar (years 1 and 9999), which was a 500.
+OPEN_AT_YEARS = (1950, 2200)
 JAPAN_LAT = (20.0, 46.0)
 JAPAN_LON = (122.0, 154.0)
 
@@ -137,6 +140,8 @@ def parse_open_at(text: str) -> dt.datetime | None:
         return None
     if len(text) <= 10:  # a date alone has no time to be open at
         return None
+    if not OPEN_AT_YEARS[0] <= moment.year <= OPEN_AT_YEARS[1]:
+        return None
     return moment
 
 
@@ -212,8 +217,11 @@ def parse_facility_search(data: Mapping[str, Any], *, membership=None) -> tuple[
     if open_at:
         params.open_at = parse_open_at(open_at[:40])
         if params.open_at is None:
-            errors["open_at"] = _message("日時は「2026-11-23T10:00」の形式か now で指定してください。",
-                                         "open_at must be an ISO date and time such as 2026-11-23T10:00, or now.")
+            errors["open_at"] = _message(
+                f"日時は「2026-11-23T10:00」の形式（{OPEN_AT_YEARS[0]}〜{OPEN_AT_YEARS[1]}年）"
+                "か now で指定してください。",
+                f"open_at must be an ISO date and time such as 2026-11-23T10:00 (years {OPEN_AT_YEARS[0]}–"
+                f"{OPEN_AT_YEARS[1]}), or now.")
 
     lat_text, lon_text = _value(data, "lat"), _value(data, "lon")
     if lat_text or lon_text:
