@@ -94,7 +94,21 @@ policy.register("directory.manage_taxonomy", manages_taxonomy)
 policy.register("directory.import", manages_directory, scope=facility_scope)
 policy.register("directory.manage_surveys", manages_directory, scope=municipality_scope)
 policy.register("directory.view_coverage", manages_directory, scope=municipality_scope)
-policy.register("directory.export", manages_directory)
+def municipalities_scope(membership, queryset):
+    """The municipalities themselves a member manages (choosers: exports, coverage)."""
+    if membership.role == ADMIN:
+        return queryset
+    if membership.role == PREFECTURE:
+        return queryset.filter(prefecture_id=membership.organization.prefecture_id)
+    own = membership.organization.municipality_id
+    if membership.role in (MUNICIPAL, COORDINATOR) and own:
+        return queryset.filter(Q(pk=own) | Q(parent_id=own))
+    return queryset.none()
+
+
+policy.register("directory.export", manages_directory, scope=municipalities_scope)
+# Import history: the runs of the municipalities a member manages (a national run has none: admins only).
+policy.register("directory.view_import_runs", manages_directory, scope=municipality_scope)
 # The shared taxonomy (built-in attributes, categories) is edited by a system administrator only: a name
 # changed there changes every municipality's directory. Each municipality's own attributes use manage_taxonomy.
 policy.register("directory.manage_shared_taxonomy", policy.has_role(ADMIN))

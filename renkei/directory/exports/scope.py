@@ -80,18 +80,9 @@ def areas_of(municipality: Municipality) -> list[DailyLivingArea]:
 def exportable_municipalities(membership):
     """Municipalities a member may export (the chooser for prefecture staff and administrators)."""
     from renkei.core import policy
-    from renkei.core.models import Role
 
     queryset = Municipality.objects.filter(abolished_on__isnull=True).select_related("prefecture", "parent")
-    if membership is None:
-        return queryset.none()
-    if membership.role == Role.SYSTEM_ADMIN:
-        return queryset.order_by("code")
-    if membership.role == Role.PREFECTURE_STAFF:
-        return queryset.filter(prefecture_id=membership.organization.prefecture_id).order_by("code")
-    own = membership.organization.municipality_id
-    candidates = queryset.filter(Q(pk=own) | Q(parent_id=own)) if own else queryset.none()
-    return [m for m in candidates.order_by("code") if policy.check(membership, "directory.export", m)]
+    return policy.scope(membership, "directory.export", queryset).order_by("code")
 
 
 def facility_counts(municipality: Municipality) -> dict[str, int]:

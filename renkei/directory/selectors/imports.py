@@ -5,16 +5,15 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from renkei.core import policy
+
 from ..models import ImportRun
-from ..policy import ADMIN, municipality_scope
 
 
 def import_runs_for(membership) -> QuerySet[ImportRun]:
     """Runs of the member's municipalities (or prefecture), and those they started; all for administrators."""
     runs = ImportRun.objects.select_related("municipality", "mapping", "started_by")
-    if membership.role == ADMIN:
-        return runs
-    scoped = municipality_scope(membership, ImportRun.objects.all()).values("pk")
+    scoped = policy.scope(membership, "directory.view_import_runs", ImportRun.objects.all()).values("pk")
     return runs.filter(Q(pk__in=scoped) | Q(started_by_id=membership.user_id))
 
 

@@ -1,11 +1,12 @@
 """Directory screens (exports): staff choose what to export and download it; every download is audited."""
 
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
 from renkei.core import policy
-from renkei.core.models import Municipality, Role
+from renkei.core.models import Municipality
 from renkei.core.selectors import municipality_by_code
 
 from ..exports.forms import ExportForm
@@ -32,11 +33,14 @@ def export_index_view(request):
         else:
             policy.require(membership, "directory.export", municipality)
             return redirect("directory:export_page", code=municipality.code)
+    municipalities = exportable_municipalities(membership)
     own = membership.organization.municipality
-    if not error and own is not None and membership.role in (Role.MUNICIPAL_STAFF, Role.COORDINATOR):
+    # Staff of one municipality go straight to it; the chooser is for those who may export several.
+    if not error and own is not None and policy.check(membership, "directory.export", own) \
+            and not municipalities.exclude(Q(pk=own.pk) | Q(parent_id=own.pk)).exists():
         return redirect("directory:export_page", code=own.code)
     return render(request, "directory/exports/index.html", {
-        "municipalities": exportable_municipalities(membership), "code": code, "error": error,
+        "municipalities": municipalities, "code": code, "error": error,
     }, status=400 if error else 200)
 
 
@@ -60,7 +64,8 @@ def _render_page(request, municipality, form, status=200):
         "municipality": municipality, "form": form,
         "counts": [(label, counts.get(kind, 0)) for kind, label in FacilityKind.choices],
         "total": sum(counts.values()),
-        "can_choose_municipality": request.membership.role in (Role.PREFECTURE_STAFF, Role.SYSTEM_ADMIN),
+        "can_choose_municipality": exportable_municipalities(request.membership).exclude(
+            Q(pk=municipality.pk) | Q(parent_id=municipality.pk)).exists(),
     }, status=status)
 
 
