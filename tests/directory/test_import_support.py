@@ -1,5 +1,6 @@
 """Shared set-up for the importer tests: the 熊本市 place master, MHLW-layout writers, real data paths."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -8,7 +9,18 @@ from renkei.core.models import Municipality
 
 from ..factories import MunicipalityFactory, PrefectureFactory
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+
+def _shared_data() -> Path:
+    """../shared/data beside the checkout; RENKEI_SHARED_DATA or the workplace's copy when checked out elsewhere."""
+    candidates = [os.environ.get("RENKEI_SHARED_DATA", ""), Path(__file__).resolve().parents[3] / "shared" / "data",
+                  "/work/shared/data"]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_dir():
+            return Path(candidate)
+    return Path(candidates[1])
+
+
+DATA = _shared_data()
 KUMAMOTO = DATA / "municipal" / "kumamoto-city"
 WARDS = ["中央区", "東区", "西区", "南区", "北区"]
 
