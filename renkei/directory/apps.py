@@ -8,4 +8,8 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Resource directory")
 
     def ready(self) -> None:
+        from renkei.core import dashboard
         from renkei.directory import policy  # noqa: F401  (registers the directory's rules)
+        from renkei.directory.selectors.dashboard import directory_panel
+
+        dashboard.register(directory_panel)

@@ -1,12 +1,13 @@
 from django.shortcuts import render
 
-from .. import policy, selectors
+from .. import dashboard, policy, selectors
 
 
 @policy.requires("core.use_app")
 def home_view(request):
     """The dashboard of the active membership's role."""
-    return render(request, "core/home.html", {"summary": selectors.home_summary(request.membership)})
+    return render(request, "core/home.html", {"summary": selectors.home_summary(request.membership),
+                                              "panels": dashboard.panels_for(request.membership)})
 
 
 @policy.public
