@@ -53,35 +53,32 @@ def manages_directory(membership, obj) -> bool:
     return manages_municipality(membership, municipality)
 
 
-def facility_scope(membership, queryset):
-    """The facilities a member may edit: their municipality (and its wards), their prefecture, or all."""
+def _managed_rows(membership, queryset, relation: str):
+    """Rows whose municipality (reached through `relation`, "" for municipalities themselves) the member manages:
+    their municipality and its wards, their prefecture, or everything for administrators."""
     if membership.role == ADMIN:
         return queryset
     if membership.role == PREFECTURE:
-        return queryset.filter(prefecture_id=membership.organization.prefecture_id)
+        return queryset.filter(**{f"{relation}prefecture_id": membership.organization.prefecture_id})
     own = membership.organization.municipality_id
     if membership.role in (MUNICIPAL, COORDINATOR) and own:
-        return queryset.filter(Q(municipality_id=own) | Q(municipality__parent_id=own))
+        return queryset.filter(Q(**{f"{relation}pk": own}) | Q(**{f"{relation}parent_id": own}))
     return queryset.none()
 
 
 def municipality_scope(membership, queryset):
-    """Rows with a `municipality` field that a member manages (survey rounds, mappings, coverage runs)."""
-    if membership.role == ADMIN:
-        return queryset
-    if membership.role == PREFECTURE:
-        return queryset.filter(municipality__prefecture_id=membership.organization.prefecture_id)
-    own = membership.organization.municipality_id
-    if membership.role in (MUNICIPAL, COORDINATOR) and own:
-        return queryset.filter(Q(municipality_id=own) | Q(municipality__parent_id=own))
-    return queryset.none()
+    """Rows with a `municipality` field a member manages: facilities, survey rounds, import and coverage runs."""
+    return _managed_rows(membership, queryset, "municipality__")
 
 
-policy.register("directory.view", policy.always)
-# Professional contact lines and collaboration details marked "professional": any logged-in member.
-policy.register("directory.view_professional_details", policy.always)
-policy.register("directory.manage_facilities", manages_directory, scope=facility_scope)
-policy.register("directory.merge_facilities", manages_directory, scope=facility_scope)
+facility_scope = municipality_scope
+
+
+def municipalities_scope(membership, queryset):
+    """The municipalities themselves a member manages (choosers: exports, coverage)."""
+    return _managed_rows(membership, queryset, "")
+
+
 def manages_taxonomy(membership, obj) -> bool:
     """A municipality's own questions: its staff. Shared questions: every staff member may open them, but
     changing one also needs directory.manage_shared_taxonomy (the screen is read-only without it)."""
@@ -90,22 +87,15 @@ def manages_taxonomy(membership, obj) -> bool:
     return manages_directory(membership, obj)
 
 
+policy.register("directory.view", policy.always)
+# Professional contact lines and collaboration details marked "professional": any logged-in member.
+policy.register("directory.view_professional_details", policy.always)
+policy.register("directory.manage_facilities", manages_directory, scope=facility_scope)
+policy.register("directory.merge_facilities", manages_directory, scope=facility_scope)
 policy.register("directory.manage_taxonomy", manages_taxonomy)
 policy.register("directory.import", manages_directory, scope=facility_scope)
 policy.register("directory.manage_surveys", manages_directory, scope=municipality_scope)
 policy.register("directory.view_coverage", manages_directory, scope=municipality_scope)
-def municipalities_scope(membership, queryset):
-    """The municipalities themselves a member manages (choosers: exports, coverage)."""
-    if membership.role == ADMIN:
-        return queryset
-    if membership.role == PREFECTURE:
-        return queryset.filter(prefecture_id=membership.organization.prefecture_id)
-    own = membership.organization.municipality_id
-    if membership.role in (MUNICIPAL, COORDINATOR) and own:
-        return queryset.filter(Q(pk=own) | Q(parent_id=own))
-    return queryset.none()
-
-
 policy.register("directory.export", manages_directory, scope=municipalities_scope)
 # Import history: the runs of the municipalities a member manages (a national run has none: admins only).
 policy.register("directory.view_import_runs", manages_directory, scope=municipality_scope)
