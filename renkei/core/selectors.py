@@ -46,6 +46,15 @@ def municipality_by_code(code: str) -> Municipality:
                              **{field: code})
 
 
+def municipality_or_none(code: str) -> Municipality | None:
+    """The municipality a typed 6-digit (or 5-digit JIS) code names, or None (for a form's own message)."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    field = "code" if len(code) == 6 else "jis_code"
+    return Municipality.objects.select_related("prefecture", "parent").filter(**{field: code}).first()
+
+
 def area_groups_for(prefecture: Prefecture) -> QuerySet[AreaGroup]:
     return AreaGroup.objects.filter(prefecture=prefecture).prefetch_related("municipalities")
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from renkei.core import policy
 from renkei.core.models import Municipality, Prefecture
-from renkei.core.selectors import municipality_by_code
+from renkei.core.selectors import municipality_by_code, municipality_or_none
 
 from .. import jobs
 from ..models import CoverageRun, ImportRun
@@ -123,7 +123,7 @@ class PopulationUploadForm(forms.Form):
 def coverage_index_view(request):
     code = request.GET.get("code", "").strip()
     if code:
-        municipality = Municipality.objects.filter(**{"code" if len(code) == 6 else "jis_code": code}).first()
+        municipality = municipality_or_none(code)
         if municipality is not None:
             return redirect("directory:coverage_municipality", code=municipality.code)
         messages.error(request, _("No municipality has the code %(code)s.") % {"code": code})

@@ -6,8 +6,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 
 from renkei.core import policy
-from renkei.core.models import Municipality
-from renkei.core.selectors import municipality_by_code
+from renkei.core.selectors import municipality_by_code, municipality_or_none
 
 from ..exports.forms import ExportForm
 from ..exports.responses import export_response
@@ -26,8 +25,7 @@ def export_index_view(request):
     code = request.GET.get("municipality", "").strip()
     error = ""
     if code:
-        municipality = Municipality.objects.filter(code=code).first() or Municipality.objects.filter(
-            jis_code=code).first()
+        municipality = municipality_or_none(code)
         if municipality is None:
             error = _("No municipality has the code “%(code)s”.") % {"code": code}
         else:

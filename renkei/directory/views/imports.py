@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from renkei.core import policy
-from renkei.core.models import Municipality
+from renkei.core.selectors import municipality_or_none
 
 from ..importers.common import FileError, read_header
 from ..importers.municipal import FIELDS, standard_mapping, suggest_mapping
@@ -61,7 +61,7 @@ class UploadForm(forms.Form):
         code = self.cleaned_data["municipality"].strip()
         if not code:
             return _own_municipality(self.membership)
-        municipality = Municipality.objects.filter(code=code).select_related("prefecture").first()
+        municipality = municipality_or_none(code)
         if municipality is None:
             raise forms.ValidationError(_("No municipality has the code %(code)s.") % {"code": code})
         if not policy.check(self.membership, "directory.import", municipality):
@@ -144,7 +144,7 @@ def import_mapping_view(request, sha256):
     if stored is None:
         raise Http404
     data, meta = stored
-    municipality = Municipality.objects.filter(code=meta.get("municipality", "")).first()
+    municipality = municipality_or_none(meta.get("municipality", ""))
     if municipality is None or not policy.check(request.membership, "directory.import", municipality):
         raise PermissionDenied("directory.import")
     try:

@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from renkei.core import policy
 from renkei.core.middleware import client_ip
 from renkei.core.models import DailyLivingArea, Municipality
+from renkei.core.selectors import municipality_or_none
 
 from ..models import CollaborationAttribute, Facility, FacilityKind, SurveyInvitation, SurveyResponse, SurveyRound
 from ..selectors import surveys as selectors
@@ -71,7 +72,7 @@ def _municipality_for(request) -> Municipality | None:
     """The municipality a member works on: their organization's, or the one chosen (prefecture staff, admin)."""
     code = request.GET.get("municipality") or request.POST.get("municipality") or ""
     if code:
-        municipality = Municipality.objects.select_related("prefecture").filter(code=code).first()
+        municipality = municipality_or_none(code)
         if municipality and policy.check(request.membership, MANAGE, municipality):
             return municipality
         return None

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
 from renkei.core import policy
 from renkei.core.models import Municipality
+from renkei.core.selectors import municipality_or_none
 
 from ..forms import AttributeForm, CategoryForm
-from ..models import CollaborationAttribute, CollaborationCategory, FacilityKind
+from ..models import CollaborationAttribute, CollaborationCategory
+from ..selectors.taxonomy import taxonomy_by_category
 from ..services import taxonomy as taxonomy_services
 
 
@@ -42,20 +43,11 @@ def _list_url(attribute_or_municipality) -> str:
 def taxonomy_view(request):
     """Categories and their attributes: the shared ones and the chosen municipality's own."""
     code = (request.GET.get("municipality") or "").strip()
-    municipality = (Municipality.objects.filter(code=code).first() if code
-                    else request.membership.organization.municipality)
+    municipality = municipality_or_none(code) if code else request.membership.organization.municipality
     may_manage_own = municipality is not None and policy.check(request.membership, "directory.manage_taxonomy",
                                                               municipality)
-    attributes = (CollaborationAttribute.objects.filter(Q(municipality__isnull=True) | Q(municipality=municipality))
-                  .select_related("category", "municipality").annotate(answers=Count("details")))
-    kinds = dict(FacilityKind.choices)
-    categories: dict[int, dict] = {c.pk: {"category": c, "attributes": []}
-                                   for c in CollaborationCategory.objects.order_by("sort_order", "code")}
-    for attribute in attributes:
-        attribute.kind_labels = [kinds.get(k, k) for k in attribute.applies_to]
-        categories[attribute.category_id]["attributes"].append(attribute)
     return render(request, "directory/taxonomy/list.html", {
-        "categories": list(categories.values()), "municipality": municipality,
+        "categories": taxonomy_by_category(municipality), "municipality": municipality,
         "may_manage_own": may_manage_own,
         "may_manage_shared": policy.check(request.membership, "directory.manage_shared_taxonomy"),
     })
