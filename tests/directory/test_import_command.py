@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
+from django.utils.translation import gettext
 
 from renkei.directory.importers.common import read_header
 from renkei.directory.importers.municipal import suggest_mapping
@@ -13,6 +14,12 @@ from renkei.directory.models import Facility, ImportRun
 from renkei.directory.services.imports import column_mapping_save
 
 from .test_import_support import facility_header, facility_row, hours_header, make_kumamoto, real_file, write_mhlw
+
+
+def ja(text: str, **values) -> str:
+    """`text` as the command prints it: in the installation's language (Japanese)."""
+    with translation.override("ja"):
+        return gettext(text) % values if values else gettext(text)
 
 
 @pytest.fixture
@@ -37,7 +44,9 @@ def test_mhlw_files_import_facility_file_first_and_print_the_report(kumamoto, tm
     with translation.override("ja"):  # the operator reads the report in the installation's language
         applied = str(ImportRun.Outcome.APPLIED.label)
     assert f"01-1_hospital_facility_info_20260601.csv: {applied}" in output
-    assert "rows 1, created 1" in output
+    with translation.override("ja"):
+        rows, created = gettext("rows read"), gettext("created")
+    assert f"{rows} 1, {created} 1" in output and "rows read" not in output  # labels in the operator's language
     assert Facility.objects.get().departments == "|内科|"
 
 
@@ -51,7 +60,7 @@ def test_a_rejected_file_exits_non_zero_and_prints_each_reason(kumamoto, tmp_pat
         call_command("import", "mhlw", str(path), stdout=out)
 
     assert raised.value.returncode == 1
-    assert "row 3: ID「123」が 13 桁の数字ではありません。" in out.getvalue()
+    assert ja("row %(row)s", row=3) + ": ID「123」が 13 桁の数字ではありません。" in out.getvalue()
     assert Facility.objects.count() == 0
 
 
@@ -81,7 +90,7 @@ def test_an_own_layout_uses_the_saved_mapping_with_the_same_header(kumamoto):
 
     output = run_command("municipal", str(path), "--municipality", "431001")
 
-    assert "rows 400, created 400" in output
+    assert f"{ja('rows read')} 400, {ja('created')} 400" in output
 
 
 def test_a_named_mapping_can_be_chosen(kumamoto):
@@ -92,7 +101,7 @@ def test_a_named_mapping_can_be_chosen(kumamoto):
 
     output = run_command("municipal", str(path), "--municipality", "431001", "--mapping", "薬局", "--dry-run")
 
-    assert "created 400" in output
+    assert f"{ja('created')} 400" in output
 
 
 def test_unknown_municipality_and_missing_files_are_clear_errors(kumamoto, tmp_path):

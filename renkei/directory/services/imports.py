@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from renkei.core import audit, policy
 from renkei.core.models import AuditEntry, Municipality
@@ -599,15 +600,27 @@ def _finish(run: ImportRun, outcome: str, counts: dict, errors: list) -> ImportR
     return run
 
 
+COUNT_LABELS = [
+    ("rows", gettext_lazy("rows read")), ("created", gettext_lazy("created")),
+    ("updated", gettext_lazy("updated")), ("unchanged", gettext_lazy("unchanged")),
+    ("closed", gettext_lazy("closed (no longer listed)")), ("rejected", gettext_lazy("rejected")),
+    ("merge_candidates", gettext_lazy("possible duplicates for review")),
+    ("skipped_out_of_scope", gettext_lazy("skipped (outside your municipality)")),
+    ("duplicates", gettext_lazy("listed twice in the file")),
+]
+
+
+def counts_table(counts: dict) -> list[tuple[str, int]]:
+    """[(label in the current language, number)] of an import run's counts, for the screen and the command."""
+    return [(str(label), counts.get(key, 0)) for key, label in COUNT_LABELS]
+
+
 def report_lines(run: ImportRun) -> list[str]:
     """The per-file report the command prints (counts, then each rejected row with its reason)."""
-    counts = run.counts
     lines = [f"{run.file_name}: {run.get_outcome_display()}",
-             "  " + ", ".join(f"{key} {counts.get(key, 0)}" for key in
-                              ("rows", "created", "updated", "unchanged", "closed", "rejected", "merge_candidates",
-                               "skipped_out_of_scope", "duplicates"))]
+             "  " + ", ".join(f"{label} {number}" for label, number in counts_table(run.counts))]
     for row in getattr(run, "all_rejected_rows", None) or run.rejected_rows:
-        where = f"row {row['row']}" if row.get("row") else "file"
+        where = gettext_lazy("row %(row)s") % {"row": row["row"]} if row.get("row") else gettext_lazy("file")
         lines.append(f"  {where}: {row['reason']} / {row['reason_en']}")
     return lines
 

@@ -113,7 +113,7 @@ def import_detail_view(request, run_id):
     waiting = import_services.upload_is_waiting(run.sha256)
     can_apply = run.outcome == ImportRun.Outcome.DRY_RUN and waiting and applied_after(run) is None
     return render(request, "directory/imports/detail.html", {
-        "run": run, "can_apply": can_apply, "waiting": waiting, "counts": _counts_table(run.counts),
+        "run": run, "can_apply": can_apply, "waiting": waiting, "counts": import_services.counts_table(run.counts),
     })
 
 
@@ -215,15 +215,6 @@ class MappingForm(forms.Form):
 
     def field_selects(self):
         return [self[f"col_{field}"] for field, _label in FIELDS]
-
-
-def _counts_table(counts: dict) -> list[tuple[str, int]]:
-    labels = [("rows", _("rows read")), ("created", _("created")), ("updated", _("updated")),
-              ("unchanged", _("unchanged")), ("closed", _("closed (no longer listed)")),
-              ("rejected", _("rejected")), ("merge_candidates", _("possible duplicates for review")),
-              ("skipped_out_of_scope", _("skipped (outside your municipality)")),
-              ("duplicates", _("listed twice in the file"))]
-    return [(label, counts.get(key, 0)) for key, label in labels]
 
 
 urlpatterns = [

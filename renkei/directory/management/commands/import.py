@@ -7,6 +7,7 @@ written). MHLW facility files are imported before speciality-and-hours files wha
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from renkei.core import audit
 from renkei.core.models import Municipality
@@ -79,9 +80,11 @@ class Command(BaseCommand):
             with override_settings(RENKEI_RUN_JOBS_INLINE=True):
                 schedule_coverage_recompute(municipality_ids)
         except Exception as error:  # noqa: BLE001 (the import is committed; say so and go on)
-            self.stderr.write(f"Coverage not recomputed ({error}); run “renkei coverage --pending” later.")
+            self.stderr.write(_("Coverage not recomputed (%(error)s); run “renkei coverage --pending” later.")
+                              % {"error": error})
             return
-        self.stdout.write(f"Coverage gaps recomputed for {len(municipality_ids)} municipalities.")
+        self.stdout.write(_("Coverage gaps recomputed for %(count)s municipalities.")
+                          % {"count": len(municipality_ids)})
 
     def _find_mapping(self, path: Path, owner):
         """None for the standard layout; the saved mapping whose header signature matches; else stop."""
