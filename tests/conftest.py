@@ -59,3 +59,23 @@ def api_token_for(db):
         return api_token_create(membership=membership, name="test")[1]
 
     return make
+
+
+@pytest.fixture
+def fuzz_schema():
+    """The API's OpenAPI schema for schemathesis, calling the WSGI app in-process (inside the test's transaction)."""
+    import schemathesis
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    from renkei.api import api
+
+    schema = schemathesis.openapi.from_dict(api.get_openapi_schema(path_prefix="/api/v1/"))
+    schema.app = WSGIHandler()
+    # As Django's test client does: a request must not close the connection that holds the test transaction.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield schema
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)

@@ -1,10 +1,6 @@
 """The JSON API: schema, authentication, the policy on each operation, and a schema-driven fuzz."""
 
 import pytest
-import schemathesis
-from django.core.signals import request_finished, request_started
-from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 
 from renkei.api import api
@@ -125,17 +121,6 @@ def test_organizations_are_filtered_by_municipality(client, professional, api_to
 
 # --- property-based fuzz over every GET operation ---------------------------------------------------
 
-@pytest.fixture
-def fuzz_schema():
-    """The schema, calling the WSGI app in-process (inside the test's transaction)."""
-    schema = schemathesis.openapi.from_dict(OPENAPI)
-    schema.app = get_wsgi_application()
-    # As Django's test client does: a request must not close the connection that holds the test transaction.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield schema
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -3,11 +3,7 @@
 import datetime as dt
 
 import pytest
-import schemathesis
 from django.core.exceptions import PermissionDenied
-from django.core.signals import request_finished, request_started
-from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from django.test import RequestFactory
 from hypothesis import HealthCheck, given, settings
 
@@ -178,15 +174,6 @@ def test_api_public_lets_anonymous_callers_through_but_asks_the_policy_for_membe
 
 # --- fuzz --------------------------------------------------------------------------------------------------
 
-@pytest.fixture
-def fuzz_schema():
-    schema = schemathesis.openapi.from_dict(OPENAPI)
-    schema.app = get_wsgi_application()
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield schema
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 @pytest.mark.parametrize("path", FACILITY_PATHS)
