@@ -448,18 +448,25 @@ def _throttled(request):
         "message": _("Too many attempts from your network. Wait a while before trying again.")}, status=429)
 
 
+def _invitation_for_link(request, token: str):
+    """(invitation, None) for a usable link, or (None, the page that refuses it: throttled, unknown, expired…)."""
+    if services.is_link_throttled(ip_address=client_ip(request)):
+        return None, _throttled(request)
+    try:
+        return services.survey_invitation_for_token(token), None
+    except services.SurveyLinkError as error:
+        return None, _link_error(request, error)
+
+
 @policy.public
 @never_cache
 def survey_answer_view(request, token: str):
     """A facility confirms or corrects its details through its personal link (no login)."""
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
-    if services.is_link_throttled(ip_address=client_ip(request)):
-        return _throttled(request)
-    try:
-        invitation = services.survey_invitation_for_token(token)
-    except services.SurveyLinkError as error:
-        return _link_error(request, error)
+    invitation, refusal = _invitation_for_link(request, token)
+    if refusal is not None:
+        return refusal
     values = selectors.answer_form_values(invitation)
     form = AnswerForm(request.POST if request.method == "POST" else None, values=values)
     if request.method == "POST":
@@ -498,12 +505,9 @@ def _add_service_errors(form: AnswerForm, error: ValidationError) -> None:
 @policy.public
 @never_cache
 def survey_answer_thanks_view(request, token: str):
-    if services.is_link_throttled(ip_address=client_ip(request)):
-        return _throttled(request)
-    try:
-        invitation = services.survey_invitation_for_token(token)
-    except services.SurveyLinkError as error:
-        return _link_error(request, error)
+    invitation, refusal = _invitation_for_link(request, token)
+    if refusal is not None:
+        return refusal
     return render(request, "directory/surveys/answer_thanks.html", {
         "invitation": invitation, "facility": invitation.facility, "survey_round": invitation.survey_round,
         "municipality": invitation.survey_round.municipality, "token": token,
