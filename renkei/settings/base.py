@@ -74,8 +74,15 @@ def database_from_environment(default_sqlite: Path) -> dict:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": default_sqlite,
-        # WAL and a busy timeout let the demo server and a management command share the file.
-        "OPTIONS": {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"},
+        # Several people at once on the embedded default: WAL lets readers go on while one writes; a busy
+        # timeout makes a writer wait (20 s) instead of failing; IMMEDIATE takes the write lock when a
+        # transaction begins, so a transaction that read first never fails to upgrade ("database is locked"
+        # at once, the busy timeout does not apply to that); synchronous=NORMAL is safe with WAL.
+        "OPTIONS": {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
     }
 
 
