@@ -134,6 +134,7 @@ policy.register("core.grant_role", grants_role)
 policy.register("core.deactivate_user",
                 lambda m, user: m.role == ADMIN and (user is None or user.pk != m.user_id))  # never oneself
 policy.register("core.reset_two_factor", policy.has_role(ADMIN))
+policy.register("core.lift_login_lockout", policy.has_role(ADMIN))
 policy.register("core.load_places", policy.has_role(ADMIN))
 policy.register("core.verify_audit", policy.has_role(ADMIN))
 policy.register("core.view_audit", policy.has_role(ADMIN, MUNICIPAL, PREFECTURE), scope=audit_scope)

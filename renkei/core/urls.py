@@ -36,6 +36,7 @@ urlpatterns = [
          name="membership_deactivate"),
     path("users/<int:pk>/deactivate/", organizations.user_deactivate_view, name="user_deactivate"),
     path("users/<int:pk>/two-factor/reset/", organizations.two_factor_reset_view, name="two_factor_reset"),
+    path("users/<int:pk>/login-lockout/lift/", organizations.login_lockout_lift_view, name="login_lockout_lift"),
     path("audit/", audit.audit_list_view, name="audit_list"),
     path("audit/verify/", audit.audit_verify_view, name="audit_verify"),
 ]

@@ -87,6 +87,22 @@ def database_from_environment(default_sqlite: Path) -> dict:
 
 
 DATABASES = {"default": database_from_environment(DATA_DIR / "renkei.sqlite3")}
+
+
+def cache_from_environment() -> dict:
+    """The cache shared by every worker process: the database by default, Redis when RENKEI_REDIS_URL is set.
+
+    Login throttling, the account lockout and the survey-link throttle count in it, so they must not live
+    in one process's memory. The database cache's table is created by `renkei migrate`.
+    """
+    redis_url = os.environ.get("RENKEI_REDIS_URL", "")
+    if redis_url:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url,
+                "KEY_PREFIX": "renkei"}
+    return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "renkei_cache"}
+
+
+CACHES = {"default": cache_from_environment()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

@@ -1,8 +1,10 @@
 """Login with throttling, the second factor, idle timeout, password rules and API tokens."""
 
+import contextlib
 import datetime as dt
 import hashlib
 import time
+from unittest import mock
 
 import pyotp
 import pytest
@@ -20,6 +22,7 @@ from renkei.core.services.accounts import (
     api_token_revoke,
     is_login_throttled,
     login_check_password,
+    login_lockout_lift,
     membership_for_api_token,
     requires_two_factor,
     totp_verify,
@@ -91,12 +94,88 @@ def test_throttling_counts_failures_from_one_address_across_accounts(db, setting
     assert not is_login_throttled(username="someone.else@example.jp", ip_address="192.0.2.8")
 
 
+@contextlib.contextmanager
+def _at(moment):
+    """Pretend it is `moment` for the shared (database) cache and the services."""
+    with mock.patch("django.core.cache.backends.db.tz_now", return_value=moment), \
+            mock.patch("django.utils.timezone.now", return_value=moment), \
+            mock.patch("django.core.cache.backends.base.time.time", return_value=moment.timestamp()):
+        yield
+
+
+def _fail_logins(username: str, ip_address: str | None, times: int) -> None:
+    request = RequestFactory().post("/login/")
+    with audit.bind(ip_address=ip_address):
+        for _ in range(times):
+            assert login_check_password(request=request, username=username, password="nope") is None
+
+
 def test_old_failures_stop_counting_after_the_lock_period(staff, settings):
     settings.RENKEI_LOGIN_MAX_FAILURES = 1
-    LoginAttempt.objects.create(username=staff.user.email)
-    assert is_login_throttled(username=staff.user.email, ip_address=None)
-    LoginAttempt.objects.update(at=timezone.now() - dt.timedelta(seconds=settings.RENKEI_LOGIN_LOCK_SECONDS + 1))
-    assert not is_login_throttled(username=staff.user.email, ip_address=None)
+    _fail_logins(staff.user.email, "192.0.2.7", 1)
+    assert is_login_throttled(username=staff.user.email, ip_address="192.0.2.7")
+    later = timezone.now() + dt.timedelta(seconds=settings.RENKEI_LOGIN_LOCK_SECONDS + 1)
+    with _at(later):
+        assert not is_login_throttled(username=staff.user.email, ip_address="192.0.2.7")
+
+
+def test_the_lock_period_counts_from_the_latest_failure(staff, settings):
+    settings.RENKEI_LOGIN_MAX_FAILURES = 2
+    settings.RENKEI_LOGIN_LOCK_SECONDS = 600
+    _fail_logins(staff.user.email, "192.0.2.7", 1)
+    later = timezone.now() + dt.timedelta(seconds=400)
+    with _at(later):
+        _fail_logins(staff.user.email, "192.0.2.7", 1)
+    # 700 s after the first failure, 300 s after the second: still locked (the counter was not reset to
+    # the cache's default lifetime by the second failure).
+    with _at(later + dt.timedelta(seconds=300)):
+        assert is_login_throttled(username=staff.user.email, ip_address="192.0.2.7")
+    with _at(later + dt.timedelta(seconds=601)):
+        assert not is_login_throttled(username=staff.user.email, ip_address="192.0.2.7")
+
+
+def test_an_attacker_elsewhere_cannot_lock_the_owner_out_from_her_own_address(staff, settings):
+    settings.RENKEI_LOGIN_MAX_FAILURES = 3
+    _fail_logins(staff.user.email, "203.0.113.66", 3)
+    assert is_login_throttled(username=staff.user.email, ip_address="203.0.113.66")
+    assert not is_login_throttled(username=staff.user.email, ip_address="192.0.2.7")
+    request = RequestFactory().post("/login/")
+    with audit.bind(ip_address="192.0.2.7"):
+        assert login_check_password(request=request, username=staff.user.email, password=PASSWORD) == staff.user
+
+
+def test_an_administrator_can_lift_a_lockout_for_every_address(staff, settings):
+    settings.RENKEI_LOGIN_MAX_FAILURES = 2
+    _fail_logins(staff.user.email, "192.0.2.7", 2)
+    _fail_logins(staff.user.email, "192.0.2.8", 2)
+    login_lockout_lift(user=staff.user)
+    assert not is_login_throttled(username=staff.user.email, ip_address="192.0.2.7")
+    assert not is_login_throttled(username=staff.user.email, ip_address="192.0.2.8")
+    assert AuditEntry.objects.filter(object_id=str(staff.user.pk), reason="login lockout lifted").exists()
+
+
+def test_the_lift_button_is_for_system_administrators_only(staff, make_membership, login_as, settings):
+    settings.RENKEI_LOGIN_MAX_FAILURES = 1
+    _fail_logins(staff.user.email, "127.0.0.1", 1)
+    assert is_login_throttled(username=staff.user.email, ip_address="127.0.0.1")
+    url = f"/users/{staff.user.pk}/login-lockout/lift/"
+    assert login_as(make_membership(Role.MUNICIPAL_STAFF)).post(url).status_code == 403
+    assert is_login_throttled(username=staff.user.email, ip_address="127.0.0.1")
+    response = login_as(make_membership(Role.SYSTEM_ADMIN)).post(url)
+    assert response.status_code == 302
+    assert not is_login_throttled(username=staff.user.email, ip_address="127.0.0.1")
+
+
+def test_wrong_second_factor_codes_count_towards_the_lockout(professional_with_device, client, settings):
+    settings.RENKEI_LOGIN_MAX_FAILURES = 2
+    _login(client, professional_with_device.user.email)
+    code = pyotp.TOTP(SECRET).now()
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    for _ in range(2):
+        assert client.post("/login/verify/", {"code": wrong}).status_code == 400
+    response = client.post("/login/verify/", {"code": code})
+    assert response.status_code == 400
+    assert "_auth_user_id" not in client.session
 
 
 def test_the_login_page_refuses_even_the_right_password_once_throttled(staff, client, settings):

@@ -125,3 +125,49 @@ def test_nul_characters_in_a_posted_form_get_a_400(client):
     response = client.post("/login/", {"username": "a\x00@example.jp", "password": "x"})
     assert response.status_code == 400
     assert "NUL" in response.content.decode()
+
+
+# --- the shared cache (throttles and lockouts across worker processes) ---------------------------
+
+def test_throttles_count_in_the_database_cache_shared_by_every_worker(db, settings):
+    from django.core.cache import cache
+    from django.db import connection
+
+    from renkei.core import throttle
+
+    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    table = settings.CACHES["default"]["LOCATION"]
+    assert table in connection.introspection.table_names()  # created by migrate
+    throttle.hit(throttle.key("test", "192.0.2.1"), seconds=3600)
+    assert cache.get(throttle.key("test", "192.0.2.1")) == 1
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+        assert cursor.fetchone()[0] == 1
+
+
+def test_a_throttle_counter_keeps_its_own_lifetime_after_several_hits(db):
+    import datetime as dt
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from renkei.core import throttle
+
+    counter = throttle.key("test", "192.0.2.1")
+    for _ in range(3):
+        throttle.hit(counter, seconds=3600)
+    # The database cache's incr would reset the lifetime to its 5-minute default.
+    with mock.patch("django.core.cache.backends.db.tz_now", return_value=timezone.now() + dt.timedelta(seconds=3500)):
+        assert throttle.count(counter) == 3
+    with mock.patch("django.core.cache.backends.db.tz_now", return_value=timezone.now() + dt.timedelta(seconds=3601)):
+        assert throttle.count(counter) == 0
+
+
+def test_redis_is_the_shared_cache_when_renkei_redis_url_is_set(monkeypatch):
+    from renkei.settings.base import cache_from_environment
+
+    monkeypatch.setenv("RENKEI_REDIS_URL", "redis://127.0.0.1:6379/1")
+    assert cache_from_environment() == {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                        "LOCATION": "redis://127.0.0.1:6379/1", "KEY_PREFIX": "renkei"}
+    monkeypatch.delenv("RENKEI_REDIS_URL")
+    assert cache_from_environment()["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"

@@ -23,7 +23,7 @@ class TOTPDevice(models.Model):
 
 
 class LoginAttempt(models.Model):
-    """One login try; recent failures per account and per address decide throttling."""
+    """One login try, kept as history; throttling and the lockout count in the shared cache (core.throttle)."""
 
     username = models.CharField(max_length=254, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)

@@ -1,4 +1,4 @@
-"""Login, throttling, two-factor authentication and API tokens."""
+"""Login, throttling and the lockout, two-factor authentication and API tokens."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from .. import audit
+from .. import audit, throttle
 from ..models import APIToken, AuditEntry, LoginAttempt, Membership, Role, TOTPDevice, User
 
 # Roles that will see patient data must use a second factor (安全管理ガイドライン: 二要素認証).
@@ -27,15 +28,51 @@ class LoginThrottled(Exception):
     pass
 
 
+# --- throttling and the lockout -------------------------------------------------------------------
+# Failed tries (wrong password, wrong second-factor code) are counted in the shared cache, per account
+# *and* client address: an attacker elsewhere cannot lock the owner out of her own office. A second
+# counter per address stops one address from trying many accounts. Both cool off
+# RENKEI_LOGIN_LOCK_SECONDS after the latest failure; a system administrator can lift an account's lock.
+
+def _lock_generation(username: str) -> str:
+    # Lifting a lock moves the account to a new generation: every address's old counter is left behind.
+    return str(cache.get(throttle.key("login-generation", username), 0))
+
+
+def _account_counter(username: str, ip_address: str | None) -> str:
+    username = username.strip().lower()
+    return throttle.key("login-failures", username, _lock_generation(username), ip_address or "unknown")
+
+
+def _address_counter(ip_address: str | None) -> str:
+    return throttle.key("login-failures-address", ip_address or "unknown")
+
+
 def is_login_throttled(*, username: str, ip_address: str | None) -> bool:
-    """Too many recent failures for this account or from this address."""
-    since = timezone.now() - dt.timedelta(seconds=settings.RENKEI_LOGIN_LOCK_SECONDS)
-    recent = LoginAttempt.objects.filter(at__gte=since, succeeded=False)
-    if recent.filter(username=username.lower()).count() >= settings.RENKEI_LOGIN_MAX_FAILURES:
+    """Too many recent failures for this account from this address, or from this address for any account."""
+    if throttle.count(_account_counter(username, ip_address)) >= settings.RENKEI_LOGIN_MAX_FAILURES:
         return True
     return bool(ip_address) and (
-        recent.filter(ip_address=ip_address).count() >= settings.RENKEI_LOGIN_MAX_FAILURES_PER_IP
+        throttle.count(_address_counter(ip_address)) >= settings.RENKEI_LOGIN_MAX_FAILURES_PER_IP
     )
+
+
+def login_failure_record(*, username: str, ip_address: str | None) -> None:
+    """Count a failed try towards the lockout (and keep a LoginAttempt row as history)."""
+    username = username.strip().lower()
+    seconds = settings.RENKEI_LOGIN_LOCK_SECONDS
+    throttle.hit(_account_counter(username, ip_address), seconds=seconds)
+    if ip_address:
+        throttle.hit(_address_counter(ip_address), seconds=seconds)
+    LoginAttempt.objects.create(username=username, ip_address=ip_address, succeeded=False)
+
+
+def login_lockout_lift(*, user: User) -> None:
+    """Let a locked-out person try again at once, from every address (a system administrator's action)."""
+    username = user.email.strip().lower()
+    generation = throttle.key("login-generation", username)
+    cache.set(generation, int(cache.get(generation, 0)) + 1, None)
+    audit.record(action=AuditEntry.Action.UPDATE, obj=user, reason="login lockout lifted")
 
 
 def login_check_password(*, request, username: str, password: str) -> User | None:
@@ -45,9 +82,11 @@ def login_check_password(*, request, username: str, password: str) -> User | Non
     if is_login_throttled(username=username, ip_address=ip):
         raise LoginThrottled
     user = authenticate(request, username=username, password=password)
-    LoginAttempt.objects.create(username=username, ip_address=ip, succeeded=user is not None)
     if user is None:
+        login_failure_record(username=username, ip_address=ip)
         audit.record(action=AuditEntry.Action.LOGIN_FAILED, object_type="core.user", object_label=username)
+    else:
+        LoginAttempt.objects.create(username=username, ip_address=ip, succeeded=True)
     return user
 
 
@@ -111,7 +150,7 @@ def totp_verify(*, user: User, code: str) -> bool:
             return False
         step = _accepted_step(device.secret, code, device.last_used_step)
         if step is None:
-            LoginAttempt.objects.create(username=user.email, ip_address=audit.current_context().ip_address)
+            login_failure_record(username=user.email, ip_address=audit.current_context().ip_address)
             audit.record(action=AuditEntry.Action.LOGIN_FAILED, obj=user, reason="two-factor code")
             return False
         device.last_used_step = step

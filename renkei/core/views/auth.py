@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
-from .. import policy, selectors
+from .. import audit, policy, selectors
 from ..forms import APITokenForm, InvitationAcceptForm, LoginForm, MembershipSwitchForm, TOTPCodeForm
 from ..middleware import MembershipMiddleware, TwoFactorMiddleware
 from ..models import User
@@ -66,8 +66,6 @@ def login_view(request):
 
 def _totp_verify_as(user: User, code: str) -> bool:
     # Not logged in yet: bind the user so the device update and any failure are attributed to them.
-    from .. import audit
-
     with audit.bind(user_id=user.pk, user_label=user.email):
         return accounts.totp_verify(user=user, code=code)
 
@@ -79,7 +77,7 @@ def login_verify_view(request):
         return redirect("core:login")
     form = TOTPCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if accounts.is_login_throttled(username=user.email, ip_address=None):
+        if accounts.is_login_throttled(username=user.email, ip_address=audit.current_context().ip_address):
             form.add_error(None, _("Too many failed attempts. Wait a while before trying again."))
         elif _totp_verify_as(user, form.cleaned_data["code"]):
             next_url = request.session.pop(PENDING_NEXT_KEY, reverse("core:home"))
@@ -96,8 +94,6 @@ def logout_view(request):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     if request.user.is_authenticated:
-        from .. import audit
-
         audit.record(action="logout", obj=request.user)
         logout(request)
     messages.info(request, _("You have logged out."))

@@ -158,3 +158,12 @@ def two_factor_reset_view(request, pk, obj):
         accounts.totp_reset(user=obj)
         messages.success(request, _("Two-factor authentication of %(name)s was reset.") % {"name": obj})
     return _back_to(request, obj)
+
+
+@policy.requires("core.lift_login_lockout", get_object=_user)
+def login_lockout_lift_view(request, pk, obj):
+    """A system administrator lets a locked-out person try again at once (the lock also cools off by itself)."""
+    if request.method == "POST":
+        accounts.login_lockout_lift(user=obj)
+        messages.success(request, _("%(name)s can try to log in again.") % {"name": obj})
+    return _back_to(request, obj)

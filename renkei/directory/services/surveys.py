@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import URLValidator
@@ -33,7 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from renkei.core import audit, policy
+from renkei.core import audit, policy, throttle
 from renkei.core.wareki import to_wareki
 
 from ..models import (
@@ -55,7 +54,7 @@ LINK_DAYS_WITHOUT_DUE_DATE = 60
 DAYS_AFTER_DUE_DATE = 30
 # A returned or reminded link stays usable at least this long from the day it is sent again.
 MINIMUM_DAYS_LEFT = 14
-# Throttling of the public answer page, per client address (cache counters; see is_link_throttled).
+# Throttling of the public answer page, per client address (counters in the shared cache; see is_link_throttled).
 BAD_LINK_LIMIT = 20
 SUBMISSION_LIMIT = 60
 THROTTLE_SECONDS = 15 * 60
@@ -494,21 +493,18 @@ def reminder_needed(invitation: SurveyInvitation, *, now: dt.datetime | None = N
 # --- throttling of the public answer page ---------------------------------------------------------
 
 def _throttle_key(kind: str, ip_address: str | None) -> str:
-    return f"renkei:survey-link:{kind}:{ip_address or 'unknown'}"
+    return throttle.key("survey-link", kind, ip_address or "unknown")
 
 
 def is_link_throttled(*, ip_address: str | None) -> bool:
     """Too many unknown links or submissions from one address lately (guessing or flooding)."""
-    return (cache.get(_throttle_key("bad", ip_address), 0) >= BAD_LINK_LIMIT
-            or cache.get(_throttle_key("submit", ip_address), 0) >= SUBMISSION_LIMIT)
+    return (throttle.count(_throttle_key("bad", ip_address)) >= BAD_LINK_LIMIT
+            or throttle.count(_throttle_key("submit", ip_address)) >= SUBMISSION_LIMIT)
 
 
 def link_attempt_record(*, ip_address: str | None, kind: str) -> None:
-    """Count an unknown link ("bad") or a submission ("submit") from an address for THROTTLE_SECONDS."""
-    key = _throttle_key(kind, ip_address)
-    if cache.add(key, 1, THROTTLE_SECONDS):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, THROTTLE_SECONDS)
+    """Count an unknown link ("bad") or a submission ("submit") from an address, in the shared cache.
+
+    The count cools off THROTTLE_SECONDS after the latest one; the cache is shared by every worker process.
+    """
+    throttle.hit(_throttle_key(kind, ip_address), seconds=THROTTLE_SECONDS)
