@@ -1,8 +1,11 @@
 """Shared fixtures: memberships of each role, logged-in clients, API tokens."""
 
+import time
+
 import pytest
 from django.test import Client
 
+from renkei.core import second_factor
 from renkei.core.middleware import MembershipMiddleware, TwoFactorMiddleware
 from renkei.core.models import Organization, Role
 from renkei.core.services.accounts import api_token_create
@@ -38,12 +41,13 @@ def make_membership(db, municipality):
 
 
 def client_for(membership) -> Client:
-    """A test client logged in as the membership, second factor passed."""
+    """A test client logged in as the membership, second factor passed (just now)."""
     client = Client()
     client.force_login(membership.user)
     session = client.session
     session[MembershipMiddleware.KEY] = membership.pk
     session[TwoFactorMiddleware.SESSION_KEY] = True
+    session[second_factor.SESSION_KEY] = int(time.time())  # proved just now: sensitive actions do not ask again
     session.save()
     return client
 

@@ -25,6 +25,58 @@ class TOTPCodeForm(forms.Form):
     )
 
 
+class TwoFactorEnrolForm(TOTPCodeForm):
+    """A first authenticator; after an administrator's reset, with the one-time code they passed on."""
+
+    enrolment_code = forms.CharField(
+        label=_("One-time set-up code from your administrator"), max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+    field_order = ["enrolment_code", "code"]
+
+    def __init__(self, *args, needs_enrolment_code: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not needs_enrolment_code:
+            del self.fields["enrolment_code"]
+        else:
+            self.fields["code"].widget.attrs.pop("autofocus", None)
+
+
+class TwoFactorChangeForm(TOTPCodeForm):
+    """Replacing an authenticator: the current password and a code from the current one, then the new one."""
+
+    password = forms.CharField(label=_("Current password"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password",
+                                                                 "autofocus": True}))
+    current_code = forms.CharField(
+        label=_("6-digit code from your current authenticator"), max_length=8, min_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9 ]*"}),
+    )
+    field_order = ["password", "current_code", "code"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = _("6-digit code from the new authenticator")
+        self.fields["code"].widget.attrs.pop("autofocus", None)
+
+
+class ReverifyForm(forms.Form):
+    """Asked again before a sensitive action: a code from the authenticator, or the password without one."""
+
+    reverify_code = forms.CharField(
+        label=_("6-digit code from your authenticator app"), max_length=8, min_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code",
+                                      "pattern": "[0-9 ]*", "autofocus": True}),
+    )
+    reverify_password = forms.CharField(label=_("Password"), strip=False,
+                                        widget=forms.PasswordInput(attrs={"autocomplete": "current-password",
+                                                                          "autofocus": True}))
+
+    def __init__(self, *args, uses_code: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["reverify_password" if uses_code else "reverify_code"]
+
+
 class MembershipSwitchForm(forms.Form):
     membership = forms.ChoiceField(label=_("Act as"))
 

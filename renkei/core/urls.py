@@ -12,6 +12,7 @@ urlpatterns = [
     path("logout/", auth.logout_view, name="logout"),
     path("account/", auth.account_view, name="account"),
     path("account/two-factor/", auth.two_factor_setup_view, name="two_factor_setup"),
+    path("account/verify/", auth.reverify_view, name="reverify"),
     path("account/switch/", auth.membership_switch_view, name="membership_switch"),
     path("invitation/<str:token>/", auth.invitation_accept_view, name="invitation_accept"),
     path("places/", places.place_list_view, name="place_list"),

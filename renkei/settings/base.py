@@ -150,6 +150,10 @@ RENKEI_LOGIN_MAX_FAILURES = int(os.environ.get("RENKEI_LOGIN_MAX_FAILURES", 5))
 RENKEI_LOGIN_MAX_FAILURES_PER_IP = int(os.environ.get("RENKEI_LOGIN_MAX_FAILURES_PER_IP", 30))
 RENKEI_LOGIN_LOCK_SECONDS = int(os.environ.get("RENKEI_LOGIN_LOCK_SECONDS", 15 * 60))
 RENKEI_INVITATION_DAYS = int(os.environ.get("RENKEI_INVITATION_DAYS", 7))
+# An administrator's one-time code to set up a new authenticator (after a reset) is valid this long.
+RENKEI_ENROLMENT_CODE_HOURS = int(os.environ.get("RENKEI_ENROLMENT_CODE_HOURS", 72))
+# Sensitive actions (memberships and roles, exports) ask for the second factor again after this long.
+RENKEI_SECOND_FACTOR_FRESH_SECONDS = int(os.environ.get("RENKEI_SECOND_FACTOR_FRESH_SECONDS", 15 * 60))
 RENKEI_TILE_URL = os.environ.get(
     "RENKEI_TILE_URL", "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png"
 )

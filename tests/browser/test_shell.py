@@ -163,6 +163,11 @@ def test_two_factor_enrollment(page, page_errors, login, screenshot):
                                     kana="シンジン レンケイ")
     Membership.objects.create(user=user, organization=association, role=Role.COORDINATOR,
                               profession="public_health_nurse")
+    # As accepting an invitation does: a role that needs a second factor enrols only when it was issued.
+    from renkei.core.models import TwoFactorEnrolment
+    from renkei.core.services.accounts import two_factor_enrolment_issue
+
+    two_factor_enrolment_issue(user=user, reason=TwoFactorEnrolment.Reason.INVITATION)
 
     login(page, user.email)
     assert urlsplit(page.url).path == "/account/two-factor/"

@@ -13,10 +13,11 @@ from django.core.exceptions import ValidationError
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
-from renkei.core import audit
+from renkei.core import audit, second_factor
 from renkei.core.middleware import IdleTimeoutMiddleware, TwoFactorMiddleware
-from renkei.core.models import APIToken, AuditEntry, LoginAttempt, Role, TOTPDevice
+from renkei.core.models import APIToken, AuditEntry, LoginAttempt, Organization, Role, TOTPDevice, TwoFactorEnrolment
 from renkei.core.services.accounts import (
+    EnrolmentRefused,
     LoginThrottled,
     api_token_create,
     api_token_revoke,
@@ -25,10 +26,14 @@ from renkei.core.services.accounts import (
     login_lockout_lift,
     membership_for_api_token,
     requires_two_factor,
+    totp_enroll,
+    totp_reset,
     totp_verify,
+    two_factor_enrolment_issue,
 )
+from renkei.core.services.organizations import invitation_accept, invitation_send
 
-from ..factories import PASSWORD, TOTPDeviceFactory
+from ..factories import PASSWORD, OrganizationFactory, TOTPDeviceFactory
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
@@ -206,6 +211,7 @@ def test_a_correct_code_completes_the_login(professional_with_device, client):
     assert response["Location"] == "/"
     assert client.session["_auth_user_id"] == str(professional_with_device.user.pk)
     assert client.session[TwoFactorMiddleware.SESSION_KEY] is True
+    assert client.session[second_factor.SESSION_KEY] >= int(time.time()) - 5
     assert client.get("/").status_code == 200
 
 
@@ -269,6 +275,7 @@ def test_a_coordinator_without_a_device_is_redirected_from_every_page(make_membe
 
 def test_a_coordinator_can_enrol_an_authenticator_and_then_use_the_app(make_membership, client):
     coordinator = make_membership(Role.COORDINATOR)
+    two_factor_enrolment_issue(user=coordinator.user, reason=TwoFactorEnrolment.Reason.INVITATION)
     client.force_login(coordinator.user)
     assert client.get("/account/two-factor/").status_code == 200
     secret = client.session["renkei_totp_setup_secret"]
@@ -277,6 +284,143 @@ def test_a_coordinator_can_enrol_an_authenticator_and_then_use_the_app(make_memb
     assert response["Location"] == "/"
     assert TOTPDevice.objects.get(user=coordinator.user).secret == secret
     assert client.get("/").status_code == 200
+
+
+# --- setting up, replacing and resetting the second factor -----------------------------------------
+
+NEW_SECRET = "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU"
+
+
+def _setup_secret(client) -> str:
+    assert client.get("/account/two-factor/").status_code == 200
+    return client.session["renkei_totp_setup_secret"]
+
+
+def test_a_coordinator_cannot_set_up_a_first_device_from_a_password_only_session(make_membership, client):
+    coordinator = make_membership(Role.COORDINATOR)
+    _login(client, coordinator.user.email)  # the password only: an attacker who guessed it would be here
+    response = client.get("/account/two-factor/")
+    assert response.status_code == 200
+    assert response.context["needs_administrator"] is True
+    assert "qr_svg" not in response.context
+    session = client.session
+    session["renkei_totp_setup_secret"] = NEW_SECRET
+    session.save()
+    client.post("/account/two-factor/", {"code": pyotp.TOTP(NEW_SECRET).now()})
+    assert not TOTPDevice.objects.filter(user=coordinator.user).exists()
+    assert client.get("/").status_code == 302  # still held at the gate
+    with pytest.raises(EnrolmentRefused):
+        totp_enroll(user=coordinator.user, secret=NEW_SECRET, code=pyotp.TOTP(NEW_SECRET).now())
+
+
+def test_accepting_an_invitation_issues_the_first_set_up_of_a_role_that_needs_it(make_membership, municipality):
+    staff = make_membership(Role.MUNICIPAL_STAFF)
+    clinic = OrganizationFactory(kind=Organization.Kind.CLINIC, municipality=municipality)
+    _invitation, link = invitation_send(invited_by=staff, organization=clinic, email="new.doctor@example.jp",
+                                        role=Role.PROFESSIONAL, profession="doctor")
+    membership = invitation_accept(token=link.rstrip("/").rsplit("/", 1)[-1], display_name="新 医師", kana="",
+                                   password=PASSWORD)
+    enrolment = TwoFactorEnrolment.objects.get(user=membership.user)
+    assert enrolment.reason == TwoFactorEnrolment.Reason.INVITATION
+    assert enrolment.issued_by == staff.user
+    assert enrolment.code_hash == ""
+    totp_enroll(user=membership.user, secret=NEW_SECRET, code=pyotp.TOTP(NEW_SECRET).now())
+    enrolment.refresh_from_db()
+    assert enrolment.used_at is not None
+    assert TOTPDevice.objects.get(user=membership.user).secret == NEW_SECRET
+
+
+def test_an_issued_set_up_is_used_once(make_membership):
+    coordinator = make_membership(Role.COORDINATOR)
+    two_factor_enrolment_issue(user=coordinator.user, reason=TwoFactorEnrolment.Reason.INVITATION)
+    totp_enroll(user=coordinator.user, secret=NEW_SECRET, code=pyotp.TOTP(NEW_SECRET).now())
+    TOTPDevice.objects.filter(user=coordinator.user).delete()  # as if lost, without an administrator's reset
+    with pytest.raises(EnrolmentRefused):
+        totp_enroll(user=coordinator.user, secret=SECRET, code=pyotp.TOTP(SECRET).now())
+
+
+def test_staff_whose_role_needs_no_second_factor_may_turn_one_on_themselves(staff, login_as):
+    client = login_as(staff)
+    secret = _setup_secret(client)
+    response = client.post("/account/two-factor/", {"code": pyotp.TOTP(secret).now()})
+    assert response.status_code == 302
+    assert TOTPDevice.objects.get(user=staff.user).secret == secret
+
+
+def test_replacing_an_authenticator_needs_the_current_password_and_a_current_code(professional_with_device,
+                                                                                   login_as):
+    client = login_as(professional_with_device)
+    secret = _setup_secret(client)
+    assert secret != SECRET
+    new_code = pyotp.TOTP(secret).now()
+    current = pyotp.TOTP(SECRET).now()
+    wrong = f"{(int(current) + 1) % 1_000_000:06d}"
+    # Without the password, or with a wrong current code, nothing changes.
+    response = client.post("/account/two-factor/", {"code": new_code})
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == {"password", "current_code"}
+    response = client.post("/account/two-factor/", {"password": "Wrong-Horse-42!", "current_code": current,
+                                                    "code": new_code})
+    assert response.status_code == 400
+    assert "password" in response.context["form"].errors
+    response = client.post("/account/two-factor/", {"password": PASSWORD, "current_code": wrong, "code": new_code})
+    assert response.status_code == 400
+    assert "current_code" in response.context["form"].errors
+    assert TOTPDevice.objects.get(user=professional_with_device.user).secret == SECRET
+    response = client.post("/account/two-factor/", {"password": PASSWORD, "current_code": current,
+                                                    "code": new_code})
+    assert response.status_code == 302
+    assert TOTPDevice.objects.get(user=professional_with_device.user).secret == secret
+    assert AuditEntry.objects.filter(object_id=str(professional_with_device.user.pk),
+                                     reason="authenticator replaced").exists()
+
+
+def test_an_administrator_reset_gives_a_one_time_code_needed_at_the_next_login(professional_with_device,
+                                                                               make_membership, login_as, client):
+    person = professional_with_device.user
+    admin = login_as(make_membership(Role.SYSTEM_ADMIN))
+    response = admin.post(f"/users/{person.pk}/two-factor/reset/")
+    assert response.status_code == 200
+    code = response.context["code"]
+    assert code.encode() in response.content
+    assert not TOTPDevice.objects.filter(user=person).exists()
+    assert code.replace("-", "") not in str(TwoFactorEnrolment.objects.values_list().get())
+    # The person logs in with the password and must re-enrol, with the administrator's code.
+    response = _login(client, person.email)
+    assert response["Location"] == "/account/two-factor/"
+    secret = _setup_secret(client)
+    assert "enrolment_code" in client.get("/account/two-factor/").context["form"].fields
+    response = client.post("/account/two-factor/", {"enrolment_code": "00000-00000",
+                                                    "code": pyotp.TOTP(secret).now()})
+    assert response.status_code == 400
+    assert "enrolment_code" in response.context["form"].errors
+    assert not TOTPDevice.objects.filter(user=person).exists()
+    response = client.post("/account/two-factor/", {"enrolment_code": code, "code": pyotp.TOTP(secret).now()})
+    assert response.status_code == 302
+    assert TOTPDevice.objects.get(user=person).secret == secret
+    assert client.get("/").status_code == 200
+
+
+def test_a_new_reset_ends_the_code_of_the_previous_one(professional_with_device):
+    first = totp_reset(user=professional_with_device.user)
+    second = totp_reset(user=professional_with_device.user)
+    with pytest.raises(EnrolmentRefused):
+        totp_enroll(user=professional_with_device.user, secret=NEW_SECRET, code=pyotp.TOTP(NEW_SECRET).now(),
+                    enrolment_code=first)
+    totp_enroll(user=professional_with_device.user, secret=NEW_SECRET, code=pyotp.TOTP(NEW_SECRET).now(),
+                enrolment_code=second)
+
+
+def test_wrong_set_up_codes_count_towards_the_lockout(professional_with_device, settings):
+    settings.RENKEI_LOGIN_MAX_FAILURES = 2
+    user = professional_with_device.user
+    code = totp_reset(user=user)
+    for _ in range(2):
+        with pytest.raises(EnrolmentRefused):
+            totp_enroll(user=user, secret=NEW_SECRET, code=pyotp.TOTP(NEW_SECRET).now(), enrolment_code="1")
+    with pytest.raises(EnrolmentRefused):  # even the right code, while locked
+        totp_enroll(user=user, secret=NEW_SECRET, code=pyotp.TOTP(NEW_SECRET).now(), enrolment_code=code)
+    assert not TOTPDevice.objects.filter(user=user).exists()
 
 
 # --- sessions -------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 from .audit import AuditChainHead, AuditEntry
 from .organizations import Invitation, Membership, Organization, Profession, Role, User
 from .places import AreaGroup, DailyLivingArea, Municipality, Prefecture
-from .security import APIToken, LoginAttempt, TOTPDevice
+from .security import APIToken, LoginAttempt, TOTPDevice, TwoFactorEnrolment
 
 __all__ = [
     "APIToken",
@@ -18,5 +18,6 @@ __all__ = [
     "Profession",
     "Role",
     "TOTPDevice",
+    "TwoFactorEnrolment",
     "User",
 ]

@@ -1,4 +1,4 @@
-"""Login security: two-factor devices, login attempts for throttling, API tokens."""
+"""Login security: two-factor devices and their enrolments, login attempts, API tokens."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +20,38 @@ class TOTPDevice(models.Model):
 
     def __str__(self) -> str:
         return f"TOTP({self.user_id})"
+
+
+class TwoFactorEnrolment(models.Model):
+    """An administrator's permission to set up an authenticator without a current code.
+
+    A role that needs a second factor cannot enrol its first device from a session that only knows the
+    password: the enrolment is issued by an invitation (the e-mailed link was the out-of-band step), by
+    `renkei create-admin`, or by an administrator's reset, which also gives a one-time code to pass on
+    by phone or in person. Used once; expires.
+    """
+
+    class Reason(models.TextChoices):
+        INVITATION = "invitation", _("invitation")
+        RESET = "reset", _("reset by an administrator")
+        COMMAND = "command", _("create-admin command")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="two_factor_enrolments")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    issued_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Empty when no code is needed (invitation, command); only a hash of the one-time code is stored.
+    code_hash = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    AUDIT_SENSITIVE_FIELDS = frozenset({"code_hash"})
+
+    class Meta:
+        verbose_name = _("two-factor enrolment")
+
+    def __str__(self) -> str:
+        return f"enrolment({self.user_id}, {self.reason})"
 
 
 class LoginAttempt(models.Model):

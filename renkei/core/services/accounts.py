@@ -15,9 +15,10 @@ from django.contrib.auth import authenticate
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .. import audit, throttle
-from ..models import APIToken, AuditEntry, LoginAttempt, Membership, Role, TOTPDevice, User
+from ..models import APIToken, AuditEntry, LoginAttempt, Membership, Role, TOTPDevice, TwoFactorEnrolment, User
 
 # Roles that will see patient data must use a second factor (安全管理ガイドライン: 二要素認証).
 TWO_FACTOR_REQUIRED_ROLES = frozenset({Role.COORDINATOR, Role.PROFESSIONAL, Role.SYSTEM_ADMIN})
@@ -131,17 +132,6 @@ def _accepted_step(secret: str, code: str, last_step: int) -> int | None:
     return None
 
 
-def totp_enroll(*, user: User, secret: str, code: str) -> bool:
-    """Confirm a new authenticator with its first code; replaces any earlier device."""
-    step = _accepted_step(secret, code, 0)
-    if step is None:
-        return False
-    with transaction.atomic():
-        TOTPDevice.objects.filter(user=user).delete()
-        TOTPDevice.objects.create(user=user, secret=secret, confirmed_at=timezone.now(), last_used_step=step)
-    return True
-
-
 def totp_verify(*, user: User, code: str) -> bool:
     """Check a login code; a code is accepted once."""
     with transaction.atomic():
@@ -158,10 +148,141 @@ def totp_verify(*, user: User, code: str) -> bool:
     return True
 
 
-def totp_reset(*, user: User) -> None:
-    """Remove a user's authenticator (lost phone); they enrol again at next login."""
+class EnrolmentRefused(Exception):
+    """Why an authenticator was not set up or replaced; `field` names the form field at fault (None: the form)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def _hash_code(code: str) -> str:
+    return hashlib.sha256("".join(ch for ch in code if ch.isalnum()).upper().encode()).hexdigest()
+
+
+def open_enrolment(user: User) -> TwoFactorEnrolment | None:
+    """The unused, unexpired enrolment issued for the user (the latest), if any."""
+    return (TwoFactorEnrolment.objects.filter(user=user, used_at__isnull=True, expires_at__gt=timezone.now())
+            .order_by("-created_at").first())
+
+
+def may_enrol_without_current_code(user: User) -> bool:
+    """A first authenticator: free for roles that do not need one, otherwise only with an issued enrolment."""
+    return not has_two_factor(user) and (not requires_two_factor(user) or open_enrolment(user) is not None)
+
+
+def two_factor_enrolment_issue(*, user: User, reason: str, by: User | None = None,
+                               with_code: bool = False) -> tuple[TwoFactorEnrolment, str | None]:
+    """Let the user set up an authenticator without a current code; earlier open enrolments end.
+
+    With `with_code`, a one-time code (returned in clear once, stored as a hash) must be typed at set-up:
+    the administrator passes it on out of band (phone, in person), never in the same e-mail as a link.
+    """
+    raw = None
+    code_hash = ""
+    hours = settings.RENKEI_ENROLMENT_CODE_HOURS if with_code else 24 * settings.RENKEI_INVITATION_DAYS
+    if with_code:
+        digits = f"{secrets.randbelow(10**10):010d}"
+        raw = f"{digits[:5]}-{digits[5:]}"
+        code_hash = _hash_code(raw)
+    with transaction.atomic():
+        TwoFactorEnrolment.objects.filter(user=user, used_at__isnull=True,
+                                          expires_at__gt=timezone.now()).update(expires_at=timezone.now())
+        enrolment = TwoFactorEnrolment.objects.create(
+            user=user, reason=reason, issued_by=by, code_hash=code_hash,
+            expires_at=timezone.now() + dt.timedelta(hours=hours))
+    return enrolment, raw
+
+
+def _refuse_and_count(user: User, message: str, field: str | None, reason: str) -> EnrolmentRefused:
+    # Outside any transaction: the count must survive the refusal (the cache may be a database table).
+    login_failure_record(username=user.email, ip_address=audit.current_context().ip_address)
+    audit.record(action=AuditEntry.Action.LOGIN_FAILED, obj=user, reason=reason)
+    return EnrolmentRefused(message, field)
+
+
+def _check_not_throttled(user: User) -> None:
+    if is_login_throttled(username=user.email, ip_address=audit.current_context().ip_address):
+        raise EnrolmentRefused(_("Too many failed attempts. Wait a while before trying again."))
+
+
+def totp_enroll(*, user: User, secret: str, code: str, enrolment_code: str = "") -> None:
+    """Confirm a first authenticator with its first code (raises EnrolmentRefused).
+
+    Roles that need a second factor must hold an issued enrolment (and type its one-time code when it has
+    one); replacing an existing authenticator goes through `totp_change`.
+    """
+    _check_not_throttled(user)
+    if has_two_factor(user):
+        raise EnrolmentRefused(_("You already have an authenticator. To replace it, confirm with your password "
+                                 "and a code from it."))
+    enrolment = None
+    if requires_two_factor(user):
+        enrolment = open_enrolment(user)
+        if enrolment is None:
+            raise EnrolmentRefused(_("Your role needs an administrator to issue the set-up of a second factor. "
+                                     "Ask your system administrator for a one-time set-up code."))
+        if enrolment.code_hash and not secrets.compare_digest(_hash_code(enrolment_code), enrolment.code_hash):
+            raise _refuse_and_count(user, _("The one-time set-up code is not correct."), "enrolment_code",
+                                    "two-factor set-up code")
+    step = _accepted_step(secret, code, 0)
+    if step is None:
+        raise EnrolmentRefused(_("That code is not correct. Check the time on your phone and try again."), "code")
+    with transaction.atomic():
+        if enrolment is not None:
+            taken = TwoFactorEnrolment.objects.filter(pk=enrolment.pk, used_at__isnull=True).update(
+                used_at=timezone.now())
+            if not taken:  # used by a parallel request a moment ago
+                raise EnrolmentRefused(_("This set-up was already used. Ask your administrator for a new one."))
+        TOTPDevice.objects.filter(user=user).delete()
+        TOTPDevice.objects.create(user=user, secret=secret, confirmed_at=timezone.now(), last_used_step=step)
+
+
+def totp_change(*, user: User, password: str, current_code: str, secret: str, code: str) -> None:
+    """Replace an authenticator: the current password and a current code first (raises EnrolmentRefused)."""
+    _check_not_throttled(user)
+    if not has_two_factor(user):
+        raise EnrolmentRefused(_("You have no authenticator to replace."))
+    if not user.check_password(password):
+        raise _refuse_and_count(user, _("The password is not correct."), "password", "two-factor change: password")
+    if not totp_verify(user=user, code=current_code):  # counts and audits its own failure
+        raise EnrolmentRefused(_("That code is not correct or has already been used."), "current_code")
+    step = _accepted_step(secret, code, 0)
+    if step is None:
+        raise EnrolmentRefused(_("That code is not correct. Check the time on your phone and try again."), "code")
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
+        TOTPDevice.objects.create(user=user, secret=secret, confirmed_at=timezone.now(), last_used_step=step)
+    audit.record(action=AuditEntry.Action.UPDATE, obj=user, reason="authenticator replaced")
+
+
+def second_factor_reverify(*, user: User, code: str = "", password: str = "") -> bool:
+    """Ask again before a sensitive action: a code when the user has an authenticator, else the password.
+
+    Raises LoginThrottled after too many failures; failures count towards the lockout and are audited.
+    """
+    if is_login_throttled(username=user.email, ip_address=audit.current_context().ip_address):
+        raise LoginThrottled
+    if has_two_factor(user):
+        return totp_verify(user=user, code=code)
+    if user.check_password(password):
+        return True
+    _refuse_and_count(user, "", None, "re-verification: password")
+    return False
+
+
+def totp_reset(*, user: User, by: User | None = None) -> str:
+    """Remove a user's authenticator (lost phone) and return the one-time code to set up a new one.
+
+    The code is given to the person out of band (phone, in person); without it the next login of a role
+    that needs a second factor ends at the set-up screen.
+    """
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        _enrolment, code = two_factor_enrolment_issue(user=user, reason=TwoFactorEnrolment.Reason.RESET, by=by,
+                                                      with_code=True)
+    return code
 
 
 def api_token_create(*, membership: Membership, name: str, days: int | None = 90) -> tuple[APIToken, str]:

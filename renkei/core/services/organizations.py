@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import audit, policy
-from ..models import Invitation, Membership, Organization, Role, User
+from ..models import Invitation, Membership, Organization, Role, TwoFactorEnrolment, User
+from . import accounts
 
 
 class InvitationError(Exception):
@@ -151,6 +152,11 @@ def invitation_accept(*, token: str, display_name: str, kana: str, password: str
             invitation.accepted_at = timezone.now()
             invitation.accepted_membership = membership
             invitation.save()
+            # The invitation, sent by someone who manages the organization, issues the first set-up of a
+            # second factor for roles that need one (a password alone will not do).
+            if invitation.role in accounts.TWO_FACTOR_REQUIRED_ROLES and not accounts.has_two_factor(user):
+                accounts.two_factor_enrolment_issue(user=user, reason=TwoFactorEnrolment.Reason.INVITATION,
+                                                    by=invitation.invited_by.user)
     return membership
 
 

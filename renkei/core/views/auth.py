@@ -9,8 +9,17 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
-from .. import audit, policy, selectors
-from ..forms import APITokenForm, InvitationAcceptForm, LoginForm, MembershipSwitchForm, TOTPCodeForm
+from .. import audit, policy, second_factor, selectors
+from ..forms import (
+    APITokenForm,
+    InvitationAcceptForm,
+    LoginForm,
+    MembershipSwitchForm,
+    ReverifyForm,
+    TOTPCodeForm,
+    TwoFactorChangeForm,
+    TwoFactorEnrolForm,
+)
 from ..middleware import MembershipMiddleware, TwoFactorMiddleware
 from ..models import User
 from ..services import accounts
@@ -31,6 +40,7 @@ def _safe_next(request, default: str) -> str:
 def _complete_login(request, user: User, *, two_factor_passed: bool, next_url: str):
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[TwoFactorMiddleware.SESSION_KEY] = two_factor_passed
+    second_factor.mark_recent(request)  # the password (and the code, when there is a device) just now
     accounts.login_succeeded(user=user)
     if not two_factor_passed and accounts.requires_two_factor(user):
         return redirect("core:two_factor_setup")
@@ -101,23 +111,47 @@ def logout_view(request):
 
 
 def two_factor_setup_view(request):
-    """Enrol an authenticator app. Reachable while logged in but before the second factor is passed."""
+    """Set up or replace an authenticator app. Reachable while logged in but before the second factor is passed.
+
+    Replacing needs the current password and a current code. A first authenticator for a role that needs
+    one needs an enrolment issued by an administrator (invitation, reset with a one-time code): a session
+    that only knows the password cannot add an attacker's phone.
+    """
     if not request.user.is_authenticated:
         return redirect("core:login")
+    user = request.user
+    replacing = accounts.has_two_factor(user)
+    enrolment = None if replacing or not accounts.requires_two_factor(user) else accounts.open_enrolment(user)
+    if not replacing and accounts.requires_two_factor(user) and enrolment is None:
+        return render(request, "core/two_factor_setup.html", {"needs_administrator": True, "is_required": True})
     secret = request.session.get(SETUP_SECRET_KEY) or accounts.new_totp_secret()
     request.session[SETUP_SECRET_KEY] = secret
-    form = TOTPCodeForm(request.POST or None)
+    if replacing:
+        form = TwoFactorChangeForm(request.POST or None)
+    else:
+        form = TwoFactorEnrolForm(request.POST or None, needs_enrolment_code=bool(enrolment and enrolment.code_hash))
     if request.method == "POST" and form.is_valid():
-        if accounts.totp_enroll(user=request.user, secret=secret, code=form.cleaned_data["code"]):
+        data = form.cleaned_data
+        try:
+            if replacing:
+                accounts.totp_change(user=user, password=data["password"], current_code=data["current_code"],
+                                     secret=secret, code=data["code"])
+            else:
+                accounts.totp_enroll(user=user, secret=secret, code=data["code"],
+                                     enrolment_code=data.get("enrolment_code", ""))
+        except accounts.EnrolmentRefused as refusal:
+            form.add_error(refusal.field, refusal.message)
+        else:
             request.session.pop(SETUP_SECRET_KEY, None)
             request.session[TwoFactorMiddleware.SESSION_KEY] = True
-            messages.success(request, _("Two-factor authentication is now on for your account."))
+            second_factor.mark_recent(request)
+            messages.success(request, _("Your new authenticator is in use.") if replacing
+                             else _("Two-factor authentication is now on for your account."))
             return redirect("core:home")
-        form.add_error("code", _("That code is not correct. Check the time on your phone and try again."))
-    uri = accounts.totp_provisioning_uri(user=request.user, secret=secret)
+    uri = accounts.totp_provisioning_uri(user=user, secret=secret)
     return render(request, "core/two_factor_setup.html", {
-        "form": form, "secret": secret, "qr_svg": accounts.totp_qr_svg(uri),
-        "is_required": accounts.requires_two_factor(request.user),
+        "form": form, "secret": secret, "qr_svg": accounts.totp_qr_svg(uri), "replacing": replacing,
+        "is_required": accounts.requires_two_factor(user),
     }, status=400 if form.errors else 200)
 
 
@@ -144,6 +178,19 @@ def invitation_accept_view(request, token: str):
         return redirect("core:login")
     return render(request, "core/invitation_accept.html", {"form": form, "invitation": invitation},
                   status=400 if form.errors else 200)
+
+
+@policy.requires("core.use_app")
+def reverify_view(request):
+    """The screen sensitive actions send a GET to: confirm with a code (or the password), then go back."""
+    next_url = _safe_next(request, reverse("core:home"))
+    form = ReverifyForm(request.POST or None, uses_code=accounts.has_two_factor(request.user))
+    if request.method == "POST" and second_factor.check_answer(request, form):
+        return redirect(next_url)
+    return render(request, "core/reverify.html", {
+        "form": form, "action": request.get_full_path(), "next": next_url,
+        "uses_code": accounts.has_two_factor(request.user),
+    }, status=400 if form.errors else 200)
 
 
 @policy.requires("core.use_app")

@@ -1,5 +1,6 @@
 """Screens for organizations, their members and invitations."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,6 +9,7 @@ from django.utils.translation import gettext as _
 from .. import policy, selectors
 from ..forms import InvitationForm, OrganizationForm
 from ..models import Invitation, Membership, Organization, User
+from ..second_factor import recent_second_factor
 from ..services import accounts
 from ..services import organizations as org_services
 
@@ -97,6 +99,7 @@ def organization_toggle_active_view(request, pk, obj):
 
 
 @policy.requires("core.manage_organizations", get_object=_organization)
+@recent_second_factor
 def invitation_create_view(request, pk, obj):
     form = InvitationForm(request.POST or None, roles=org_services.roles_grantable_by(request.membership, obj))
     if request.method == "POST" and form.is_valid():
@@ -115,6 +118,7 @@ def _invitation_organization(request, pk, **kwargs):
 
 
 @policy.requires("core.manage_organizations", get_object=_invitation_organization)
+@recent_second_factor
 def invitation_revoke_view(request, pk, obj):
     invitation = _invitation(request, pk)
     if request.method == "POST" and invitation.is_usable:
@@ -124,6 +128,7 @@ def invitation_revoke_view(request, pk, obj):
 
 
 @policy.requires("core.manage_members", get_object=_membership)
+@recent_second_factor
 def membership_deactivate_view(request, pk, obj):
     if request.method == "POST" and obj.is_active:
         org_services.membership_deactivate(membership=obj)
@@ -143,6 +148,7 @@ def _back_to(request, user):
 
 
 @policy.requires("core.deactivate_user", get_object=_user)
+@recent_second_factor
 def user_deactivate_view(request, pk, obj):
     """A system administrator closes a person's account everywhere (leaving staff, lost trust)."""
     if request.method == "POST" and obj.is_active:
@@ -152,15 +158,22 @@ def user_deactivate_view(request, pk, obj):
 
 
 @policy.requires("core.reset_two_factor", get_object=_user)
+@recent_second_factor
 def two_factor_reset_view(request, pk, obj):
-    """A system administrator removes a lost authenticator; the person enrols again at next login."""
-    if request.method == "POST":
-        accounts.totp_reset(user=obj)
-        messages.success(request, _("Two-factor authentication of %(name)s was reset.") % {"name": obj})
-    return _back_to(request, obj)
+    """A system administrator removes a lost authenticator and gets a one-time code to pass on out of band."""
+    if request.method != "POST":
+        return _back_to(request, obj)
+    code = accounts.totp_reset(user=obj, by=request.user)
+    membership = obj.memberships.order_by("-is_active", "pk").first()
+    # Shown once, on this page (not in a message that would travel in a cookie).
+    return render(request, "core/two_factor_reset_done.html", {
+        "person": obj, "code": code, "hours": settings.RENKEI_ENROLMENT_CODE_HOURS,
+        "organization_id": membership.organization_id if membership else None,
+    })
 
 
 @policy.requires("core.lift_login_lockout", get_object=_user)
+@recent_second_factor
 def login_lockout_lift_view(request, pk, obj):
     """A system administrator lets a locked-out person try again at once (the lock also cools off by itself)."""
     if request.method == "POST":

@@ -6,6 +6,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 
 from renkei.core import policy
+from renkei.core.second_factor import recent_second_factor
 from renkei.core.selectors import municipality_by_code, municipality_or_none
 
 from ..exports.forms import ExportForm
@@ -49,6 +50,7 @@ def export_page_view(request, code, obj):
 
 
 @policy.requires("directory.export", get_object=_municipality)
+@recent_second_factor  # a download takes personal data (contact people) out of Renkei
 def export_download_view(request, code, obj):
     form = ExportForm(request.GET, municipality=obj)
     if not form.is_valid():

@@ -1,13 +1,15 @@
 import getpass
 import os
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from renkei.core import audit
-from renkei.core.models import Municipality, Organization, Role, User
+from renkei.core.models import Municipality, Organization, Role, TwoFactorEnrolment, User
+from renkei.core.services.accounts import two_factor_enrolment_issue
 from renkei.core.services.organizations import membership_create, organization_save
 
 
@@ -42,5 +44,8 @@ class Command(BaseCommand):
                     municipality=municipality, prefecture=municipality.prefecture))
             user = User.objects.create_user(email, password, display_name=name or email)
             membership_create(user=user, organization=office, role=Role.SYSTEM_ADMIN)
+            # Whoever runs this command on the server issues the administrator's first two-factor set-up.
+            two_factor_enrolment_issue(user=user, reason=TwoFactorEnrolment.Reason.COMMAND)
         self.stdout.write(self.style.SUCCESS(
-            f"{email} is a system administrator of {office.name}. Two-factor set-up is asked at first login."))
+            f"{email} is a system administrator of {office.name}. Two-factor set-up is asked at first login "
+            f"(within {settings.RENKEI_INVITATION_DAYS} days)."))
