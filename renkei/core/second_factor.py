@@ -73,7 +73,7 @@ def recent_second_factor(view):
             response = HttpResponse(status=204)
             response["HX-Redirect"] = reverify_url(request.headers.get("HX-Current-URL") or reverse("core:home"))
             return response
-        uses_code = accounts.has_two_factor(request.user)
+        uses_code = accounts.has_two_factor(request.user) or accounts.requires_two_factor(request.user)
         answering = ANSWER_FIELDS & set(request.POST)
         form = ReverifyForm(request.POST if answering else None, uses_code=uses_code)
         if answering and check_answer(request, form):

@@ -15,7 +15,16 @@ from django.utils import timezone
 
 from renkei.core import audit, second_factor
 from renkei.core.middleware import IdleTimeoutMiddleware, TwoFactorMiddleware
-from renkei.core.models import APIToken, AuditEntry, LoginAttempt, Organization, Role, TOTPDevice, TwoFactorEnrolment
+from renkei.core.models import (
+    APIToken,
+    AuditEntry,
+    LoginAttempt,
+    Organization,
+    Role,
+    TOTPDevice,
+    TwoFactorEnrolment,
+    User,
+)
 from renkei.core.services.accounts import (
     EnrolmentRefused,
     LoginThrottled,
@@ -337,6 +346,17 @@ def test_an_issued_set_up_is_used_once(make_membership):
     TOTPDevice.objects.filter(user=coordinator.user).delete()  # as if lost, without an administrator's reset
     with pytest.raises(EnrolmentRefused):
         totp_enroll(user=coordinator.user, secret=SECRET, code=pyotp.TOTP(SECRET).now())
+
+
+def test_the_first_administrator_made_on_the_server_may_set_up_an_authenticator(municipality, monkeypatch):
+    from django.core.management import call_command
+
+    monkeypatch.setenv("RENKEI_ADMIN_PASSWORD", "First-Admin-Pass-7!")
+    call_command("create-admin", "chief@city.example.jp", municipality.code)
+    user = User.objects.get(email="chief@city.example.jp")
+    assert TwoFactorEnrolment.objects.get(user=user).reason == TwoFactorEnrolment.Reason.COMMAND
+    totp_enroll(user=user, secret=NEW_SECRET, code=pyotp.TOTP(NEW_SECRET).now())
+    assert TOTPDevice.objects.filter(user=user).exists()
 
 
 def test_staff_whose_role_needs_no_second_factor_may_turn_one_on_themselves(staff, login_as):

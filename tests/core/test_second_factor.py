@@ -98,6 +98,18 @@ def test_without_an_authenticator_the_password_is_asked_instead(make_membership,
     assert not Membership.objects.get(pk=member.pk).is_active
 
 
+def test_a_role_that_needs_a_second_factor_cannot_fall_back_to_the_password(admin_with_device, member,
+                                                                           login_as):
+    client = login_as(admin_with_device)
+    _proved_minutes_ago(client, 16)
+    admin_with_device.user.totp_device.delete()  # reset by another administrator while this session was open
+    url = f"/memberships/{member.pk}/deactivate/"
+    assert "reverify_code" in client.post(url).context["form"].fields
+    response = client.post(url, {"reverify_password": PASSWORD})
+    assert response.status_code == 400
+    assert Membership.objects.get(pk=member.pk).is_active
+
+
 def test_an_export_download_goes_through_the_re_verify_screen_and_comes_back(make_membership, login_as,
                                                                               municipal_office, municipality):
     staff = make_membership(Role.MUNICIPAL_STAFF, organization=municipal_office)

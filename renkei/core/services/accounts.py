@@ -266,6 +266,8 @@ def second_factor_reverify(*, user: User, code: str = "", password: str = "") ->
         raise LoginThrottled
     if has_two_factor(user):
         return totp_verify(user=user, code=code)
+    if requires_two_factor(user):
+        return False  # authenticator removed (reset) while this session was open: set up a new one first
     if user.check_password(password):
         return True
     _refuse_and_count(user, "", None, "re-verification: password")

@@ -184,12 +184,12 @@ def invitation_accept_view(request, token: str):
 def reverify_view(request):
     """The screen sensitive actions send a GET to: confirm with a code (or the password), then go back."""
     next_url = _safe_next(request, reverse("core:home"))
-    form = ReverifyForm(request.POST or None, uses_code=accounts.has_two_factor(request.user))
+    uses_code = accounts.has_two_factor(request.user) or accounts.requires_two_factor(request.user)
+    form = ReverifyForm(request.POST or None, uses_code=uses_code)
     if request.method == "POST" and second_factor.check_answer(request, form):
         return redirect(next_url)
     return render(request, "core/reverify.html", {
-        "form": form, "action": request.get_full_path(), "next": next_url,
-        "uses_code": accounts.has_two_factor(request.user),
+        "form": form, "action": request.get_full_path(), "next": next_url, "uses_code": uses_code,
     }, status=400 if form.errors else 200)
 
 
