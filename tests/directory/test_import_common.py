@@ -171,3 +171,20 @@ def test_a_prefecture_wide_list_code_names_its_prefecture(db):
 
     assert resolver.prefecture_from_code("430005").name == "熊本県"
     assert resolver.prefecture_from_code("431001") is None and resolver.from_code("430005") is None
+
+
+@given(st.sets(st.sampled_from("月火水木金土日"), min_size=1), st.sampled_from(["", "・", "、", " "]))
+def test_any_list_of_weekday_characters_reads_back_as_its_days(days, separator):
+    text = separator.join(sorted(days, key="月火水木金土日".index))
+
+    assert parse_weekdays_exactly(text) == sorted("月火水木金土日".index(d) for d in days)
+
+
+@given(st.lists(st.tuples(st.integers(0, 23), st.sampled_from([0, 15, 30, 45])), min_size=2, max_size=6,
+                unique=True).map(sorted).filter(lambda times: len(times) % 2 == 0),
+       st.sampled_from(["～", "-", "〜"]), st.sampled_from(["、", ",", "\n", " / "]))
+def test_time_ranges_read_back_as_the_periods_written(times, dash, separator):
+    periods = [(dt.time(*times[i]), dt.time(*times[i + 1])) for i in range(0, len(times), 2)]
+    text = separator.join(f"{a.hour}:{a.minute:02d}{dash}{b.hour}:{b.minute:02d}" for a, b in periods)
+
+    assert parse_time_ranges(text) == periods
