@@ -109,3 +109,44 @@ def test_unknown_municipality_and_missing_files_are_clear_errors(kumamoto, tmp_p
         call_command("import", "kaigo", str(tmp_path), "--municipality", "999999")
     with pytest.raises(CommandError, match="No such file"):
         call_command("import", "kaigo", str(tmp_path / "missing.csv"))
+
+
+DENTAL_LIST = ("全国地方公共団体コード,ID,地方公共団体名,名称,名称_カナ,医療機関の種類,所在地_連結表記,緯度,経度,"
+               "電話番号,診療科目\n"
+               "431001,1,熊本市,スマイルこども,,,熊本市中央区手取本町1-2,32.80,130.70,096-000-0000,\n")
+
+
+def test_the_kind_of_a_list_without_kinds_is_given_with_kind(kumamoto, tmp_path):
+    path = tmp_path / "431001_dental.csv"
+    path.write_text(DENTAL_LIST, encoding="utf-8")
+
+    with pytest.raises(CommandError):
+        run_command("municipal", str(path), "--no-coverage")
+    run_command("municipal", str(path), "--kind", "dental_clinic", "--no-coverage")
+
+    assert Facility.objects.get().kind == "dental_clinic"
+
+
+def test_a_failed_coverage_recomputation_is_reported_as_a_failure_without_a_traceback(kumamoto, tmp_path,
+                                                                                      monkeypatch, caplog):
+    from renkei.directory.models import CoverageRun
+    from renkei.directory.services import coverage
+
+    def spread(run):
+        raise ValueError("the facilities of 熊本市中央区 spread over 1,234,567 cells: check their positions")
+
+    monkeypatch.setattr(coverage, "_compute_and_store", spread)
+    path = tmp_path / "431001_dental.csv"
+    path.write_text(DENTAL_LIST.replace("スマイルこども,,,", "スマイルこども,,歯科診療所,"), encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+
+    with pytest.raises(CommandError) as raised:
+        call_command("import", "municipal", str(path), stdout=out, stderr=err)
+
+    assert raised.value.returncode == 1
+    assert Facility.objects.count() == 1  # the import itself stays applied
+    assert "spread over 1,234,567 cells" in err.getvalue()
+    assert ja("Coverage gaps recomputed for %(count)s municipalities.", count=1) not in out.getvalue()
+    assert CoverageRun.objects.get().status == CoverageRun.Status.FAILED
+    failures = [r for r in caplog.records if r.levelname == "ERROR" and "coverage run" in r.getMessage()]
+    assert failures and not any(r.exc_info for r in failures)  # logged with its reason, no traceback

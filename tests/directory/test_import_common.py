@@ -17,9 +17,12 @@ from renkei.directory.importers.common import (
     parse_phone,
     parse_postal_code,
     parse_time,
+    parse_time_ranges,
     parse_weekdays,
+    parse_weekdays_exactly,
     read_csv_text,
 )
+from renkei.directory.importers.positions import is_in_prefecture
 
 from .test_import_support import make_kumamoto
 
@@ -125,3 +128,63 @@ def test_municipalities_resolve_from_codes_and_addresses(db):
     assert resolver.from_address("熊本市水道町1-1") == city  # no ward: the designated city itself
     with pytest.raises(RowError):
         resolver.from_address("架空市1-1")
+
+
+def test_tab_separated_text_saved_as_csv_is_read_by_columns():
+    header, rows = read_csv_text("名称\t住所\t電話番号\nみなみ医院\t熊本市南区1-1\t096-000-0000\n")
+
+    assert header == ["名称", "住所", "電話番号"]
+    assert list(rows) == [(2, ["みなみ医院", "熊本市南区1-1", "096-000-0000"])]
+
+
+def test_times_with_seconds_and_ranges_of_times_are_read():
+    assert parse_time("09:00:00") == dt.time(9) and parse_time("9:00") == dt.time(9)
+    assert parse_time_ranges("9:00～12:00、14:00 - 18:00") == [(dt.time(9), dt.time(12)), (dt.time(14), dt.time(18))]
+    with pytest.raises(ValueError):
+        parse_time_ranges("9:00～12:00（土曜は午前のみ）")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("月火水金土", [0, 1, 2, 4, 5]), ("月～金", [0, 1, 2, 3, 4]), ("平日・土曜日", [0, 1, 2, 3, 4, 5]),
+    ("年中無休", list(range(8))), ("休日、平日夜間", None), ("第2・第4土曜", None), ("月水金（午前のみ）", None),
+    ("", None),
+])
+def test_weekdays_are_only_read_when_the_whole_text_names_weekdays(text, expected):
+    assert parse_weekdays_exactly(text) == expected
+
+
+@pytest.mark.parametrize("prefecture, lat, lon, inside", [
+    ("28", 34.8154, 134.6856, True),   # 姫路市 in 兵庫県
+    ("28", 33.5902, 130.4017, False),  # 福岡市's position for a 姫路市 office
+    ("01", 42.5513, 141.3555, True),   # 白老町 in 北海道
+    ("01", 35.6812, 139.7671, False),  # Tokyo's position for a 白老町 office
+    ("13", 27.0945, 142.1917, True),   # 父島 (小笠原村) is in 東京都
+    ("46", 28.3771, 129.4938, True),   # 奄美市 is in 鹿児島県
+])
+def test_positions_are_checked_against_their_prefecture_and_its_islands(prefecture, lat, lon, inside):
+    assert is_in_prefecture(prefecture, lat, lon) is inside
+
+
+def test_a_prefecture_wide_list_code_names_its_prefecture(db):
+    make_kumamoto()
+    resolver = MunicipalityResolver()
+
+    assert resolver.prefecture_from_code("430005").name == "熊本県"
+    assert resolver.prefecture_from_code("431001") is None and resolver.from_code("430005") is None
+
+
+@given(st.sets(st.sampled_from("月火水木金土日"), min_size=1), st.sampled_from(["", "・", "、", " "]))
+def test_any_list_of_weekday_characters_reads_back_as_its_days(days, separator):
+    text = separator.join(sorted(days, key="月火水木金土日".index))
+
+    assert parse_weekdays_exactly(text) == sorted("月火水木金土日".index(d) for d in days)
+
+
+@given(st.lists(st.tuples(st.integers(0, 23), st.sampled_from([0, 15, 30, 45])), min_size=2, max_size=6,
+                unique=True).map(sorted).filter(lambda times: len(times) % 2 == 0),
+       st.sampled_from(["～", "-", "〜"]), st.sampled_from(["、", ",", "\n", " / "]))
+def test_time_ranges_read_back_as_the_periods_written(times, dash, separator):
+    periods = [(dt.time(*times[i]), dt.time(*times[i + 1])) for i in range(0, len(times), 2)]
+    text = separator.join(f"{a.hour}:{a.minute:02d}{dash}{b.hour}:{b.minute:02d}" for a, b in periods)
+
+    assert parse_time_ranges(text) == periods

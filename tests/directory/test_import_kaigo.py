@@ -100,3 +100,16 @@ def test_a_newer_edition_of_one_service_type_closes_its_offices_no_longer_listed
 
     assert run.counts["closed"] == 1
     assert Facility.objects.get(name="さくらヘルパー").status == "closed"
+
+
+def test_an_office_placed_in_another_prefecture_keeps_its_address_but_not_its_position(kumamoto):
+    # The national data places some offices far away (a 白老町 office in Tokyo, a 姫路市 one in Fukuoka).
+    data = kaigo_file(office("4370100001", "すいぜんじ", "通所介護", **{"緯度": "35.6895", "経度": "139.6917"}),
+                      office("4370100002", "みずあかり", "通所介護"))
+
+    run = import_file(source="kaigo", file=data, file_name="jigyosho_150.csv")
+
+    assert (run.outcome, run.counts["created"], run.counts["positions_dropped"]) == (ImportRun.Outcome.APPLIED, 2, 1)
+    far = Facility.objects.get(identifiers__value="4370100001-150")
+    assert far.latitude is None and far.longitude is None and far.address == "熊本県熊本市中央区水前寺1-1-1"
+    assert Facility.objects.get(identifiers__value="4370100002-150").latitude == 32.79

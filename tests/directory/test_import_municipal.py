@@ -4,13 +4,13 @@ import datetime as dt
 
 import pytest
 
-from renkei.core.models import Organization, Role
+from renkei.core.models import Municipality, Organization, Role
 from renkei.directory.importers.common import read_header
 from renkei.directory.importers.municipal import header_signature, suggest_mapping
 from renkei.directory.models import Facility, FacilityIdentifier, ImportRun, MergeCandidate
 from renkei.directory.services.imports import column_mapping_save, import_file, mapping_for_header
 
-from ..factories import FacilityFactory, MembershipFactory, OrganizationFactory
+from ..factories import FacilityFactory, MembershipFactory, MunicipalityFactory, OrganizationFactory
 from .test_import_support import make_kumamoto, real_file
 
 HOSPITALS = "byouin_list_original_byouin_list.csv"
@@ -301,3 +301,193 @@ def test_an_excel_list_imports_like_its_csv(kumamoto, tmp_path):
     assert (run.outcome, run.counts["created"], run.counts["rejected"]) == ("applied", 1, 0)
     clinic = Facility.objects.get(name="エクセル医院")
     assert clinic.departments == "|内科|" and clinic.phone == "096-000-0000"
+
+
+# --- the layouts municipalities publish today (issue 7: real files) ---------------------------------------------
+
+# The 自治体標準オープンデータセット 医療機関一覧 as municipalities publish it now: 診療曜日 and 診療日時特記事項.
+CURRENT_HEADER = ("全国地方公共団体コード,ID,地方公共団体名,名称,名称_カナ,名称_英字,医療機関の種類,所在地_連結表記,"
+                  "所在地_都道府県,所在地_市区町村,所在地_町字,所在地_番地以下,建物名等(方書),緯度,経度,電話番号,"
+                  "内線番号,FAX番号,法人番号,法人の名称,医療機関コード,診療科目,診療曜日,診療開始時間,診療終了時間,"
+                  "診療日時特記事項,病床数,URL,備考")
+
+
+def current_file(*rows: list[str]) -> bytes:
+    def line(cells):
+        return ",".join(f'"{c}"' if any(ch in c for ch in ',"\n') else c for c in cells)
+
+    return ("\ufeff" + CURRENT_HEADER + "\r\n" + "\r\n".join(line(r) for r in rows) + "\r\n").encode("utf-8")
+
+
+def current_row(row_id: str, name: str, kind: str, address: str, *, days="", opens="", closes="", note="",
+                departments="", lat="", lon="") -> list[str]:
+    return ["431001", row_id, "熊本県熊本市", name, "", "", kind, address, "熊本県", "熊本市", "", "", "", lat, lon,
+            "", "", "", "", "", "", departments, days, opens, closes, note, "", "", ""]
+
+
+def test_the_current_standard_list_with_診療曜日_gives_opening_hours_and_keeps_multi_line_notes(kumamoto):
+    data = current_file(current_row("1", "みなみクリニック", "無床診療所", "熊本県熊本市南区近見1-2-3",
+                                    days="月火水金土", opens="9:00", closes="18:00",
+                                    note="土曜は午前のみ\n木曜・日曜・祝日は休診"))
+
+    run = import_file(source="municipal", file=data, file_name="431001_medical_institution.csv")
+
+    assert (run.outcome, run.counts["created"]) == (ImportRun.Outcome.APPLIED, 1)
+    clinic = Facility.objects.get()
+    assert sorted(clinic.opening_hours.values_list("weekday", "opens", "closes")) == [
+        (day, dt.time(9), dt.time(18)) for day in (0, 1, 2, 4, 5)]
+    assert clinic.hours_note == "土曜は午前のみ\n木曜・日曜・祝日は休診"
+
+
+def test_hours_that_are_not_weekdays_and_times_go_to_the_note_and_the_row_is_kept(kumamoto):
+    data = current_file(
+        current_row("1", "熊本市休日夜間急患センター", "診療所", "熊本市中央区本荘6-1-1", days="休日、平日夜間",
+                    opens="19:30", closes="23:00", note="小児科は22時まで"),
+        current_row("2", "ひがし内科", "無床診療所", "熊本市東区健軍1-1", days="月～金", opens="9:00\n14:00",
+                    closes="12:00\n18:00"),
+        current_row("3", "きた医院", "無床診療所", "熊本市北区植木町1-1", days="月火木金", opens="午前", closes="午後"))
+
+    run = import_file(source="municipal", file=data, file_name="medical.csv")
+
+    assert (run.counts["created"], run.counts["rejected"]) == (3, 0)
+    centre = Facility.objects.get(name="熊本市休日夜間急患センター")
+    assert not centre.opening_hours.exists()
+    assert centre.hours_note.splitlines() == ["診療曜日: 休日、平日夜間", "診療開始時間: 19:30", "診療終了時間: 23:00",
+                                              "小児科は22時まで"]
+    two_periods = Facility.objects.get(name="ひがし内科")
+    assert sorted(two_periods.opening_hours.filter(weekday=0).values_list("opens", "closes")) == [
+        (dt.time(9), dt.time(12)), (dt.time(14), dt.time(18))]
+    unreadable_times = Facility.objects.get(name="きた医院")
+    assert not unreadable_times.opening_hours.exists()
+    assert "診療開始時間: 午前" in unreadable_times.hours_note and "診療曜日: 月火木金" in unreadable_times.hours_note
+
+
+def test_dental_clinics_listed_as_無床診療所_are_recognised_from_their_name_or_departments(kumamoto):
+    data = current_file(
+        current_row("1", "さくら歯科医院", "無床診療所", "熊本市中央区手取本町1-1", departments="歯科"),
+        current_row("2", "スマイルこども", "無床診療所", "熊本市中央区手取本町1-2", departments="小児歯科、矯正歯科"),
+        current_row("3", "てとり内科", "無床診療所", "熊本市中央区手取本町1-3", departments="内科"))
+
+    import_file(source="municipal", file=data, file_name="medical.csv")
+
+    assert dict(Facility.objects.values_list("name", "kind")) == {
+        "さくら歯科医院": "dental_clinic", "スマイルこども": "dental_clinic", "てとり内科": "clinic"}
+
+
+def test_a_list_with_an_empty_kind_column_says_how_to_choose_a_kind_and_imports_with_it(kumamoto):
+    data = current_file(current_row("1", "スマイルこども", "", "熊本市中央区手取本町1-2"),
+                        current_row("2", "あおば", "", "熊本市中央区手取本町1-4"))
+
+    refused = import_file(source="municipal", file=data, file_name="dental.csv")
+    chosen = import_file(source="municipal", file=data, file_name="dental.csv", kind="dental_clinic")
+
+    assert refused.outcome == ImportRun.Outcome.REJECTED
+    assert "--kind" in refused.rejected_rows[0]["reason"] and "upload screen" in refused.rejected_rows[0]["reason_en"]
+    assert (chosen.outcome, chosen.counts["created"]) == (ImportRun.Outcome.APPLIED, 2)
+    assert set(Facility.objects.values_list("kind", flat=True)) == {"dental_clinic"}
+
+
+# The older 推奨データセット 医療機関一覧 (2020): 都道府県コード又は市区町村コード, NO, 住所, 方書, 診療日, 診療時間.
+OLDER_HEADER = ["都道府県コード又は市区町村コード", "NO", "都道府県名", "市区町村名", "名称", "名称_カナ",
+                "医療機関の種類", "住所", "方書", "緯度", "経度", "電話番号", "内線番号", "法人番号", "法人の名称",
+                "医療機関コード", "診療科目", "診療日", "診療時間", "病床数", "URL", "備考"]
+
+
+def older_file(rows: list[list[str]], *, separator=",", encoding="cp932") -> bytes:
+    lines = [separator.join(OLDER_HEADER)] + [separator.join(row) for row in rows]
+    return ("\r\n".join(lines) + "\r\n").encode(encoding)
+
+
+def older_row(number, name, kind, address, *, code="431001", city="熊本市", days="", hours="", detail="",
+              lat="", lon="") -> list[str]:
+    return [code, number, "熊本県", city, name, "", kind, address, detail, lat, lon, "096-000-0000", "", "", "",
+            "", "内科", days, hours, "", "", ""]
+
+
+@pytest.mark.parametrize("separator", [",", "\t"])
+def test_the_older_recommended_layout_is_detected_in_comma_or_tab_separated_files(kumamoto, separator):
+    data = older_file([older_row("1", "みなみ病院", "病院", "熊本市南区近見1-2-3", days="月～金",
+                                 hours="9:00～12:00、14:00～17:00", detail="2階")], separator=separator)
+
+    run = import_file(source="municipal", file=data, file_name="431001_medical.csv")
+
+    assert (run.outcome, run.counts["created"]) == (ImportRun.Outcome.APPLIED, 1), run.rejected_rows
+    hospital = Facility.objects.get()
+    assert (hospital.kind, hospital.municipality.name, hospital.address) == ("hospital", "熊本市南区",
+                                                                               "熊本市南区近見1-2-3 2階")
+    assert list(hospital.sources) == ["municipal:431001:standard_medical"]
+    assert sorted(hospital.opening_hours.filter(weekday=4).values_list("opens", "closes")) == [
+        (dt.time(9), dt.time(12)), (dt.time(14), dt.time(17))]
+    # NO is a running number: it must never recognise a facility in the next edition.
+    assert not hospital.identifiers.filter(scheme="municipal_id").exists()
+
+
+def test_a_prefecture_wide_list_sends_each_row_to_the_municipality_of_its_address(kumamoto, make_membership):
+    yatsushiro = MunicipalityFactory(jis_code="43202", name="八代市", prefecture=kumamoto.prefecture)
+    office = OrganizationFactory(kind=Organization.Kind.PREFECTURE_OFFICE, municipality=None,
+                                 prefecture=kumamoto.prefecture)
+    prefecture_staff = make_membership(Role.PREFECTURE_STAFF, organization=office)
+    code = kumamoto.prefecture.local_government_code  # 430005
+    data = older_file([older_row("1", "やつしろ医院", "診療所", "八代市松江城町1-1", code=code, city="八代市"),
+                       older_row("2", "みなみ病院", "病院", "熊本市南区近見1-2-3", code=code),
+                       older_row("3", "かわしり医院", "診療所", "川尻4-5", code=code, city="熊本市南区")])
+
+    run = import_file(source="municipal", file=data, file_name="43_medical.csv", membership=prefecture_staff)
+
+    assert (run.outcome, run.counts["created"]) == (ImportRun.Outcome.APPLIED, 3), run.rejected_rows
+    assert dict(Facility.objects.values_list("name", "municipality")) == {
+        "やつしろ医院": yatsushiro.pk, "みなみ病院": Municipality.objects.get(name="熊本市南区").pk,
+        "かわしり医院": Municipality.objects.get(name="熊本市南区").pk}
+    assert {tuple(f.sources) for f in Facility.objects.all()} == {(f"municipal:{code}:standard_medical",)}
+
+
+def test_municipal_staff_import_only_their_own_rows_of_a_prefecture_wide_list(kumamoto):
+    MunicipalityFactory(jis_code="43202", name="八代市", prefecture=kumamoto.prefecture)
+    office = OrganizationFactory(kind=Organization.Kind.MUNICIPALITY_OFFICE, municipality=kumamoto)
+    staff = MembershipFactory(role=Role.MUNICIPAL_STAFF, organization=office)
+    code = kumamoto.prefecture.local_government_code
+    data = older_file([older_row("1", "やつしろ医院", "診療所", "八代市松江城町1-1", code=code),
+                       older_row("2", "みなみ病院", "病院", "熊本市南区近見1-2-3", code=code)])
+
+    run = import_file(source="municipal", file=data, file_name="43_medical.csv", membership=staff)
+
+    assert (run.counts["created"], run.counts["skipped_out_of_scope"]) == (1, 1)
+    assert list(Facility.objects.values_list("name", flat=True)) == ["みなみ病院"]
+
+
+def test_a_position_far_from_its_municipality_is_dropped_the_address_kept_and_counted(kumamoto):
+    data = current_file(
+        current_row("1", "とうきょう医院", "無床診療所", "熊本市中央区手取本町1-1", lat="35.6812", lon="139.7671"),
+        current_row("2", "てとり内科", "無床診療所", "熊本市中央区手取本町1-3", lat="32.8031", lon="130.7079"))
+
+    run = import_file(source="municipal", file=data, file_name="medical.csv")
+
+    assert (run.outcome, run.counts["positions_dropped"]) == (ImportRun.Outcome.APPLIED, 1)
+    far = Facility.objects.get(name="とうきょう医院")
+    assert far.latitude is None and far.address == "熊本市中央区手取本町1-1"
+    assert Facility.objects.get(name="てとり内科").latitude == 32.8031
+    assert any("row 2" in message for message in run.messages)
+
+
+def test_own_layout_kinds_are_guessed_per_row_from_care_service_names_and_common_words(kumamoto):
+    data = ("名称,住所,種別\n"
+            "あおば訪問リハ,熊本市中央区手取本町1-1,訪問リハビリテーション\n"
+            "ひかり福祉用具,熊本市中央区手取本町1-2,福祉用具貸与\n"
+            "ゆけむり,熊本市中央区手取本町1-3,訪問入浴\n"
+            "やすらぎ苑,熊本市中央区手取本町1-4,入所施設\n"
+            "熊本市保健所,熊本市中央区手取本町1-5,保健所\n"
+            "てとり病院,熊本市中央区手取本町1-6,病院\n"
+            "なごみ,熊本市中央区手取本町1-7,デイサービス\n").encode()
+    _, headers, sample = read_header(data)
+    mapping = column_mapping_save(municipality=kumamoto, name="地域資源一覧", kind="",
+                                  columns=suggest_mapping(headers, sample), headers=headers)
+
+    run = import_file(source="municipal", file=data, file_name="資源.csv", mapping=mapping, municipality=kumamoto)
+
+    assert (run.outcome, run.counts["created"]) == (ImportRun.Outcome.APPLIED, 7), run.rejected_rows
+    assert {name: (kind, service) for name, kind, service in
+            Facility.objects.values_list("name", "kind", "service_type")} == {
+        "あおば訪問リハ": ("care_service", "140"), "ひかり福祉用具": ("care_service", "170"),
+        "ゆけむり": ("care_service", "120"), "やすらぎ苑": ("care_service", ""),
+        "熊本市保健所": ("informal_resource", ""), "てとり病院": ("hospital", ""),
+        "なごみ": ("care_service", "150")}

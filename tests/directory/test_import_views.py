@@ -142,3 +142,33 @@ def test_anonymous_visitors_are_sent_to_the_login(kumamoto, client):
     response = client.get(reverse("directory:import_list"))
 
     assert response.status_code == 302 and "login" in response.url
+
+
+def test_the_upload_screen_lets_staff_choose_the_kind_of_a_list_without_kinds(staff, login_as):
+    client = login_as(staff)
+    data = ("全国地方公共団体コード,ID,地方公共団体名,名称,医療機関の種類,所在地_連結表記\n"
+            "431001,1,熊本市,スマイルこども,,熊本市中央区手取本町1-2\n").encode()
+
+    response = client.post(reverse("directory:import_upload"), {
+        "source": "municipal", "municipality": "", "kind": "dental_clinic",
+        "file": SimpleUploadedFile("431001_dental.csv", data, "text/csv")})
+    run = ImportRun.objects.get()
+    assert response.status_code == 302 and (run.outcome, run.counts["created"]) == (ImportRun.Outcome.DRY_RUN, 1)
+
+    client.post(reverse("directory:import_apply", args=[run.pk]))
+    assert Facility.objects.get().kind == "dental_clinic"
+
+
+def test_prefecture_staff_upload_a_prefecture_wide_list_without_naming_a_municipality(kumamoto, login_as):
+    office = OrganizationFactory(kind=Organization.Kind.PREFECTURE_OFFICE, municipality=None,
+                                 prefecture=kumamoto.prefecture)
+    prefecture_staff = MembershipFactory(role=Role.PREFECTURE_STAFF, organization=office)
+    code = kumamoto.prefecture.local_government_code
+    data = ("都道府県コード又は市区町村コード,NO,名称,医療機関の種類,住所\n"
+            f"{code},1,みなみ病院,病院,熊本市南区近見1-2-3\n").encode("cp932")
+
+    response = login_as(prefecture_staff).post(reverse("directory:import_upload"), {
+        "source": "municipal", "municipality": "", "file": SimpleUploadedFile("43_medical.csv", data, "text/csv")})
+
+    run = ImportRun.objects.get()
+    assert response.status_code == 302 and (run.outcome, run.counts["created"]) == (ImportRun.Outcome.DRY_RUN, 1)

@@ -83,7 +83,7 @@ def read_csv_text(text: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]
     Quoted fields keep their embedded line breaks; the row number counts records, not physical lines,
     so it is the row staff find in Excel (the header is row 1).
     """
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
         header = next(reader)
     except StopIteration as error:
@@ -107,6 +107,12 @@ def read_csv_text(text: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]
                             f"Cannot read the CSV near row {number}: {error}") from error
 
     return header, rows()
+
+
+def _delimiter(text: str) -> str:
+    """"\t" when the header line is tab-separated (Excel's タブ区切り text saved as .csv), else ","."""
+    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
+    return "\t" if first_line.count("\t") > first_line.count(",") else ","
 
 
 def is_xlsx(data: bytes) -> bool:
@@ -319,11 +325,12 @@ def parse_phone(value: str) -> str:
     return number[:40]
 
 
-_TIME = re.compile(r"^(\d{1,2})\s*[:：時]\s*(\d{1,2})\s*分?$|^(\d{1,2})(\d{2})$|^(\d{1,2})\s*時$")
+_TIME = re.compile(r"^(\d{1,2})\s*[:：時]\s*(\d{1,2})\s*分?(?::00)?$|^(\d{1,2})(\d{2})$|^(\d{1,2})\s*時$")
 
 
 def parse_time(value: str) -> dt.time | None:
-    """"09:00", "9:00", "0900", "9時30分", "24:00" (→ 23:59) → time; blank → None; ValueError otherwise."""
+    """"09:00", "9:00", "09:00:00" (Excel), "0900", "9時30分", "24:00" (→ 23:59) → time; blank → None;
+    ValueError otherwise."""
     text = clean(value)
     if not text:
         return None
@@ -338,7 +345,33 @@ def parse_time(value: str) -> dt.time | None:
         hour, minute = int(match.group(5)), 0
     if hour == 24 and minute == 0:
         return dt.time(23, 59)
-    return dt.time(hour, minute)
+    return dt.time(hour, minute)  # ValueError for 25:00 or 9:75
+
+
+_RANGE_SEPARATOR = re.compile(r"\s*[～〜~\-－ー―‐]\s*")
+_PERIOD_SEPARATOR = re.compile(r"\s*[,、，/／;；\n]\s*|\s+")
+
+
+def parse_time_ranges(value: str) -> list[tuple[dt.time, dt.time]]:
+    """"9:00～12:00、14:00～18:00" → [(09:00, 12:00), (14:00, 18:00)]; blank → []; ValueError otherwise.
+
+    Every part must be a range of two times: text such as "午前のみ" is not guessed at (it goes to the note).
+    """
+    text = re.sub(r"\s*([～〜~\-－ー―‐])\s*", r"\1", clean_multiline(value))
+    if not text:
+        return []
+    periods = []
+    for part in _PERIOD_SEPARATOR.split(text):
+        if not part:
+            continue
+        bounds = _RANGE_SEPARATOR.split(part)
+        if len(bounds) != 2:
+            raise ValueError(f"not a time range: {value!r}")
+        opens, closes = parse_time(bounds[0]), parse_time(bounds[1])
+        if opens is None or closes is None:
+            raise ValueError(f"not a time range: {value!r}")
+        periods.append((opens, closes))
+    return periods
 
 
 # The facility table's check constraint: positions outside these bounds are not in Japan.
@@ -418,6 +451,23 @@ def parse_weekdays(value: str) -> list[int]:
     return sorted(days)
 
 
+_WEEKDAY_WORDS = re.compile(r"平日|毎日|年中無休|祝日|祝祭日|祭日|曜日|曜|[月火水木金土日祝]"
+                            r"|[\s,、，・/／;；～〜~\-ー及びと]")
+
+
+def parse_weekdays_exactly(value: str) -> list[int] | None:
+    """Like `parse_weekdays`, but None when the text says more than weekdays ("休日、平日夜間", "第2土曜").
+
+    Opening hours are only stored when the whole text is understood; the rest goes to the note unchanged.
+    """
+    text = clean(value)
+    if not text or re.search(r"第\s*\d|夜間|午前|午後|隔週|除く|以外", text) or "休" in text.replace("年中無休", ""):
+        return None
+    if _WEEKDAY_WORDS.sub("", text):
+        return None
+    return parse_weekdays(text) or None
+
+
 def merge_intervals(intervals: list[tuple[dt.time, dt.time]]) -> list[tuple[dt.time, dt.time]]:
     """Union of opening periods on one day (departments overlap); periods ending before they start are dropped."""
     merged: list[list[dt.time]] = []
@@ -483,6 +533,8 @@ class ParsedFile:
     kinds: set[str] = field(default_factory=set)
     messages: list[str] = field(default_factory=list)
     layout: str = ""
+    # Rows whose position lay far from their municipality: the address is kept, the position dropped.
+    positions_dropped: int = 0
 
 
 def row_error(row: int, column: str, reason: str, reason_en: str) -> RowError:
@@ -523,6 +575,8 @@ class MunicipalityResolver:
                 self.names.setdefault(name, []).append(municipality)
         self.lengths = sorted({len(name) for name in self.names}, reverse=True)
         self.hint = hint
+        # Addresses without a prefecture are read in this prefecture (the hint's, or a prefecture-wide list's).
+        self.hint_prefecture_id = getattr(hint, "prefecture_id", None)
 
     def from_code(self, code: str):
         """A 6-digit 全国地方公共団体コード or 5-digit JIS code → Municipality, or None."""
@@ -532,6 +586,14 @@ class MunicipalityResolver:
         if len(code) == 5:
             return self.by_jis.get(code)
         return None
+
+    def prefecture_from_code(self, code: str):
+        """The Prefecture whose 全国地方公共団体コード ("350001") or two-digit code ("35") this is, or None."""
+        code = clean(code)
+        if len(code) == 6 and code[2:5] == "000":
+            prefecture = self.prefecture_by_code.get(code[:2])
+            return prefecture if prefecture is not None and prefecture.local_government_code == code else None
+        return self.prefecture_by_code.get(code) if len(code) == 2 else None
 
     def from_address(self, address: str):
         """Municipality named at the start of the address; raises RowError when none or several match."""
@@ -547,8 +609,8 @@ class MunicipalityResolver:
                 continue
             if prefecture_id is not None:
                 candidates = [m for m in candidates if m.prefecture_id == prefecture_id]
-            elif self.hint is not None and len(candidates) > 1:
-                near = [m for m in candidates if m.prefecture_id == self.hint.prefecture_id]
+            elif self.hint_prefecture_id is not None and len(candidates) > 1:
+                near = [m for m in candidates if m.prefecture_id == self.hint_prefecture_id]
                 candidates = near or candidates
             if len(candidates) == 1:
                 return candidates[0]

@@ -29,6 +29,7 @@ from .common import (
     parse_website,
     read_csv_text,
 )
+from .positions import drop_far_positions
 
 SOURCE_KEY = "kaigo"
 REQUIRED = ("事業所名", "サービスの種類", "住所", "事業所番号")
@@ -94,6 +95,7 @@ def parse(data: bytes, *, file_name: str, resolver: MunicipalityResolver) -> Par
         seen.add(value)
         parsed.kinds.add(record.kind)
         parsed.facilities.append(record)
+    drop_far_positions(parsed)
     return parsed
 
 

@@ -45,6 +45,7 @@ from .common import (
     parse_website,
     read_csv_text,
 )
+from .positions import drop_far_positions
 
 SOURCE_KEY = "mhlw"
 DAYS = "月火水木金土日"
@@ -112,6 +113,7 @@ def parse(data: bytes, *, file_name: str, resolver: MunicipalityResolver) -> Par
         _parse_hours(parsed, header, rows)
     else:
         _parse_facilities(parsed, header, rows, file_kind=kind_from_file_name(file_name), resolver=resolver)
+    drop_far_positions(parsed)
     return parsed
 
 

@@ -412,7 +412,11 @@ def coverage_run_execute(run: CoverageRun) -> CoverageRun:
             run.save(update_fields=["summary", "status", "error", "finished_at"])
             _drop_cells_of_older_runs(run)
     except Exception as exc:  # the run records any failure; the caller (thread, cron) must not die
-        logger.exception("coverage run %s failed", run.pk)
+        if isinstance(exc, ValueError):  # the data cannot be computed (positions spread over Japan): say why
+            logger.error("coverage run %s failed: %s", run.pk, exc)
+            logger.debug("coverage run %s failed", run.pk, exc_info=True)
+        else:
+            logger.exception("coverage run %s failed", run.pk)
         run.status = CoverageRun.Status.FAILED
         run.error = f"{type(exc).__name__}: {exc}"[:2000]
         run.finished_at = timezone.now()

@@ -72,13 +72,14 @@ class _Plan:
 
 def import_file(*, source: str, file, file_name: str, membership=None, dry_run: bool = False,
                 mapping: ColumnMapping | None = None, municipality=None,
-                context: ImportContext | None = None) -> ImportRun:
+                context: ImportContext | None = None, kind: str = "") -> ImportRun:
     """Import one file; returns its ImportRun (applied, dry run, or rejected with the reasons per row).
 
     `file`: bytes, a path, or a file object. `membership` None means an operator at the command line
     (everything in scope); otherwise rows outside the member's `directory.import` scope are skipped and
     counted. `municipality` narrows the scope (and reads addresses without a prefecture in its prefecture);
     for municipal lists it is the municipality whose list it is. `mapping` applies a saved column mapping.
+    `kind` is the kind of facility of a municipal list's rows whose kind column is empty (chosen for the file).
     """
     if source not in ImportRun.Source.values or source in ("area_shapes", "mesh_population"):
         raise ValueError(f"unknown import source {source!r}")
@@ -99,7 +100,7 @@ def import_file(*, source: str, file, file_name: str, membership=None, dry_run: 
     resolver = MunicipalityResolver(hint=municipality)
     try:
         parsed = _parse(source, data, file_name=str(file_name), resolver=resolver, mapping=mapping,
-                        municipality=municipality)
+                        municipality=municipality, kind=kind)
         if parsed.rows == 0:
             raise FileError("見出しの後にデータ行がありません。", "The file has a header but no rows.")
     except FileError as error:
@@ -165,14 +166,14 @@ def _read_bytes(file) -> bytes:
     return file.read()
 
 
-def _parse(source, data, *, file_name, resolver, mapping, municipality) -> ParsedFile:
+def _parse(source, data, *, file_name, resolver, mapping, municipality, kind="") -> ParsedFile:
     if source == ImportRun.Source.MHLW:
         return mhlw.parse(data, file_name=file_name, resolver=resolver)
     if source == ImportRun.Source.KAIGO:
         return kaigo.parse(data, file_name=file_name, resolver=resolver)
     return municipal.parse(data, file_name=file_name, resolver=resolver,
                            mapping=mapping.columns if mapping is not None else None, owner=municipality,
-                           default_kind=mapping.kind if mapping is not None else "",
+                           default_kind=kind or (mapping.kind if mapping is not None else ""),
                            list_name=mapping.name if mapping is not None else "")
 
 
@@ -569,14 +570,14 @@ def _schedule_coverage(municipality_ids: list[int]) -> None:
 
 def _empty_counts() -> dict[str, int]:
     return {"rows": 0, "created": 0, "updated": 0, "unchanged": 0, "closed": 0, "rejected": 0,
-            "merge_candidates": 0, "skipped_out_of_scope": 0, "duplicates": 0}
+            "merge_candidates": 0, "skipped_out_of_scope": 0, "duplicates": 0, "positions_dropped": 0}
 
 
 def _counts(parsed: ParsedFile, plan: _Plan) -> dict[str, int]:
     return {"rows": parsed.rows, "created": len(plan.creates), "updated": len(plan.updates) + plan.pending,
             "unchanged": plan.unchanged, "closed": len(plan.closes), "rejected": len(plan.rejected),
             "merge_candidates": len(plan.candidates), "skipped_out_of_scope": plan.skipped_out_of_scope,
-            "duplicates": plan.duplicates}
+            "duplicates": plan.duplicates, "positions_dropped": parsed.positions_dropped}
 
 
 def _finish(run: ImportRun, outcome: str, counts: dict, errors: list) -> ImportRun:
@@ -607,6 +608,7 @@ COUNT_LABELS = [
     ("merge_candidates", gettext_lazy("possible duplicates for review")),
     ("skipped_out_of_scope", gettext_lazy("skipped (outside your municipality)")),
     ("duplicates", gettext_lazy("listed twice in the file")),
+    ("positions_dropped", gettext_lazy("positions dropped (far from their municipality)")),
 ]
 
 

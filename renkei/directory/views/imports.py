@@ -37,6 +37,10 @@ class UploadForm(forms.Form):
     municipality = forms.CharField(label=gettext_lazy("Municipality code (6 digits)"), required=False, max_length=6,
                                    help_text=gettext_lazy("The municipality whose list this is; leave empty for "
                                                           "your own municipality or for national files."))
+    kind = forms.ChoiceField(label=gettext_lazy("Kind of facility when the list's kind column is empty"),
+                             required=False, choices=[("", "—"), *FacilityKind.choices],
+                             help_text=gettext_lazy("Municipal lists only: e.g. “dental clinic” for a list of "
+                                                    "dental clinics that leaves the kind empty."))
 
     def __init__(self, *args, membership=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,7 +74,9 @@ class UploadForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("source") == ImportRun.Source.MUNICIPAL and not cleaned.get("municipality"):
+        # A standard layout names its publisher (a municipality, or a prefecture for a prefecture-wide list).
+        if (cleaned.get("source") == ImportRun.Source.MUNICIPAL and not cleaned.get("municipality")
+                and not (self.header and standard_mapping(self.header))):
             self.add_error("municipality", _("Give the municipality whose list this is."))
         return cleaned
 
@@ -93,8 +99,10 @@ def import_upload_view(request):
         source = form.cleaned_data["source"]
         municipality = form.cleaned_data["municipality"]
         file_name = form.cleaned_data["file"].name
+        kind = form.cleaned_data["kind"] if source == ImportRun.Source.MUNICIPAL else ""
         sha = import_services.store_upload(form.data_bytes, meta={
-            "file_name": file_name, "source": source, "municipality": municipality.code if municipality else ""})
+            "file_name": file_name, "source": source, "municipality": municipality.code if municipality else "",
+            "kind": kind})
         mapping = None
         if source == ImportRun.Source.MUNICIPAL and standard_mapping(form.header) is None:
             mapping = import_services.mapping_for_header(municipality=municipality, headers=form.header)
@@ -102,7 +110,7 @@ def import_upload_view(request):
                 return redirect("directory:import_mapping", sha256=sha)
         run = import_services.import_file(source=source, file=form.data_bytes, file_name=file_name,
                                           membership=request.membership, dry_run=True, mapping=mapping,
-                                          municipality=municipality)
+                                          municipality=municipality, kind=kind)
         return redirect("directory:import_detail", run_id=run.pk)
     return render(request, "directory/imports/upload.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -126,10 +134,10 @@ def import_apply_view(request, run_id):
     if run.outcome != ImportRun.Outcome.DRY_RUN or stored is None:
         messages.error(request, _("This file is no longer waiting to be applied; upload it again."))
         return redirect("directory:import_detail", run_id=run.pk)
-    data, _meta = stored
+    data, meta = stored
     applied = import_services.import_file(source=run.source, file=data, file_name=run.file_name,
                                           membership=request.membership, mapping=run.mapping,
-                                          municipality=run.municipality)
+                                          municipality=run.municipality, kind=meta.get("kind", ""))
     if applied.outcome == ImportRun.Outcome.APPLIED:
         import_services.discard_upload(run.sha256)
         messages.success(request, _("Applied “%(file)s”.") % {"file": run.file_name})

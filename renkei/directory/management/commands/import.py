@@ -1,7 +1,8 @@
-"""renkei import mhlw|municipal|kaigo FILE… [--dry-run] [--municipality CODE] [--mapping NAME]
+"""renkei import mhlw|municipal|kaigo FILE… [--dry-run] [--municipality CODE] [--mapping NAME] [--kind KIND]
 
 Prints a report per file and exits with status 1 when any file was rejected (nothing of that file is
-written). MHLW facility files are imported before speciality-and-hours files whatever the order given.
+written) or when the coverage recomputation after the import failed (the import itself stays applied).
+MHLW facility files are imported before speciality-and-hours files whatever the order given.
 """
 
 from pathlib import Path
@@ -14,7 +15,7 @@ from renkei.core.models import Municipality
 from renkei.directory.importers.common import FileError, read_header
 from renkei.directory.importers.mhlw import HOURS_FILE_PATTERN
 from renkei.directory.importers.municipal import standard_mapping
-from renkei.directory.models import ColumnMapping, ImportRun
+from renkei.directory.models import ColumnMapping, CoverageRun, FacilityKind, ImportRun
 from renkei.directory.services.imports import ImportContext, import_file, mapping_for_header, report_lines
 
 
@@ -28,10 +29,16 @@ class Command(BaseCommand):
         parser.add_argument("--municipality", metavar="CODE",
                             help="Limit to this municipality (6-digit code); the owner of a municipal list.")
         parser.add_argument("--mapping", metavar="NAME", help="A saved column mapping of the municipality.")
+        parser.add_argument("--kind", choices=FacilityKind.values,
+                            help="Kind of facility of a municipal list's rows whose kind column is empty "
+                                 "(e.g. dental_clinic for a dental list).")
         parser.add_argument("--no-coverage", action="store_true",
                             help="Do not recompute coverage gaps after the import (run “renkei coverage” later).")
 
-    def handle(self, *args, source, files, dry_run, municipality, mapping, no_coverage, verbosity, **options):
+    def handle(self, *args, source, files, dry_run, municipality, mapping, no_coverage, verbosity, kind=None,
+               **options):
+        if kind and source != ImportRun.Source.MUNICIPAL:
+            raise CommandError("--kind applies to municipal lists only.")
         owner = None
         if municipality:
             owner = Municipality.objects.filter(code=municipality).first() or Municipality.objects.filter(
@@ -60,31 +67,42 @@ class Command(BaseCommand):
                 if source == ImportRun.Source.MUNICIPAL and file_mapping is None:
                     file_mapping = self._find_mapping(path, owner)
                 run = import_file(source=source, file=path, file_name=path.name, dry_run=dry_run,
-                                  mapping=file_mapping, municipality=owner, context=context)
+                                  mapping=file_mapping, municipality=owner, context=context, kind=kind or "")
                 for line in report_lines(run):
                     self.stdout.write(line)
                 if run.outcome == ImportRun.Outcome.REJECTED:
                     rejected += 1
+        coverage_failed = False
         if context.coverage_municipality_ids and not dry_run and not no_coverage:
-            self._recompute_coverage(sorted(context.coverage_municipality_ids))
+            coverage_failed = not self._recompute_coverage(sorted(context.coverage_municipality_ids))
         if rejected:
             raise CommandError(f"{rejected} of {len(paths)} file(s) rejected; nothing of them was written.",
                                returncode=1)
+        if coverage_failed:
+            raise CommandError("The import was applied, but the coverage recomputation failed (see above).",
+                               returncode=1)
 
-    def _recompute_coverage(self, municipality_ids: list[int]) -> None:
+    def _recompute_coverage(self, municipality_ids: list[int]) -> bool:
+        """Recompute coverage for the imported municipalities; False (and each reason on stderr) when any failed."""
         from django.test.utils import override_settings
 
         from renkei.directory.jobs import schedule_coverage_recompute
 
         try:
             with override_settings(RENKEI_RUN_JOBS_INLINE=True):
-                schedule_coverage_recompute(municipality_ids)
+                runs = schedule_coverage_recompute(municipality_ids)
         except Exception as error:  # noqa: BLE001 (the import is committed; say so and go on)
             self.stderr.write(_("Coverage not recomputed (%(error)s); run “renkei coverage --pending” later.")
                               % {"error": error})
-            return
-        self.stdout.write(_("Coverage gaps recomputed for %(count)s municipalities.")
-                          % {"count": len(municipality_ids)})
+            return False
+        failed = [run for run in runs if run.status != CoverageRun.Status.DONE]
+        for run in failed:
+            self.stderr.write(_("Coverage of %(scope)s not recomputed: %(error)s")
+                              % {"scope": run.municipality or run.prefecture, "error": run.error or run.status})
+        done = len(runs) - len(failed)
+        if done:
+            self.stdout.write(_("Coverage gaps recomputed for %(count)s municipalities.") % {"count": done})
+        return not failed
 
     def _find_mapping(self, path: Path, owner):
         """None for the standard layout; the saved mapping whose header signature matches; else stop."""
