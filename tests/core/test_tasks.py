@@ -224,6 +224,6 @@ def test_the_jobs_command_lists_and_retries_failed_jobs(municipality, capsys):
     job = tasks.job_enqueue(kind="tests.crash", municipality=municipality)
     call_command("jobs", failed=True)
     assert f"{job.pk}\t" in capsys.readouterr().out
-    call_command("jobs", retry=job.pk)  # immediate backend: runs again, fails again
+    call_command("jobs", "--retry", str(job.pk))  # immediate backend: runs again, fails again
     job.refresh_from_db()
     assert (job.status, job.attempts) == (Job.Status.FAILED, 1)

@@ -64,3 +64,24 @@ def test_the_job_list_names_the_coverage_job_in_the_readers_language(outlined, m
     html = login_as(make_membership(Role.MUNICIPAL_STAFF)).get(reverse("core:job_list")).content.decode()
     with translation.override("ja"):
         assert gettext("Coverage gaps recomputation") in html
+
+
+def test_the_import_command_names_the_failed_coverage_job_to_retry(db, monkeypatch, tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    from renkei.directory.models import Facility
+
+    from .test_import_support import facility_header, facility_row, make_kumamoto, write_mhlw
+
+    make_kumamoto()
+    monkeypatch.setattr(coverage, "_compute_and_store", _broken)
+    path = write_mhlw(tmp_path / "01-1_hospital_facility_info_20260601.csv", facility_header(),
+                      [facility_row("4310000000001", "熊本中央病院", "熊本市中央区新屋敷1-17-1")])
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import", "mhlw", str(path), stdout=out, stderr=err)  # the import itself succeeded
+    assert Facility.objects.count() == 1
+    job = Job.objects.get(kind=jobs.COVERAGE_JOB)
+    assert job.status == Job.Status.FAILED
+    assert f"renkei jobs --retry {job.pk}" in err.getvalue() and "disk full" in err.getvalue()

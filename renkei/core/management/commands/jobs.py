@@ -1,7 +1,7 @@
 """`renkei jobs`: list background jobs, retry a failed one, recover after a worker died.
 
     renkei jobs [--failed] [--limit 50]     recent jobs, newest first
-    renkei jobs --retry ID                  queue a failed job again (as the retry button does)
+    renkei jobs --retry ID [ID…]            queue failed jobs again (as the retry button does)
     renkei jobs --requeue-stale             cron: jobs a dead worker left running go back to the queue
     renkei jobs --run                       run the jobs waiting in the database queue now, then exit
 
@@ -20,20 +20,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--failed", action="store_true", help="only failed jobs")
         parser.add_argument("--limit", type=int, default=50)
-        parser.add_argument("--retry", type=int, metavar="ID", help="queue this failed job again")
+        parser.add_argument("--retry", type=int, nargs="+", metavar="ID", help="queue these failed jobs again")
         parser.add_argument("--requeue-stale", action="store_true",
                             help="requeue jobs left running by a worker that died (cron)")
         parser.add_argument("--run", action="store_true", help="run the jobs waiting in the database queue now")
 
     def handle(self, *args, failed=False, limit=50, retry=None, requeue_stale=False, run=False, **options):
         with audit.bind(user_label="system: renkei jobs"):
-            if retry is not None:
-                job = Job.objects.filter(pk=retry).first()
-                if job is None or job.status != Job.Status.FAILED:
-                    raise CommandError(f"ジョブ {retry} は失敗したジョブではありません / "
-                                       f"job {retry} is not a failed job", returncode=2)
-                job = tasks.job_retry(job=job)
-                self.stdout.write(f"job {job.pk}: {job.status}")
+            if retry:
+                for job_id in retry:
+                    job = Job.objects.filter(pk=job_id).first()
+                    if job is None or job.status != Job.Status.FAILED:
+                        raise CommandError(f"ジョブ {job_id} は失敗したジョブではありません / "
+                                           f"job {job_id} is not a failed job", returncode=2)
+                    job = tasks.job_retry(job=job)
+                    self.stdout.write(f"job {job.pk}: {job.status}")
                 return
             if requeue_stale:
                 counts = tasks.requeue_stale_jobs()

@@ -78,9 +78,15 @@ class Command(BaseCommand):
         runs = schedule_coverage_recompute(municipality_ids, inline=True)
         failed = [run for run in runs if run.status != CoverageRun.Status.DONE]
         if failed:
+            from renkei.core.models import Job
+
             # The import is committed; the failed jobs are on the jobs screen, with a retry button.
-            self.stderr.write(_("Coverage not recomputed (%(error)s); run “renkei coverage --pending” later.")
-                              % {"error": "; ".join(run.error or run.status for run in failed)})
+            ids = Job.objects.filter(key__in=[f"coverage-run:{run.pk}" for run in failed],
+                                     status=Job.Status.FAILED).values_list("pk", flat=True)
+            self.stderr.write(_("Coverage not recomputed (%(error)s); retry it on the background jobs screen "
+                                "or with “renkei jobs --retry %(job)s”.")
+                              % {"error": "; ".join(run.error or run.status for run in failed),
+                                 "job": " ".join(str(pk) for pk in ids) or "ID"})
             return
         self.stdout.write(_("Coverage gaps recomputed for %(count)s municipalities.")
                           % {"count": len(municipality_ids)})
