@@ -175,7 +175,6 @@ def recent_jobs(membership, *, status: str = "", limit: int = 200) -> QuerySet[J
     return jobs.order_by("-created_at", "-pk")[:limit]
 
 
-def job_for(membership, job_id: int) -> Job:
-    """One job the membership may see; a 404 alike for a missing job and someone else's."""
-    return get_object_or_404(policy.scope(membership, "core.view_jobs", Job.objects.select_related("municipality")),
-                             pk=job_id)
+def job_by_id(job_id: int) -> Job:
+    """One job, for a view whose rule then decides (a 404 when missing)."""
+    return get_object_or_404(Job.objects.select_related("municipality", "prefecture"), pk=job_id)
