@@ -83,3 +83,13 @@ def fuzz_schema():
     yield schema
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def queued_jobs(settings):
+    """Background jobs wait in the database queue (as in production) instead of running at once;
+    `renkei.core.tasks.run_waiting_jobs()` then plays the worker."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+                      "inline": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.RENKEI_JOB_RETRY_SECONDS = 0
+    return settings.TASKS

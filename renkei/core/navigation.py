@@ -60,6 +60,7 @@ ADMINISTRATION = [
     NavItem("places", _("Places"), "core:place_list", "core.view_places"),
     NavItem("organizations", _("Organizations"), "core:organization_list", "core.view_organizations"),
     NavItem("audit", _("Audit log"), "core:audit_list", "core.view_audit"),
+    NavItem("jobs", _("Background jobs"), "core:job_list", "core.view_jobs"),
 ]
 
 

@@ -1,4 +1,4 @@
-"""Core's rules in the one permission policy (places, organizations, memberships, audit)."""
+"""Core's rules in the one permission policy (places, organizations, memberships, audit, background jobs)."""
 
 from dataclasses import dataclass
 
@@ -122,6 +122,32 @@ def organization_scope(membership, queryset):
     return queryset.none()
 
 
+# Background jobs work for a place: the staff of that place (the same people who import and compute
+# coverage there) see them and retry failed ones; professionals never see the jobs screen.
+JOB_ROLES = (ADMIN, MUNICIPAL, PREFECTURE, COORDINATOR)
+
+
+def sees_job(membership, job) -> bool:
+    if membership.role not in JOB_ROLES:
+        return False
+    if job is None or membership.role == ADMIN:
+        return True
+    if membership.role == PREFECTURE:
+        return job.prefecture_id is not None and job.prefecture_id == _prefecture_id(membership)
+    return job.municipality_id is not None and manages_municipality(membership, job.municipality)
+
+
+def job_scope(membership, queryset):
+    if membership.role == ADMIN:
+        return queryset
+    if membership.role == PREFECTURE:
+        return queryset.filter(prefecture_id=_prefecture_id(membership))
+    if membership.role in (MUNICIPAL, COORDINATOR) and _municipality_id(membership):
+        own = _municipality_id(membership)
+        return queryset.filter(Q(municipality_id=own) | Q(municipality__parent_id=own))
+    return queryset.none()
+
+
 policy.register("core.use_app", policy.always)
 policy.register("core.view_places", policy.always)
 policy.register("core.view_organizations", policy.always)
@@ -140,3 +166,5 @@ policy.register("core.verify_audit", policy.has_role(ADMIN))
 policy.register("core.view_audit", policy.has_role(ADMIN, MUNICIPAL, PREFECTURE), scope=audit_scope)
 # Patient-level rules arrive with the handoff capability; this one shows the shape they take.
 policy.register("core.view_care_team_record", policy.is_on_care_team, needs_object=True)
+policy.register("core.view_jobs", sees_job, scope=job_scope)
+policy.register("core.retry_job", sees_job)

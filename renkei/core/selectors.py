@@ -6,7 +6,7 @@ from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from . import policy
-from .models import AreaGroup, AuditEntry, Membership, Municipality, Organization, Prefecture, Role, User
+from .models import AreaGroup, AuditEntry, Job, Membership, Municipality, Organization, Prefecture, Role, User
 from .services.accounts import TWO_FACTOR_REQUIRED_ROLES
 from .text import kana_variants
 
@@ -164,3 +164,17 @@ def organizations_by_kind(*, municipality_id: int | None = None, prefecture_id: 
     qs = qs.filter(municipality_id=municipality_id) if municipality_id else qs.filter(prefecture_id=prefecture_id)
     counts = dict(qs.values_list("kind").annotate(n=Count("pk")))
     return [{"kind": kind, "label": label, "count": counts.get(kind, 0)} for kind, label in Organization.Kind.choices]
+
+
+def recent_jobs(membership, *, status: str = "", limit: int = 200) -> QuerySet[Job]:
+    """The background jobs of the places the membership manages, newest first."""
+    jobs = policy.scope(membership, "core.view_jobs",
+                        Job.objects.select_related("municipality", "prefecture", "requested_by"))
+    if status in Job.Status.values:
+        jobs = jobs.filter(status=status)
+    return jobs.order_by("-created_at", "-pk")[:limit]
+
+
+def job_by_id(job_id: int) -> Job:
+    """One job, for a view whose rule then decides (a 404 when missing)."""
+    return get_object_or_404(Job.objects.select_related("municipality", "prefecture"), pk=job_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import audit, auth, home, organizations, places
+from .views import audit, auth, home, jobs, organizations, places
 
 app_name = "core"
 
@@ -40,4 +40,6 @@ urlpatterns = [
     path("users/<int:pk>/login-lockout/lift/", organizations.login_lockout_lift_view, name="login_lockout_lift"),
     path("audit/", audit.audit_list_view, name="audit_list"),
     path("audit/verify/", audit.audit_verify_view, name="audit_verify"),
+    path("jobs/", jobs.job_list_view, name="job_list"),
+    path("jobs/<int:pk>/retry/", jobs.job_retry_view, name="job_retry"),
 ]

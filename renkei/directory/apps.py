@@ -9,7 +9,7 @@ class DirectoryConfig(AppConfig):
 
     def ready(self) -> None:
         from renkei.core import dashboard
-        from renkei.directory import policy  # noqa: F401  (registers the directory's rules)
+        from renkei.directory import jobs, policy  # noqa: F401  (registers the directory's rules and job kinds)
         from renkei.directory.selectors.dashboard import directory_panel
 
         dashboard.register(directory_panel)

@@ -1,47 +1,58 @@
-"""Background recomputation of coverage gaps after imports.
+"""The directory's background jobs: recomputing coverage gaps after imports and detail changes.
 
-Design (kept deliberately small: no broker, no extra dependency):
-- `schedule_coverage_recompute(ids)` writes one *pending* CoverageRun per municipality (1 km mesh,
-  default radius; a pending run already waiting for the same municipality is reused), inside the
-  caller's transaction, so the rows exist exactly when the import that asked for them committed;
-- after that transaction commits, a daemon thread works through the pending runs
-  (`run_pending_coverage`). Each run is *claimed* with a conditional UPDATE pending → running, so two
-  workers (a thread and the cron command) never compute the same run twice;
-- a run that raises is marked failed with the error (see `coverage_run_execute`); the thread never
-  takes the web process down;
-- if the process dies mid-way, runs stay pending (or running): `renkei coverage --pending`, run from
-  cron every few minutes, resets runs left "running" for more than STALE_AFTER and computes every
-  pending one;
-- with `RENKEI_RUN_JOBS_INLINE = True` (tests, demo) runs are computed immediately, in the caller's thread.
+`schedule_coverage_recompute(ids)` writes one *pending* CoverageRun per municipality (1 km mesh,
+default radius; a pending run already waiting for the same municipality is reused) and queues a
+`directory.coverage` job for it on the task queue (`renkei.core.tasks`), both inside the caller's
+transaction. A worker (`renkei db_worker`, or the RQ worker) computes it; a failed computation is a
+failed job on the jobs screen, retried automatically and then by staff. With the immediate backend
+(tests, `RENKEI_RUN_JOBS_INLINE=1`) or `inline=True` (the import command) it is computed at once.
 """
 
 from __future__ import annotations
 
-import logging
-import threading
 from collections.abc import Iterable
 from datetime import timedelta
 
-from django.conf import settings
-from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from renkei.core.tasks import JobError, job_enqueue, job_kind
 
 from .models import CoverageRun
 
-logger = logging.getLogger(__name__)
-
+COVERAGE_JOB = "directory.coverage"
 STALE_AFTER = timedelta(hours=1)
-_worker_lock = threading.Lock()
-_worker: threading.Thread | None = None
 
 
-def runs_inline() -> bool:
-    return bool(getattr(settings, "RENKEI_RUN_JOBS_INLINE", False))
+@job_kind(COVERAGE_JOB, label=_("Coverage gaps recomputation"))
+def coverage_run_job(*, run_id: int) -> dict:
+    """Compute one queued CoverageRun; a failed computation fails the job with the run's error."""
+    from .services.coverage import coverage_run_execute
+
+    run = CoverageRun.objects.select_related("municipality", "prefecture", "daily_living_area").filter(
+        pk=run_id).first()
+    if run is None:
+        raise JobError(_("The coverage run %(run)s no longer exists."), run=run_id)
+    if run.status == CoverageRun.Status.DONE:
+        return {"coverage_run": run.pk, "cells": run.summary.get("cells")}
+    run = coverage_run_execute(run)
+    if run.status != CoverageRun.Status.DONE:
+        raise JobError(_("Coverage gaps could not be computed: %(error)s"), error=run.error or "?")
+    return {"coverage_run": run.pk, "cells": run.summary.get("cells"),
+            "uncovered_home_visit": run.summary.get("uncovered_home_visit")}
+
+
+def _queue(run: CoverageRun, *, requested_by=None, inline: bool = False) -> CoverageRun:
+    job_enqueue(kind=COVERAGE_JOB, arguments={"run_id": run.pk}, municipality=run.municipality,
+                prefecture=run.prefecture, key=f"coverage-run:{run.pk}", requested_by=requested_by, inline=inline)
+    run.refresh_from_db()
+    return run
 
 
 def schedule_coverage_recompute(municipality_ids: Iterable[int], *, mesh: str = "1km",
-                                radius_km: float | None = None) -> list[CoverageRun]:
-    """Queue a coverage recomputation for each municipality; computed in the background after commit."""
+                                radius_km: float | None = None, inline: bool = False,
+                                requested_by=None) -> list[CoverageRun]:
+    """Queue a coverage recomputation for each municipality (computed now with `inline`)."""
     from .services.coverage import DEFAULT_RADIUS_KM
 
     radius = DEFAULT_RADIUS_KM if radius_km is None else radius_km
@@ -51,12 +62,12 @@ def schedule_coverage_recompute(municipality_ids: Iterable[int], *, mesh: str = 
                                          mesh=mesh, radius_km=radius, status=CoverageRun.Status.PENDING).first()
         if run is None:
             run = CoverageRun.objects.create(municipality_id=municipality_id, mesh=mesh, radius_km=radius)
-        runs.append(run)
-    return _start(runs)
+        runs.append(_queue(run, requested_by=requested_by, inline=inline))
+    return runs
 
 
-def schedule_prefecture_coverage(prefecture_id: int, *, mesh: str = "1km",
-                                 radius_km: float | None = None) -> CoverageRun:
+def schedule_prefecture_coverage(prefecture_id: int, *, mesh: str = "1km", radius_km: float | None = None,
+                                 requested_by=None) -> CoverageRun:
     """Queue a prefecture-wide computation (too long for a request: it runs in the background)."""
     from .services.coverage import DEFAULT_RADIUS_KM
 
@@ -65,57 +76,7 @@ def schedule_prefecture_coverage(prefecture_id: int, *, mesh: str = "1km",
                                      status=CoverageRun.Status.PENDING).first()
     if run is None:
         run = CoverageRun.objects.create(prefecture_id=prefecture_id, mesh=mesh, radius_km=radius)
-    return _start([run])[0]
-
-
-def _start(runs: list[CoverageRun]) -> list[CoverageRun]:
-    if not runs:
-        return runs
-    if runs_inline():
-        for run in runs:
-            _claim_and_execute(run.pk)
-            run.refresh_from_db()
-    else:
-        transaction.on_commit(start_worker)
-    return runs
-
-
-def start_worker() -> None:
-    """Start the daemon thread unless one is already working through the queue."""
-    global _worker
-    with _worker_lock:
-        if _worker is not None and _worker.is_alive():
-            _worker.wake = True
-            return
-        _worker = threading.Thread(target=_work, name="renkei-coverage", daemon=True)
-        _worker.wake = False
-        _worker.start()
-
-
-def _work() -> None:
-    close_old_connections()  # a fresh thread gets its own connection; never reuse a broken one
-    try:
-        while True:
-            done = run_pending_coverage()
-            thread = threading.current_thread()
-            if not done and not getattr(thread, "wake", False):
-                break
-            thread.wake = False
-    except Exception:  # never let a worker crash silently without a log line
-        logger.exception("coverage worker stopped")
-    finally:
-        connection.close()
-
-
-def _claim_and_execute(run_id: int) -> CoverageRun | None:
-    from .services.coverage import coverage_run_execute
-
-    claimed = CoverageRun.objects.filter(pk=run_id, status=CoverageRun.Status.PENDING).update(
-        status=CoverageRun.Status.RUNNING, requested_at=timezone.now())
-    if not claimed:
-        return None  # another worker took it
-    run = CoverageRun.objects.select_related("municipality", "prefecture", "daily_living_area").get(pk=run_id)
-    return coverage_run_execute(run)
+    return _queue(run, requested_by=requested_by)
 
 
 def reset_stale_runs(now=None) -> int:
@@ -126,11 +87,16 @@ def reset_stale_runs(now=None) -> int:
 
 
 def run_pending_coverage(*, limit: int | None = None) -> list[CoverageRun]:
-    """Compute pending runs, oldest first; returns the runs this call computed (done or failed)."""
+    """Compute now, in this process, the pending runs no job is waiting for (runs queued before the
+    task queue existed, or whose job failed for good); returns them done or failed."""
+    from renkei.core.models import Job
+
+    waiting = set(Job.objects.filter(kind=COVERAGE_JOB, status__in=(Job.Status.QUEUED, Job.Status.RUNNING))
+                  .values_list("key", flat=True))
     done = []
     pending = CoverageRun.objects.filter(status=CoverageRun.Status.PENDING).order_by("requested_at", "pk")
-    for run_id in list(pending.values_list("pk", flat=True)[:limit]):
-        run = _claim_and_execute(run_id)
-        if run is not None:
-            done.append(run)
+    for run in pending.select_related("municipality", "prefecture")[:limit]:
+        if f"coverage-run:{run.pk}" in waiting:
+            continue
+        done.append(_queue(run, inline=True))
     return done

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -22,6 +23,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "renkei.core",
     "renkei.directory",
 ]
@@ -163,8 +166,40 @@ RENKEI_TILE_ATTRIBUTION_URL = os.environ.get("RENKEI_TILE_ATTRIBUTION_URL",
 RENKEI_SITE_NAME = os.environ.get("RENKEI_SITE_NAME", "Renkei")
 # The address links in e-mails point to (survey links sent by cron have no request to take it from).
 RENKEI_BASE_URL = os.environ.get("RENKEI_BASE_URL", "")
-# Coverage gaps after an import: computed in a background thread (False) or at once in the caller (True).
+# Background jobs (coverage gaps after imports, …): see renkei/core/tasks.py and docs/operations.md.
 RENKEI_RUN_JOBS_INLINE = os.environ.get("RENKEI_RUN_JOBS_INLINE", "") == "1"
+RENKEI_REDIS_URL = os.environ.get("RENKEI_REDIS_URL", "")
+RENKEI_TASK_BACKEND = (os.environ.get("RENKEI_TASK_BACKEND", "")
+                       or ("immediate" if RENKEI_RUN_JOBS_INLINE else "rq" if RENKEI_REDIS_URL else "database"))
+RENKEI_JOB_RETRY_SECONDS = int(os.environ.get("RENKEI_JOB_RETRY_SECONDS", 60))
+RENKEI_JOB_STALE_SECONDS = int(os.environ.get("RENKEI_JOB_STALE_SECONDS", 3600))
+
+IMMEDIATE_TASKS = {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+
+
+def task_settings(backend: str, redis_url: str = "") -> tuple[dict, dict]:
+    """TASKS (django-tasks) and RQ_QUEUES (django-rq) for `database`, `rq` or `immediate`.
+
+    The alias "inline" is always the immediate backend: commands that print a result run their job there.
+    """
+    if backend == "database":
+        default = {"BACKEND": "django_tasks_db.DatabaseBackend"}
+    elif backend == "immediate":
+        default = IMMEDIATE_TASKS
+    elif backend == "rq":
+        if not redis_url:
+            raise ImproperlyConfigured("RENKEI_TASK_BACKEND=rq needs RENKEI_REDIS_URL (redis://host:6379/0).")
+        return ({"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
+                 "inline": IMMEDIATE_TASKS},
+                {"default": {"URL": redis_url, "DEFAULT_TIMEOUT": 3 * 60 * 60}})
+    else:
+        raise ImproperlyConfigured(f"RENKEI_TASK_BACKEND must be database, rq or immediate, not {backend!r}.")
+    return {"default": default, "inline": IMMEDIATE_TASKS}, {}
+
+
+TASKS, RQ_QUEUES = task_settings(RENKEI_TASK_BACKEND, RENKEI_REDIS_URL)
+if RENKEI_TASK_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq"]  # pip install "renkei[redis]"
 
 EMAIL_BACKEND = os.environ.get("RENKEI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("RENKEI_FROM_EMAIL", "renkei@localhost")

@@ -11,5 +11,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Background work (coverage after imports) runs in the test's own thread and transaction.
+# Background jobs (coverage after imports) run in the test's own thread and transaction.
 RENKEI_RUN_JOBS_INLINE = True
+RENKEI_TASK_BACKEND = "immediate"
+TASKS, RQ_QUEUES = task_settings("immediate")  # noqa: F405

@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from renkei.api import api
 from renkei.core import policy
-from renkei.core.models import AuditEntry, Organization, Role
+from renkei.core.models import AuditEntry, Job, Organization, Role
 from renkei.core.services.organizations import invitation_send
 from tests.factories import (
     AreaGroupFactory,
@@ -83,6 +83,8 @@ def world(db):
         token=link.rstrip("/").rsplit("/", 1)[-1],
         area=DailyLivingAreaFactory(municipality=home), group=AreaGroupFactory(prefecture=kyoto),
         target_membership=members["doctor"], directory=_directory_world(home, members["city"]),
+        job=Job.objects.create(kind="directory.coverage", municipality=home, prefecture=kyoto,
+                               status=Job.Status.FAILED),
     )
 
 
@@ -131,6 +133,7 @@ def url_for(route: str, world) -> str:
         "pk": (world.invitation.pk if route.startswith("invitations/")
                else world.target_membership.user_id if route.startswith("users/")
                else world.target_membership.pk if route.startswith("memberships/")
+               else world.job.pk if route.startswith("jobs/")
                else d.invitation.pk if route.startswith("directory/surveys/invitations/")
                else d.response.pk if route.startswith("directory/surveys/responses/")
                else d.facility.pk if route.startswith("directory/surveys/facility/")
@@ -218,7 +221,8 @@ def test_each_role_gets_exactly_what_the_policy_allows_on_every_url(world, rf):
     # Every management screen refuses somebody: a rule that allows everyone would show up here.
     for name in ("core:audit_list", "core:audit_verify", "core:organization_create", "core:organization_edit",
                  "core:invitation_create", "core:membership_deactivate", "core:daily_living_area_create",
-                 "core:area_group_create", "core:user_deactivate", "core:two_factor_reset",
+                 "core:area_group_create", "core:user_deactivate", "core:two_factor_reset", "core:job_list",
+                 "core:job_retry",
                  "directory:facility_create", "directory:facility_edit", "directory:facility_close",
                  "directory:merge_candidate_list", "directory:taxonomy", "directory:category_create",
                  "directory:import_list", "directory:survey_round_list", "directory:survey_response_review",

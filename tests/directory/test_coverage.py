@@ -257,30 +257,30 @@ def test_unit_sphere_nearest_agrees_with_brute_force_haversine():
 
 # --- background runs -----------------------------------------------------------------------------
 
-def test_scheduled_runs_are_computed_at_once_when_jobs_run_inline(outlined, settings):
-    settings.RENKEI_RUN_JOBS_INLINE = True
+def test_scheduled_runs_are_computed_at_once_when_jobs_run_inline(outlined):
     home_visit_clinic(outlined, SOUTH + 0.001, WEST + 0.001)
     [run] = jobs.schedule_coverage_recompute([outlined.pk])
     assert run.status == CoverageRun.Status.DONE
     assert run.summary["uncovered_home_visit"] == len(expected_gaps(SOUTH + 0.001, WEST + 0.001))
 
 
-def test_scheduled_runs_wait_as_pending_and_the_cron_command_computes_them(outlined, settings,
-                                                                           django_capture_on_commit_callbacks):
-    settings.RENKEI_RUN_JOBS_INLINE = False
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        runs = jobs.schedule_coverage_recompute([outlined.pk, outlined.pk])
-        again = jobs.schedule_coverage_recompute([outlined.pk])
+def test_scheduled_runs_wait_in_the_queue_until_a_worker_computes_them(outlined, queued_jobs):
+    from renkei.core.models import Job
+    from renkei.core.tasks import run_waiting_jobs
+
+    runs = jobs.schedule_coverage_recompute([outlined.pk, outlined.pk])
+    again = jobs.schedule_coverage_recompute([outlined.pk])
     assert len(runs) == 1 and again[0].pk == runs[0].pk  # one waiting run per municipality
-    assert callbacks and callbacks[0] == jobs.start_worker
+    [job] = Job.objects.filter(kind=jobs.COVERAGE_JOB)  # and one job for it
+    assert (job.status, job.municipality_id) == (Job.Status.QUEUED, outlined.pk)
     assert CoverageRun.objects.get(pk=runs[0].pk).status == CoverageRun.Status.PENDING
-    call_command("coverage", pending=True, stdout=__import__("io").StringIO())
+    assert run_waiting_jobs() == 1
     assert CoverageRun.objects.get(pk=runs[0].pk).status == CoverageRun.Status.DONE
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED and job.result["coverage_run"] == runs[0].pk
 
 
-def test_a_run_that_fails_is_marked_failed_with_the_error(outlined, settings, monkeypatch):
-    settings.RENKEI_RUN_JOBS_INLINE = True
-
+def test_a_run_that_fails_is_marked_failed_with_the_error(outlined, monkeypatch):
     def broken(run):
         raise RuntimeError("disk full")
 
@@ -451,25 +451,6 @@ def test_the_index_finds_a_municipality_by_code(outlined, staff, login_as):
 
 
 
-def test_the_worker_thread_works_through_the_queue_until_it_is_empty(monkeypatch):
-    """The thread itself (a transactional test cannot flush the append-only audit table on SQLite)."""
-    import threading
-
-    batches = [["run 1", "run 2"], ["run 3"], []]
-    seen = []
-
-    def fake_run_pending():
-        seen.append(threading.current_thread().name)
-        return batches.pop(0)
-
-    monkeypatch.setattr(jobs, "run_pending_coverage", fake_run_pending)
-    monkeypatch.setattr(jobs, "_worker", None)
-    jobs.start_worker()
-    jobs._worker.join(timeout=10)
-    assert seen == ["renkei-coverage"] * 3
-    assert jobs._worker.daemon
-
-
 @pytest.fixture
 def prefecture_staff(make_membership):
     return make_membership(Role.PREFECTURE_STAFF, organization=OrganizationFactory(
@@ -496,14 +477,15 @@ def test_prefecture_staff_recompute_their_prefecture_and_see_it_by_municipality(
     assert reverse("directory:coverage_prefecture", args=[code]) in index
 
 
-def test_a_prefecture_recompute_waits_for_the_background_worker(outlined, prefecture_staff, login_as, settings,
-                                                               django_capture_on_commit_callbacks):
-    settings.RENKEI_RUN_JOBS_INLINE = False
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        login_as(prefecture_staff).post(reverse("directory:coverage_prefecture_recompute",
-                                                args=[outlined.prefecture.code]), {"mesh": "500m", "radius_km": "16"})
+def test_a_prefecture_recompute_waits_for_the_background_worker(outlined, prefecture_staff, login_as, queued_jobs):
+    from renkei.core.models import Job
+
+    login_as(prefecture_staff).post(reverse("directory:coverage_prefecture_recompute",
+                                            args=[outlined.prefecture.code]), {"mesh": "500m", "radius_km": "16"})
     assert CoverageRun.objects.get(prefecture=outlined.prefecture).status == CoverageRun.Status.PENDING
-    assert callbacks == [jobs.start_worker]
+    job = Job.objects.get(kind=jobs.COVERAGE_JOB)
+    assert (job.status, job.prefecture_id, job.municipality_id) == (Job.Status.QUEUED, outlined.prefecture.pk, None)
+    assert job.requested_by == prefecture_staff.user
 
 
 def test_municipal_staff_cannot_open_the_prefecture_page(outlined, other_municipality, staff, login_as):

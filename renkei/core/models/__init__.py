@@ -1,4 +1,5 @@
 from .audit import AuditChainHead, AuditEntry
+from .jobs import Job
 from .organizations import Invitation, Membership, Organization, Profession, Role, User
 from .places import AreaGroup, DailyLivingArea, Municipality, Prefecture
 from .security import APIToken, LoginAttempt, TOTPDevice, TwoFactorEnrolment
@@ -10,6 +11,7 @@ __all__ = [
     "AuditEntry",
     "DailyLivingArea",
     "Invitation",
+    "Job",
     "LoginAttempt",
     "Membership",
     "Municipality",

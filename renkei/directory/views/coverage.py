@@ -192,7 +192,7 @@ def coverage_prefecture_recompute_view(request, code, obj):
             "errors": " ".join(e for errors in form.errors.values() for e in errors)})
         return redirect("directory:coverage_prefecture", code=obj.code)
     run = jobs.schedule_prefecture_coverage(obj.pk, mesh=form.cleaned_data["mesh"],
-                                            radius_km=form.cleaned_data["radius_km"])
+                                            radius_km=form.cleaned_data["radius_km"], requested_by=request.user)
     if run.status == CoverageRun.Status.DONE:
         messages.success(request, _("Coverage computed."))
     else:

@@ -1,3 +1,7 @@
+import signal
+import subprocess
+import sys
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -33,6 +37,30 @@ class Command(BaseCommand):
             if login.totp_secret:
                 line += f"\n      two-factor key: {login.totp_secret}  (code now: renkei totp-code {login.email})"
             self.stdout.write(line)
+        from renkei.core.tasks import run_waiting_jobs
+
+        run_waiting_jobs()  # anything the build queued is done before anyone looks
         if not options["no_serve"]:
             self.stdout.write(f"Serving on http://{options['addr']}/  (Ctrl+C to stop)")
-            call_command("runserver", options["addr"], use_reloader=False)
+            worker = self._start_worker()
+            # SIGTERM (a service manager, `kill`) ends the server like Ctrl+C does, so the worker stops too.
+            signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+            try:
+                call_command("runserver", options["addr"], use_reloader=False)
+            finally:
+                if worker is not None:
+                    worker.terminate()  # the worker finishes the job it is running, then stops
+                    try:
+                        worker.wait(timeout=30)
+                    except subprocess.TimeoutExpired:
+                        worker.kill()
+
+    def _start_worker(self) -> subprocess.Popen | None:
+        """Background jobs (coverage after an import, …) need a worker: one runs beside the demo server."""
+        from django_tasks import task_backends
+        from django_tasks_db import DatabaseBackend
+
+        if not isinstance(task_backends["default"], DatabaseBackend):
+            return None  # immediate: jobs run in the request; RQ: the installation runs its own workers
+        return subprocess.Popen([sys.executable, "-m", "renkei", "db_worker", "--queue-name", "*", "--interval", "2",
+                                 "--no-reload", "--verbosity", "0"])

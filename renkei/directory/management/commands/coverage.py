@@ -2,7 +2,7 @@
 
     renkei coverage 262013 [--mesh 1km|500m] [--radius-km 16] [--area 中部圏域]
     renkei coverage 26 --prefecture          (a prefecture code, or any municipality code of it)
-    renkei coverage --pending                (cron: compute runs queued by imports)
+    renkei coverage --pending                (compute now the waiting runs no background job is queued for)
 
 Exit codes: 0 done, 1 the computation failed, 2 unknown municipality, prefecture or area.
 """
@@ -33,7 +33,8 @@ class Command(BaseCommand):
         parser.add_argument("--radius-km", type=float, default=DEFAULT_RADIUS_KM)
         parser.add_argument("--area", default="", help="name of one daily living area")
         parser.add_argument("--prefecture", action="store_true", help="the whole prefecture")
-        parser.add_argument("--pending", action="store_true", help="compute runs queued in the background")
+        parser.add_argument("--pending", action="store_true",
+                            help="compute now the waiting runs that no background job is queued for")
         parser.add_argument("--limit", type=int, default=0, help="print at most this many cells (0: all)")
 
     def handle(self, *args, code=None, mesh="1km", radius_km=DEFAULT_RADIUS_KM, area="", prefecture=False,

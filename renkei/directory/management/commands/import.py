@@ -84,25 +84,28 @@ class Command(BaseCommand):
 
     def _recompute_coverage(self, municipality_ids: list[int]) -> bool:
         """Recompute coverage for the imported municipalities; False (and each reason on stderr) when any failed."""
-        from django.test.utils import override_settings
-
+        from renkei.core.models import Job
         from renkei.directory.jobs import schedule_coverage_recompute
 
         try:
-            with override_settings(RENKEI_RUN_JOBS_INLINE=True):
-                runs = schedule_coverage_recompute(municipality_ids)
+            runs = schedule_coverage_recompute(municipality_ids, inline=True)
         except Exception as error:  # noqa: BLE001 (the import is committed; say so and go on)
             self.stderr.write(_("Coverage not recomputed (%(error)s); run “renkei coverage --pending” later.")
                               % {"error": error})
             return False
         failed = [run for run in runs if run.status != CoverageRun.Status.DONE]
-        for run in failed:
-            self.stderr.write(_("Coverage of %(scope)s not recomputed: %(error)s")
-                              % {"scope": run.municipality or run.prefecture, "error": run.error or run.status})
-        done = len(runs) - len(failed)
-        if done:
-            self.stdout.write(_("Coverage gaps recomputed for %(count)s municipalities.") % {"count": done})
-        return not failed
+        if failed:
+            # The import is committed; the failed jobs are on the jobs screen, with a retry button.
+            ids = Job.objects.filter(key__in=[f"coverage-run:{run.pk}" for run in failed],
+                                     status=Job.Status.FAILED).values_list("pk", flat=True)
+            self.stderr.write(_("Coverage not recomputed (%(error)s); retry it on the background jobs screen "
+                                "or with “renkei jobs --retry %(job)s”.")
+                              % {"error": "; ".join(run.error or run.status for run in failed),
+                                 "job": " ".join(str(pk) for pk in ids) or "ID"})
+            return False
+        self.stdout.write(_("Coverage gaps recomputed for %(count)s municipalities.")
+                          % {"count": len(municipality_ids)})
+        return True
 
     def _find_mapping(self, path: Path, owner):
         """None for the standard layout; the saved mapping whose header signature matches; else stop."""
