@@ -1,5 +1,6 @@
 """The directory's background jobs: coverage recomputation on the task queue."""
 
+import pytest
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
@@ -69,7 +70,7 @@ def test_the_job_list_names_the_coverage_job_in_the_readers_language(outlined, m
 def test_the_import_command_names_the_failed_coverage_job_to_retry(db, monkeypatch, tmp_path):
     import io
 
-    from django.core.management import call_command
+    from django.core.management import CommandError, call_command
 
     from renkei.directory.models import Facility
 
@@ -80,7 +81,9 @@ def test_the_import_command_names_the_failed_coverage_job_to_retry(db, monkeypat
     path = write_mhlw(tmp_path / "01-1_hospital_facility_info_20260601.csv", facility_header(),
                       [facility_row("4310000000001", "熊本中央病院", "熊本市中央区新屋敷1-17-1")])
     out, err = io.StringIO(), io.StringIO()
-    call_command("import", "mhlw", str(path), stdout=out, stderr=err)  # the import itself succeeded
+    # The import itself is applied; the command exits 1 because its coverage failed.
+    with pytest.raises(CommandError, match="coverage recomputation failed"):
+        call_command("import", "mhlw", str(path), stdout=out, stderr=err)
     assert Facility.objects.count() == 1
     job = Job.objects.get(kind=jobs.COVERAGE_JOB)
     assert job.status == Job.Status.FAILED
