@@ -67,6 +67,8 @@ class _Plan:
     # Rows resolving to a facility the importer may not change: {"row", "facility_id", "name", "reason", "reason_en"}.
     skipped: list[dict] = field(default_factory=list)
     placeholders: list[dict] = field(default_factory=list)
+    # Entries of the file (new, changed or not) that stay off the map: {"row", "facility_id", "name"}.
+    without_position: list[dict] = field(default_factory=list)
     unchanged: int = 0
     skipped_out_of_scope: int = 0
     duplicates: int = 0
@@ -324,6 +326,8 @@ def _plan(parsed: ParsedFile, *, edition: str, membership, municipality, context
         _plan_update(plan, facilities[pk], record, parsed.source_key, edition, existing_hours, own_identifiers)
     for record in plan.creates:
         plan.municipality_ids.add(record.municipality.pk)
+        if record.values.get("latitude") is None or record.values.get("longitude") is None:
+            plan.without_position.append({"row": record.row, "facility_id": None, "name": record.name})
         if record.opening_hours:
             plan.hours[record] = record.opening_hours
     _plan_closing(plan, parsed, scope, listed=set(matched))
@@ -447,6 +451,8 @@ def _plan_update(plan, facility: Facility, record: FacilityRecord, source_key, e
         changed.add("opening_hours")
     for name in changed & set(values):
         setattr(facility, name, values[name])
+    if not facility.has_position:
+        plan.without_position.append({"row": record.row, "facility_id": facility.pk, "name": facility.name})
     if changed:
         if facility.status == Facility.Status.CLOSED:
             facility.status, facility.closed_on, facility.closed_reason = Facility.Status.OPEN, None, ""
@@ -686,17 +692,7 @@ def _counts(parsed: ParsedFile, plan: _Plan) -> dict[str, int]:
             "unchanged": plan.unchanged, "closed": len(plan.closes), "rejected": len(plan.rejected),
             "merge_candidates": len(plan.candidates), "skipped_out_of_scope": plan.skipped_out_of_scope,
             "duplicates": plan.duplicates, "placeholders": len(plan.placeholders),
-            "without_position": len(_without_position(plan))}
-
-
-def _without_position(plan: _Plan) -> list[dict]:
-    """Entries the run creates or updates that stay off the map (no latitude and longitude)."""
-    rows = [{"row": record.row, "facility_id": None, "name": record.name} for record in plan.creates
-            if record.values.get("latitude") is None or record.values.get("longitude") is None]
-    rows += [{"row": getattr(record, "row", None), "facility_id": facility.pk, "name": facility.name}
-             for facility, _changed, record in plan.updates
-             if isinstance(facility, Facility) and (facility.latitude is None or facility.longitude is None)]
-    return rows
+            "without_position": len(plan.without_position)}
 
 
 def _report(plan: _Plan) -> dict:
@@ -708,7 +704,7 @@ def _report(plan: _Plan) -> dict:
     changes += [{"row": None, "facility_id": f.pk, "name": f.name, "change": "closed", "fields": ["status"]}
                 for f in plan.closes]
     changes.sort(key=lambda c: (c["row"] is None, c["row"] or 0))
-    without_position = _without_position(plan)
+    without_position = sorted(plan.without_position, key=lambda r: r["row"] or 0)
     return {"changes": changes[:MAX_STORED_REJECTIONS], "changes_total": len(changes),
             "skipped": plan.skipped[:MAX_STORED_REJECTIONS], "skipped_total": len(plan.skipped),
             "placeholders": plan.placeholders[:MAX_STORED_REJECTIONS], "placeholders_total": len(plan.placeholders),
