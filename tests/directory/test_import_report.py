@@ -68,7 +68,8 @@ def test_obvious_placeholders_are_flagged_in_the_report(municipality, row, field
 
 
 def test_real_values_are_not_flagged(municipality):
-    run = own_list(municipality, "すずらん医院,京都府福知山市内記2-2,診療所,0773-22-2222,医療法人すずらん,35.29,135.12")()
+    row = "すずらん医院,京都府福知山市内記2-2,診療所,0773-22-2222,医療法人すずらん,35.29,135.12"
+    run = own_list(municipality, row)()
     assert run.report["placeholders"] == []
 
 

@@ -48,7 +48,8 @@ def import_report(run: ImportRun) -> dict:
     changes = [{**change, "change_label": change_labels.get(change["change"], change["change"]),
                 "field_labels": [_field_label(name) for name in change.get("fields", [])]}
                for change in report.get("changes", [])]
-    placeholders = [{**row, "field_label": _field_label(row.get("field", ""))} for row in report.get("placeholders", [])]
+    placeholders = [{**row, "field_label": _field_label(row.get("field", ""))}
+                    for row in report.get("placeholders", [])]
     return {
         "changes": changes, "changes_total": report.get("changes_total", len(changes)),
         "skipped": report.get("skipped", []), "skipped_total": report.get("skipped_total", 0),
