@@ -650,7 +650,8 @@ def test_staff_of_another_municipality_cannot_approve_an_answer_into_its_facilit
     from django.core.exceptions import PermissionDenied
 
     _, [item] = start_round(coordinator, [clinic])
-    response = answer(token_of(item.link), answers={"scheduled_home_visit": True}, corrections={"phone": "0773-00-0000"})
+    response = answer(token_of(item.link), answers={"scheduled_home_visit": True},
+                      corrections={"phone": "0773-00-0000"})
     outsider = make_membership(Role.MUNICIPAL_STAFF, organization=OrganizationFactory(municipality=other_municipality))
 
     with pytest.raises(PermissionDenied):
@@ -680,7 +681,8 @@ def test_approval_is_authorised_on_the_stored_facility_not_the_instance_passed(c
 
 def test_approval_writes_one_entry_for_the_facility_naming_its_municipality(coordinator, clinic, municipality):
     _, [item] = start_round(coordinator, [clinic])
-    response = answer(token_of(item.link), answers={"scheduled_home_visit": True}, corrections={"phone": "0773-00-0000"})
+    response = answer(token_of(item.link), answers={"scheduled_home_visit": True},
+                      corrections={"phone": "0773-00-0000"})
 
     services.survey_response_approve(response=response, membership=coordinator)
 
