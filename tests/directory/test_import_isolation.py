@@ -126,3 +126,18 @@ def test_the_skip_reason_reads_in_both_languages(municipality, foreign_clinic):
     assert gettext("skipped (outside your municipality)")
     row = run.report["skipped"][0]
     assert row["reason"] and row["reason_en"] and row["reason"] != row["reason_en"]
+
+
+def test_the_per_facility_entries_keep_the_audit_chain_intact_and_stay_out_of_other_municipalities_logs(
+        municipality, other_municipality, foreign_clinic):
+    from renkei.core import audit
+
+    staff = staff_of(other_municipality)
+    data = standard_file(f"{other_municipality.code},1,舞鶴市,まいづる新医院,,診療所,京都府舞鶴市字浜1,,,"
+                         ",,,,2610001,,,,,,,,")
+    import_file(source="municipal", file=data, file_name="list.csv", membership=staff)
+
+    assert audit.verify().is_intact
+    stranger = staff_of(municipality)
+    assert not audit_entries(stranger, object_type="directory.facility").filter(
+        object_id=str(foreign_clinic.pk)).exists()
