@@ -158,6 +158,47 @@ def record(
     return entry
 
 
+def record_many(items: list[dict[str, Any]]) -> int:
+    """Append one entry per item (each takes `record`'s keyword arguments) in one extension of the chain.
+
+    For bulk services, which audit every object they change: one lock of the chain head and one
+    bulk insert instead of three queries per entry.
+    """
+    if not items:
+        return 0
+    ctx = _context.get()
+    with transaction.atomic():
+        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+        if head is None:
+            head = AuditChainHead.objects.create(pk=1, seq=0, hash=GENESIS_HASH)
+        seq, prev_hash, at = head.seq, head.hash, timezone.now()
+        entries = []
+        for item in items:
+            obj = item.get("obj")
+            object_type, object_id = item.get("object_type", ""), item.get("object_id", "")
+            object_label = item.get("object_label")
+            if obj is not None:
+                object_type = object_type or object_type_of(obj)
+                object_id = object_id or obj.pk
+                if object_label is None:
+                    object_label = "" if getattr(obj, "AUDIT_LABEL_IS_SENSITIVE", False) else str(obj)
+            seq += 1
+            entry = AuditEntry(
+                seq=seq, at=at, user_id_value=ctx.user_id, user_label=ctx.user_label[:254],
+                membership_id_value=ctx.membership_id, organization_id_value=ctx.organization_id,
+                action=item["action"], permission=item.get("permission", "")[:80], object_type=object_type[:80],
+                object_id=str(object_id)[:64], object_label=(object_label or "")[:200],
+                changes=_canonical(item.get("changes") or {}), reason=item.get("reason") or ctx.reason,
+                ip_address=ctx.ip_address, user_agent=ctx.user_agent[:300], prev_hash=prev_hash,
+            )
+            entry.hash = compute_hash(prev_hash, _payload(entry))
+            prev_hash = entry.hash
+            entries.append(entry)
+        AuditEntry.objects.bulk_create(entries, batch_size=1000)
+        AuditChainHead.objects.filter(pk=1).update(seq=seq, hash=prev_hash)
+    return len(entries)
+
+
 def record_read(obj: models.Model, *, permission: str = "", reason: str = "") -> AuditEntry:
     """Log a read of person-identifying data (called by selectors that return such data)."""
     return record(action=AuditEntry.Action.READ, obj=obj, permission=permission, reason=reason)

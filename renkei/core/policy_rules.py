@@ -99,17 +99,25 @@ def grants_role(membership, grant) -> bool:
 
 
 def audit_scope(membership, queryset):
-    from .models import Organization
+    """Entries written by members of the municipality's (prefecture's) organizations, and entries about
+    objects it owns whoever wrote them (bulk services name the owner in `changes`: owner_municipality_id,
+    owner_prefecture_id; a distinct key, so that automatic create entries holding a `municipality_id`
+    field do not show to that municipality)."""
+    from .models import Municipality, Organization
 
     if membership.role == ADMIN:
         return queryset
     if membership.role == MUNICIPAL and _municipality_id(membership):
-        orgs = Organization.objects.filter(municipality_id=_municipality_id(membership))
+        own = _municipality_id(membership)
+        orgs = Organization.objects.filter(municipality_id=own)
+        owned = Municipality.objects.filter(Q(pk=own) | Q(parent_id=own)).values_list("pk", flat=True)
+        about_own = Q(changes__owner_municipality_id__in=list(owned))
     elif membership.role == PREFECTURE:
         orgs = Organization.objects.filter(prefecture_id=_prefecture_id(membership))
+        about_own = Q(changes__owner_prefecture_id=_prefecture_id(membership))
     else:
         return queryset.none()
-    return queryset.filter(Q(organization_id_value__in=orgs.values("pk")))
+    return queryset.filter(Q(organization_id_value__in=orgs.values("pk")) | about_own)
 
 
 def organization_scope(membership, queryset):

@@ -321,6 +321,10 @@ class ImportRun(models.Model):
     # [{"row": 12, "reason": "…", "reason_en": "…"}], capped; the full list is printed by the command.
     rejected_rows = models.JSONField(default=list)
     messages = models.JSONField(default=list)
+    # What the run would change or did, before "apply": {"changes": [{"row", "facility_id", "name", "change",
+    # "fields"}], "skipped": [{"row", "facility_id", "reason", "reason_en"}], "placeholders": [...],
+    # "without_position": [{"facility_id", "name"}], "…_total": n}; lists capped like rejected_rows.
+    report = models.JSONField(default=dict, blank=True)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
     started_at = models.DateTimeField(default=timezone.now)

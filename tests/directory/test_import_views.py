@@ -3,14 +3,15 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from renkei.core.models import Organization, Role
 from renkei.directory.importers.common import read_header
 from renkei.directory.importers.municipal import FIELD_NAMES, suggest_mapping
-from renkei.directory.models import ColumnMapping, Facility, ImportRun
+from renkei.directory.models import ColumnMapping, Facility, FacilityIdentifier, ImportRun
 from renkei.directory.services.imports import stored_upload_path
 
-from ..factories import MembershipFactory, OrganizationFactory
+from ..factories import FacilityFactory, MembershipFactory, OrganizationFactory
 from .test_import_support import facility_header, facility_row, make_kumamoto, real_file, write_mhlw
 
 PHARMACIES = "yakkyoku_list_yakkyoku_list.csv"
@@ -172,3 +173,72 @@ def test_prefecture_staff_upload_a_prefecture_wide_list_without_naming_a_municip
 
     run = ImportRun.objects.get()
     assert response.status_code == 302 and (run.outcome, run.counts["created"]) == (ImportRun.Outcome.DRY_RUN, 1)
+
+
+STANDARD_HEADER = ("全国地方公共団体コード,ID,地方公共団体名,名称,名称_カナ,医療機関の種類,所在地_連結表記,緯度,経度,"
+                   "電話番号,FAX番号,法人番号,法人の名称,医療機関コード,診療科目,診療日,診療開始時間,診療終了時間,"
+                   "診療日時備考,病床数,URL,備考")
+
+
+def standard_file(*rows: str) -> bytes:
+    return ("\ufeff" + STANDARD_HEADER + "\r\n" + "\r\n".join(rows) + "\r\n").encode("utf-8")
+
+
+CLINIC = '431001,1,熊本市,みなみクリニック,,診療所,熊本市南区近見1-2-3,32.77,130.69,096-111-2222,,,,4310123,,,,,,,,'
+DENTAL = '431001,2,熊本市,ひがし歯科,,歯科診療所,熊本市東区健軍1-1,,,,,,,,,,,,,,,'
+
+
+def test_the_dry_run_report_lists_each_changing_row_and_its_fields(staff, login_as):
+    client = login_as(staff)
+    first = upload(client, "medical.csv", standard_file(CLINIC))
+    client.post(reverse("directory:import_apply", args=[ImportRun.objects.get().pk]))
+    assert first.status_code == 302
+
+    response = upload(client, "medical.csv", standard_file(CLINIC.replace("096-111-2222", "096-111-9999"), DENTAL))
+    page = client.get(response.url).content.decode()
+
+    clinic = Facility.objects.get(name="みなみクリニック")
+    assert Facility.objects.get(pk=clinic.pk).phone == "096-111-2222"  # a dry run: nothing written
+    assert reverse("directory:facility_detail", args=[clinic.pk]) in page
+    assert str(Facility._meta.get_field("phone").verbose_name) in page
+    assert gettext("Rows that change the directory") in page and "ひがし歯科" in page
+
+
+def test_apply_is_not_offered_when_nothing_would_change(staff, login_as):
+    client = login_as(staff)
+    data = standard_file(CLINIC)
+    upload(client, "medical.csv", data)
+    client.post(reverse("directory:import_apply", args=[ImportRun.objects.get().pk]))
+
+    response = upload(client, "medical.csv", data)
+    dry = ImportRun.objects.get(pk=int(response.url.rstrip("/").rsplit("/", 1)[1]))
+    page = client.get(response.url).content.decode()
+
+    assert dry.outcome == ImportRun.Outcome.DRY_RUN and dry.counts["unchanged"] == 1
+    assert reverse("directory:import_apply", args=[dry.pk]) not in page
+    assert gettext("Nothing in this file would change the directory; there is nothing to apply.") in page
+    client.post(reverse("directory:import_apply", args=[dry.pk]))
+    assert ImportRun.objects.filter(outcome=ImportRun.Outcome.APPLIED).count() == 1
+
+
+def test_entries_without_a_position_are_counted_and_listed_on_the_report(staff, login_as):
+    client = login_as(staff)
+
+    response = upload(client, "medical.csv", standard_file(CLINIC, DENTAL))
+    page = client.get(response.url).content.decode()
+
+    assert gettext("Entries without a position") in page
+    assert "ひがし歯科" in page.split(gettext("Entries without a position"))[1]
+    assert "みなみクリニック" not in page.split(gettext("Entries without a position"))[1]
+
+
+def test_a_row_pointing_to_another_municipalitys_facility_is_shown_as_skipped(staff, login_as, municipality):
+    foreign = FacilityFactory(name="ふくちやま医院", municipality=municipality)
+    FacilityIdentifier.objects.create(facility=foreign, scheme="medical_institution_code", value="4310123")
+    client = login_as(staff)
+
+    response = upload(client, "medical.csv", standard_file(CLINIC))
+    page = client.get(response.url).content.decode()
+
+    assert gettext("Rows skipped") in page and "ふくちやま医院" in page
+    assert ImportRun.objects.get().counts["skipped_out_of_scope"] == 1

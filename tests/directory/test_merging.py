@@ -80,7 +80,7 @@ def test_a_merge_is_audited_with_what_moved(pair, staff):
     assert sorted(summary.changes["merged"]["identifiers"]) == ["medical_institution_code:2612345678",
                                                                  "municipal_id:M-17"]
     closed = AuditEntry.objects.filter(object_type="directory.facility", object_id=str(absorb.pk),
-                                       action="update").latest("seq")
+                                       action="update", permission="").latest("seq")
     assert closed.changes["status"] == ["open", "closed"]
     assert AuditEntry.objects.filter(object_type="directory.facilityidentifier", action="update").count() == 2
     assert AuditEntry.objects.count() > before + 3
@@ -221,3 +221,46 @@ def test_the_merged_entry_links_to_the_kept_one(pair, staff, login_as):
     facilities_merge(keep=keep, absorb=absorb, membership=staff)
     response = login_as(staff).get(reverse("directory:facility_detail", kwargs={"facility_id": absorb.pk}))
     assert response.context["merged_into"] == keep.pk
+
+
+def test_staff_cannot_merge_their_entry_into_another_municipalitys_facility_or_take_one_in(
+        pair, staff, other_municipality):
+    own = pair[1]
+    foreign = FacilityFactory(municipality=other_municipality, name="まいづる内科", phone="0773-62-0000")
+    for keep, absorb in ((foreign, own), (own, foreign)):
+        with pytest.raises(PermissionDenied):
+            facilities_merge(keep=keep, absorb=absorb, membership=staff)
+    foreign.refresh_from_db()
+    own.refresh_from_db()
+    assert foreign.status == own.status == Facility.Status.OPEN
+    assert own.identifiers.count() == 2 and not foreign.identifiers.exists()
+
+
+def test_a_merge_is_authorised_on_the_stored_entries_not_on_the_instances_passed(pair, staff, other_municipality):
+    keep, _absorb = pair
+    foreign = FacilityFactory(municipality=other_municipality, name="まいづる内科")
+    foreign.municipality = keep.municipality  # a stale or tampered instance claims to be ours
+
+    with pytest.raises(PermissionDenied):
+        facilities_merge(keep=keep, absorb=foreign, membership=staff)
+    foreign.refresh_from_db()
+    assert foreign.status == Facility.Status.OPEN
+
+
+def test_a_merge_writes_an_entry_for_each_facility_shown_to_its_municipality(pair, staff, municipality):
+    from renkei.core.selectors import audit_entries
+
+    from ..factories import MembershipFactory, PrefectureFactory
+
+    keep, absorb = pair
+    prefecture_office = OrganizationFactory(municipality=None, prefecture=PrefectureFactory(), name="京都府庁",
+                                            kind="prefecture_office")
+    prefecture_staff = MembershipFactory(role=Role.PREFECTURE_STAFF, organization=prefecture_office)
+
+    facilities_merge(keep=keep, absorb=absorb, membership=prefecture_staff)
+
+    owner = audit_entries(staff).filter(permission="directory.merge_facilities")
+    assert set(owner.values_list("object_id", flat=True)) == {str(keep.pk), str(absorb.pk)}
+    absorbed = owner.get(object_id=str(absorb.pk))
+    assert absorbed.changes["merged_into"]["kept_id"] == keep.pk
+    assert absorbed.changes["owner_municipality_id"] == municipality.pk

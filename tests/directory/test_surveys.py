@@ -643,3 +643,51 @@ def test_the_reminder_command_needs_the_site_address_and_can_target_one_round(co
     assert mail.outbox == []
     call_command("survey_reminders", "--round", str(survey_round.pk), "--base-url", "https://r.example.jp")
     assert len(mail.outbox) == 1
+
+
+def test_staff_of_another_municipality_cannot_approve_an_answer_into_its_facility(coordinator, clinic,
+                                                                                   make_membership, other_municipality):
+    from django.core.exceptions import PermissionDenied
+
+    _, [item] = start_round(coordinator, [clinic])
+    response = answer(token_of(item.link), answers={"scheduled_home_visit": True},
+                      corrections={"phone": "0773-00-0000"})
+    outsider = make_membership(Role.MUNICIPAL_STAFF, organization=OrganizationFactory(municipality=other_municipality))
+
+    with pytest.raises(PermissionDenied):
+        services.survey_response_approve(response=response, membership=outsider)
+
+    clinic.refresh_from_db()
+    assert clinic.phone == "0773-22-1111"
+    assert not CollaborationDetail.objects.filter(facility=clinic).exists()
+    response.refresh_from_db()
+    assert response.decision == SurveyResponse.Decision.PENDING
+
+
+def test_approval_is_authorised_on_the_stored_facility_not_the_instance_passed(coordinator, clinic,
+                                                                                make_membership, other_municipality):
+    from django.core.exceptions import PermissionDenied
+
+    _, [item] = start_round(coordinator, [clinic])
+    response = answer(token_of(item.link), corrections={"phone": "0773-00-0000"})
+    outsider = make_membership(Role.MUNICIPAL_STAFF, organization=OrganizationFactory(municipality=other_municipality))
+    response.invitation.facility.municipality = other_municipality  # a stale or tampered instance
+
+    with pytest.raises(PermissionDenied):
+        services.survey_response_approve(response=response, membership=outsider)
+    clinic.refresh_from_db()
+    assert clinic.phone == "0773-22-1111"
+
+
+def test_approval_writes_one_entry_for_the_facility_naming_its_municipality(coordinator, clinic, municipality):
+    _, [item] = start_round(coordinator, [clinic])
+    response = answer(token_of(item.link), answers={"scheduled_home_visit": True},
+                      corrections={"phone": "0773-00-0000"})
+
+    services.survey_response_approve(response=response, membership=coordinator)
+
+    entry = AuditEntry.objects.get(object_type="directory.facility", object_id=str(clinic.pk),
+                                   reason="survey answer approved")
+    assert entry.changes["fields"] == ["phone"] and entry.changes["details"] == ["scheduled_home_visit"]
+    assert entry.changes["owner_municipality_id"] == municipality.pk
+    assert "0773-00-0000" not in str(entry.changes)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from renkei.core import policy
 
-from ..models import ImportRun
+from ..models import Facility, ImportRun
 
 
 def import_runs_for(membership) -> QuerySet[ImportRun]:
@@ -26,3 +28,32 @@ def applied_after(run: ImportRun) -> ImportRun | None:
     """The application of this dry run's file, when it has been applied since."""
     return (ImportRun.objects.filter(sha256=run.sha256, source=run.source, outcome=ImportRun.Outcome.APPLIED,
                                      started_at__gte=run.started_at).order_by("started_at").first())
+
+
+def _field_label(name: str) -> str:
+    extra = {"identifiers": _("codes"), "opening_hours": _("opening hours")}
+    if name in extra:
+        return extra[name]
+    try:
+        return str(Facility._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+def import_report(run: ImportRun) -> dict:
+    """The run's report for the screen: each changing row with its fields in words, skipped rows,
+    placeholder values and entries left off the map (lists as stored, with their full totals)."""
+    report = run.report or {}
+    change_labels = {"created": _("new entry"), "updated": _("updated"), "closed": _("closed (no longer listed)")}
+    changes = [{**change, "change_label": change_labels.get(change["change"], change["change"]),
+                "field_labels": [_field_label(name) for name in change.get("fields", [])]}
+               for change in report.get("changes", [])]
+    placeholders = [{**row, "field_label": _field_label(row.get("field", ""))}
+                    for row in report.get("placeholders", [])]
+    return {
+        "changes": changes, "changes_total": report.get("changes_total", len(changes)),
+        "skipped": report.get("skipped", []), "skipped_total": report.get("skipped_total", 0),
+        "placeholders": placeholders, "placeholders_total": report.get("placeholders_total", 0),
+        "without_position": report.get("without_position", []),
+        "without_position_total": report.get("without_position_total", 0),
+    }

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +32,7 @@ from ..importers import kaigo, mhlw, municipal
 from ..importers.common import FacilityRecord, FileError, MunicipalityResolver, ParsedFile, RowError, departments_field
 from ..models import ColumnMapping, Facility, FacilityIdentifier, ImportRun, MergeCandidate, OpeningHours
 from ..normalize import name_key
-from .facilities import refresh_derived_fields
+from .facilities import audit_owner, refresh_derived_fields
 
 BATCH = 1000
 UPDATE_BATCH = 200  # CASE WHEN grows with the batch: SQLite evaluates it row by row
@@ -63,6 +64,11 @@ class _Plan:
     closes: list[Facility] = field(default_factory=list)
     candidates: list[tuple[FacilityRecord, int, float, str]] = field(default_factory=list)
     rejected: list[RowError] = field(default_factory=list)
+    # Rows resolving to a facility the importer may not change: {"row", "facility_id", "name", "reason", "reason_en"}.
+    skipped: list[dict] = field(default_factory=list)
+    placeholders: list[dict] = field(default_factory=list)
+    # Entries of the file (new, changed or not) that stay off the map: {"row", "facility_id", "name"}.
+    without_position: list[dict] = field(default_factory=list)
     unchanged: int = 0
     skipped_out_of_scope: int = 0
     duplicates: int = 0
@@ -110,6 +116,7 @@ def import_file(*, source: str, file, file_name: str, membership=None, dry_run: 
     plan = _plan(parsed, edition=edition, membership=membership, municipality=municipality,
                  context=context or ImportContext())
     counts = _counts(parsed, plan)
+    run.report = _report(plan)
     if plan.rejected:
         return _finish(run, ImportRun.Outcome.REJECTED, counts, plan.rejected)
     if dry_run:
@@ -119,10 +126,11 @@ def import_file(*, source: str, file, file_name: str, membership=None, dry_run: 
                     context.pending[identifier] = record.municipality.pk
         return _finish(run, ImportRun.Outcome.DRY_RUN, counts, [])
     with transaction.atomic():
-        _apply(plan, parsed, edition=edition)
+        touched = _apply(plan, parsed, edition=edition)
         run = _finish(run, ImportRun.Outcome.APPLIED, counts, [])
         audit.record(action=AuditEntry.Action.BULK, obj=run, object_label=run.file_name,
                      changes={"source": source, "counts": counts, "import_run": run.pk, "edition": edition})
+        _audit_each_facility(touched, run=run, source=source)
         if counts["created"] or counts["updated"] or counts["closed"]:
             transaction.on_commit(spatial_version.positions_changed)
             if context is not None and context.coverage_municipality_ids is not None:
@@ -195,6 +203,7 @@ class _Known(NamedTuple):
     name: str
     address_key: str
     municipality_id: int
+    status: str
 
 
 class _Scope:
@@ -214,6 +223,13 @@ class _Scope:
             self._cache[municipality.pk] = allowed
         return allowed
 
+    def allows_facility(self, facility) -> bool:
+        """May this run write to an existing facility: its municipality is in the run's scope and the policy
+        lets the member import into that very facility (not only into the municipality the row names)."""
+        if not self.allows(facility.municipality):
+            return False
+        return self.membership is None or policy.check(self.membership, "directory.import", facility)
+
     def facilities(self):
         queryset = Facility.objects.all()
         if self.municipality is not None:
@@ -232,6 +248,10 @@ def _load_facilities(ids: Iterable[int]) -> dict[int, Facility]:
     loaded: dict[int, Facility] = {}
     for chunk in _chunks(sorted(set(ids))):
         loaded.update((f.pk, f) for f in Facility.objects.filter(pk__in=chunk))
+    # One instance per municipality (not select_related's one per row): the policy reads facility.municipality.
+    municipalities = Municipality.objects.in_bulk({f.municipality_id for f in loaded.values()})
+    for facility in loaded.values():
+        facility.municipality = municipalities[facility.municipality_id]
     return loaded
 
 
@@ -263,6 +283,7 @@ def _plan(parsed: ParsedFile, *, edition: str, membership, municipality, context
             plan.skipped_out_of_scope += 1
     schemes = {scheme for record in records for scheme, _ in record.identifiers}
     identifier_index = _identifier_index(schemes) if schemes else {}
+    _flag_placeholders(plan, records)
     matched: dict[int, FacilityRecord] = {}
     unmatched: list[FacilityRecord] = []
     for record in records:
@@ -277,10 +298,11 @@ def _plan(parsed: ParsedFile, *, edition: str, membership, municipality, context
     seen_new: set[tuple] = set()
     for record in unmatched:
         key = (record.municipality.pk, name_key(record.name), _address_key(record))
-        facility = exact.get(key)
-        same_kind = facility is not None and (facility.kind, facility.service_type) == (
-            record.kind, record.values.get("service_type", facility.service_type))
-        if same_kind and facility.pk not in matched:
+        # Several entries may share a name and an address (a hospital and its nursing station): the row
+        # takes the one of its own kind, so an unchanged list matches every entry again.
+        facility = next((f for f in exact.get(key, []) if f.pk not in matched and (f.kind, f.service_type) == (
+            record.kind, record.values.get("service_type", f.service_type))), None)
+        if facility is not None:
             matched[facility.pk] = record
             continue
         # Rows with their own code are distinct facilities even when the name and address repeat (two
@@ -293,6 +315,11 @@ def _plan(parsed: ParsedFile, *, edition: str, membership, municipality, context
         plan.creates.append(record)
         _doubtful_pairs(plan, record, key, candidates_by_name, candidates_by_address, exact)
     facilities = _load_facilities(matched)
+    for pk, record in list(matched.items()):
+        if not scope.allows_facility(facilities[pk]):
+            del matched[pk]
+            by_code = any(identifier_index.get(i) == pk for i in record.identifiers)
+            _skip(plan, row=record.row, facility=facilities[pk], by_code=by_code)
     hours_ids = [pk for pk, record in matched.items() if record.opening_hours is not None]
     existing_hours = _existing_hours(hours_ids) if hours_ids else {}
     own_identifiers = _identifiers_of([pk for pk, r in matched.items() if r.identifiers or r.corporate_number])
@@ -300,10 +327,54 @@ def _plan(parsed: ParsedFile, *, edition: str, membership, municipality, context
         _plan_update(plan, facilities[pk], record, parsed.source_key, edition, existing_hours, own_identifiers)
     for record in plan.creates:
         plan.municipality_ids.add(record.municipality.pk)
+        if record.values.get("latitude") is None or record.values.get("longitude") is None:
+            plan.without_position.append({"row": record.row, "facility_id": None, "name": record.name})
         if record.opening_hours:
             plan.hours[record] = record.opening_hours
     _plan_closing(plan, parsed, scope, listed=set(matched))
     return plan
+
+
+def _skip(plan: _Plan, *, row: int | None, facility, by_code: bool = True) -> None:
+    """A row resolving to a facility the importer may not change: skipped, with the reason in both languages."""
+    plan.skipped_out_of_scope += 1
+    where = str(facility.municipality)
+    name = getattr(facility, "name", "") or f"#{facility.pk}"
+    matched_by = ("コード" if by_code else "名称と住所")
+    matched_by_en = ("The code matches" if by_code else "The name and address match")
+    plan.skipped.append({
+        "row": row, "facility_id": facility.pk, "name": name,
+        "reason": f"この行の{matched_by}が{where}の「{name}」と一致しますが、その施設を変更する権限がないため"
+                  "取り込みませんでした。",
+        "reason_en": f"{matched_by_en} “{name}” of {where}, a facility you may not change; the row was skipped.",
+    })
+
+
+# Obvious stand-ins left in a list: 「〇〇」 in a name, 000-000-0000, a corporation named "-".
+_PLACEHOLDER_TEXT = re.compile(r"[〇○◯Ｏ]{2,}|[×✕Ｘ]{2,}|^[\-－ー―‐—・*＊?？]+$"
+                               r"|^(なし|無し|未定|不明|該当なし|未記入)$")
+_PLACEHOLDER_FIELDS = ("name", "corporation_name", "address", "phone", "fax")
+
+
+def _is_placeholder(name: str, value) -> bool:
+    if not isinstance(value, str) or not value.strip():
+        return False
+    if name in ("phone", "fax"):
+        digits = re.sub(r"\D", "", value)
+        return len(digits) >= 6 and len(set(digits)) == 1  # 000-000-0000, 9999999999
+    return bool(_PLACEHOLDER_TEXT.search(value.strip()))
+
+
+def _flag_placeholders(plan: _Plan, records: list[FacilityRecord]) -> None:
+    """Note values that only stand in for the real one; they are imported as given, but staff should look."""
+    for record in records:
+        for name in _PLACEHOLDER_FIELDS:
+            value = record.values.get(name)
+            if _is_placeholder(name, value):
+                plan.placeholders.append({
+                    "row": record.row, "field": name, "value": str(value)[:100],
+                    "reason": f"「{value}」は仮の値のようです。元の一覧を確認してください。",
+                    "reason_en": f"“{value}” looks like a placeholder; check the original list."})
 
 
 def _address_key(record: FacilityRecord) -> str:
@@ -316,24 +387,26 @@ def _name_address_index(records: list[FacilityRecord]):
     """Existing facilities of the records' municipalities, keyed for exact and doubtful matches."""
     by_name: dict[tuple, list[Facility]] = {}
     by_address: dict[tuple, list[Facility]] = {}
-    exact: dict[tuple, Facility] = {}
+    exact: dict[tuple, list[_Known]] = {}
     municipality_ids = sorted({r.municipality.pk for r in records})
     for chunk in _chunks(municipality_ids, 500):
+        # Open entries first, then the oldest: a row takes the entry it matched last time, not a closed twin.
         rows = Facility.objects.filter(municipality_id__in=chunk).values_list(
-            "id", "kind", "service_type", "name", "address_key", "municipality_id")
+            "id", "kind", "service_type", "name", "address_key", "municipality_id", "status")
+        rows = sorted(rows, key=lambda row: (row[6] != Facility.Status.OPEN, row[0]))
         for facility in (_Known(*row) for row in rows):  # not model instances: no audit snapshot per row
             key = name_key(facility.name)
             by_name.setdefault((facility.municipality_id, key), []).append(facility)
             if facility.address_key:
                 by_address.setdefault((facility.municipality_id, facility.address_key), []).append(facility)
-            exact.setdefault((facility.municipality_id, key, facility.address_key), facility)
+            exact.setdefault((facility.municipality_id, key, facility.address_key), []).append(facility)
     return by_name, by_address, exact
 
 
 def _doubtful_pairs(plan, record, key, by_name, by_address, exact) -> None:
     municipality_id, name, address = key
     others: dict[int, tuple[float, str]] = {}
-    if (facility := exact.get(key)) is not None:  # same name and address but another kind
+    for facility in exact.get(key, []):  # same name and address but another kind
         others[facility.pk] = (0.9, "same name and address, different kind / 名称・住所が同じで種類が異なる")
     for facility in by_name.get((municipality_id, name), []):
         if facility.pk not in others and facility.address_key != address:
@@ -379,6 +452,8 @@ def _plan_update(plan, facility: Facility, record: FacilityRecord, source_key, e
         changed.add("opening_hours")
     for name in changed & set(values):
         setattr(facility, name, values[name])
+    if not facility.has_position:
+        plan.without_position.append({"row": record.row, "facility_id": facility.pk, "name": facility.name})
     if changed:
         if facility.status == Facility.Status.CLOSED:
             facility.status, facility.closed_on, facility.closed_reason = Facility.Status.OPEN, None, ""
@@ -428,14 +503,15 @@ def _plan_hours(plan: _Plan, parsed: ParsedFile, scope: _Scope, context: ImportC
                 "(import the facility file first).", row=record.row, column="ID"))
     pks = sorted(known)
     for chunk in _chunks(pks):  # a chunk at a time: a national file's existing hours never sit in memory at once
-        facilities = {pk: _Ref(pk, departments, municipality_id) for pk, departments, municipality_id in
-                      Facility.objects.filter(pk__in=chunk).values_list("pk", "departments", "municipality_id")}
+        facilities = {row[0]: _Ref(*row) for row in Facility.objects.filter(pk__in=chunk).values_list(
+            "pk", "departments", "municipality_id", "prefecture_id", "name")}
         existing_hours = _existing_hours(chunk)
         municipalities = Municipality.objects.in_bulk({f.municipality_id for f in facilities.values()})
         for pk in chunk:
             record, facility = known[pk], facilities[pk]
-            if not scope.allows(municipalities[facility.municipality_id]):
-                plan.skipped_out_of_scope += 1
+            facility.municipality = municipalities[facility.municipality_id]
+            if not scope.allows_facility(facility):
+                _skip(plan, row=record.row, facility=facility)
                 continue
             changed = set()
             departments = departments_field(record.departments)
@@ -446,7 +522,7 @@ def _plan_hours(plan: _Plan, parsed: ParsedFile, scope: _Scope, context: ImportC
                 plan.hours[facility] = record.opening_hours
                 changed.add("opening_hours")
             if changed:
-                plan.updates.append((facility, changed, None))
+                plan.updates.append((facility, changed, record))
                 plan.municipality_ids.add(facility.municipality_id)
             else:
                 plan.unchanged += 1
@@ -459,14 +535,30 @@ class _Ref:
     pk: int
     departments: str
     municipality_id: int
+    prefecture_id: int
+    name: str
     updated_at: Any = None
+    municipality: Any = None  # set by the plan: the policy reads the facility's municipality
 
 
 # --- writing --------------------------------------------------------------------------------------
 
-def _apply(plan: _Plan, parsed: ParsedFile, *, edition: str) -> None:
+class _Touched(NamedTuple):
+    """A facility a run wrote to, as its audit entry names it."""
+
+    pk: int
+    name: str
+    municipality_id: int
+    prefecture_id: int
+    change: str  # "created", "updated", "closed"
+    fields: list[str]
+
+
+def _apply(plan: _Plan, parsed: ParsedFile, *, edition: str) -> list[_Touched]:
+    """Write the plan; returns every facility written to (for one audit entry each)."""
     now = timezone.now()
     created: dict[int, int] = {}  # id(record) → new facility pk; instances are dropped batch by batch (memory)
+    touched: list[_Touched] = []
     for chunk in _chunks(plan.creates, BATCH):
         new_facilities = []
         for record in chunk:
@@ -477,6 +569,7 @@ def _apply(plan: _Plan, parsed: ParsedFile, *, edition: str) -> None:
             new_facilities.append(facility)
         Facility.objects.bulk_create(new_facilities, batch_size=BATCH)
         created.update((id(record), facility.pk) for record, facility in zip(chunk, new_facilities, strict=True))
+        touched += [_Touched(f.pk, f.name, f.municipality_id, f.prefecture_id, "created", []) for f in new_facilities]
     identifiers = []
     for record in plan.creates:
         facility_id = created[id(record)]
@@ -495,6 +588,8 @@ def _apply(plan: _Plan, parsed: ParsedFile, *, edition: str) -> None:
         updated_fields |= changed - {"identifiers", "opening_hours"}
         facility.updated_at = now
         to_update.append(facility)
+        touched.append(_Touched(facility.pk, facility.name, facility.municipality_id, facility.prefecture_id,
+                                "updated", sorted(changed)))
     if to_update and updated_fields <= {"departments"}:
         # Speciality files change only departments; few distinct lists, so one UPDATE per list beats CASE WHEN.
         by_value: dict[str, list[int]] = {}
@@ -525,11 +620,30 @@ def _apply(plan: _Plan, parsed: ParsedFile, *, edition: str) -> None:
             Facility.objects.filter(pk__in=chunk).update(
                 status=Facility.Status.CLOSED, closed_on=timezone.localdate(), updated_at=now,
                 closed_reason=f"no longer in {label} {edition}"[:200])
+        touched += [_Touched(f.pk, f.name, f.municipality_id, f.prefecture_id, "closed",
+                             ["closed_on", "closed_reason", "status"]) for f in plan.closes]
 
     if plan.candidates:
         MergeCandidate.objects.bulk_create(
             [MergeCandidate(facility_id=created[id(record)], other_id=other_id, score=score, reason=reason[:200])
              for record, other_id, score, reason in plan.candidates], batch_size=BATCH, ignore_conflicts=True)
+    return touched
+
+
+def _audit_each_facility(touched: list[_Touched], *, run: ImportRun, source: str) -> None:
+    """One entry per facility written, naming its municipality so that its staff see it in their audit log.
+
+    The entry says which fields changed, not their values: the list itself is kept by the import run.
+    """
+    object_type = audit.object_type_of(Facility)
+    actions = {"created": AuditEntry.Action.CREATE, "updated": AuditEntry.Action.UPDATE,
+               "closed": AuditEntry.Action.UPDATE}
+    audit.record_many([
+        {"action": actions[t.change], "object_type": object_type, "object_id": t.pk, "object_label": t.name,
+         "permission": "directory.import",
+         "changes": {"import_run": run.pk, "source": source, "change": t.change, "fields": t.fields,
+                     **audit_owner(t)}}
+        for t in touched])
 
 
 def _delete_hours(facility_ids: list[int]) -> None:
@@ -570,14 +684,40 @@ def _schedule_coverage(municipality_ids: list[int]) -> None:
 
 def _empty_counts() -> dict[str, int]:
     return {"rows": 0, "created": 0, "updated": 0, "unchanged": 0, "closed": 0, "rejected": 0,
-            "merge_candidates": 0, "skipped_out_of_scope": 0, "duplicates": 0, "positions_dropped": 0}
+            "merge_candidates": 0, "skipped_out_of_scope": 0, "duplicates": 0, "positions_dropped": 0,
+            "placeholders": 0, "without_position": 0}
 
 
 def _counts(parsed: ParsedFile, plan: _Plan) -> dict[str, int]:
     return {"rows": parsed.rows, "created": len(plan.creates), "updated": len(plan.updates) + plan.pending,
             "unchanged": plan.unchanged, "closed": len(plan.closes), "rejected": len(plan.rejected),
             "merge_candidates": len(plan.candidates), "skipped_out_of_scope": plan.skipped_out_of_scope,
-            "duplicates": plan.duplicates, "positions_dropped": parsed.positions_dropped}
+            "duplicates": plan.duplicates, "positions_dropped": parsed.positions_dropped,
+            "placeholders": len(plan.placeholders),
+            "without_position": len(plan.without_position)}
+
+
+def _report(plan: _Plan) -> dict:
+    """Which rows change which fields (before "apply"), rows skipped, placeholders, entries without a position."""
+    changes = [{"row": record.row, "facility_id": None, "name": record.name, "change": "created", "fields": []}
+               for record in plan.creates]
+    changes += [{"row": getattr(record, "row", None), "facility_id": facility.pk, "name": facility.name,
+                 "change": "updated", "fields": sorted(changed)} for facility, changed, record in plan.updates]
+    changes += [{"row": None, "facility_id": f.pk, "name": f.name, "change": "closed", "fields": ["status"]}
+                for f in plan.closes]
+    changes.sort(key=lambda c: (c["row"] is None, c["row"] or 0))
+    without_position = sorted(plan.without_position, key=lambda r: r["row"] or 0)
+    return {"changes": changes[:MAX_STORED_REJECTIONS], "changes_total": len(changes),
+            "skipped": plan.skipped[:MAX_STORED_REJECTIONS], "skipped_total": len(plan.skipped),
+            "placeholders": plan.placeholders[:MAX_STORED_REJECTIONS], "placeholders_total": len(plan.placeholders),
+            "without_position": without_position[:MAX_STORED_REJECTIONS],
+            "without_position_total": len(without_position)}
+
+
+def would_change(run: ImportRun) -> bool:
+    """True when applying the run would write something (the import screen offers "apply" only then)."""
+    counts = run.counts or {}
+    return any(counts.get(key, 0) for key in ("created", "updated", "closed"))
 
 
 def _finish(run: ImportRun, outcome: str, counts: dict, errors: list) -> ImportRun:
@@ -609,6 +749,8 @@ COUNT_LABELS = [
     ("skipped_out_of_scope", gettext_lazy("skipped (outside your municipality)")),
     ("duplicates", gettext_lazy("listed twice in the file")),
     ("positions_dropped", gettext_lazy("positions dropped (far from their municipality)")),
+    ("placeholders", gettext_lazy("placeholder values to check")),
+    ("without_position", gettext_lazy("without a position (not on the map)")),
 ]
 
 
@@ -621,7 +763,9 @@ def report_lines(run: ImportRun) -> list[str]:
     """The per-file report the command prints (counts, then each rejected row with its reason)."""
     lines = [f"{run.file_name}: {run.get_outcome_display()}",
              "  " + ", ".join(f"{label} {number}" for label, number in counts_table(run.counts))]
-    for row in getattr(run, "all_rejected_rows", None) or run.rejected_rows:
+    report = run.report or {}
+    for row in [*(getattr(run, "all_rejected_rows", None) or run.rejected_rows), *report.get("skipped", []),
+                *report.get("placeholders", [])]:
         where = gettext_lazy("row %(row)s") % {"row": row["row"]} if row.get("row") else gettext_lazy("file")
         lines.append(f"  {where}: {row['reason']} / {row['reason_en']}")
     return lines

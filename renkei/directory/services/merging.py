@@ -6,7 +6,7 @@ history, audit trail and old links stay readable.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -17,7 +17,7 @@ from renkei.core.models import AuditEntry
 
 from .. import spatial_version
 from ..models import Facility, FacilityIdentifier, MergeCandidate, SurveyInvitation
-from .facilities import refresh_derived_fields
+from .facilities import audit_owner, refresh_derived_fields
 
 # Public fields copied from the absorbed entry only where the kept one has nothing.
 FILLED_WHEN_EMPTY = ("kana", "short_name", "name_romaji", "corporation_name", "postal_code", "address", "phone",
@@ -43,6 +43,8 @@ def facilities_merge(*, keep: Facility, absorb: Facility, membership) -> Facilit
     Moves identifiers, opening hours (when `keep` has none), collaboration details that `keep` lacks or
     has older, survey invitations and sources; fills `keep`'s empty public fields and position.
     """
+    # Authorised on the rows as stored, not on the instances passed in (which a caller may have changed).
+    keep, absorb = _stored(keep), _stored(absorb)
     policy.require(membership, "directory.merge_facilities", keep)
     policy.require(membership, "directory.merge_facilities", absorb)
     if keep.pk == absorb.pk:
@@ -53,6 +55,9 @@ def facilities_merge(*, keep: Facility, absorb: Facility, membership) -> Facilit
     with transaction.atomic():
         keep = Facility.objects.select_for_update().get(pk=keep.pk)
         absorb = Facility.objects.select_for_update().get(pk=absorb.pk)
+        if not (policy.check(membership, "directory.merge_facilities", keep)
+                and policy.check(membership, "directory.merge_facilities", absorb)):
+            raise PermissionDenied("directory.merge_facilities")  # moved to another municipality meanwhile
 
         kept_codes = set(keep.identifiers.values_list("scheme", "value"))
         for identifier in absorb.identifiers.all():
@@ -111,11 +116,21 @@ def facilities_merge(*, keep: Facility, absorb: Facility, membership) -> Facilit
         absorb.save()
 
         _resolve_candidates(keep=keep, absorb=absorb, membership=membership)
+        # One entry per facility, naming its municipality so that its staff see the merge in their audit log.
         audit.record(action=AuditEntry.Action.UPDATE, obj=keep, permission="directory.merge_facilities",
-                     changes={"merged": {"absorbed_id": absorb.pk, "absorbed_name": absorb.name, **moved}},
+                     changes={"merged": {"absorbed_id": absorb.pk, "absorbed_name": absorb.name, **moved},
+                              **audit_owner(keep)},
+                     reason=f"merge #{absorb.pk} into #{keep.pk}")
+        audit.record(action=AuditEntry.Action.UPDATE, obj=absorb, permission="directory.merge_facilities",
+                     changes={"merged_into": {"kept_id": keep.pk, "kept_name": keep.name},
+                              "fields": ["closed_on", "closed_reason", "status"], **audit_owner(absorb)},
                      reason=f"merge #{absorb.pk} into #{keep.pk}")
         transaction.on_commit(spatial_version.positions_changed)
     return keep
+
+
+def _stored(facility: Facility) -> Facility:
+    return Facility.objects.select_related("municipality").get(pk=facility.pk)
 
 
 def _resolve_candidates(*, keep: Facility, absorb: Facility, membership) -> None:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renkei.core import audit, policy, throttle
+from renkei.core.models import AuditEntry
 from renkei.core.wareki import to_wareki
 
 from ..models import (
@@ -316,14 +317,17 @@ def survey_response_approve(*, response: SurveyResponse, membership, note: str =
 
     `corrections` names the corrected public fields staff accept (all of them when None).
     """
-    invitation = response.invitation
-    facility = invitation.facility
-    policy.require(membership, MANAGE, facility)
+    # Authorised on the facility the answer is stored against (a merge may have moved it), not on the
+    # instance passed in.
+    stored = SurveyResponse.objects.select_related("invitation__facility__municipality").get(pk=response.pk)
+    policy.require(membership, MANAGE, stored.invitation.facility)
     with transaction.atomic(), _acting(membership):
         response = SurveyResponse.objects.select_for_update().select_related(
-            "invitation__facility", "invitation__survey_round").get(pk=response.pk)
+            "invitation__facility__municipality", "invitation__survey_round").get(pk=response.pk)
         _require_pending(response)
         facility = response.invitation.facility
+        if not policy.check(membership, MANAGE, facility):
+            raise PermissionDenied(MANAGE)  # moved to another municipality since the check above
         # Attributes may have been retired since the answer: apply those still asked of this facility.
         asked = {a.code for a in attributes_for(facility.kind, facility.municipality)}
         answers = {code: value for code, value in response.answers.items() if code in asked}
@@ -338,6 +342,10 @@ def survey_response_approve(*, response: SurveyResponse, membership, note: str =
             for name, value in changes.items():
                 setattr(facility, name, value)
             facility_services.facility_save(facility=facility)
+        audit.record(action=AuditEntry.Action.UPDATE, obj=facility, permission=MANAGE,
+                     changes={"survey_response": response.pk, "fields": sorted(changes),
+                              "details": sorted(answers), **facility_services.audit_owner(facility)},
+                     reason="survey answer approved")
         response.decision = SurveyResponse.Decision.APPROVED
         response.reviewed_by = membership.user
         response.reviewed_at = timezone.now()

@@ -22,7 +22,7 @@ from renkei.core.selectors import municipality_or_none
 from ..importers.common import FileError, read_header
 from ..importers.municipal import FIELDS, standard_mapping, suggest_mapping
 from ..models import FacilityKind, ImportRun
-from ..selectors.imports import applied_after, import_run_for, import_runs_for
+from ..selectors.imports import applied_after, import_report, import_run_for, import_runs_for
 from ..services import imports as import_services
 
 SOURCES = [(ImportRun.Source.MHLW, gettext_lazy("MHLW 医療情報ネット (facility or speciality-and-hours file)")),
@@ -119,9 +119,12 @@ def import_upload_view(request):
 def import_detail_view(request, run_id):
     run = import_run_for(request.membership, run_id)
     waiting = import_services.upload_is_waiting(run.sha256)
-    can_apply = run.outcome == ImportRun.Outcome.DRY_RUN and waiting and applied_after(run) is None
+    is_waiting_dry_run = run.outcome == ImportRun.Outcome.DRY_RUN and waiting and applied_after(run) is None
+    would_change = import_services.would_change(run)
     return render(request, "directory/imports/detail.html", {
-        "run": run, "can_apply": can_apply, "waiting": waiting, "counts": import_services.counts_table(run.counts),
+        "run": run, "can_apply": is_waiting_dry_run and would_change,
+        "nothing_to_apply": is_waiting_dry_run and not would_change, "waiting": waiting,
+        "counts": import_services.counts_table(run.counts), "report": import_report(run),
     })
 
 
@@ -133,6 +136,9 @@ def import_apply_view(request, run_id):
     stored = import_services.load_upload(run.sha256)
     if run.outcome != ImportRun.Outcome.DRY_RUN or stored is None:
         messages.error(request, _("This file is no longer waiting to be applied; upload it again."))
+        return redirect("directory:import_detail", run_id=run.pk)
+    if not import_services.would_change(run):
+        messages.info(request, _("Nothing in this file would change the directory; there is nothing to apply."))
         return redirect("directory:import_detail", run_id=run.pk)
     data, meta = stored
     applied = import_services.import_file(source=run.source, file=data, file_name=run.file_name,
