@@ -99,17 +99,19 @@ def grants_role(membership, grant) -> bool:
 
 
 def audit_scope(membership, queryset):
-    from .models import Organization
+    """Entries about objects the member's office owns (core.audit.owner_of), whoever acted: municipal staff
+    their municipality's (and its wards'), prefecture staff their prefecture's, administrators all."""
+    from .models import Municipality
 
     if membership.role == ADMIN:
         return queryset
-    if membership.role == MUNICIPAL and _municipality_id(membership):
-        orgs = Organization.objects.filter(municipality_id=_municipality_id(membership))
-    elif membership.role == PREFECTURE:
-        orgs = Organization.objects.filter(prefecture_id=_prefecture_id(membership))
-    else:
-        return queryset.none()
-    return queryset.filter(Q(organization_id_value__in=orgs.values("pk")))
+    own = _municipality_id(membership)
+    if membership.role == MUNICIPAL and own:
+        owned = Municipality.objects.filter(Q(pk=own) | Q(parent_id=own)).values("pk")
+        return queryset.filter(owner_municipality_id__in=owned)
+    if membership.role == PREFECTURE:
+        return queryset.filter(owner_prefecture_id=_prefecture_id(membership))
+    return queryset.none()
 
 
 def organization_scope(membership, queryset):

@@ -19,7 +19,7 @@ class TOTPDevice(models.Model):
         verbose_name = _("two-factor device")
 
     def __str__(self) -> str:
-        return f"TOTP({self.user_id})"
+        return str(self.user)
 
 
 class LoginAttempt(models.Model):
@@ -56,3 +56,6 @@ class APIToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    def audit_owner(self):
+        return self.membership
