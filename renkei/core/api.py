@@ -77,12 +77,17 @@ class AuditEntryOut(Schema):
     at: dt.datetime
     user_label: str
     action: str
+    summary: str = Field(description="what happened, as a sentence in the caller's language")
     permission: str
     object_type: str
     object_id: str
     object_label: str
-    changes: dict
+    changes: dict = Field(description="changed fields; values of sensitive fields are \"***\" or \"changed\"")
     reason: str
+
+    @staticmethod
+    def resolve_changes(entry) -> dict:
+        return entry.shown_changes
 
 
 class MunicipalityFilter(Schema):

@@ -3,6 +3,10 @@
 Who acted comes from the audit context that the request middleware (or a management command) binds,
 so a service does not pass the request around. Entries are written inside the writer's transaction:
 if the write rolls back, so does its entry.
+
+Each entry also records whose object it is (the owner municipality and prefecture, see `owner_of`):
+the log shows an entry to the staff of that municipality (or prefecture), whoever acted. Which fields'
+values are never written (secrets, person data) is decided in one place, `sensitive_fields`.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_init, post_save
@@ -29,8 +34,14 @@ GENESIS_HASH = "0" * 64
 AUDITED_APP_LABELS = {"core", "directory", "pdca", "provision", "handoff", "consult", "training", "region",
                       "indicators"}
 ALWAYS_SENSITIVE_FIELDS = frozenset({"password", "secret", "token", "key_hash", "token_hash"})
+# Person data: the log says that such a field changed, never its value (a log entry cannot be erased).
+# Models add their own with AUDIT_SENSITIVE_FIELDS (e.g. a survey respondent's name).
+PERSON_DATA_FIELDS = frozenset({"email", "display_name"})
 ALWAYS_IGNORED_FIELDS = frozenset({"last_login", "updated_at"})
 MASK = "***"
+CHANGED = "changed"
+READ_IDS_KEPT = 100  # ids listed in one read entry; the count is always exact
+READ_NAMES_IN_LABEL = 3
 
 
 @dataclass(frozen=True)
@@ -83,6 +94,87 @@ def object_type_of(obj_or_model) -> str:
     return f"{meta.app_label}.{meta.model_name}"
 
 
+# --- whose object it is ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Owner:
+    """The municipality and prefecture an object belongs to (both None: nobody's, e.g. a user account)."""
+
+    municipality_id: int | None = None
+    prefecture_id: int | None = None
+
+
+NO_OWNER = Owner()
+
+
+def owner_of(obj: Any) -> Owner:
+    """Whose object this is, for the audit log's visibility.
+
+    A model says it with `audit_owner()` (returning a municipality, a prefecture, another object or an
+    Owner); without it, its `municipality_id`/`prefecture_id` attributes are read (facilities, survey
+    rounds, organizations, daily living areas…). A Municipality or Prefecture owns itself.
+    """
+    return _with_prefecture(_owner_ids(obj))
+
+
+def _owner_ids(obj: Any) -> Owner:
+    """The owner as far as the object itself tells (the prefecture may still be missing: one query away)."""
+    from .models import Municipality, Prefecture
+
+    if obj is None or isinstance(obj, Owner):
+        return obj or NO_OWNER
+    hook = getattr(obj, "audit_owner", None)
+    if callable(hook):
+        found = hook()
+        return NO_OWNER if found is None or found is obj else _owner_ids(found)
+    if isinstance(obj, Municipality):
+        return Owner(obj.pk, obj.prefecture_id)
+    if isinstance(obj, Prefecture):
+        return Owner(None, obj.pk)
+    municipality_id = getattr(obj, "municipality_id", None)
+    prefecture_id = getattr(obj, "prefecture_id", None)
+    if municipality_id is not None and prefecture_id is None:
+        prefecture_id = _cached_prefecture_id(obj)
+    return Owner(municipality_id, prefecture_id)
+
+
+def _cached_prefecture_id(obj: Any) -> int | None:
+    meta = getattr(obj, "_meta", None)
+    try:
+        if meta is not None and meta.get_field("municipality").is_cached(obj):
+            return obj.municipality.prefecture_id
+    except FieldDoesNotExist:  # a property (Membership reads its organization's)
+        pass
+    return None
+
+
+def _with_prefecture(owner: Owner) -> Owner:
+    from .models import Municipality
+
+    if owner.municipality_id is None or owner.prefecture_id is not None:
+        return owner
+    prefecture_id = Municipality.objects.filter(pk=owner.municipality_id).values_list(
+        "prefecture_id", flat=True).first()
+    return Owner(owner.municipality_id, prefecture_id)
+
+
+# --- which values are never written ---------------------------------------------------------------
+
+def sensitive_fields(model_or_instance) -> frozenset[str]:
+    """Fields whose values the log never shows: secrets, person data, and the model's AUDIT_SENSITIVE_FIELDS.
+
+    Names and attnames (`respondent_name`, `confirmed_by_user_id`) both count. The one place this is decided:
+    writing masks these values, and the screen and the API mask them again in entries written before.
+    """
+    names = ALWAYS_SENSITIVE_FIELDS | PERSON_DATA_FIELDS | getattr(model_or_instance, "AUDIT_SENSITIVE_FIELDS",
+                                                                  frozenset())
+    meta = getattr(model_or_instance, "_meta", None)
+    if meta is None:
+        return frozenset(names)
+    attnames = {f.attname for f in meta.concrete_fields if f.name in names}
+    return frozenset(names | attnames)
+
+
 def _canonical(value: Any) -> Any:
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
 
@@ -93,7 +185,7 @@ def compute_hash(prev_hash: str, payload: dict[str, Any]) -> str:
 
 
 def _payload(entry: AuditEntry) -> dict[str, Any]:
-    return {
+    payload = {
         "seq": entry.seq,
         "at": entry.at.astimezone(dt.UTC).isoformat(),
         "user": entry.user_id_value,
@@ -110,6 +202,13 @@ def _payload(entry: AuditEntry) -> dict[str, Any]:
         "ip": entry.ip_address,
         "user_agent": entry.user_agent,
     }
+    # The owner is hashed too, but only when set: entries written before these columns existed (no owner)
+    # keep exactly the payload their hash was computed from, and setting or clearing an owner later breaks it.
+    if entry.owner_municipality_id is not None:
+        payload["owner_municipality"] = entry.owner_municipality_id
+    if entry.owner_prefecture_id is not None:
+        payload["owner_prefecture"] = entry.owner_prefecture_id
+    return payload
 
 
 def record(
@@ -122,9 +221,15 @@ def record(
     changes: dict[str, Any] | None = None,
     permission: str = "",
     reason: str = "",
+    owner: Any = None,
 ) -> AuditEntry:
-    """Append one entry to the audit log, chained to the previous one."""
+    """Append one entry to the audit log, chained to the previous one.
+
+    `owner` (a municipality, a prefecture, an object or an Owner) says whose entry it is when `obj` does not
+    (a bulk write, a read of many rows); by default it is `owner_of(obj)`.
+    """
     ctx = _context.get()
+    owner = owner_of(owner if owner is not None else obj)
     if obj is not None:
         object_type = object_type or object_type_of(obj)
         object_id = object_id or obj.pk
@@ -150,6 +255,8 @@ def record(
             reason=reason or ctx.reason,
             ip_address=ctx.ip_address,
             user_agent=ctx.user_agent[:300],
+            owner_municipality_id=owner.municipality_id,
+            owner_prefecture_id=owner.prefecture_id,
             prev_hash=head.hash,
         )
         entry.hash = compute_hash(entry.prev_hash, _payload(entry))
@@ -159,7 +266,7 @@ def record(
 
 
 def record_many(items: list[dict[str, Any]]) -> int:
-    """Append one entry per item (each takes `record`'s keyword arguments) in one extension of the chain.
+    """Append one entry per item (each takes `record`'s keyword arguments, `owner` too) in one extension of the chain.
 
     For bulk services, which audit every object they change: one lock of the chain head and one
     bulk insert instead of three queries per entry.
@@ -175,6 +282,7 @@ def record_many(items: list[dict[str, Any]]) -> int:
         entries = []
         for item in items:
             obj = item.get("obj")
+            owner = owner_of(item.get("owner") if item.get("owner") is not None else obj)
             object_type, object_id = item.get("object_type", ""), item.get("object_id", "")
             object_label = item.get("object_label")
             if obj is not None:
@@ -190,6 +298,7 @@ def record_many(items: list[dict[str, Any]]) -> int:
                 object_id=str(object_id)[:64], object_label=(object_label or "")[:200],
                 changes=_canonical(item.get("changes") or {}), reason=item.get("reason") or ctx.reason,
                 ip_address=ctx.ip_address, user_agent=ctx.user_agent[:300], prev_hash=prev_hash,
+                owner_municipality_id=owner.municipality_id, owner_prefecture_id=owner.prefecture_id,
             )
             entry.hash = compute_hash(prev_hash, _payload(entry))
             prev_hash = entry.hash
@@ -199,9 +308,40 @@ def record_many(items: list[dict[str, Any]]) -> int:
     return len(entries)
 
 
-def record_read(obj: models.Model, *, permission: str = "", reason: str = "") -> AuditEntry:
-    """Log a read of person-identifying data (called by selectors that return such data)."""
-    return record(action=AuditEntry.Action.READ, obj=obj, permission=permission, reason=reason)
+def record_read(obj: models.Model, *, what: str = "", permission: str = "", reason: str = "") -> AuditEntry:
+    """Log a read of person-identifying or professional-only data of one object (one entry per page).
+
+    `what` names the data read in English, marked with gettext_noop at the call site ("respondent names"):
+    the log's screen translates it when showing the entry.
+    """
+    return record(action=AuditEntry.Action.READ, obj=obj, permission=permission, reason=reason,
+                  changes={"what": what} if what else None)
+
+
+def record_reads(objects, *, what: str = "", permission: str = "", reason: str = "") -> list[AuditEntry]:
+    """Log one read of many objects (a list, a map feed, an API page): one entry per owner, not one per row.
+
+    Each entry names the first few objects, counts all of them and keeps up to READ_IDS_KEPT ids, so the
+    staff of each municipality see that their rows were read. Nothing is written for an empty list.
+    """
+    resolved: dict[Owner, Owner] = {}  # the prefecture is looked up once per municipality, not per row
+    by_owner: dict[Owner, list] = {}
+    for obj in objects:
+        partial = _owner_ids(obj)
+        if partial not in resolved:
+            resolved[partial] = _with_prefecture(partial)
+        by_owner.setdefault(resolved[partial], []).append(obj)
+    entries = []
+    for owner, group in by_owner.items():
+        names = [str(obj) for obj in group[:READ_NAMES_IN_LABEL]]
+        label = "、".join(names) + (f" … ({len(group)})" if len(group) > READ_NAMES_IN_LABEL else "")
+        changes = {"count": len(group), "ids": [obj.pk for obj in group[:READ_IDS_KEPT]]}
+        if what:
+            changes = {"what": what, **changes}
+        entries.append(record(action=AuditEntry.Action.READ, object_type=object_type_of(group[0]),
+                              object_label=label, changes=changes, permission=permission, reason=reason,
+                              owner=owner))
+    return entries
 
 
 @dataclass
@@ -241,15 +381,14 @@ def verify(batch_size: int = 5000) -> VerificationResult:
 
 def _is_audited(sender) -> bool:
     meta = sender._meta
+    # Migrations' historical models ("__fake__") are not: they lack the AUDIT_* settings, and the log's own
+    # columns may not exist yet at that point of the migration history.
     return (
-        meta.app_label in AUDITED_APP_LABELS
+        sender.__module__ != "__fake__"
+        and meta.app_label in AUDITED_APP_LABELS
         and not getattr(sender, "AUDIT_SKIP", False)
         and not meta.auto_created
     )
-
-
-def _sensitive_fields(instance) -> frozenset[str]:
-    return ALWAYS_SENSITIVE_FIELDS | getattr(instance, "AUDIT_SENSITIVE_FIELDS", frozenset())
 
 
 def _ignored_fields(instance) -> frozenset[str]:
@@ -264,7 +403,7 @@ def _field_values(instance) -> dict[str, Any]:
 
 
 def _shown(instance, name: str, value: Any) -> Any:
-    return MASK if name in _sensitive_fields(instance) else value
+    return MASK if name in sensitive_fields(instance) else value
 
 
 @receiver(post_init)
@@ -290,8 +429,8 @@ def _record_save(sender, instance, created, raw=False, **kwargs):
                 continue
             if name not in before:
                 changes[name] = _shown(instance, name, value)
-            elif name in _sensitive_fields(instance):
-                changes[name] = "changed"
+            elif name in sensitive_fields(instance):
+                changes[name] = CHANGED
             else:
                 changes[name] = [before[name], value]
         if changes:

@@ -99,25 +99,19 @@ def grants_role(membership, grant) -> bool:
 
 
 def audit_scope(membership, queryset):
-    """Entries written by members of the municipality's (prefecture's) organizations, and entries about
-    objects it owns whoever wrote them (bulk services name the owner in `changes`: owner_municipality_id,
-    owner_prefecture_id; a distinct key, so that automatic create entries holding a `municipality_id`
-    field do not show to that municipality)."""
-    from .models import Municipality, Organization
+    """Entries about objects the member's office owns (core.audit.owner_of), whoever acted: municipal staff
+    their municipality's (and its wards'), prefecture staff their prefecture's, administrators all."""
+    from .models import Municipality
 
     if membership.role == ADMIN:
         return queryset
-    if membership.role == MUNICIPAL and _municipality_id(membership):
-        own = _municipality_id(membership)
-        orgs = Organization.objects.filter(municipality_id=own)
-        owned = Municipality.objects.filter(Q(pk=own) | Q(parent_id=own)).values_list("pk", flat=True)
-        about_own = Q(changes__owner_municipality_id__in=list(owned))
-    elif membership.role == PREFECTURE:
-        orgs = Organization.objects.filter(prefecture_id=_prefecture_id(membership))
-        about_own = Q(changes__owner_prefecture_id=_prefecture_id(membership))
-    else:
-        return queryset.none()
-    return queryset.filter(Q(organization_id_value__in=orgs.values("pk")) | about_own)
+    own = _municipality_id(membership)
+    if membership.role == MUNICIPAL and own:
+        owned = Municipality.objects.filter(Q(pk=own) | Q(parent_id=own)).values("pk")
+        return queryset.filter(owner_municipality_id__in=owned)
+    if membership.role == PREFECTURE:
+        return queryset.filter(owner_prefecture_id=_prefecture_id(membership))
+    return queryset.none()
 
 
 def organization_scope(membership, queryset):

@@ -14,11 +14,15 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from renkei.api import BearerToken, SessionWithTwoFactor
-from renkei.core import policy
+from renkei.core import audit, policy
 
 from .hours import hours_by_day, is_open_at
 from .models import CollaborationDetail, Facility
-from .selectors.facilities import visible_collaboration_details
+from .selectors.facilities import (
+    PROFESSIONAL_DATA,
+    PROFESSIONAL_PERMISSION,
+    visible_collaboration_details,
+)
 from .selectors.search import parse_facility_search, search_facilities
 
 router = Router(tags=["directory"])
@@ -159,6 +163,11 @@ def facility_out(facility: Facility, membership, *, distance_km: float | None = 
     }
 
 
+def _shows_professional_data(item: dict) -> bool:
+    """True when a facility as shown holds professional-only details or who confirmed them (audited reads)."""
+    return any(d["is_professional"] or d["confirmed_by"] for c in item["collaboration"] for d in c["details"])
+
+
 def _invalid(errors: dict[str, str]):
     return Status(422, {"detail": _("Some parameters are not valid. See “errors” for each one."), "errors": errors})
 
@@ -178,10 +187,12 @@ def list_facilities(request, filters: Query[FacilityQuery]):
     if result.center is not None:
         center = {"lat": result.center[0], "lon": result.center[1], "label": result.center_label,
                   "quality": result.center_quality}
+    items = [facility_out(hit.facility, membership, distance_km=hit.distance_km, at=params.open_at)
+             for hit in result.hits]
+    audit.record_reads([hit.facility for hit, item in zip(result.hits, items, strict=True)
+                        if _shows_professional_data(item)], what=PROFESSIONAL_DATA, permission=PROFESSIONAL_PERMISSION)
     return Status(200, {
-        "count": result.total, "limit": params.limit, "offset": params.offset, "center": center,
-        "items": [facility_out(hit.facility, membership, distance_km=hit.distance_km, at=params.open_at)
-                  for hit in result.hits],
+        "count": result.total, "limit": params.limit, "offset": params.offset, "center": center, "items": items,
     })
 
 
@@ -197,4 +208,7 @@ def get_facility(request, facility_id: int):
                 .prefetch_related("opening_hours", Prefetch("collaboration_details", queryset=details)).first())
     if facility is None:
         raise Http404
-    return facility_out(facility, getattr(request, "membership", None))
+    item = facility_out(facility, getattr(request, "membership", None))
+    if _shows_professional_data(item):
+        audit.record_read(facility, what=PROFESSIONAL_DATA, permission=PROFESSIONAL_PERMISSION)
+    return item

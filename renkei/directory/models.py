@@ -8,12 +8,21 @@ last confirmed and by whom, and imports never touch them.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from renkei.core.models import DailyLivingArea, Municipality, Organization, Prefecture
+
+
+def _name_of(obj, relation: str) -> str:
+    """The name of a related row for a label, "" when it is gone (a cascade delete) rather than an error."""
+    try:
+        return str(getattr(obj, relation))
+    except ObjectDoesNotExist:
+        return ""
 
 
 class FacilityKind(models.TextChoices):
@@ -63,7 +72,8 @@ class Facility(models.Model):
                                      related_name="facilities", verbose_name=_("Renkei organization"))
     corporation_name = models.CharField(_("operating corporation"), max_length=200, blank=True)
 
-    prefecture = models.ForeignKey(Prefecture, on_delete=models.PROTECT, related_name="facilities")
+    prefecture = models.ForeignKey(Prefecture, on_delete=models.PROTECT, related_name="facilities",
+                                   verbose_name=_("prefecture"))
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="facilities",
                                      verbose_name=_("municipality"))
     daily_living_area = models.ForeignKey(DailyLivingArea, on_delete=models.SET_NULL, null=True, blank=True,
@@ -96,11 +106,13 @@ class Facility(models.Model):
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     closed_reason = models.CharField(_("reason for closing"), max_length=200, blank=True)
     # Which sources hold this facility, e.g. ["mhlw", "municipal:431001"], and when each last listed it.
-    sources = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    sources = models.JSONField(_("sources"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     AUDIT_IGNORED_FIELDS = frozenset({"search_text", "address_key", "updated_at"})
+    AUDIT_UPDATE_SENTENCES = {("status", "closed"): _("Closed the facility: %(label)s"),
+                              ("status", "open"): _("Reopened the facility: %(label)s")}
 
     class Meta:
         ordering = ["kind", "kana", "name"]
@@ -140,12 +152,15 @@ class FacilityIdentifier(models.Model):
         CORPORATE_NUMBER = "corporate_number", _("corporate number")
         MUNICIPAL_ID = "municipal_id", _("municipal list ID")
 
-    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="identifiers")
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="identifiers",
+                                 verbose_name=_("facility"))
     scheme = models.CharField(_("scheme"), max_length=32, choices=Scheme.choices)
     value = models.CharField(_("code"), max_length=64)
 
     class Meta:
         ordering = ["scheme", "value"]
+        verbose_name = _("facility code")
+        verbose_name_plural = _("facility codes")
         constraints = [
             # A corporation runs many facilities; every other code names exactly one.
             models.UniqueConstraint(fields=["scheme", "value"], condition=~Q(scheme="corporate_number"),
@@ -154,7 +169,10 @@ class FacilityIdentifier(models.Model):
         indexes = [models.Index(fields=["scheme", "value"])]
 
     def __str__(self) -> str:
-        return f"{self.scheme}:{self.value}"
+        return f"{_name_of(self, 'facility')}: {self.get_scheme_display()} {self.value}"
+
+    def audit_owner(self):
+        return self.facility
 
 
 class OpeningHours(models.Model):
@@ -162,18 +180,27 @@ class OpeningHours(models.Model):
 
     HOLIDAY = 7
 
-    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="opening_hours")
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="opening_hours",
+                                 verbose_name=_("facility"))
     weekday = models.PositiveSmallIntegerField(_("day"))
     opens = models.TimeField(_("opens"))
     closes = models.TimeField(_("closes"))
 
+    WEEKDAYS = "月火水木金土日祝"
+
     class Meta:
         ordering = ["weekday", "opens"]
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
         indexes = [models.Index(fields=["weekday", "opens", "closes"])]
         constraints = [models.CheckConstraint(condition=Q(weekday__lte=7), name="opening_hours_weekday_range")]
 
     def __str__(self) -> str:
-        return f"{self.weekday} {self.opens:%H:%M}-{self.closes:%H:%M}"
+        day = self.WEEKDAYS[self.weekday] if 0 <= self.weekday < len(self.WEEKDAYS) else str(self.weekday)
+        return f"{_name_of(self, 'facility')}: {day} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    def audit_owner(self):
+        return self.facility
 
 
 class CollaborationCategory(models.Model):
@@ -221,7 +248,7 @@ class CollaborationAttribute(models.Model):
                                   default=Visibility.PUBLIC)
     # None: part of the shared taxonomy. Set: added by that municipality for its own directory.
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="collaboration_attributes")
+                                     related_name="collaboration_attributes", verbose_name=_("municipality"))
     is_builtin = models.BooleanField(default=False, editable=False)
     is_active = models.BooleanField(_("in use"), default=True)
     sort_order = models.PositiveIntegerField(_("display order"), default=0)
@@ -245,24 +272,33 @@ class CollaborationDetail(models.Model):
         SURVEY = "survey", _("answered by the facility")
         IMPORT = "import", _("imported")
 
-    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="collaboration_details")
-    attribute = models.ForeignKey(CollaborationAttribute, on_delete=models.PROTECT, related_name="details")
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="collaboration_details",
+                                 verbose_name=_("facility"))
+    attribute = models.ForeignKey(CollaborationAttribute, on_delete=models.PROTECT, related_name="details",
+                                  verbose_name=_("collaboration attribute"))
     # bool for yes_no, a choice code, a list of codes, text, or a number.
     value = models.JSONField(_("value"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     confirmed_on = models.DateField(_("last confirmed on"))
     confirmed_by = models.CharField(_("confirmed by"), max_length=120)
     confirmed_by_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                          blank=True, related_name="+")
+                                          blank=True, related_name="+", verbose_name=_("confirmed by (user)"))
     source = models.CharField(_("source"), max_length=8, choices=Source.choices, default=Source.STAFF)
+
+    AUDIT_SENSITIVE_FIELDS = frozenset({"confirmed_by"})  # a person's name (a survey respondent, a staff member)
 
     class Meta:
         ordering = ["attribute__category__sort_order", "attribute__sort_order"]
+        verbose_name = _("collaboration detail")
+        verbose_name_plural = _("collaboration details")
         constraints = [models.UniqueConstraint(fields=["facility", "attribute"], name="unique_collaboration_detail")]
         indexes = [models.Index(fields=["attribute", "facility"])]
 
     def __str__(self) -> str:
-        return f"{self.facility_id}:{self.attribute_id}={self.value!r}"
+        return f"{_name_of(self, 'facility')}: {_name_of(self, 'attribute')}"
+
+    def audit_owner(self):
+        return self.facility
 
     @property
     def is_yes(self) -> bool:
@@ -278,19 +314,31 @@ class MergeCandidate(models.Model):
         MERGED = "merged", _("merged")
         DISMISSED = "dismissed", _("not the same")
 
-    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="+")
-    other = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="+")
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="+", verbose_name=_("facility"))
+    other = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="+",
+                              verbose_name=_("other facility"))
     score = models.FloatField(_("similarity"))
     reason = models.CharField(_("reason"), max_length=200)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    AUDIT_UPDATE_SENTENCES = {("status", "merged"): _("Merged the possible duplicate: %(label)s"),
+                              ("status", "dismissed"): _("Marked as not the same facility: %(label)s")}
 
     class Meta:
         ordering = ["-score", "pk"]
         constraints = [models.UniqueConstraint(fields=["facility", "other"], name="unique_merge_candidate")]
+        verbose_name = _("possible duplicate")
+        verbose_name_plural = _("possible duplicates")
+
+    def __str__(self) -> str:
+        return f"{_name_of(self, 'facility')} / {_name_of(self, 'other')}"
+
+    def audit_owner(self):
+        return self.facility
 
 
 class ImportRun(models.Model):
@@ -310,47 +358,55 @@ class ImportRun(models.Model):
 
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     file_name = models.CharField(_("file"), max_length=255)
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+")
+                                     related_name="+", verbose_name=_("municipality"))
     mapping = models.ForeignKey("ColumnMapping", on_delete=models.SET_NULL, null=True, blank=True,
-                                related_name="runs")
+                                related_name="runs", verbose_name=_("column mapping"))
     # {"rows": n, "created": n, "updated": n, "unchanged": n, "closed": n, "rejected": n}
-    counts = models.JSONField(default=dict)
+    counts = models.JSONField(_("counts"), default=dict)
     # [{"row": 12, "reason": "…", "reason_en": "…"}], capped; the full list is printed by the command.
-    rejected_rows = models.JSONField(default=list)
-    messages = models.JSONField(default=list)
+    rejected_rows = models.JSONField(_("rejected rows"), default=list)
+    messages = models.JSONField(_("messages"), default=list)
     # What the run would change or did, before "apply": {"changes": [{"row", "facility_id", "name", "change",
     # "fields"}], "skipped": [{"row", "facility_id", "reason", "reason_en"}], "placeholders": [...],
     # "without_position": [{"facility_id", "name"}], "…_total": n}; lists capped like rejected_rows.
-    report = models.JSONField(default=dict, blank=True)
+    report = models.JSONField(_("report"), default=dict, blank=True)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
-    started_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
+                                   related_name="+", verbose_name=_("started by"))
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-pk"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return self.file_name
 
 
 class ColumnMapping(models.Model):
     """How one municipality's own list maps to our fields; saved once and reused for the next edition."""
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="column_mappings")
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="column_mappings",
+                                     verbose_name=_("municipality"))
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("facility kind"), max_length=32, choices=FacilityKind.choices, blank=True)
     # {"name": "医療機関名", "address": "所在地", "departments": {"columns": ["内科", "外科"], "mark": "○"}, …}
-    columns = models.JSONField(default=dict)
+    columns = models.JSONField(_("columns"), default=dict)
     # Sorted header names: a new edition with the same header finds its mapping again.
-    header_signature = models.CharField(max_length=64, db_index=True)
+    header_signature = models.CharField(_("header"), max_length=64, db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+                                   related_name="+", verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["municipality", "name"]
+        verbose_name = _("column mapping")
+        verbose_name_plural = _("column mappings")
         constraints = [models.UniqueConstraint(fields=["municipality", "name"], name="unique_column_mapping_name")]
 
     def __str__(self) -> str:
@@ -360,17 +416,20 @@ class ColumnMapping(models.Model):
 class SurveyRound(models.Model):
     """A round of personal links sent to facilities to confirm their collaboration details."""
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="survey_rounds")
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="survey_rounds",
+                                     verbose_name=_("municipality"))
     title = models.CharField(_("title"), max_length=120)
     message = models.TextField(_("message to facilities"), blank=True)
     due_on = models.DateField(_("answer by"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                   related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+                                   related_name="+", verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("survey round")
+        verbose_name_plural = _("survey rounds")
 
     def __str__(self) -> str:
         return self.title
@@ -386,22 +445,34 @@ class SurveyInvitation(models.Model):
         RETURNED = "returned", _("returned to the facility")
         WITHDRAWN = "withdrawn", _("withdrawn")
 
-    survey_round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="invitations")
-    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="survey_invitations")
-    token_hash = models.CharField(max_length=64, unique=True)
+    survey_round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="invitations",
+                                     verbose_name=_("survey round"))
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="survey_invitations",
+                                 verbose_name=_("facility"))
+    token_hash = models.CharField(_("link"), max_length=64, unique=True)
     email = models.EmailField(_("sent to"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SENT)
-    sent_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    reminded_at = models.DateTimeField(null=True, blank=True)
-    reminder_count = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    reminder_count = models.PositiveSmallIntegerField(_("reminders"), default=0)
     opened_at = models.DateTimeField(null=True, blank=True)
 
     AUDIT_IGNORED_FIELDS = frozenset({"opened_at"})
+    # token_hash (a secret) and email (person data) are never logged: core.audit's default lists.
+    AUDIT_UPDATE_SENTENCES = {("status", "withdrawn"): _("Withdrew the survey link: %(label)s")}
 
     class Meta:
         ordering = ["survey_round", "facility__kana"]
         constraints = [models.UniqueConstraint(fields=["survey_round", "facility"], name="unique_survey_invitation")]
+        verbose_name = _("survey link")
+        verbose_name_plural = _("survey links")
+
+    def __str__(self) -> str:
+        return f"{_name_of(self, 'facility')}（{_name_of(self, 'survey_round')}）"
+
+    def audit_owner(self):
+        return self.survey_round
 
 
 class SurveyResponse(models.Model):
@@ -412,32 +483,50 @@ class SurveyResponse(models.Model):
         APPROVED = "approved", _("approved")
         RETURNED = "returned", _("returned")
 
-    invitation = models.ForeignKey(SurveyInvitation, on_delete=models.CASCADE, related_name="responses")
+    invitation = models.ForeignKey(SurveyInvitation, on_delete=models.CASCADE, related_name="responses",
+                                   verbose_name=_("survey link"))
     # {"attribute_code": value, …}
-    answers = models.JSONField(default=dict)
+    answers = models.JSONField(_("answers"), default=dict)
     # Corrections to public fields the facility suggests: {"phone": "…", "website": "…"}.
-    corrections = models.JSONField(default=dict, blank=True)
+    corrections = models.JSONField(_("corrections"), default=dict, blank=True)
     respondent_name = models.CharField(_("answered by"), max_length=120)
     respondent_role = models.CharField(_("position"), max_length=120, blank=True)
     comment = models.TextField(_("comment"), blank=True)
-    submitted_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices,
                                 default=Decision.PENDING)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+")
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+                                    related_name="+", verbose_name=_("reviewed by"))
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_note = models.TextField(_("note to the facility"), blank=True)
+
+    AUDIT_SENSITIVE_FIELDS = frozenset({"respondent_name", "respondent_role"})
+    AUDIT_UPDATE_SENTENCES = {("decision", "approved"): _("Approved the survey answer: %(label)s"),
+                              ("decision", "returned"): _("Returned the survey answer: %(label)s")}
 
     class Meta:
         ordering = ["-submitted_at"]
+        verbose_name = _("survey answer")
+        verbose_name_plural = _("survey answers")
+
+    def __str__(self) -> str:
+        """The facility that answered (never the respondent's name: that is person data)."""
+        try:
+            return str(self.invitation.facility)
+        except ObjectDoesNotExist:
+            return ""
+
+    def audit_owner(self):
+        return self.invitation.survey_round
 
 
 class AreaShape(models.Model):
     """The outline of a daily living area (or of a whole municipality when `daily_living_area` is empty)."""
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="area_shapes")
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="area_shapes",
+                                     verbose_name=_("municipality"))
     daily_living_area = models.OneToOneField(DailyLivingArea, on_delete=models.CASCADE, null=True, blank=True,
-                                             related_name="shape")
+                                             related_name="shape", verbose_name=_("daily living area"))
     geometry = models.JSONField()  # GeoJSON Polygon or MultiPolygon, WGS84
     min_lat = models.FloatField()
     min_lon = models.FloatField()
@@ -452,6 +541,11 @@ class AreaShape(models.Model):
             models.UniqueConstraint(fields=["municipality"], condition=Q(daily_living_area__isnull=True),
                                     name="one_outline_per_municipality"),
         ]
+        verbose_name = _("area outline")
+        verbose_name_plural = _("area outlines")
+
+    def __str__(self) -> str:
+        return _name_of(self, "daily_living_area") if self.daily_living_area_id else _name_of(self, "municipality")
 
 
 class MeshPopulation(models.Model):

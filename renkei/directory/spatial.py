@@ -79,14 +79,17 @@ def audit_head() -> tuple[int, str]:
 
 
 def written_since(before: tuple[int, str], now: tuple[int, str], object_types: tuple[str, ...]) -> bool:
-    """True when an audit entry between the two heads concerns one of these object types or is a bulk write
-    (and whenever the chain did not simply grow, e.g. a transaction was rolled back)."""
+    """True when an audit entry between the two heads writes one of these object types or is a bulk write
+    (and whenever the chain did not simply grow, e.g. a transaction was rolled back). Reads, exports and
+    refusals of facilities are logged too, but change nothing."""
     from renkei.core.models import AuditEntry
 
+    Action = AuditEntry.Action
     if now[0] <= before[0]:
         return now != before
     return AuditEntry.objects.filter(seq__gt=before[0], seq__lte=now[0]).filter(
-        Q(object_type__in=object_types) | Q(action=AuditEntry.Action.BULK)).exists()
+        Q(object_type__in=object_types, action__in=(Action.CREATE, Action.UPDATE, Action.DELETE))
+        | Q(action=Action.BULK)).exists()
 
 
 def _build(version: int, audit_head: tuple[int, str]) -> _Index:

@@ -1,5 +1,7 @@
 """The append-only, hash-chained audit log: automatic entries, masking, tamper detection."""
 
+import datetime as dt
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
@@ -215,3 +217,200 @@ def test_loading_an_audited_row_with_deferred_fields_neither_loops_nor_logs_them
     loaded.save()
     entry = AuditEntry.objects.filter(object_id=str(organization.pk), action="update").latest("seq")
     assert entry.changes == {"name": ["旧名", "新名"]}
+
+
+# --- who sees an entry: the owner of its object, whoever acted ----------------------------------
+
+def _visible_to(membership) -> set[int]:
+    from renkei.core import selectors
+
+    return set(selectors.audit_entries(membership).values_list("seq", flat=True))
+
+
+@pytest.fixture
+def offices(municipality, other_municipality):
+    from renkei.core.models import Organization as Org
+    from tests.factories import PrefectureFactory
+
+    tokyo = PrefectureFactory(code="13", name="東京都")
+    return {
+        "home": MembershipFactory(role=Role.MUNICIPAL_STAFF, organization=OrganizationFactory(
+            kind=Org.Kind.MUNICIPALITY_OFFICE, municipality=municipality)),
+        "other": MembershipFactory(role=Role.MUNICIPAL_STAFF, organization=OrganizationFactory(
+            kind=Org.Kind.MUNICIPALITY_OFFICE, municipality=other_municipality)),
+        "prefecture": MembershipFactory(role=Role.PREFECTURE_STAFF, organization=OrganizationFactory(
+            kind=Org.Kind.PREFECTURE_OFFICE, municipality=None, prefecture=municipality.prefecture)),
+        "tokyo": MembershipFactory(role=Role.PREFECTURE_STAFF, organization=OrganizationFactory(
+            kind=Org.Kind.PREFECTURE_OFFICE, municipality=None, prefecture=tokyo)),
+        "admin": MembershipFactory(role=Role.SYSTEM_ADMIN, organization=OrganizationFactory(
+            kind=Org.Kind.MUNICIPALITY_OFFICE, municipality=other_municipality)),
+    }
+
+
+def test_municipal_staff_see_entries_about_their_municipalitys_objects_whoever_acted(offices, municipality):
+    from tests.factories import DailyLivingAreaFactory
+
+    with audit.bind_membership(offices["prefecture"]):  # someone outside the municipality acts on its object
+        area = DailyLivingAreaFactory(municipality=municipality, name="川口圏域")
+    entry = latest(object_type="core.dailylivingarea", object_id=str(area.pk))
+    assert entry.owner_municipality_id == municipality.pk
+    assert entry.seq in _visible_to(offices["home"])
+    assert entry.seq not in _visible_to(offices["other"])
+
+
+def test_municipal_staff_do_not_see_what_their_own_staff_did_to_another_municipalitys_objects(
+        offices, other_municipality):
+    from tests.factories import DailyLivingAreaFactory
+
+    with audit.bind_membership(offices["home"]):
+        DailyLivingAreaFactory(municipality=other_municipality, name="よその圏域")
+    entry = latest(object_type="core.dailylivingarea")
+    assert entry.seq not in _visible_to(offices["home"])
+    assert entry.seq in _visible_to(offices["other"])
+
+
+def test_prefecture_staff_see_entries_about_their_prefectures_municipalities_only(offices, municipality):
+    from tests.factories import DailyLivingAreaFactory
+
+    DailyLivingAreaFactory(municipality=municipality)
+    entry = latest(object_type="core.dailylivingarea")
+    assert entry.owner_prefecture_id == municipality.prefecture_id
+    assert entry.seq in _visible_to(offices["prefecture"])
+    assert entry.seq not in _visible_to(offices["tokyo"])
+
+
+def test_entries_about_objects_nobody_owns_are_for_administrators_only(offices):
+    user = UserFactory()
+    entry = latest(object_type="core.user", object_id=str(user.pk))
+    assert entry.owner_municipality_id is None and entry.owner_prefecture_id is None
+    assert entry.seq in _visible_to(offices["admin"])
+    assert not {entry.seq} & (_visible_to(offices["home"]) | _visible_to(offices["prefecture"]))
+
+
+def test_every_audited_model_says_whose_it_is_without_importing_apps_into_core(municipality):
+    from renkei.directory.models import SurveyRound
+    from tests.factories import FacilityFactory
+
+    facility = FacilityFactory(municipality=municipality)
+    survey_round = SurveyRound(municipality=municipality, title="調査")
+    assert audit.owner_of(facility) == audit.Owner(municipality.pk, municipality.prefecture_id)
+    assert audit.owner_of(survey_round) == audit.Owner(municipality.pk, municipality.prefecture_id)
+    assert audit.owner_of(municipality) == audit.Owner(municipality.pk, municipality.prefecture_id)
+    assert audit.owner_of(municipality.prefecture) == audit.Owner(None, municipality.prefecture_id)
+
+
+def test_the_owner_is_part_of_the_hash(municipality):
+    from tests.factories import DailyLivingAreaFactory
+
+    DailyLivingAreaFactory(municipality=municipality)
+    target = latest(object_type="core.dailylivingarea")
+    drop_append_only_guard()
+    AuditEntry.objects.filter(pk=target.pk).update(owner_municipality_id=None)  # hide it from the municipality
+    result = audit.verify()
+    assert any(f"entry {target.seq}:" in p and "changed" in p for p in result.problems)
+
+
+def test_entries_without_an_owner_keep_the_hash_they_were_written_with():
+    """Entries written before the owner columns existed hashed a payload without them: they still verify."""
+    entry = audit.record(action=AuditEntry.Action.LOGIN_FAILED, object_type="core.user", object_label="x@example.jp")
+    old_payload = {"seq": entry.seq, "at": entry.at.astimezone(dt.UTC).isoformat(), "user": None,
+                   "user_label": "", "membership": None, "organization": None, "action": "login_failed",
+                   "permission": "", "object_type": "core.user", "object_id": "", "object_label": "x@example.jp",
+                   "changes": {}, "reason": "", "ip": None, "user_agent": ""}
+    assert entry.hash == audit.compute_hash(entry.prev_hash, old_payload)
+    assert audit.verify().is_intact
+
+
+# --- sensitive values: written masked, and masked again when shown --------------------------------
+
+def test_person_data_is_logged_as_changed_never_with_its_value():
+    user = User.objects.create_user("hanako@example.jp", "First-Secret-11!", display_name="山田花子", kana="ヤマダ")
+    created = latest(object_type="core.user", action=AuditEntry.Action.CREATE)
+    assert created.changes["email"] == audit.MASK and created.changes["display_name"] == audit.MASK
+    user = User.objects.get(pk=user.pk)
+    user.display_name = "山田華子"
+    user.save()
+    assert latest(object_type="core.user", action=AuditEntry.Action.UPDATE).changes == {"display_name": "changed"}
+    stored = str(list(AuditEntry.objects.values_list("changes", flat=True)))
+    assert "hanako@example.jp" not in stored and "山田華子" not in stored and "ヤマダ" not in stored
+
+
+def test_sensitive_fields_are_defined_in_one_place_from_a_default_list_and_the_model():
+    from renkei.directory.models import SurveyResponse
+
+    assert {"password", "token_hash", "email"} <= audit.sensitive_fields(User)
+    assert {"respondent_name", "respondent_role", "email"} <= audit.sensitive_fields(SurveyResponse)
+    assert "name" not in audit.sensitive_fields(Organization)
+
+
+def test_values_logged_before_a_field_was_marked_sensitive_are_masked_on_the_screen_and_in_the_api(
+        offices, login_as, api_token_for):
+    """An entry written with a plain value (an older version, a service that forgot) never shows it."""
+    admin = offices["admin"]
+    audit.record(action=AuditEntry.Action.UPDATE, object_type="core.user", object_id="1", object_label="利用者",
+                 changes={"email": ["old-address@example.jp", "new-address@example.jp"], "is_active": [True, False]})
+    page = login_as(admin).get("/audit/").content.decode()
+    assert "old-address@example.jp" not in page and "new-address@example.jp" not in page
+    response = login_as(admin).get("/api/v1/audit", HTTP_AUTHORIZATION=f"Bearer {api_token_for(admin)}")
+    entry = next(e for e in response.json()["items"] if e["object_type"] == "core.user" and e["object_id"] == "1")
+    assert entry["changes"] == {"email": "changed", "is_active": [True, False]}
+
+
+# --- entries read as sentences -----------------------------------------------------------------------
+
+def test_an_update_reads_as_a_sentence_with_the_changed_fields_by_name(municipality):
+    from django.utils.translation import gettext
+
+    from renkei.core.models import DailyLivingArea
+    from tests.factories import DailyLivingAreaFactory
+
+    area = DailyLivingArea.objects.get(pk=DailyLivingAreaFactory(municipality=municipality, name="旧圏域").pk)
+    area.name, area.description = "新圏域", "中学校区"
+    area.save()
+    entry = latest(object_type="core.dailylivingarea", action=AuditEntry.Action.UPDATE)
+    fields = "、".join([gettext("name"), gettext("description")])
+    assert entry.summary == gettext("Changed %(fields)s of %(type)s: %(label)s") % {
+        "fields": fields, "type": gettext("daily living area"), "label": "新圏域"}
+    assert [(line.field, line.before, line.after) for line in entry.change_lines][0] == (
+        gettext("name"), "旧圏域", "新圏域")
+
+
+def test_the_log_screen_and_the_api_show_sentences_not_object_reprs(offices, municipality, login_as):
+    from django.utils.translation import gettext
+
+    from tests.factories import DailyLivingAreaFactory
+
+    with audit.bind_membership(offices["prefecture"]):
+        DailyLivingAreaFactory(municipality=municipality, name="川口圏域")
+    sentence = gettext("Created %(type)s: %(label)s") % {"type": gettext("daily living area"), "label": "川口圏域"}
+    client = login_as(offices["home"])
+    assert sentence in client.get("/audit/").content.decode()
+    items = client.get("/api/v1/audit").json()["items"]
+    assert items[0]["summary"] == sentence
+
+
+def test_every_audited_model_has_a_verbose_name_and_a_label_of_its_own():
+    """Never "SurveyInvitation object (3)" in the log: each audited model names itself and its rows."""
+    from django.apps import apps
+    from django.db import models
+
+    audited = [m for m in apps.get_models() if audit._is_audited(m)]
+    assert len(audited) > 10
+    without_name = [m.__name__ for m in audited if "verbose_name" not in m._meta.original_attrs]
+    without_label = [m.__name__ for m in audited if m.__str__ is models.Model.__str__]
+    assert without_name == [] and without_label == []
+
+
+def test_reads_of_many_rows_write_one_entry_per_owner_with_a_count(municipality, other_municipality):
+    from tests.factories import FacilityFactory
+
+    here = [FacilityFactory(municipality=municipality) for _ in range(5)]
+    there = [FacilityFactory(municipality=other_municipality)]
+    before = AuditEntry.objects.count()
+    entries = audit.record_reads(here + there, what="professional-only details")
+    assert AuditEntry.objects.count() == before + 2
+    by_owner = {e.owner_municipality_id: e for e in entries}
+    assert by_owner[municipality.pk].changes["count"] == 5
+    assert by_owner[municipality.pk].changes["ids"] == [f.pk for f in here]
+    assert by_owner[other_municipality.pk].object_label == there[0].name
+    assert audit.record_reads([]) == []

@@ -320,8 +320,9 @@ def test_care_team_rule_refuses_objects_that_do_not_define_a_team():
 def test_scope_limits_the_audit_log_to_the_staff_members_own_municipality(world):
     from renkei.core import audit
 
-    with audit.bind_membership(world.members["other_city"]):
-        audit.record(action=AuditEntry.Action.UPDATE, object_type="core.organization", object_id="x")
+    other_office = world.members["other_city"].organization
+    with audit.bind_membership(world.members["city"]):  # who acted does not matter: whose object it is does
+        audit.record(action=AuditEntry.Action.UPDATE, obj=other_office, object_id="x")
     visible_to_city = policy.scope(world.members["city"], "core.view_audit", AuditEntry.objects.all())
     visible_to_other = policy.scope(world.members["other_city"], "core.view_audit", AuditEntry.objects.all())
     assert not visible_to_city.filter(object_id="x").exists()

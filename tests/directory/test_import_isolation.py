@@ -102,7 +102,7 @@ def test_each_changed_facility_gets_its_own_audit_entry_visible_to_its_municipal
     updated = by_object[str(foreign_clinic.pk)]
     assert {"name", "phone"} <= set(updated.changes["fields"])
     assert "0773-62-1111" not in str(updated.changes)  # that a field changed, not its value
-    assert updated.changes["owner_municipality_id"] == other_municipality.pk
+    assert updated.owner_municipality_id == other_municipality.pk
 
 
 def test_a_prefecture_import_shows_in_the_owner_municipalitys_audit(other_municipality, foreign_clinic):

@@ -263,4 +263,4 @@ def test_a_merge_writes_an_entry_for_each_facility_shown_to_its_municipality(pai
     assert set(owner.values_list("object_id", flat=True)) == {str(keep.pk), str(absorb.pk)}
     absorbed = owner.get(object_id=str(absorb.pk))
     assert absorbed.changes["merged_into"]["kept_id"] == keep.pk
-    assert absorbed.changes["owner_municipality_id"] == municipality.pk
+    assert absorbed.owner_municipality_id == municipality.pk

@@ -689,5 +689,5 @@ def test_approval_writes_one_entry_for_the_facility_naming_its_municipality(coor
     entry = AuditEntry.objects.get(object_type="directory.facility", object_id=str(clinic.pk),
                                    reason="survey answer approved")
     assert entry.changes["fields"] == ["phone"] and entry.changes["details"] == ["scheduled_home_visit"]
-    assert entry.changes["owner_municipality_id"] == municipality.pk
+    assert entry.owner_municipality_id == municipality.pk
     assert "0773-00-0000" not in str(entry.changes)

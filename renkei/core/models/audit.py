@@ -33,6 +33,9 @@ class AuditEntry(models.Model):
     reason = models.TextField(blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
+    # Whose object the entry is about (core.audit.owner_of): who may see it, whoever acted. Plain ids too.
+    owner_municipality_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    owner_prefecture_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
@@ -44,7 +47,7 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("audit log")
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+        return f"#{self.seq} {self.summary}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -53,6 +56,27 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("audit entries are append-only")
+
+    @property
+    def summary(self) -> str:
+        """What happened, as a sentence in the viewer's language ("施設を登録しました: みどり診療所")."""
+        from ..audit_display import sentence
+
+        return sentence(self)
+
+    @property
+    def change_lines(self):
+        """The changed fields by name, sensitive values masked (core.audit_display.ChangeLine)."""
+        from ..audit_display import change_lines
+
+        return change_lines(self)
+
+    @property
+    def shown_changes(self) -> dict:
+        """The stored changes with sensitive values masked, for the API."""
+        from ..audit_display import masked_changes
+
+        return masked_changes(self)
 
 
 class AuditChainHead(models.Model):

@@ -112,6 +112,9 @@ class User(AbstractUser):
     REQUIRED_FIELDS: list[str] = []
     objects = UserManager()
 
+    # With e-mail and name (core.audit's person-data defaults): the log says these changed, not to what.
+    AUDIT_SENSITIVE_FIELDS = frozenset({"kana"})
+
     class Meta:
         ordering = ["kana", "email"]
         verbose_name = _("user")
@@ -144,6 +147,9 @@ class Membership(models.Model):
     def municipality_id(self) -> int | None:
         return self.organization.municipality_id
 
+    def audit_owner(self):
+        return self.organization
+
     @property
     def prefecture_id(self) -> int:
         return self.organization.prefecture_id
@@ -167,8 +173,6 @@ class Invitation(models.Model):
                                                related_name="invitation")
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
-    AUDIT_SENSITIVE_FIELDS = frozenset({"token_hash"})
-
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("invitation")
@@ -176,6 +180,9 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.organization}"
+
+    def audit_owner(self):
+        return self.organization
 
     @property
     def is_usable(self) -> bool:

@@ -19,7 +19,7 @@ class TOTPDevice(models.Model):
         verbose_name = _("two-factor device")
 
     def __str__(self) -> str:
-        return f"TOTP({self.user_id})"
+        return str(self.user)
 
 
 class TwoFactorEnrolment(models.Model):
@@ -88,3 +88,6 @@ class APIToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    def audit_owner(self):
+        return self.membership

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 
 from renkei.core import policy
 
@@ -36,9 +36,26 @@ class CategoryView:
     details: list[DetailView] = field(default_factory=list)
 
 
+# What a read entry says was seen (translated when the audit log shows it).
+PROFESSIONAL_DATA = gettext_noop("professional-only details")
+PROFESSIONAL_PERMISSION = "directory.view_professional_details"
+
+
 def may_see_professional_details(membership) -> bool:
     """Logged-in members see professional contact lines; residents on the public portal do not."""
     return membership is not None and policy.check(membership, "directory.view_professional_details")
+
+
+def shows_professional_data(categories: list[CategoryView]) -> bool:
+    """True when the details shown include professional-only ones or who confirmed them (a person's name):
+    the read is then an audit entry."""
+    return any(d.is_professional or d.confirmed_by for c in categories for d in c.details)
+
+
+def has_professional_details(facility: Facility) -> bool:
+    """True when the facility's (prefetched) details include an active professional-only one (map popups)."""
+    return any(d.attribute.is_active and d.attribute.visibility == CollaborationAttribute.Visibility.PROFESSIONAL
+               for d in facility.collaboration_details.all())
 
 
 def attribute_label(attribute: CollaborationAttribute) -> str:

@@ -18,12 +18,6 @@ from ..reading import kana_for
 from ..taxonomy import HOME_VISIT_ATTRIBUTES, ROUND_THE_CLOCK_ATTRIBUTE
 
 
-def audit_owner(facility) -> dict[str, int]:
-    """Keys for an audit entry's `changes` naming whose facility it is: core's audit scope shows the entry to
-    that municipality's and prefecture's staff even when another organization wrote it (bulk services)."""
-    return {"owner_municipality_id": facility.municipality_id, "owner_prefecture_id": facility.prefecture_id}
-
-
 def refresh_derived_fields(facility: Facility) -> None:
     """Recompute the normalized search text and address key from the public fields (no save)."""
     # Municipal lists often have no kana: a generated reading goes into the search text only, so

@@ -32,7 +32,7 @@ from ..importers import kaigo, mhlw, municipal
 from ..importers.common import FacilityRecord, FileError, MunicipalityResolver, ParsedFile, RowError, departments_field
 from ..models import ColumnMapping, Facility, FacilityIdentifier, ImportRun, MergeCandidate, OpeningHours
 from ..normalize import name_key
-from .facilities import audit_owner, refresh_derived_fields
+from .facilities import refresh_derived_fields
 
 BATCH = 1000
 UPDATE_BATCH = 200  # CASE WHEN grows with the batch: SQLite evaluates it row by row
@@ -641,8 +641,8 @@ def _audit_each_facility(touched: list[_Touched], *, run: ImportRun, source: str
     audit.record_many([
         {"action": actions[t.change], "object_type": object_type, "object_id": t.pk, "object_label": t.name,
          "permission": "directory.import",
-         "changes": {"import_run": run.pk, "source": source, "change": t.change, "fields": t.fields,
-                     **audit_owner(t)}}
+         "changes": {"import_run": run.pk, "source": source, "change": t.change, "fields": t.fields},
+         "owner": audit.Owner(t.municipality_id, t.prefecture_id)}
         for t in touched])
 
 

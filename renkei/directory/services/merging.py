@@ -17,7 +17,7 @@ from renkei.core.models import AuditEntry
 
 from .. import spatial_version
 from ..models import Facility, FacilityIdentifier, MergeCandidate, SurveyInvitation
-from .facilities import audit_owner, refresh_derived_fields
+from .facilities import refresh_derived_fields
 
 # Public fields copied from the absorbed entry only where the kept one has nothing.
 FILLED_WHEN_EMPTY = ("kana", "short_name", "name_romaji", "corporation_name", "postal_code", "address", "phone",
@@ -118,12 +118,11 @@ def facilities_merge(*, keep: Facility, absorb: Facility, membership) -> Facilit
         _resolve_candidates(keep=keep, absorb=absorb, membership=membership)
         # One entry per facility, naming its municipality so that its staff see the merge in their audit log.
         audit.record(action=AuditEntry.Action.UPDATE, obj=keep, permission="directory.merge_facilities",
-                     changes={"merged": {"absorbed_id": absorb.pk, "absorbed_name": absorb.name, **moved},
-                              **audit_owner(keep)},
+                     changes={"merged": {"absorbed_id": absorb.pk, "absorbed_name": absorb.name, **moved}},
                      reason=f"merge #{absorb.pk} into #{keep.pk}")
         audit.record(action=AuditEntry.Action.UPDATE, obj=absorb, permission="directory.merge_facilities",
                      changes={"merged_into": {"kept_id": keep.pk, "kept_name": keep.name},
-                              "fields": ["closed_on", "closed_reason", "status"], **audit_owner(absorb)},
+                              "fields": ["closed_on", "closed_reason", "status"]},
                      reason=f"merge #{absorb.pk} into #{keep.pk}")
         transaction.on_commit(spatial_version.positions_changed)
     return keep

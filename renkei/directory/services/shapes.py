@@ -312,7 +312,7 @@ def facility_areas_assign(*, municipality: Municipality, import_run: ImportRun |
                 daily_living_area_id=area_id)
         if result["assigned"]:
             audit.record(action=AuditEntry.Action.BULK, object_type="directory.facility",
-                         object_label=str(municipality),
+                         object_label=str(municipality), owner=municipality,
                          changes={"daily_living_area_assigned": result["assigned"],
                                   "by_area": {str(k): len(v) for k, v in to_assign.items()},
                                   "import_run": import_run.pk if import_run else None})

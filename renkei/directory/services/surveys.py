@@ -344,7 +344,7 @@ def survey_response_approve(*, response: SurveyResponse, membership, note: str =
             facility_services.facility_save(facility=facility)
         audit.record(action=AuditEntry.Action.UPDATE, obj=facility, permission=MANAGE,
                      changes={"survey_response": response.pk, "fields": sorted(changes),
-                              "details": sorted(answers), **facility_services.audit_owner(facility)},
+                              "details": sorted(answers)},
                      reason="survey answer approved")
         response.decision = SurveyResponse.Decision.APPROVED
         response.reviewed_by = membership.user

@@ -18,7 +18,7 @@ from django.utils.html import escape
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from renkei.core import policy
+from renkei.core import audit, policy
 
 from ..forms import (
     CandidateMergeForm,
@@ -30,7 +30,14 @@ from ..forms import (
 )
 from ..models import Facility, FacilityKind, MergeCandidate
 from ..selectors import directory as staff_selectors
-from ..selectors.facilities import attributes_for, stale_before, visible_collaboration_details
+from ..selectors.facilities import (
+    PROFESSIONAL_DATA,
+    PROFESSIONAL_PERMISSION,
+    attributes_for,
+    shows_professional_data,
+    stale_before,
+    visible_collaboration_details,
+)
 from ..services import facilities as facility_services
 from ..services import merging
 from ..taxonomy import SERVICE_TYPES
@@ -118,11 +125,14 @@ def facility_list_view(request):
 @policy.requires("directory.view", get_object=_facility)
 def facility_detail_view(request, facility_id, obj):
     membership = request.membership
+    categories = visible_collaboration_details(obj, membership, stale_months=STALE_MONTHS)
+    if shows_professional_data(categories):
+        audit.record_read(obj, what=PROFESSIONAL_DATA, permission=PROFESSIONAL_PERMISSION)
     return render(request, "directory/facilities/detail.html", {
         "facility": obj,
         "identifiers": staff_selectors.identifiers_by_scheme(obj),
         "hours": staff_selectors.hours_table(obj),
-        "categories": visible_collaboration_details(obj, membership, stale_months=STALE_MONTHS),
+        "categories": categories,
         "stale_months": STALE_MONTHS,
         "sources": staff_selectors.sources_of(obj),
         "can_manage": policy.check(membership, "directory.manage_facilities", obj),

@@ -16,11 +16,17 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
-from renkei.core import policy
+from renkei.core import audit, policy
 
 from ..models import Facility, FacilityKind
 from ..selectors import maps as map_selectors
-from ..selectors.facilities import attribute_label, visible_collaboration_details
+from ..selectors.facilities import (
+    PROFESSIONAL_DATA,
+    PROFESSIONAL_PERMISSION,
+    attribute_label,
+    has_professional_details,
+    visible_collaboration_details,
+)
 from ..selectors.search import parse_facility_search, search_facilities
 from ..taxonomy import SERVICE_TYPES
 
@@ -143,6 +149,9 @@ def facilities_geojson_view(request):
     if result.errors:
         return errors_response(result.errors)
     features = facility_features(result.hits, membership=request.membership, url_for=staff_facility_url)
+    audit.record_reads([hit.facility for hit in result.hits
+                        if hit.facility.has_position and has_professional_details(hit.facility)],
+                       what=PROFESSIONAL_DATA, permission=PROFESSIONAL_PERMISSION)
     return geojson_response(features, total=result.total)
 
 

@@ -14,11 +14,11 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy, ngettext
+from django.utils.translation import get_language, gettext_lazy, gettext_noop, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from renkei.core import policy
+from renkei.core import audit, policy
 from renkei.core.middleware import client_ip
 from renkei.core.models import DailyLivingArea, Municipality
 from renkei.core.selectors import municipality_or_none
@@ -29,6 +29,7 @@ from ..selectors.facilities import display_value, visible_collaboration_details
 from ..services import surveys as services
 
 MANAGE = "directory.manage_surveys"
+RESPONDENT_NAMES = gettext_noop("respondent names")  # what the read entries of these screens say was seen
 ValueType = CollaborationAttribute.ValueType
 
 
@@ -189,8 +190,11 @@ def _links_page(request, survey_round: SurveyRound, issued):
 
 @policy.requires(MANAGE, get_object=_round)
 def survey_round_detail_view(request, pk, obj):
+    invitations = selectors.round_invitations(obj)
+    if any(i.latest_response for i in invitations):
+        audit.record_read(obj, what=RESPONDENT_NAMES, permission=MANAGE)
     return render(request, "directory/surveys/round_detail.html", {
-        "survey_round": obj, "stats": selectors.round_stats(obj), "invitations": selectors.round_invitations(obj),
+        "survey_round": obj, "stats": selectors.round_stats(obj), "invitations": invitations,
         "statuses": SurveyInvitation.Status,
     })
 
@@ -282,8 +286,9 @@ def survey_invitation_withdraw_view(request, pk, obj):
 
 @policy.requires(MANAGE)
 def survey_review_queue_view(request):
-    return render(request, "directory/surveys/review_queue.html",
-                  {"responses": list(selectors.pending_reviews(request.membership)[:500])})
+    responses = list(selectors.pending_reviews(request.membership)[:500])
+    audit.record_reads(responses, what=RESPONDENT_NAMES, permission=MANAGE)
+    return render(request, "directory/surveys/review_queue.html", {"responses": responses})
 
 
 class ReviewForm(forms.Form):
@@ -331,6 +336,7 @@ def survey_response_review_view(request, pk, obj):
                     form.add_error(field if field in form.fields else None, errors)
             else:
                 form.add_error(None, error)
+    audit.record_read(obj, what=RESPONDENT_NAMES, permission=MANAGE)
     return render(request, "directory/surveys/review.html", {
         "response": obj, "invitation": obj.invitation, "facility": obj.invitation.facility, "rows": rows,
         "correction_rows": correction_rows, "form": form, "is_pending": is_pending,
@@ -341,8 +347,11 @@ def survey_response_review_view(request, pk, obj):
 
 @policy.requires(MANAGE, get_object=_facility)
 def survey_facility_history_view(request, pk, obj):
+    invitations = selectors.facility_survey_history(obj)
+    if any(i.responses.all() for i in invitations):
+        audit.record_read(obj, what=RESPONDENT_NAMES, permission=MANAGE)
     return render(request, "directory/surveys/facility_history.html", {
-        "facility": obj, "invitations": selectors.facility_survey_history(obj),
+        "facility": obj, "invitations": invitations,
         "categories": visible_collaboration_details(obj, request.membership),
     })
 
