@@ -218,5 +218,4 @@ def _prefecture_items(membership) -> list[AttentionItem]:
         url=reverse("directory:coverage_prefecture", args=[prefecture.code]), action="directory.view_coverage",
         obj=prefecture, tone=INFO, order=70, template="directory/_attention_prefecture.html",
         data={"rows": shown, "without_entries": len(rows) - len(shown), "stale_months": STALE_MONTHS,
-              "answers_waiting": sum(row.answers_waiting for row in rows),
               "prefecture_coverage_at": prefecture_run.finished_at if prefecture_run else None})]
