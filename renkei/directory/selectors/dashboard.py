@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Max
 from django.db.models.functions import Coalesce
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -153,7 +153,20 @@ def _own_entry_items(membership) -> list[AttentionItem]:
             text=_("Your organization's entry in the resource directory: %(name)s") % {"name": facility.name},
             detail=how, url=reverse("directory:facility_detail", args=[facility.pk]), action="directory.view",
             obj=facility, tone=TODO if asks else INFO, order=15))
+        propose_url = _correction_url(facility)
+        if propose_url:
+            items.append(AttentionItem(
+                text=_("Propose a correction of %(name)s") % {"name": facility.name}, url=propose_url,
+                action="directory.propose_correction", obj=facility, tone=INFO, order=16))
     return items
+
+
+def _correction_url(facility: Facility) -> str:
+    """The correction proposal screen of a facility, where this version has one ("" otherwise)."""
+    try:
+        return reverse("directory:facility_propose_correction", args=[facility.pk])
+    except NoReverseMatch:
+        return ""
 
 
 @dataclass
