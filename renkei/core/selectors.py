@@ -83,7 +83,7 @@ def organizations_search(*, q: str = "", kind: str = "", municipality_code: str 
 
 
 def organization_members(organization: Organization, *, include_inactive: bool = True) -> QuerySet[Membership]:
-    qs = organization.memberships.select_related("user")
+    qs = organization.memberships.select_related("user", "organization")
     if not include_inactive:
         qs = qs.filter(is_active=True)
     return qs.order_by("-is_active", "user__kana", "user__email")
@@ -91,7 +91,8 @@ def organization_members(organization: Organization, *, include_inactive: bool =
 
 def open_invitations(organization: Organization) -> QuerySet:
     """Invitations of an organization that were neither accepted nor withdrawn, newest first."""
-    return organization.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+    return organization.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).select_related(
+        "organization")
 
 
 def active_api_tokens(membership) -> QuerySet:
