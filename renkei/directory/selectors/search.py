@@ -82,6 +82,7 @@ class FacilitySearchResult:
     center: tuple[float, float] | None = None
     center_label: str = ""
     center_quality: str = ""  # "point", "town", "municipality"
+    center_note: str = ""  # said on every screen and in the API: e.g. a town that could not be placed
     # Problems found while searching (e.g. the `near` text could not be placed): {parameter: message}.
     errors: dict[str, str] = field(default_factory=dict)
 
@@ -499,6 +500,7 @@ def search_facilities(params: FacilitySearch, *, membership=None, with_details: 
         result.center = (place.lat, place.lon)
         result.center_label = place.label
         result.center_quality = place.quality
+        result.center_note = place.note
 
     window = slice(params.offset, params.offset + params.limit)
 
