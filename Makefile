@@ -4,6 +4,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
+# Property tests draw the same examples on every run (tests/conftest.py); `make test HYPOTHESIS_PROFILE=dev`
+# draws fresh random ones.
+HYPOTHESIS_PROFILE ?= ci
+export HYPOTHESIS_PROFILE
 
 .PHONY: setup demo test test-sqlite test-postgres lint migrations-check chromium messages benchmarks clean
 
