@@ -4,10 +4,6 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
-# Property tests draw the same examples on every run (tests/conftest.py); `make test HYPOTHESIS_PROFILE=dev`
-# draws fresh random ones.
-HYPOTHESIS_PROFILE ?= ci
-export HYPOTHESIS_PROFILE
 
 .PHONY: setup demo test test-sqlite test-postgres lint migrations-check chromium messages benchmarks clean
 
@@ -34,6 +30,11 @@ lint: setup
 
 migrations-check: setup
 	DJANGO_SETTINGS_MODULE=renkei.settings.test $(BIN)/renkei makemigrations --check --dry-run
+
+# Property tests draw the same examples on every run (tests/conftest.py); `make test HYPOTHESIS_PROFILE=dev`
+# draws fresh random ones.
+HYPOTHESIS_PROFILE ?= ci
+export HYPOTHESIS_PROFILE
 
 test-sqlite: setup
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
