@@ -33,6 +33,11 @@ lint: setup
 migrations-check: setup
 	DJANGO_SETTINGS_MODULE=renkei.settings.test $(BIN)/renkei makemigrations --check --dry-run
 
+# Property tests draw the same examples on every run (tests/conftest.py); `make test HYPOTHESIS_PROFILE=dev`
+# draws fresh random ones.
+HYPOTHESIS_PROFILE ?= ci
+export HYPOTHESIS_PROFILE
+
 test-sqlite: setup
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
 

@@ -1,9 +1,11 @@
-"""Shared fixtures: memberships of each role, logged-in clients, API tokens."""
+"""Shared fixtures: memberships of each role, logged-in clients, API tokens; hypothesis profiles."""
 
+import os
 import time
 
 import pytest
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from renkei.core import second_factor
 from renkei.core.middleware import MembershipMiddleware, TwoFactorMiddleware
@@ -11,6 +13,14 @@ from renkei.core.models import Organization, Role
 from renkei.core.services.accounts import api_token_create
 
 from .factories import MembershipFactory, MunicipalityFactory, OrganizationFactory
+
+# Property tests: `ci` draws the same examples on every run (derandomize: a submission cannot pass or fail
+# by luck) and prints the blob to replay a failure; it is the default, and what `make test` and CI use.
+# `HYPOTHESIS_PROFILE=dev pytest …` draws fresh random examples locally to find new failures.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True, max_examples=100, deadline=None,
+                                     database=None)
+hypothesis_settings.register_profile("dev", print_blob=True, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or "ci")
 
 
 @pytest.fixture

@@ -119,6 +119,7 @@ class CenterOut(Schema):
     lon: float
     label: str
     quality: str
+    note: str = ""  # e.g. the town asked for could not be placed: distances are from the municipality's centre
 
 
 class FacilityListOut(Schema):
@@ -186,7 +187,7 @@ def list_facilities(request, filters: Query[FacilityQuery]):
     center = None
     if result.center is not None:
         center = {"lat": result.center[0], "lon": result.center[1], "label": result.center_label,
-                  "quality": result.center_quality}
+                  "quality": result.center_quality, "note": result.center_note}
     items = [facility_out(hit.facility, membership, distance_km=hit.distance_km, at=params.open_at)
              for hit in result.hits]
     audit.record_reads([hit.facility for hit, item in zip(result.hits, items, strict=True)

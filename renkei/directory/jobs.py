@@ -1,4 +1,6 @@
-"""The directory's background jobs: recomputing coverage gaps after imports and detail changes.
+"""The directory's background jobs: recomputing coverage gaps after imports and detail changes, and
+deleting uploads kept past their retention period (`directory.discard_old_uploads`, queued daily by
+`renkei discard_old_uploads` from cron).
 
 `schedule_coverage_recompute(ids)` writes one *pending* CoverageRun per municipality (1 km mesh,
 default radius; a pending run already waiting for the same municipality is reused) and queues a
@@ -21,6 +23,7 @@ from renkei.core.tasks import JobError, job_enqueue, job_kind
 from .models import CoverageRun
 
 COVERAGE_JOB = "directory.coverage"
+DISCARD_UPLOADS_JOB = "directory.discard_old_uploads"
 STALE_AFTER = timedelta(hours=1)
 
 
@@ -40,6 +43,20 @@ def coverage_run_job(*, run_id: int) -> dict:
         raise JobError(_("Coverage gaps could not be computed: %(error)s"), error=run.error or "?")
     return {"coverage_run": run.pk, "cells": run.summary.get("cells"),
             "uncovered_home_visit": run.summary.get("uncovered_home_visit")}
+
+
+@job_kind(DISCARD_UPLOADS_JOB, label=_("Deletion of old uploaded files"))
+def discard_old_uploads_job() -> dict:
+    """Delete the uploaded lists kept longer than the retention period without being applied."""
+    from .importers.limits import upload_limits
+    from .services.imports import discard_old_uploads
+
+    return {"deleted": discard_old_uploads(), "retention_days": upload_limits().retention_days}
+
+
+def schedule_upload_cleanup(*, inline: bool = False):
+    """Queue the deletion of old uploads (one waiting job at most); with `inline`, run it now."""
+    return job_enqueue(kind=DISCARD_UPLOADS_JOB, key="" if inline else DISCARD_UPLOADS_JOB, inline=inline)
 
 
 def _queue(run: CoverageRun, *, requested_by=None, inline: bool = False) -> CoverageRun:

@@ -14,7 +14,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError
 from django.test import Client
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from renkei.core.models import AuditEntry
@@ -173,6 +173,7 @@ search_data = st.dictionaries(st.sampled_from(SEARCH_PARAMETERS),
 @pytest.mark.django_db
 @settings(max_examples=300, deadline=None)
 @given(data=search_data)
+@example(data={"capability": "\x00"})  # once generated on PostgreSQL: a DataError instead of a message
 def test_the_search_parser_answers_any_input_with_parameters_or_messages(data):
     params, errors = parse_facility_search(data)
     assert isinstance(params, FacilitySearch)
@@ -182,6 +183,18 @@ def test_the_search_parser_answers_any_input_with_parameters_or_messages(data):
         assert 1 <= params.limit <= 1000 and params.offset >= 0
         assert params.radius_km is None or params.radius_km > 0
         assert (params.lat is None) == (params.lon is None)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name, value", [("capability", "home\x00visit"), ("capability", ["scheduled_home_visit",
+                                          "\x00"]), ("q", "内科\x00"), ("near", "福知山市\x1b"), ("kind", "clinic\x7f"),
+                                          ("municipality", "26201\x00"), ("department", "内\x85科")])
+def test_a_control_character_in_a_search_parameter_is_refused_with_a_message(name, value):
+    params, errors = parse_facility_search({name: value, "limit": "10"})
+    assert set(errors) == {name}
+    assert errors[name] == (f"{name} に使えない文字（制御文字）が含まれています。 / "
+                            f"{name} contains a control character, which is not allowed.")
+    assert params.capabilities == [] and params.q == "" and params.near == "" and params.limit == 10
 
 
 @pytest.mark.django_db

@@ -11,6 +11,7 @@ Layout decisions (documented for the staff guide):
   surprise people who copy the sheet.
 - 「この資料について」: what was exported, when, and a warning when professional-only details are in it.
 Written with openpyxl's write-only mode (rows stream to disk), header row styled, frozen and filtered.
+Every cell goes through `renkei.core.spreadsheets`: text is a string cell, never a live formula.
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ import io
 from django.db.models import Q
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from renkei.core.spreadsheets import excel_cell, excel_row
 from renkei.core.wareki import to_wareki
 
 from ..models import CollaborationAttribute, Facility, FacilityIdentifier
@@ -43,13 +44,9 @@ FACILITY_COLUMNS = [  # (header, width)
 ]
 
 
-def _header(sheet, labels: list[str]) -> list[WriteOnlyCell]:
-    cells = []
-    for label in labels:
-        cell = WriteOnlyCell(sheet, value=label)
-        cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGNMENT
-        cells.append(cell)
-    return cells
+def _header(sheet, labels: list[str]) -> list:
+    return [excel_cell(sheet, label, font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGNMENT)
+            for label in labels]
 
 
 def _prepare(sheet, widths: list[float]) -> None:
@@ -115,8 +112,8 @@ def workbook_bytes(scope: ExportScope, membership=None) -> tuple[bytes, int]:
 
     count = 0
     for count, facility in enumerate(iter_export_facilities(scope), start=1):
-        facilities_sheet.append(_facility_row(count, facility))
-        details_sheet.append(_detail_row(count, facility, attributes))
+        facilities_sheet.append(excel_row(facilities_sheet, _facility_row(count, facility)))
+        details_sheet.append(excel_row(details_sheet, _detail_row(count, facility, attributes)))
     facilities_sheet.auto_filter.ref = f"A1:{get_column_letter(len(FACILITY_COLUMNS))}{count + 1}"
     details_sheet.auto_filter.ref = f"A1:{get_column_letter(len(detail_headers))}{count + 1}"
 
@@ -137,7 +134,7 @@ def workbook_bytes(scope: ExportScope, membership=None) -> tuple[bytes, int]:
         ("取扱い", "専門職向けの連携情報を含みます。住民向けに公開しないでください。" if professional
          else "住民向けに公開できる項目のみです。"),
     ]:
-        about_sheet.append([WriteOnlyCell(about_sheet, value=label), value])
+        about_sheet.append(excel_row(about_sheet, [label, value]))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue(), count

@@ -17,6 +17,8 @@ Rules applied (the standard's 作成ルール):
   都道府県名 + 市区町村名 ("京都府福知山市").
 - Several values in one field are separated by a half-width semicolon (診療科目, 診療曜日).
 - 緯度/経度: decimal degrees (世界測地系), empty when the position is unknown (never 0).
+- Text beginning with = + - @ (or a tab/CR) gets a leading ' so no cell runs as a formula
+  (`renkei.core.spreadsheets`).
 - Times as hh:mm; dates as YYYY-MM-DD (none of the current columns are dates).
 
 Which facilities go where: hospitals, clinics and dental clinics (医療法の病院・診療所) → 医療機関一覧
@@ -28,9 +30,10 @@ GeoJSON, Excel and booklet exports). Only public fields are written: no professi
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Iterator
+
+from renkei.core.spreadsheets import SafeCsvWriter
 
 from ..models import Facility, FacilityIdentifier
 from . import common
@@ -142,7 +145,7 @@ def dataset_rows(scope: ExportScope, dataset: str) -> Iterator[list[str]]:
 def csv_chunks(header: list[str], rows: Iterable[list[str]], *, rows_per_chunk: int = 200) -> Iterator[bytes]:
     """Encode rows as the standard's CSV (UTF-8 with BOM, CRLF), a few hundred rows per chunk."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = SafeCsvWriter(buffer, lineterminator="\r\n")
     buffer.write(BOM)
     writer.writerow(header)
     pending = 0

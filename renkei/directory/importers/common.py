@@ -19,31 +19,8 @@ from typing import Any
 
 from renkei.core.wareki import ERAS
 
-# --- errors ---------------------------------------------------------------------------------------
-
-
-class RowError(Exception):
-    """One row that cannot be imported, with the reason in Japanese (for staff) and English."""
-
-    def __init__(self, reason: str, reason_en: str, *, row: int | None = None, column: str = ""):
-        super().__init__(reason_en)
-        self.reason = reason
-        self.reason_en = reason_en
-        self.row = row
-        self.column = column
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "reason": self.reason, "reason_en": self.reason_en}
-
-
-class FileError(Exception):
-    """A whole file that cannot be read: unknown layout, not text, empty…"""
-
-    def __init__(self, reason: str, reason_en: str):
-        super().__init__(reason_en)
-        self.reason = reason
-        self.reason_en = reason_en
-
+from .errors import FileError, RowError  # defined apart so limits.py can use them; imported from here
+from .limits import RowCounter, too_large_unpacked, too_many_columns, upload_limits
 
 # --- bytes → text → rows --------------------------------------------------------------------------
 
@@ -93,12 +70,17 @@ def read_csv_text(text: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]
     header = [clean_header(h) for h in header]
     if not any(header):
         raise FileError("1 行目に見出しがありません。", "The first row holds no column names.")
+    limits = upload_limits()
+    if len(header) > limits.columns:
+        raise too_many_columns(len(header), limits.columns)
+    counter = RowCounter(limits)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         number = 1
         try:
             for cells in reader:
                 number += 1
+                counter.add(number, cells)
                 if not any(c.strip() for c in cells):
                     continue
                 yield number, cells
@@ -130,7 +112,12 @@ def read_xlsx(data: bytes) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
 
     from openpyxl import load_workbook
 
+    limits = upload_limits()
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+        if unpacked > limits.unpacked_bytes:
+            raise too_large_unpacked(limits.unpacked_bytes)
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise FileError("Excel ファイルとして読めません（.xlsx で保存してください）。",
@@ -148,7 +135,9 @@ def read_xlsx(data: bytes) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
             return str(int(value))
         return str(value)
 
-    values = sheet.iter_rows(values_only=True)
+    # One column past the limit is read, to tell a file over the limit; the rest is never parsed into cells
+    # (a sheet whose dimension claims 16,384 columns would otherwise be padded to that width, row by row).
+    values = sheet.iter_rows(max_col=limits.columns + 1, values_only=True)
     try:
         header = [clean_header(text(v)) for v in next(values)]
     except StopIteration as error:
@@ -157,10 +146,16 @@ def read_xlsx(data: bytes) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
         header.pop()
     if not any(header):
         raise FileError("1 行目に見出しがありません。", "The first row holds no column names.")
+    if len(header) > limits.columns:
+        raise too_many_columns(len(header), limits.columns)
+    counter = RowCounter(limits)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         for number, cells in enumerate(values, start=2):
             cells = [text(v) for v in cells]
+            while cells and not cells[-1]:
+                cells.pop()
+            counter.add(number, cells)
             if any(c.strip() for c in cells):
                 yield number, cells
 

@@ -82,6 +82,7 @@ class FacilitySearchResult:
     center: tuple[float, float] | None = None
     center_label: str = ""
     center_quality: str = ""  # "point", "town", "municipality"
+    center_note: str = ""  # said on every screen and in the API: e.g. a town that could not be placed
     # Problems found while searching (e.g. the `near` text could not be placed): {parameter: message}.
     errors: dict[str, str] = field(default_factory=dict)
 
@@ -145,6 +146,31 @@ def parse_open_at(text: str) -> dt.datetime | None:
     return moment
 
 
+SEARCH_PARAMETERS = ("q", "kind", "service", "capability", "department", "area", "municipality", "open_at", "lat",
+                     "lon", "near", "radius_km", "include_closed", "limit", "offset")
+# C0 and C1 control characters, NUL included: PostgreSQL refuses NUL in text (a DataError, not a message),
+# and no search needs a tab or a line break inside a value.
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _without_control_characters(data: Mapping[str, Any], errors: dict[str, str]) -> dict[str, list[str]]:
+    """{parameter: values} of the search parameters; one holding a control character is refused with a message
+    and dropped, so nothing below (nor the database) ever sees it. The HTTP middleware's NUL check is not
+    relied on: the API, commands and tests call the parser directly."""
+    kept: dict[str, list[str]] = {}
+    for name in SEARCH_PARAMETERS:
+        raw = data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+        if raw is None:
+            continue
+        values = [str(item) for item in (raw if isinstance(raw, list | tuple) else [raw])]
+        if any(_CONTROL_CHARACTER.search(value.strip()) for value in values):
+            errors[name] = _message(f"{name} に使えない文字（制御文字）が含まれています。",
+                                    f"{name} contains a control character, which is not allowed.")
+            continue
+        kept[name] = values
+    return kept
+
+
 def parse_facility_search(data: Mapping[str, Any], *, membership=None) -> tuple[FacilitySearch, dict[str, str]]:
     """Read and check search parameters (query-string names); returns (params, {parameter: message}).
 
@@ -153,6 +179,7 @@ def parse_facility_search(data: Mapping[str, Any], *, membership=None) -> tuple[
     """
     params = FacilitySearch()
     errors: dict[str, str] = {}
+    data = _without_control_characters(data, errors)
 
     params.q = _value(data, "q")
     if len(params.q) > 100:
@@ -499,6 +526,7 @@ def search_facilities(params: FacilitySearch, *, membership=None, with_details: 
         result.center = (place.lat, place.lon)
         result.center_label = place.label
         result.center_quality = place.quality
+        result.center_note = place.note
 
     window = slice(params.offset, params.offset + params.limit)
 

@@ -30,6 +30,7 @@ from renkei.core.models import AuditEntry, Municipality
 from .. import spatial_version
 from ..importers import kaigo, mhlw, municipal
 from ..importers.common import FacilityRecord, FileError, MunicipalityResolver, ParsedFile, RowError, departments_field
+from ..importers.limits import too_large, upload_limits
 from ..models import ColumnMapping, Facility, FacilityIdentifier, ImportRun, MergeCandidate, OpeningHours
 from ..normalize import name_key
 from .facilities import refresh_derived_fields
@@ -38,7 +39,6 @@ BATCH = 1000
 UPDATE_BATCH = 200  # CASE WHEN grows with the batch: SQLite evaluates it row by row
 QUERY_CHUNK = 5000  # ids per `__in` query (SQLite's variable limit)
 MAX_STORED_REJECTIONS = 500
-MAX_FILE_BYTES = 200 * 1024 * 1024
 # Positions staff placed by hand or facilities confirmed are better than any list's.
 KEPT_POSITION_SOURCES = {Facility.CoordinateSource.MANUAL, Facility.CoordinateSource.SURVEY}
 POSITION_FIELDS = ("latitude", "longitude", "coordinate_source", "coordinate_quality")
@@ -100,9 +100,9 @@ def import_file(*, source: str, file, file_name: str, membership=None, dry_run: 
                     municipality=municipality, mapping=mapping,
                     started_by=membership.user if membership is not None else None, started_at=timezone.now())
     run.all_rejected_rows = []
-    if len(data) > MAX_FILE_BYTES:
-        return _finish(run, ImportRun.Outcome.REJECTED, _empty_counts(), [FileError(
-            "ファイルが大きすぎます（200 MB まで）。", "The file is too large (200 MB at most).")])
+    too_large_error = too_large(len(data))
+    if too_large_error is not None:
+        return _finish(run, ImportRun.Outcome.REJECTED, _empty_counts(), [too_large_error])
     resolver = MunicipalityResolver(hint=municipality)
     try:
         parsed = _parse(source, data, file_name=str(file_name), resolver=resolver, mapping=mapping,
@@ -789,6 +789,8 @@ def store_upload(data: bytes, *, meta: dict) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
         path.write_bytes(data)
+    else:
+        path.touch()  # uploaded again: its retention period starts again
     stored_upload_path(sha, ".json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     return sha
 
@@ -821,6 +823,32 @@ def discard_upload(sha256: str) -> None:
         path = stored_upload_path(sha256, suffix)
         if path.exists():
             path.unlink()
+
+
+def discard_old_uploads(*, now: dt.datetime | None = None, retention_days: int | None = None) -> int:
+    """Delete the uploads kept longer than the retention period without being applied; returns how many.
+
+    A dry run keeps its file so "apply" needs no second upload; one never applied would otherwise stay in
+    DATA_DIR/imports for ever. The period is `retention_days` of the upload limits (settings).
+    """
+    from django.conf import settings
+
+    days = upload_limits().retention_days if retention_days is None else retention_days
+    cutoff = (now or timezone.now()).timestamp() - days * 86400
+    folder = Path(settings.DATA_DIR) / "imports"
+    if not folder.is_dir():
+        return 0
+    discarded = 0
+    for path in folder.iterdir():
+        if path.suffix not in (".csv", ".json") or len(path.stem) != 64:
+            continue
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                discarded += path.suffix == ".csv"
+        except FileNotFoundError:  # deleted meanwhile (applied, or another worker)
+            continue
+    return discarded
 
 
 def last_seen(facility: Facility) -> dict[str, dt.date]:

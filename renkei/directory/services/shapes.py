@@ -24,6 +24,7 @@ from django.utils import timezone
 from renkei.core import audit
 from renkei.core.models import AuditEntry, Municipality
 
+from ..importers.limits import too_deep, upload_limits
 from ..models import AreaShape, Facility, ImportRun
 
 NAME_PROPERTIES = ("name", "area", "日常生活圏域", "圏域名")
@@ -141,16 +142,37 @@ def _rounded_mapping(geometry) -> dict:
     return json.loads(json.dumps(mapping(shapely.set_precision(geometry, 10 ** -COORDINATE_DECIMALS))))
 
 
+def nesting_depth(value, *, stop_after: int = 10_000) -> int:
+    """How deeply lists and objects nest in parsed JSON (iterative: no recursion on hostile files)."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            if deepest > stop_after:
+                return deepest
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return deepest
+
+
 def read_shapes(*, data: bytes, municipality: Municipality, kind: str = Kind.AREAS,
                 name_property: str = "") -> tuple[dict, list[dict], int]:
     """Parse and validate a file: ({area key or "": geometry}, rejects, skipped features). Writes nothing."""
     from shapely.ops import unary_union
 
     rejects: list[dict] = []
+    depth_limit = upload_limits().geojson_depth
     try:
         collection = json.loads(_decode(data))
     except (UnicodeDecodeError, ValueError) as exc:
         return {}, [_reason(f"GeoJSON として読めません（{exc}）。", f"Not readable as GeoJSON ({exc}).")], 0
+    except RecursionError:  # the JSON decoder recurses per level: 100,000 nested "[" end here
+        collection = None
+    if collection is None or nesting_depth(collection) > depth_limit:
+        error = too_deep(depth_limit)
+        return {}, [_reason(error.reason, error.reason_en)], 0
     if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection" \
             or not isinstance(collection.get("features"), list):
         return {}, [_reason("GeoJSON の FeatureCollection ではありません。", "Not a GeoJSON FeatureCollection.")], 0

@@ -19,13 +19,13 @@ from renkei.core.models import Municipality, Prefecture
 from renkei.core.selectors import municipality_by_code, municipality_or_none
 
 from .. import jobs
+from ..importers.limits import too_large, upload_limits
 from ..models import CoverageRun, ImportRun
 from ..selectors import coverage as selectors
 from ..services import coverage as coverage_services
 from ..services import population as population_services
 from ..services import shapes as shape_services
 
-MAX_GEOJSON_BYTES = 100 * 1024 * 1024  # a prefecture-wide N03 file is about 50 MB
 MAX_POPULATION_BYTES = 50 * 1024 * 1024
 METHOD_LABELS = {
     coverage_services.METHOD_SHAPES: gettext_lazy("daily living area shapes (or the municipality outline)"),
@@ -103,8 +103,9 @@ class ShapeUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_GEOJSON_BYTES:
-            raise forms.ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": MAX_GEOJSON_BYTES >> 20})
+        error = too_large(upload.size, limit=upload_limits().geojson_bytes)
+        if error is not None:
+            raise forms.ValidationError(f"{error.reason} / {error.reason_en}")
         return upload
 
 

@@ -20,6 +20,7 @@ from renkei.core import policy
 from renkei.core.selectors import municipality_or_none
 
 from ..importers.common import FileError, read_header
+from ..importers.limits import too_large
 from ..importers.municipal import FIELDS, standard_mapping, suggest_mapping
 from ..models import FacilityKind, ImportRun
 from ..selectors.imports import applied_after, import_report, import_run_for, import_runs_for
@@ -50,9 +51,9 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > import_services.MAX_FILE_BYTES:
-            raise forms.ValidationError("ファイルが大きすぎます（200 MB まで）。 / "
-                                        "The file is too large (200 MB at most).")
+        error = too_large(upload.size)
+        if error is not None:
+            raise forms.ValidationError(f"{error.reason} / {error.reason_en}")
         data = b"".join(upload.chunks())
         try:
             _encoding, self.header, _sample = read_header(data)
