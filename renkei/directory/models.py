@@ -137,6 +137,18 @@ class Facility(models.Model):
         return self.latitude is not None and self.longitude is not None
 
     @property
+    def service_type_name(self) -> str:
+        """The service type by name (「訪問介護」), never its internal code; "" when none is set."""
+        from django.utils.translation import get_language
+
+        from .taxonomy import SERVICE_TYPES
+
+        names = SERVICE_TYPES.get(self.service_type)
+        if names is None:
+            return ""
+        return names[1] if (get_language() or "ja").startswith("en") else names[0]
+
+    @property
     def department_list(self) -> list[str]:
         return [d for d in self.departments.split("|") if d]
 

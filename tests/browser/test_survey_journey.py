@@ -68,9 +68,9 @@ def test_a_coordinator_sends_a_link_a_facility_answers_staff_approve_and_the_dir
     page.check(f"#facility-{clinic.pk}")
     with page.expect_navigation():
         page.click("main form[method=post] button.button-primary")
-    link_box = page.locator(f"input.survey-link[data-facility='{clinic.pk}']")
+    link_box = page.locator(f"code.survey-link[data-facility='{clinic.pk}']")
     assert link_box.count() == 1
-    link = link_box.input_value()
+    link = link_box.inner_text().strip()
     assert re.fullmatch(rf"{re.escape(live_server.url)}/directory/survey/answer/[A-Za-z0-9_-]+/", link), link
     screenshot(page, "survey_links_issued")
     _assert_no_errors(page_errors, "round creation")
