@@ -91,11 +91,19 @@ ROLES = ["admin", "prefecture", "city", "coordinator", "doctor", "other_city", "
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES, ids=[r or "anonymous" for r in ROLES])
 def test_no_page_links_to_a_page_the_role_is_refused(world, role):  # noqa: F811
+    facility = world.directory.facility
+    facility.organization = world.organization  # the professional's own clinic: they may propose corrections
+    facility.save()
     client = client_for(world.members[role]) if role else Client()
     start = ["/", "/resources/"] + ([f"/directory/facilities/{world.directory.facility.pk}/"] if role else [])
     seen, failures = walk(client, start)
     assert not failures, f"{role or 'anonymous'} meets dead ends:\n" + "\n".join(failures)
     assert len(seen) >= (10 if role else 3), f"the walk reached too few pages: {sorted(seen)}"
+    # The walk reaches the screens of a proposed correction from links, for those who use them.
+    if role == "doctor":
+        assert seen.get(f"/directory/facilities/{facility.pk}/propose/") == 200
+    if role == "city":
+        assert seen.get(f"/directory/corrections/{world.directory.proposal.pk}/") == 200
 
 
 @pytest.mark.django_db
