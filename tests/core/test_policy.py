@@ -143,8 +143,8 @@ def url_for(route: str, world) -> str:
                else d.survey_round.pk if route.startswith("directory/surveys/")
                else world.organization.pk),
         "facility_id": d.facility.pk, "candidate_id": d.candidate.pk, "attribute_id": d.attribute.pk,
-        "category_id": d.category.pk, "proposal_id": d.proposal.pk, "run_id": d.import_run.pk if route.startswith("directory/imports/")
-        else d.coverage_run.pk, "sha256": d.import_run.sha256,
+        "category_id": d.category.pk, "run_id": d.import_run.pk if route.startswith("directory/imports/")
+        else d.coverage_run.pk, "sha256": d.import_run.sha256, "proposal_id": d.proposal.pk,
     }
     url = route
     for name, value in values.items():
