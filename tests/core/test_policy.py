@@ -229,7 +229,7 @@ def test_each_role_gets_exactly_what_the_policy_allows_on_every_url(world, rf):
                  "directory:facility_create", "directory:facility_edit", "directory:facility_close",
                  "directory:merge_candidate_list", "directory:taxonomy", "directory:category_create",
                  "directory:import_list", "directory:survey_round_list", "directory:survey_response_review",
-                 "directory:coverage_municipality", "directory:export_page"):
+                 "directory:coverage_municipality", "directory:export_page", "directory:correction_review"):
         assert outcomes[name] == {True, False}, f"{name}: {outcomes[name]}"
 
 
