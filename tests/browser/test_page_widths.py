@@ -55,6 +55,13 @@ PAGES = [
     ("city", "/account/"),
     ("doctor", "/account/"),
     ("admin", "/account/two-factor/"),
+    # Neighbours of those: lists with wide tables.
+    ("admin", "/jobs/"),
+    ("city", "/organizations/"),
+    ("city", "/directory/facilities/"),
+    ("city", "/directory/facilities/{facility}/"),
+    ("city", "/directory/surveys/"),
+    ("city", "/directory/imports/"),
 ]
 
 
