@@ -1,9 +1,11 @@
-# Renkei: `make demo` runs the demo on SQLite; `make test` runs the whole suite (SQLite, then PostgreSQL when it answers).
+# Renkei: `make demo [PORT=8000]` runs the demo on SQLite; `make test` runs the whole suite (SQLite, then PostgreSQL when it answers).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
+# `make demo PORT=8123` serves the demo on another port.
+PORT ?= 8000
 
 .PHONY: setup demo test test-sqlite test-postgres lint migrations-check chromium messages benchmarks clean
 
@@ -16,7 +18,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 demo: setup
-	$(BIN)/renkei demo
+	$(BIN)/renkei demo --port $(PORT)
 
 # Debian's chromium drives the browser tests; Playwright's own browser download does not work here.
 chromium:

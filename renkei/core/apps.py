@@ -9,7 +9,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from renkei.core import audit, policy_rules  # noqa: F401  (registers signal handlers and rules)
+        from renkei.core import audit, dashboard, policy_rules  # noqa: F401  (registers signal handlers and rules)
+        from renkei.core.selectors import jobs_attention
+
+        dashboard.register_attention(jobs_attention)
         post_migrate.connect(create_cache_table, sender=self)
 
 

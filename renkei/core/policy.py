@@ -36,9 +36,15 @@ _rules: dict[str, Rule] = {}
 
 
 def register(action: str, predicate: Predicate, *, scope: Scope | None = None, needs_object: bool = False) -> None:
+    """Register the rule for `action`. Without `scope`, `scope()` lists no rows for it (fail closed)."""
     if action in _rules:
         raise ValueError(f"policy rule {action!r} registered twice")
     _rules[action] = Rule(action, predicate, scope, needs_object)
+
+
+def unregister(action: str) -> None:
+    """Remove a rule (tests that register a rule of their own clean up with this)."""
+    _rules.pop(action, None)
 
 
 def registered_actions() -> list[str]:
@@ -63,12 +69,14 @@ def require(membership, action: str, obj: Any = None) -> None:
 
 
 def scope(membership, action: str, queryset: QuerySet) -> QuerySet:
-    """The rows of `queryset` this membership may see for `action` (none when refused)."""
+    """The rows of `queryset` this membership may see for `action` (none when refused).
+
+    Fails closed: only a rule's scope function lists rows. A rule without one lists nothing, even when the
+    objectless check ("could they do it to anything?") passes; that answer says nothing about which rows.
+    """
     rule = _rules.get(action)
-    if rule is None or membership is None or not _is_usable(membership):
+    if rule is None or rule.scope is None or membership is None or not _is_usable(membership):
         return queryset.none()
-    if rule.scope is None:
-        return queryset if rule.predicate(membership, None) else queryset.none()
     return rule.scope(membership, queryset)
 
 

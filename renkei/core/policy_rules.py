@@ -55,14 +55,6 @@ def manages_prefecture(membership, prefecture) -> bool:
     return membership.role == PREFECTURE and (prefecture is None or prefecture.pk == _prefecture_id(membership))
 
 
-def manages_member(membership, target) -> bool:
-    if target is None:
-        return manages_organization(membership, None)
-    if target.pk == membership.pk:
-        return False  # nobody deactivates the membership they are acting through
-    return manages_organization(membership, target.organization)
-
-
 @dataclass(frozen=True)
 class RoleGrant:
     """The object of "core.grant_role": giving `role` in `organization`."""
@@ -89,13 +81,67 @@ GRANTABLE_ROLES = {
 }
 
 
+def may_hand_out(membership, role: str, organization) -> bool:
+    """Could this membership give `role` in `organization`? The one test behind every membership action.
+
+    Whoever could not have granted a role may not remove, end, change or weaken it either: inviting,
+    withdrawing an invitation, ending a membership, deactivating an organization (which ends what its
+    memberships grant), closing an account, resetting its second factor, lifting its lockout.
+    """
+    return role in GRANTABLE_ROLES.get(membership.role, set()) and manages_organization(membership, organization)
+
+
 def grants_role(membership, grant) -> bool:
     """A role can be given only by a role above it, in an organization it manages and of a fitting kind."""
     if grant is None:
         return membership.role in GRANTABLE_ROLES
-    return (grant.role in GRANTABLE_ROLES.get(membership.role, set())
-            and grant.organization.kind in ROLE_ORGANIZATION_KINDS.get(grant.role, set())
-            and manages_organization(membership, grant.organization))
+    return (may_hand_out(membership, grant.role, grant.organization)
+            and grant.organization.kind in ROLE_ORGANIZATION_KINDS.get(grant.role, set()))
+
+
+def manages_member(membership, target) -> bool:
+    """End a membership: only one the actor could have granted, and never the one they act through."""
+    if target is None:
+        return membership.role in GRANTABLE_ROLES
+    if target.pk == membership.pk:
+        return False  # nobody deactivates the membership they are acting through
+    return may_hand_out(membership, target.role, target.organization)
+
+
+def revokes_invitation(membership, invitation) -> bool:
+    """Withdraw an invitation: only one the actor could have sent (its role, in its organization)."""
+    if invitation is None:
+        return membership.role in GRANTABLE_ROLES
+    return may_hand_out(membership, invitation.role, invitation.organization)
+
+
+def _holds_only_grantable_roles(membership, memberships) -> bool:
+    return all(may_hand_out(membership, m.role, m.organization) for m in memberships)
+
+
+def changes_organization_status(membership, organization) -> bool:
+    """Deactivate (or reactivate) an organization: it must be managed by the actor, and every active
+    membership in it must be one the actor could have granted (a municipal office that holds the system
+    administrator's membership is not the municipal staff's to switch off)."""
+    if organization is None:
+        return manages_organization(membership, None)
+    if not manages_organization(membership, organization):
+        return False
+    held = organization.memberships.filter(is_active=True).select_related("organization")
+    return _holds_only_grantable_roles(membership, held)
+
+
+def administers_account(membership, user) -> bool:
+    """Account actions (close an account, reset its second factor, lift its lockout): system administrators,
+    never on their own account, and only for accounts whose every active membership they could grant."""
+    if membership.role != ADMIN:
+        return False
+    if user is None:
+        return True
+    if user.pk == membership.user_id:
+        return False  # one's own account: the password and a current code (accounts.totp_change), not a reset
+    held = user.memberships.filter(is_active=True).select_related("organization")
+    return _holds_only_grantable_roles(membership, held)
 
 
 def audit_scope(membership, queryset):
@@ -156,13 +202,15 @@ policy.register("core.view_organizations", policy.always)
 policy.register("core.manage_daily_living_areas", manages_municipality)
 policy.register("core.manage_area_groups", manages_prefecture)
 policy.register("core.manage_organizations", manages_organization, scope=organization_scope)
+# Every membership action goes through may_hand_out: nobody removes or changes a role they could not grant.
 policy.register("core.manage_members", manages_member)
 policy.register("core.grant_system_admin", policy.has_role(ADMIN))
 policy.register("core.grant_role", grants_role)
-policy.register("core.deactivate_user",
-                lambda m, user: m.role == ADMIN and (user is None or user.pk != m.user_id))  # never oneself
-policy.register("core.reset_two_factor", policy.has_role(ADMIN))
-policy.register("core.lift_login_lockout", policy.has_role(ADMIN))
+policy.register("core.revoke_invitation", revokes_invitation)
+policy.register("core.change_organization_status", changes_organization_status)
+policy.register("core.deactivate_user", administers_account)
+policy.register("core.reset_two_factor", administers_account)
+policy.register("core.lift_login_lockout", administers_account)
 policy.register("core.load_places", policy.has_role(ADMIN))
 policy.register("core.verify_audit", policy.has_role(ADMIN))
 policy.register("core.view_audit", policy.has_role(ADMIN, MUNICIPAL, PREFECTURE), scope=audit_scope)

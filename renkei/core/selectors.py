@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import policy
+from .dashboard import AttentionItem
 from .models import AreaGroup, AuditEntry, Job, Membership, Municipality, Organization, Prefecture, Role, User
 from .services.accounts import TWO_FACTOR_REQUIRED_ROLES
 from .text import kana_variants
@@ -79,7 +83,7 @@ def organizations_search(*, q: str = "", kind: str = "", municipality_code: str 
 
 
 def organization_members(organization: Organization, *, include_inactive: bool = True) -> QuerySet[Membership]:
-    qs = organization.memberships.select_related("user")
+    qs = organization.memberships.select_related("user", "organization")
     if not include_inactive:
         qs = qs.filter(is_active=True)
     return qs.order_by("-is_active", "user__kana", "user__email")
@@ -87,7 +91,8 @@ def organization_members(organization: Organization, *, include_inactive: bool =
 
 def open_invitations(organization: Organization) -> QuerySet:
     """Invitations of an organization that were neither accepted nor withdrawn, newest first."""
-    return organization.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+    return organization.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).select_related(
+        "organization")
 
 
 def active_api_tokens(membership) -> QuerySet:
@@ -178,3 +183,29 @@ def recent_jobs(membership, *, status: str = "", limit: int = 200) -> QuerySet[J
 def job_by_id(job_id: int) -> Job:
     """One job, for a view whose rule then decides (a 404 when missing)."""
     return get_object_or_404(Job.objects.select_related("municipality", "prefecture"), pk=job_id)
+
+
+def failed_jobs_to_retry(membership) -> list[Job]:
+    """Failed jobs of the member's places that they may retry, newest first.
+
+    A failed job is left out once a newer job with the same key (the same work for the same place) was
+    queued after it: that one stands for it.
+    """
+    newer = Job.objects.filter(key=OuterRef("key"), created_at__gt=OuterRef("created_at")).exclude(key="")
+    jobs = (policy.scope(membership, "core.view_jobs", Job.objects.select_related("municipality", "prefecture"))
+            .filter(status=Job.Status.FAILED).exclude(Exists(newer)).order_by("-created_at", "-pk"))
+    return [job for job in jobs[:200] if policy.check(membership, "core.retry_job", job)]
+
+
+def jobs_attention(membership) -> list[AttentionItem]:
+    """Core's attention items: failed background jobs the member may retry (linked to the jobs screen)."""
+    if not policy.check(membership, "core.retry_job"):
+        return []
+    failed = len(failed_jobs_to_retry(membership))
+    if not failed:
+        return []
+    return [AttentionItem(
+        text=ngettext("%(count)d background job failed", "%(count)d background jobs failed", failed)
+        % {"count": failed},
+        detail=_("Open the jobs screen to read the error and retry."),
+        url=f"{reverse('core:job_list')}?status={Job.Status.FAILED}", action="core.view_jobs", order=30)]

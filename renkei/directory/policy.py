@@ -87,12 +87,20 @@ def manages_taxonomy(membership, obj) -> bool:
     return manages_directory(membership, obj)
 
 
+def taxonomy_scope(membership, queryset):
+    """Attributes a member may see on the taxonomy screen: the shared ones (staff), and a municipality's own
+    questions only for those who manage that municipality (never another municipality's staff)."""
+    if membership.role not in STAFF_ROLES:
+        return queryset.none()
+    return queryset.filter(municipality__isnull=True) | _managed_rows(membership, queryset, "municipality__")
+
+
 policy.register("directory.view", policy.always)
 # Professional contact lines and collaboration details marked "professional": any logged-in member.
 policy.register("directory.view_professional_details", policy.always)
 policy.register("directory.manage_facilities", manages_directory, scope=facility_scope)
 policy.register("directory.merge_facilities", manages_directory, scope=facility_scope)
-policy.register("directory.manage_taxonomy", manages_taxonomy)
+policy.register("directory.manage_taxonomy", manages_taxonomy, scope=taxonomy_scope)
 policy.register("directory.import", manages_directory, scope=facility_scope)
 policy.register("directory.manage_surveys", manages_directory, scope=municipality_scope)
 policy.register("directory.view_coverage", manages_directory, scope=municipality_scope)

@@ -103,3 +103,109 @@ def test_building_the_demo_again_changes_nothing(built):
 def test_the_audit_log_verifies_after_the_demo(built, capsys):
     call_command("audit", "verify")
     assert "audit log intact" in capsys.readouterr().out
+
+
+# --- `renkei demo` / `make demo`: what it prints, and the port it serves on ----------------------------
+
+def _run_demo(monkeypatch, settings, *args) -> tuple[str, list]:
+    """Run `renkei demo` without migrating again, starting a worker or serving: returns its output and the
+    runserver calls it made."""
+    import io
+    import signal
+
+    from renkei.core.management.commands import demo as demo_command
+
+    settings.DEBUG = True
+    served = []
+
+    def fake_call_command(name, *command_args, **kwargs):
+        if name == "runserver":
+            served.append(command_args)
+        elif name != "migrate":
+            call_command(name, *command_args, **kwargs)
+
+    monkeypatch.setattr(demo_command, "call_command", fake_call_command)
+    monkeypatch.setattr(demo_command.Command, "_start_worker", lambda self: None)
+    monkeypatch.setattr(signal, "signal", lambda *a: None)
+    out = io.StringIO()
+    call_command("demo", *args, stdout=out)
+    return out.getvalue(), served
+
+
+def test_make_demo_with_a_port_serves_on_it_and_prints_its_addresses(built, monkeypatch, settings):
+    output, served = _run_demo(monkeypatch, settings, "--port", "8123")
+    assert served == [("127.0.0.1:8123",)]
+    assert "http://127.0.0.1:8123/resources/262013/" in output  # the residents' portal
+    assert "http://127.0.0.1:8123/api/v1/docs" in output
+    assert "Serving on http://127.0.0.1:8123/" in output
+    assert ":8000" not in output
+
+
+def test_the_demo_prints_the_exact_totp_command_for_each_login_that_needs_a_second_factor(
+        built, monkeypatch, settings, capsys):
+    import re
+
+    output, served = _run_demo(monkeypatch, settings, "--no-serve")
+    assert served == []
+    assert "http://127.0.0.1:8000/resources/262013/" in output
+    commands = re.findall(r"code now: (\S+) totp-code (\S+)", output)
+    assert {email for _renkei, email in commands} == {login.email for login in built["logins"] if login.totp_secret}
+    renkei = commands[0][0]
+    assert renkei.endswith("renkei") or renkei.endswith("-m renkei")
+    capsys.readouterr()
+    call_command("totp-code", commands[0][1])
+    device = TOTPDevice.objects.get(user__email=commands[0][1])
+    import pyotp
+
+    assert capsys.readouterr().out.strip() == pyotp.TOTP(device.secret).now()
+
+
+def test_the_demo_page_addresses_open(built, client):
+    """The printed addresses answer (the portal of the demo municipality and the API docs)."""
+    from renkei.directory.services.demo import build_directory_demo
+
+    build_directory_demo()
+    assert client.get("/resources/262013/").status_code == 200
+    assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_the_makefile_passes_port_to_the_demo_command():
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("make is not installed")
+    root = str(Path(__file__).resolve().parents[2])
+    dry_run = subprocess.run([make, "-n", "-C", root, "demo", "PORT=8123"],  # noqa: S603  (our own Makefile)
+                             capture_output=True, text=True, check=True).stdout
+    assert "renkei demo --port 8123" in dry_run
+    default = subprocess.run([make, "-n", "-C", root, "demo"], capture_output=True, text=True,  # noqa: S603
+                             check=True, env={"PATH": "/usr/bin:/bin"}).stdout
+    assert "renkei demo --port 8000" in default
+
+
+def test_totp_code_accepts_the_handle_of_a_demo_login(built, settings, capsys):
+    import pyotp
+
+    settings.DEBUG = True
+    call_command("totp-code", "doctor")
+    device = TOTPDevice.objects.get(user__email="doctor@demo.renkei.example")
+    assert capsys.readouterr().out.strip() == pyotp.TOTP(device.secret).now()
+
+
+@pytest.mark.parametrize(("debug", "login"), [(False, "doctor@demo.renkei.example"), (True, "someone@city.example.jp")])
+def test_totp_code_refuses_outside_a_development_installation_or_a_demo_account(built, settings, debug, login):
+    from django.core.management import CommandError
+
+    settings.DEBUG = debug
+    with pytest.raises(CommandError):
+        call_command("totp-code", login)
+
+
+def test_the_demo_refuses_a_port_out_of_range(built, monkeypatch, settings):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError):
+        _run_demo(monkeypatch, settings, "--no-serve", "--port", "70000")

@@ -66,3 +66,81 @@ def test_create_admin_refuses_a_weak_password(municipality, monkeypatch):
     with pytest.raises(CommandError):
         call_command("create-admin", "weak@city.example.jp", municipality.code)
     assert not MembershipFactory._meta.model.objects.filter(user__email="weak@city.example.jp").exists()
+
+
+# --- the attention section: what needs the person first ---------------------------------------------
+
+def _failed_job(municipality, **kwargs):
+    from renkei.core.models import Job
+
+    return Job.objects.create(kind="directory.coverage", status=Job.Status.FAILED, municipality=municipality,
+                              prefecture=municipality.prefecture, error="失敗しました", **kwargs)
+
+
+def municipal_office_of(municipality):
+    return OrganizationFactory(kind=Organization.Kind.MUNICIPALITY_OFFICE, municipality=municipality)
+
+
+def test_staff_see_failed_jobs_they_may_retry_linked_to_the_jobs_screen(login_as, municipality, municipal_office):
+    _failed_job(municipality, key="coverage:1")
+    client = login_as(MembershipFactory(role=Role.MUNICIPAL_STAFF, organization=municipal_office))
+    (item,) = client.get("/").context["attention"]
+    assert item.url == "/jobs/?status=failed"
+    assert item.text.startswith("1 ")
+    assert client.get(item.url).status_code == 200
+
+
+def test_a_failed_job_followed_by_a_newer_one_for_the_same_work_needs_nothing(login_as, municipality,
+                                                                               municipal_office):
+    from renkei.core.models import Job
+
+    _failed_job(municipality, key="coverage:1")
+    Job.objects.create(kind="directory.coverage", status=Job.Status.SUCCEEDED, municipality=municipality,
+                       prefecture=municipality.prefecture, key="coverage:1")
+    _failed_job(municipality, key="")  # no key: nothing stands for it
+    client = login_as(MembershipFactory(role=Role.MUNICIPAL_STAFF, organization=municipal_office))
+    (item,) = client.get("/").context["attention"]
+    assert item.text.startswith("1 ")
+
+
+def test_professionals_and_other_municipalities_never_see_a_job_they_could_not_retry(login_as, municipality,
+                                                                                     other_municipality):
+    _failed_job(municipality, key="coverage:1")
+    other_office = OrganizationFactory(kind=Organization.Kind.MUNICIPALITY_OFFICE, municipality=other_municipality)
+    for membership in (MembershipFactory(role=Role.PROFESSIONAL, organization=municipal_office_of(municipality)),
+                       MembershipFactory(role=Role.MUNICIPAL_STAFF, organization=other_office)):
+        assert not [item for item in login_as(membership).get("/").context["attention"] if "/jobs/" in item.url]
+
+
+def test_attention_items_come_from_registered_providers_things_to_do_first(municipality, monkeypatch):
+    from renkei.core import dashboard
+
+    member = MembershipFactory(role=Role.MUNICIPAL_STAFF)
+    monkeypatch.setattr(dashboard, "_attention_providers", [
+        lambda m: [dashboard.AttentionItem(text="情報", tone=dashboard.INFO, order=1)],
+        lambda m: [dashboard.AttentionItem(text="二番目", order=20), dashboard.AttentionItem(text="一番目", order=10)],
+    ])
+    assert [item.text for item in dashboard.attention_for(member)] == ["一番目", "二番目", "情報"]
+
+
+def test_a_link_is_shown_only_when_the_policy_lets_the_person_follow_it(municipality, monkeypatch):
+    from renkei.core import dashboard
+
+    Item = dashboard.AttentionItem
+    monkeypatch.setattr(dashboard, "_attention_providers", [lambda m: [
+        Item(text="監査", url="/audit/", action="core.view_audit"),
+        Item(text="規則のないリンク", url="/audit/"),  # a link without a rule fails closed
+        Item(text="リンクのない文"),
+    ]])
+    professional = MembershipFactory(role=Role.PROFESSIONAL)
+    staff = MembershipFactory(role=Role.MUNICIPAL_STAFF)
+    assert [item.text for item in dashboard.attention_for(professional)] == ["リンクのない文"]
+    assert [item.text for item in dashboard.attention_for(staff)] == ["監査", "リンクのない文"]
+
+
+def test_the_attention_section_says_when_nothing_needs_the_person(login_as):
+    response = login_as(MembershipFactory(role=Role.PROFESSIONAL, organization=OrganizationFactory(
+        kind=Organization.Kind.MEDICAL_ASSOCIATION))).get("/")
+    html = response.content.decode()
+    assert response.context["attention"] == []
+    assert 'id="attention"' in html and 'class="attention-empty"' in html

@@ -353,3 +353,44 @@ def test_a_system_administrator_never_deactivates_their_own_account(world):
     assert policy.check(admin, "core.deactivate_user", admin.user) is False
     assert policy.check(admin, "core.deactivate_user", world.members["doctor"].user) is True
     assert policy.check(world.members["city"], "core.deactivate_user", world.members["doctor"].user) is False
+
+
+@pytest.fixture
+def temporary_rule():
+    """Register rules for one test and remove them afterwards (the policy's registry is global)."""
+    added: list[str] = []
+
+    def add(action, predicate, **kwargs):
+        policy.register(action, predicate, **kwargs)
+        added.append(action)
+        return action
+
+    yield add
+    for action in added:
+        policy.unregister(action)
+
+
+@pytest.mark.django_db
+def test_a_rule_without_a_scope_lists_nothing_even_when_its_objectless_check_passes(world, temporary_rule):
+    action = temporary_rule("tests.unscoped", policy.always)
+    admin = world.members["admin"]
+    assert policy.check(admin, action) is True  # "could they do it to anything?" says yes…
+    assert list(policy.scope(admin, action, Organization.objects.all())) == []  # …but names no rows
+
+
+@pytest.mark.django_db
+def test_a_rule_that_needs_an_object_and_has_no_scope_lists_nothing(world, temporary_rule):
+    action = temporary_rule("tests.needs_object", policy.always, needs_object=True)
+    for membership in world.members.values():
+        assert policy.check(membership, action, world.organization) is True
+        assert policy.scope(membership, action, Organization.objects.all()).count() == 0
+
+
+@pytest.mark.django_db
+def test_a_scope_function_still_decides_which_rows_are_listed(world, temporary_rule):
+    action = temporary_rule("tests.scoped", policy.always,
+                            scope=lambda m, qs: qs.filter(municipality_id=m.organization.municipality_id))
+    listed = policy.scope(world.members["city"], action, Organization.objects.all())
+    assert listed.count() > 0
+    assert set(listed.values_list("municipality_id", flat=True)) == {world.municipality.pk}
+    assert "tests.scoped" in policy.registered_actions()

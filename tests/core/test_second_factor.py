@@ -8,11 +8,18 @@ import pytest
 from django.urls import resolve, reverse
 
 from renkei.core import second_factor
-from renkei.core.models import AuditEntry, Membership, Role
+from renkei.core.models import AuditEntry, Membership, Organization, Role
 
-from ..factories import PASSWORD, TOTPDeviceFactory
+from ..factories import PASSWORD, OrganizationFactory, TOTPDeviceFactory
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+ROLE_KIND = {
+    Role.SYSTEM_ADMIN: Organization.Kind.MUNICIPALITY_OFFICE,
+    Role.COORDINATOR: Organization.Kind.COMMUNITY_SUPPORT_CENTER,
+    Role.PROFESSIONAL: Organization.Kind.CLINIC,
+    Role.MUNICIPAL_STAFF: Organization.Kind.MUNICIPALITY_OFFICE,
+    Role.PREFECTURE_STAFF: Organization.Kind.PUBLIC_HEALTH_CENTER,
+}
 
 
 def _proved_minutes_ago(client, minutes: float) -> None:
@@ -146,3 +153,89 @@ def test_the_re_verify_screen_does_not_send_anyone_to_another_site(member, login
 def test_membership_role_and_export_actions_ask_for_a_recent_second_factor(name, kwargs):
     view = resolve(reverse(name, kwargs=kwargs)).func
     assert getattr(view, "needs_recent_second_factor", False), name
+
+
+# --- the gate itself, for every role that needs it (issue 7, item 17c a) ----------------------------------
+# Breaking the gate for one role (e.g. "skip it for system administrators" in the middleware or at login)
+# must fail here: every role in TWO_FACTOR_REQUIRED_ROLES is walked through login and every page.
+
+NEEDS_SECOND_FACTOR = [Role.SYSTEM_ADMIN, Role.COORDINATOR, Role.PROFESSIONAL]
+PASSWORD_ONLY = [Role.MUNICIPAL_STAFF, Role.PREFECTURE_STAFF]
+
+
+def _gated_pages() -> list[str]:
+    """Every page without URL parameters that is not public (the gate's own pages aside)."""
+    from .test_policy import PUBLIC_VIEWS, web_views
+
+    return ["/" + route for route, name, _view in web_views()
+            if "<" not in route and name not in PUBLIC_VIEWS and name != "set_language"]
+
+
+def _membership_of(make_membership, role):
+    organization = OrganizationFactory(kind=ROLE_KIND[role])
+    return make_membership(role, organization, profession="doctor" if role == Role.PROFESSIONAL else "")
+
+
+def _password_login(client, user):
+    return client.post("/login/", {"username": user.email, "password": PASSWORD})
+
+
+def test_the_roles_that_need_a_second_factor_are_those_that_will_see_patients_and_the_administrator():
+    from renkei.core.services.accounts import TWO_FACTOR_REQUIRED_ROLES
+
+    assert set(TWO_FACTOR_REQUIRED_ROLES) == set(NEEDS_SECOND_FACTOR)
+    assert set(NEEDS_SECOND_FACTOR) | set(PASSWORD_ONLY) == set(Role.values)
+
+
+@pytest.mark.parametrize("role", NEEDS_SECOND_FACTOR)
+def test_a_password_alone_does_not_log_in_a_role_with_an_authenticator(make_membership, client, role):
+    membership = _membership_of(make_membership, role)
+    TOTPDeviceFactory(user=membership.user, secret=SECRET)
+    response = _password_login(client, membership.user)
+    assert response.status_code == 302 and response["Location"] == "/login/verify/"
+    assert "_auth_user_id" not in client.session
+    assert client.get("/").status_code == 302
+    response = client.post("/login/verify/", {"code": pyotp.TOTP(SECRET).now()})
+    assert response.status_code == 302 and client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("role", NEEDS_SECOND_FACTOR)
+def test_a_role_without_an_authenticator_is_sent_to_set_one_up_from_every_page(make_membership, client, role):
+    membership = _membership_of(make_membership, role)
+    response = _password_login(client, membership.user)
+    assert response.status_code == 302 and response["Location"] == "/account/two-factor/"
+    for page in _gated_pages():
+        response = client.get(page)
+        assert response.status_code == 302, f"{role} reached {page} without a second factor"
+        assert response["Location"] == "/account/two-factor/", page
+
+
+@pytest.mark.parametrize("role", NEEDS_SECOND_FACTOR)
+def test_a_session_that_has_not_passed_the_second_factor_reaches_no_page(make_membership, client, role):
+    """The middleware holds even when the login step is bypassed (a session logged in some other way)."""
+    membership = _membership_of(make_membership, role)
+    TOTPDeviceFactory(user=membership.user, secret=SECRET)
+    client.force_login(membership.user)
+    pages = _gated_pages()
+    assert len(pages) >= 20
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code == 302 and response["Location"] == "/account/two-factor/", (role, page)
+
+
+@pytest.mark.parametrize("role", NEEDS_SECOND_FACTOR)
+def test_holding_the_role_beside_a_password_only_role_still_needs_the_second_factor(make_membership, client, role):
+    staff = _membership_of(make_membership, Role.MUNICIPAL_STAFF)  # the first membership, chosen at login
+    make_membership(role, OrganizationFactory(kind=ROLE_KIND[role]), user=staff.user,
+                    profession="doctor" if role == Role.PROFESSIONAL else "")
+    response = _password_login(client, staff.user)
+    assert response["Location"] == "/account/two-factor/"
+    assert client.get("/organizations/").status_code == 302
+
+
+@pytest.mark.parametrize("role", PASSWORD_ONLY)
+def test_roles_without_patient_data_log_in_with_the_password(make_membership, client, role):
+    membership = _membership_of(make_membership, role)
+    response = _password_login(client, membership.user)
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert client.get("/").status_code == 200

@@ -6,7 +6,8 @@ from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from renkei.core.models import AuditEntry, Role
+from renkei.core.models import AuditEntry, Organization, Role
+from renkei.directory import mesh as jis_mesh
 from renkei.directory.models import ImportRun, MeshPopulation
 from renkei.directory.services.population import mesh_population_import, read_population
 
@@ -14,6 +15,11 @@ HEADER_500M = ("KEY_CODE,HTKSYORI,HTKSAKI,GASSAN,T001141001,T001141002,T00114100
                ",,,,人口（総数）,人口（総数）　男,人口（総数）　女,６５歳以上人口　総数,世帯総数\r\n")
 HEADER_1KM = ("KEY_CODE,HTKSYORI,HTKSAKI,GASSAN,T001140001,T001140002,T001140003,T001140019,T001140034\r\n"
               ",,,,人口（総数）,人口（総数）　男,人口（総数）　女,６５歳以上人口　総数,世帯総数\r\n")
+
+
+# The 1 km cell of central 福知山 (where FacilityFactory puts facilities), and one of 大阪 60 km away.
+FUKUCHIYAMA_1KM = jis_mesh.mesh_code(35.2966, 135.1264, "1km")
+OSAKA_1KM = "52350523"
 
 
 def estat_file(header: str, *rows: str) -> bytes:
@@ -105,12 +111,12 @@ def test_staff_upload_a_population_file_on_the_screen(municipality, make_members
 
     FacilityFactory(municipality=municipality)
     staff = make_membership(Role.MUNICIPAL_STAFF, organization=municipal_office)
-    upload = SimpleUploadedFile("tblT001140S5235.txt", estat_file(HEADER_1KM, "52350523,0,,,3200,1,1,1,1"))
+    upload = SimpleUploadedFile("tblT001140S5235.txt", estat_file(HEADER_1KM, f"{FUKUCHIYAMA_1KM},0,,,3200,1,1,1,1"))
     response = login_as(staff).post(reverse("directory:coverage_population_upload", args=[municipality.code]),
                                     {"file": upload, "survey_year": "2020"})
     assert response.status_code == 200
     assert "第1次メッシュ 5235" in response.content.decode()  # 福知山: 35.3 N, 135.1 E
-    assert MeshPopulation.objects.get(mesh_code="52350523").survey_year == 2020
+    assert MeshPopulation.objects.get(mesh_code=FUKUCHIYAMA_1KM).survey_year == 2020
     assert ImportRun.objects.get().municipality == municipality
     assert login_as(make_membership(Role.PROFESSIONAL)).get(
         reverse("directory:coverage_population_upload", args=[municipality.code])).status_code == 403
@@ -124,3 +130,76 @@ def test_any_bytes_give_rows_or_reasons_never_an_exception(data):
     assert rows or rejects
     assert all(r["reason"] and r["reason_en"] for r in rejects)
     assert all(len(code) in (8, 9) and fields["population"] >= 0 for code, fields in rows.items())
+
+
+# --- population rows are shared data: an upload writes only its municipality's cells (issue 7, item 8) -------
+
+def _neighbours(code: str) -> list[str]:
+    """The 1 km cells east of `code` (about 1, 2 … km away)."""
+    south, west, _north, _east = jis_mesh.cell_bounds([code])
+    return [jis_mesh.mesh_code(float(south[0]) + 0.004, float(west[0]) + 0.004 + k * 0.0125, "1km")
+            for k in range(1, 40)]
+
+
+def test_an_upload_for_a_municipality_writes_only_the_cells_of_its_area(municipality):
+    from ..factories import FacilityFactory
+
+    FacilityFactory(municipality=municipality)
+    MeshPopulation.objects.create(mesh_code=OSAKA_1KM, population=500)  # another municipality's figure
+    report = run_import(estat_file(HEADER_1KM, f"{FUKUCHIYAMA_1KM},0,,,3200,1,1,1,1",
+                                   f"{OSAKA_1KM},0,,,9999,1,1,1,1"), municipality=municipality)
+    assert not report.is_rejected
+    assert MeshPopulation.objects.get(mesh_code=FUKUCHIYAMA_1KM).population == 3200
+    assert MeshPopulation.objects.get(mesh_code=OSAKA_1KM).population == 500  # untouched
+    assert report.run.counts["outside_area"] == 1 and report.run.counts["created"] == 1
+    [reason] = report.run.rejected_rows
+    assert reason["row"] == 4 and OSAKA_1KM in reason["reason"] and "福知山市" in reason["reason"]
+    assert "outside 福知山市" in reason["reason_en"]
+
+
+def test_a_file_with_no_cell_in_the_municipality_is_rejected_with_the_reason(municipality):
+    from ..factories import FacilityFactory
+
+    FacilityFactory(municipality=municipality)
+    report = run_import(estat_file(HEADER_1KM, f"{OSAKA_1KM},0,,,9999,1,1,1,1"), municipality=municipality)
+    assert report.is_rejected and not MeshPopulation.objects.exists()
+    assert "None of the file's cells lies in 福知山市" in report.rejects[0]["reason_en"]
+    assert report.rejects[1]["row"] == 3
+
+
+def test_a_municipality_whose_area_is_unknown_cannot_write_population(municipality):
+    report = run_import(estat_file(HEADER_1KM, f"{FUKUCHIYAMA_1KM},0,,,3200,1,1,1,1"), municipality=municipality)
+    assert report.is_rejected and not MeshPopulation.objects.exists()
+    assert "The area of 福知山市 is not known" in report.rejects[0]["reason_en"]
+
+
+def test_with_an_outline_the_cells_touching_it_are_the_area(municipality):
+    from renkei.directory.models import AreaShape
+
+    south, west, north, east = (float(v[0]) for v in jis_mesh.cell_bounds([FUKUCHIYAMA_1KM]))
+    inner = [[west + 0.001, south + 0.001], [east - 0.001, south + 0.001], [east - 0.001, north - 0.001],
+             [west + 0.001, north - 0.001], [west + 0.001, south + 0.001]]
+    AreaShape.objects.create(municipality=municipality, geometry={"type": "Polygon", "coordinates": [inner]},
+                             min_lat=south, min_lon=west, max_lat=north, max_lon=east)
+    near = _neighbours(FUKUCHIYAMA_1KM)[1]  # 2 km east: outside the outline
+    report = run_import(estat_file(HEADER_1KM, f"{FUKUCHIYAMA_1KM},0,,,3200,1,1,1,1", f"{near},0,,,10,1,1,1,1"),
+                        municipality=municipality)
+    assert list(MeshPopulation.objects.values_list("mesh_code", flat=True)) == [FUKUCHIYAMA_1KM]
+    assert report.run.counts["outside_area"] == 1
+
+
+def test_prefecture_staff_upload_for_a_municipality_of_their_prefecture_within_its_area(
+        municipality, make_membership, login_as):
+    from ..factories import FacilityFactory, OrganizationFactory
+
+    FacilityFactory(municipality=municipality)
+    office = OrganizationFactory(kind=Organization.Kind.PREFECTURE_OFFICE, municipality=None,
+                                 prefecture=municipality.prefecture)
+    upload = SimpleUploadedFile("tblT001140S5235.txt", estat_file(
+        HEADER_1KM, f"{FUKUCHIYAMA_1KM},0,,,3200,1,1,1,1", f"{OSAKA_1KM},0,,,9999,1,1,1,1"))
+    response = login_as(make_membership(Role.PREFECTURE_STAFF, office)).post(
+        reverse("directory:coverage_population_upload", args=[municipality.code]), {"file": upload})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f"メッシュ「{OSAKA_1KM}」は福知山市の区域の外です" in page
+    assert set(MeshPopulation.objects.values_list("mesh_code", flat=True)) == {FUKUCHIYAMA_1KM}

@@ -47,14 +47,22 @@ def organization_list_view(request):
 
 @policy.requires("core.view_organizations", get_object=_organization)
 def organization_detail_view(request, pk, obj):
-    can_manage = policy.check(request.membership, "core.manage_organizations", obj)
+    membership = request.membership
+    can_manage = policy.check(membership, "core.manage_organizations", obj)
+    members = list(selectors.organization_members(obj)) if can_manage else None
+    invitations = list(selectors.open_invitations(obj)) if can_manage else None
+    # Buttons only for what the policy allows on each row (a role the viewer could not grant has none).
+    for m in members or []:
+        m.may_end = m.is_active and policy.check(membership, "core.manage_members", m)
+        m.may_administer_account = policy.check(membership, "core.deactivate_user", m.user)
+    for invitation in invitations or []:
+        invitation.may_revoke = policy.check(membership, "core.revoke_invitation", invitation)
     return render(request, "core/organization_detail.html", {
         "organization": obj,
         "can_manage": can_manage,
-        "members": selectors.organization_members(obj) if can_manage else None,
-        "can_manage_accounts": policy.check(request.membership, "core.deactivate_user"),
-        "invitations": selectors.open_invitations(obj) if can_manage
-        else None,
+        "can_change_status": policy.check(membership, "core.change_organization_status", obj),
+        "members": members,
+        "invitations": invitations,
     })
 
 
@@ -86,7 +94,7 @@ def organization_edit_view(request, pk, obj):
     return _organization_form(request, obj, created=False)
 
 
-@policy.requires("core.manage_organizations", get_object=_organization)
+@policy.requires("core.change_organization_status", get_object=_organization)
 def organization_toggle_active_view(request, pk, obj):
     if request.method == "POST":
         if obj.is_active:
@@ -113,18 +121,13 @@ def invitation_create_view(request, pk, obj):
                   status=400 if form.errors else 200)
 
 
-def _invitation_organization(request, pk, **kwargs):
-    return _invitation(request, pk).organization
-
-
-@policy.requires("core.manage_organizations", get_object=_invitation_organization)
+@policy.requires("core.revoke_invitation", get_object=_invitation)
 @recent_second_factor
 def invitation_revoke_view(request, pk, obj):
-    invitation = _invitation(request, pk)
-    if request.method == "POST" and invitation.is_usable:
-        org_services.invitation_revoke(invitation=invitation)
-        messages.success(request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email})
-    return redirect("core:organization_detail", pk=obj.pk)
+    if request.method == "POST" and obj.is_usable:
+        org_services.invitation_revoke(invitation=obj)
+        messages.success(request, _("The invitation to %(email)s was withdrawn.") % {"email": obj.email})
+    return redirect("core:organization_detail", pk=obj.organization_id)
 
 
 @policy.requires("core.manage_members", get_object=_membership)

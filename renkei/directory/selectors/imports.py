@@ -57,3 +57,27 @@ def import_report(run: ImportRun) -> dict:
         "without_position": report.get("without_position", []),
         "without_position_total": report.get("without_position_total", 0),
     }
+
+
+def waiting_import_runs(membership, *, limit: int = 50) -> list[ImportRun]:
+    """Dry runs the member may see that wait to be applied: their upload is kept, it would change the
+    directory, and nobody applied that file since. One per file (the newest dry run), newest first."""
+    from ..services.imports import upload_is_waiting, would_change
+
+    runs = list(import_runs_for(membership).filter(outcome=ImportRun.Outcome.DRY_RUN)
+                .order_by("-started_at", "-pk")[:limit])
+    applied: dict[tuple[str, str], list] = {}
+    for source, sha256, started_at in ImportRun.objects.filter(
+            outcome=ImportRun.Outcome.APPLIED, sha256__in={run.sha256 for run in runs}).values_list(
+            "source", "sha256", "started_at"):
+        applied.setdefault((source, sha256), []).append(started_at)
+    waiting, seen = [], set()
+    for run in runs:
+        key = (run.source, run.sha256)
+        if key in seen:
+            continue
+        seen.add(key)
+        applied_since = any(at >= run.started_at for at in applied.get(key, []))
+        if not applied_since and would_change(run) and upload_is_waiting(run.sha256):
+            waiting.append(run)
+    return waiting

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 
+from renkei.core import policy
+
 from ..models import CollaborationAttribute, CollaborationCategory, FacilityKind
 
 
-def taxonomy_by_category(municipality) -> list[dict]:
+def taxonomy_by_category(membership, municipality) -> list[dict]:
     """[{"category", "attributes"}] in display order: the shared questions and the municipality's own,
-    each with how many facilities answered it (`answers`) and the names of the kinds it is asked of."""
-    attributes = (CollaborationAttribute.objects.filter(Q(municipality__isnull=True) | Q(municipality=municipality))
+    each with how many facilities answered it (`answers`) and the names of the kinds it is asked of.
+
+    A municipality's own questions are listed only to those who manage it (the policy's scope), even when
+    another municipality's code is asked for.
+    """
+    visible = policy.scope(membership, "directory.manage_taxonomy", CollaborationAttribute.objects.all())
+    attributes = (visible.filter(Q(municipality__isnull=True) | Q(municipality=municipality))
                   .select_related("category", "municipality").annotate(answers=Count("details")))
     kinds = dict(FacilityKind.choices)
     categories: dict[int, dict] = {c.pk: {"category": c, "attributes": []}

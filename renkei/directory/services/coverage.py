@@ -220,6 +220,27 @@ def _population_codes_in_bbox(bbox, level: int) -> np.ndarray:
     return codes[inside]
 
 
+def cells_in_area_of(municipality: Municipality, codes: np.ndarray) -> np.ndarray | None:
+    """Which cells (codes of one level) touch the municipality's area as coverage reads it: its shapes (outline
+    or daily living areas), else the box around its facilities padded by BBOX_PADDING_KM. None when neither is
+    known. Population rows are shared data: an upload for a municipality may only write cells of its area."""
+    import shapely
+
+    south, west, north, east = jis_mesh.cell_bounds(codes)
+    shapes = list(AreaShape.objects.filter(municipality=municipality))
+    if shapes:
+        from shapely.ops import unary_union
+
+        region = unary_union([_shape(s.geometry) for s in shapes])
+        shapely.prepare(region)
+        return shapely.intersects(region, shapely.box(west, south, east, north))
+    points, _areas = _facility_points(municipality, None)
+    if len(points) == 0:
+        return None
+    min_lat, min_lon, max_lat, max_lon = pad_bbox(_robust_box(points), BBOX_PADDING_KM)
+    return (north >= min_lat) & (south <= max_lat) & (east >= min_lon) & (west <= max_lon)
+
+
 def _label_by_nearest_facility(codes: np.ndarray, points: np.ndarray, area_ids: np.ndarray) -> np.ndarray:
     """Without shapes: give each cell the daily living area of the nearest facility that has one."""
     labelled = area_ids > 0

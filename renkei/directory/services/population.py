@@ -14,6 +14,11 @@ Older editions name the columns differently (T000876…, a CITYNAME column): col
 their Japanese names, falling back to the table's first statistic for the total population.
 
 All or nothing per file; rows are upserted in bulk (MeshPopulation is statistics: one audit entry).
+Population rows are shared by every municipality, so an upload for a municipality writes only the cells of
+its area (its shapes, else the box around its facilities): e-Stat files cover a whole 1st mesh (80 km), and
+the cells of neighbouring municipalities are not imported but listed in the report with the reason, as the
+area shapes import skips other municipalities' features. Without a municipality (a system administrator's
+national load) every cell is written.
 """
 
 from __future__ import annotations
@@ -118,6 +123,7 @@ def read_population(data: bytes) -> tuple[dict[str, dict], list[dict], dict]:
                             "ファイルを選んでください。",
                             "No KEY_CODE column: choose an e-Stat mesh statistics file (CSV).")], {}
     rows: dict[str, dict] = {}
+    lines: dict[str, int] = {}
     rejects: list[dict] = []
     digits: set[int] = set()
     suppressed = 0
@@ -158,12 +164,31 @@ def read_population(data: bytes) -> tuple[dict[str, dict], list[dict], dict]:
                                        line))
                 continue
             rows[key] = fields
+            lines[key] = line
     if len(digits) > 1:
         rejects.append(_reason("1km と 500m のメッシュが混在しています。", "1 km and 500 m meshes are mixed.", None))
     if not rows and not rejects:
         rejects.append(_reason("データ行がありません。", "The file holds no data rows.", None))
     mesh = {8: "1km", 9: "500m"}.get(next(iter(digits))) if len(digits) == 1 else ""
-    return rows, rejects, {"mesh": mesh, "suppressed": suppressed}
+    return rows, rejects, {"mesh": mesh, "suppressed": suppressed, "lines": lines}
+
+
+def _outside_area(rows: dict[str, dict], lines: dict[str, int],
+                  municipality: Municipality) -> dict[str, dict] | None:
+    """{mesh code: reason} for the rows whose cell lies outside the municipality's area (None: area unknown)."""
+    import numpy as np
+
+    from .coverage import cells_in_area_of
+
+    codes = list(rows)
+    if not codes:
+        return {}
+    inside = cells_in_area_of(municipality, np.array([int(c) for c in codes], dtype=np.int64))
+    if inside is None:
+        return None
+    return {code: _reason(f"メッシュ「{code}」は{municipality.name}の区域の外です（取り込みません）。",
+                          f"Mesh {code} lies outside {municipality.name}: not imported.", lines.get(code))
+            for code, is_inside in zip(codes, inside.tolist(), strict=True) if not is_inside}
 
 
 def mesh_population_import(*, file, file_name: str, municipality: Municipality | None = None,
@@ -174,6 +199,20 @@ def mesh_population_import(*, file, file_name: str, municipality: Municipality |
                     sha256=hashlib.sha256(data).hexdigest(), municipality=municipality, started_by=user,
                     outcome=ImportRun.Outcome.REJECTED)
     rows, rejects, facts = read_population(data)
+    outside: list[dict] = []
+    if not rejects and municipality is not None:
+        found = _outside_area(rows, facts["lines"], municipality)
+        if found is None:
+            rejects = [_reason(f"{municipality.name}の区域が分かりません。区域の境界（GeoJSON）を読み込むか、"
+                               "位置のある施設を登録してから取り込んでください。",
+                               f"The area of {municipality.name} is not known: load its outline (GeoJSON) or "
+                               "facilities with positions first.")]
+        elif len(found) == len(rows):
+            rejects = [_reason(f"ファイルのメッシュはどれも{municipality.name}の区域にありません。",
+                               f"None of the file's cells lies in {municipality.name}."), *found.values()]
+        else:
+            outside = list(found.values())
+            rows = {code: fields for code, fields in rows.items() if code not in found}
     report = PopulationImportReport(run=run, rejects=rejects)
     if rejects:
         run.counts = {"rows": len(rows) + len(rejects), "rejected": len(rejects)}
@@ -205,15 +244,18 @@ def mesh_population_import(*, file, file_name: str, municipality: Municipality |
             objects, batch_size=2000, update_conflicts=True, unique_fields=["mesh_code"],
             update_fields=["population", "households", "aged_65_plus", "survey_year"])
         run.outcome = ImportRun.Outcome.APPLIED
-        run.counts = {"rows": len(rows), "created": created, "updated": updated, "unchanged": unchanged,
-                      "rejected": 0, "suppressed": facts["suppressed"],
-                      "population": sum(f["population"] for f in rows.values())}
+        run.counts = {"rows": len(rows) + len(outside), "created": created, "updated": updated,
+                      "unchanged": unchanged, "rejected": 0, "outside_area": len(outside),
+                      "suppressed": facts["suppressed"], "population": sum(f["population"] for f in rows.values())}
+        run.rejected_rows = outside[:MAX_REJECTS_STORED]
+        report.rejects = outside
         run.messages = [{"message": f"メッシュ: {facts['mesh']}", "message_en": f"Mesh: {facts['mesh']}"}]
         run.finished_at = timezone.now()
         run.save()
         audit.record(action=AuditEntry.Action.BULK, obj=run,
                      changes={"source": run.source, "created": created, "updated": updated,
-                              "unchanged": unchanged, "mesh": facts["mesh"], "import_run": run.pk})
+                              "unchanged": unchanged, "outside_area": len(outside), "mesh": facts["mesh"],
+                              "import_run": run.pk})
         if municipality is not None and (created or updated):
             from ..jobs import schedule_coverage_recompute
 

@@ -42,6 +42,7 @@ COUNT_LABELS = {
     "skipped": gettext_lazy("features of other municipalities (skipped)"), "rejected": gettext_lazy("rejected"),
     "facilities_assigned": gettext_lazy("facilities placed in an area"), "rows": gettext_lazy("rows"),
     "suppressed": gettext_lazy("suppressed cells (*)"), "population": gettext_lazy("population in the file"),
+    "outside_area": gettext_lazy("cells outside the municipality (not imported)"),
 }
 
 

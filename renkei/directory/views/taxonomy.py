@@ -47,7 +47,7 @@ def taxonomy_view(request):
     may_manage_own = municipality is not None and policy.check(request.membership, "directory.manage_taxonomy",
                                                               municipality)
     return render(request, "directory/taxonomy/list.html", {
-        "categories": taxonomy_by_category(municipality), "municipality": municipality,
+        "categories": taxonomy_by_category(request.membership, municipality), "municipality": municipality,
         "may_manage_own": may_manage_own,
         "may_manage_shared": policy.check(request.membership, "directory.manage_shared_taxonomy"),
     })
