@@ -201,3 +201,13 @@ def test_the_proposer_cannot_approve_their_own_proposal(doctor, own_facility, lo
                                  {"action": "approve"}).status_code == 403
     with pytest.raises(PermissionDenied):
         services.correction_approve(proposal=proposal, membership=doctor)
+
+
+def test_showing_the_proposers_name_to_staff_is_a_logged_read(doctor, own_facility, staff, login_as):
+    proposal = _propose(doctor, own_facility, phone=NEW_PHONE)
+    client = login_as(staff)
+    client.get(reverse("directory:survey_review_queue"))
+    client.get(reverse("directory:correction_review", args=[proposal.pk]))
+    reads = AuditEntry.objects.filter(action=AuditEntry.Action.READ, object_type="directory.correctionproposal")
+    assert reads.count() == 2
+    assert {entry.owner_municipality_id for entry in reads} == {own_facility.municipality_id}

@@ -10,9 +10,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
-from renkei.core import policy
+from renkei.core import audit, policy
 
 from ..models import CorrectionProposal, Facility
 from ..selectors import corrections as selectors
@@ -40,6 +40,11 @@ def _add_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+INPUT_MODES = {"website": "url", "phone": "tel", "fax": "tel"}  # the phone keyboard that fits the field
+# The proposer's name is shown to the reviewing staff: logged as a read, like a survey respondent's name.
+RESPONDENT_NAMES = gettext_noop("respondent names")
+
+
 class ProposalForm(forms.Form):
     """The public fields, prefilled with today's values; the service keeps only those that changed."""
 
@@ -47,9 +52,10 @@ class ProposalForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in services.PROPOSABLE_FIELDS:
             model_field = Facility._meta.get_field(name)
-            widget = forms.Textarea(attrs={"rows": 3}) if name in services.MULTILINE_FIELDS else forms.TextInput(
-                attrs={"inputmode": "url"} if name == "website" else {"inputmode": "tel"} if name in ("phone", "fax")
-                else {})
+            if name in services.MULTILINE_FIELDS:
+                widget = forms.Textarea(attrs={"rows": 3})
+            else:
+                widget = forms.TextInput(attrs={"inputmode": INPUT_MODES[name]} if name in INPUT_MODES else {})
             self.fields[name] = forms.CharField(label=model_field.verbose_name, required=False, widget=widget,
                                                 initial=getattr(facility, name) or "", strip=False)
         self.fields["comment"] = forms.CharField(
@@ -102,6 +108,8 @@ def correction_review_view(request, proposal_id, obj):
             form.add_error(None, _("Choose approve or reject."))
         except ValidationError as error:
             _add_errors(form, error)
+    if obj.proposed_by_id:
+        audit.record_read(obj, what=RESPONDENT_NAMES, permission=services.REVIEW)
     return render(request, "directory/corrections/review.html", {
         "proposal": obj, "facility": obj.facility, "rows": selectors.proposal_rows(obj), "form": form,
         "is_pending": is_pending,

@@ -289,8 +289,9 @@ def survey_invitation_withdraw_view(request, pk, obj):
 def survey_review_queue_view(request):
     responses = list(selectors.pending_reviews(request.membership)[:500])
     audit.record_reads(responses, what=RESPONDENT_NAMES, permission=MANAGE)
-    return render(request, "directory/surveys/review_queue.html", {
-        "responses": responses, "corrections": correction_selectors.pending_corrections(request.membership)[:500]})
+    corrections = list(correction_selectors.pending_corrections(request.membership)[:500])
+    audit.record_reads(corrections, what=RESPONDENT_NAMES, permission="directory.manage_facilities")
+    return render(request, "directory/surveys/review_queue.html", {"responses": responses, "corrections": corrections})
 
 
 class ReviewForm(forms.Form):
