@@ -9,7 +9,7 @@ resident), follow every same-origin link on the page, breadth first, and assert 
 import re
 from collections import deque
 from html.parser import HTMLParser
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import parse_qsl, urldefrag, urlsplit
 
 import pytest
 from django.test import Client
@@ -22,6 +22,8 @@ from .test_policy import world  # noqa: F401  (the fixture: places, organization
 # Links that do something else than show a page, or leave the site's pages for files and feeds.
 SKIPPED_PREFIXES = ("/static/", "/media/", "/logout/", "/api/")
 MAX_PAGES_PER_ROLE = 400
+# Pages of one screen followed per role (three facility pages, not four hundred): the walk covers screens.
+PAGES_PER_SCREEN = 3
 
 
 class _LinkParser(HTMLParser):
@@ -52,9 +54,11 @@ def internal_links(html: str) -> list[str]:
     return links
 
 
-def _normalised(url: str) -> str:
-    """Pages that differ only by the page number or a sort order are the same screen for this walk."""
-    return re.sub(r"([?&])(page|sort|order)=[^&]*", r"\1", url)
+def _screen(url: str) -> str:
+    """The screen a URL shows: ids and query values left out (/directory/facilities/N/?kind=)."""
+    parts = urlsplit(url)
+    keys = sorted({key for key, _value in parse_qsl(parts.query, keep_blank_values=True)} - {"page", "sort", "order"})
+    return re.sub(r"\d+", "N", parts.path) + ("?" + "&".join(keys) if keys else "")
 
 
 def walk(client: Client, start: list[str]) -> tuple[dict[str, int], list[str]]:
@@ -62,15 +66,15 @@ def walk(client: Client, start: list[str]) -> tuple[dict[str, int], list[str]]:
     seen: dict[str, int] = {}
     failures = []
     queue = deque((url, "(start)") for url in start)
-    screens = set()
+    screens: dict[str, int] = {}
     while queue and len(seen) < MAX_PAGES_PER_ROLE:
         url, found_on = queue.popleft()
         if url in seen:
             continue
-        screen = _normalised(url)
-        if screen in screens:
+        screen = _screen(url)
+        if screens.get(screen, 0) >= PAGES_PER_SCREEN:
             continue
-        screens.add(screen)
+        screens[screen] = screens.get(screen, 0) + 1
         response = client.get(url)
         seen[url] = response.status_code
         if response.status_code in (403, 500):
@@ -119,3 +123,28 @@ def test_the_may_tag_answers_what_the_policy_answers(world, rf):  # noqa: F811
         assert template.render(Context({"request": request, "facility": facility})) == str(expected), role
     anonymous = rf.get("/")
     assert template.render(Context({"request": anonymous, "facility": facility})) == "False"
+
+
+DEMO_HANDLES = ["admin", "prefecture", "healthcenter", "city", "coordinator", "doctor", "caremanager", "nurse",
+                "discharge"]
+
+
+@pytest.mark.django_db
+def test_no_demo_page_links_to_a_page_the_role_is_refused():
+    """The same walk over the demo (福知山市 with its directory and a survey round), for every demo login."""
+    from renkei.core.models import Membership
+    from renkei.core.services.demo import build_demo
+    from renkei.directory.models import Facility
+    from renkei.directory.services.demo import build_directory_demo
+
+    build_demo()
+    build_directory_demo()
+    clinic = Facility.objects.filter(municipality__code="262013", kind="clinic").order_by("pk").first()
+    failures = []
+    for handle in DEMO_HANDLES:
+        membership = Membership.objects.filter(user__email=f"{handle}@demo.renkei.example").order_by("pk").first()
+        _seen, found = walk(client_for(membership), ["/", f"/directory/facilities/{clinic.pk}/"])
+        failures += [f"{handle}: {failure}" for failure in found]
+    _seen, found = walk(Client(), ["/", "/resources/", f"/resources/262013/{clinic.pk}/"])
+    failures += [f"anonymous: {failure}" for failure in found]
+    assert not failures, "dead ends in the demo:\n" + "\n".join(failures)
