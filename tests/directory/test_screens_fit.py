@@ -133,3 +133,14 @@ def test_the_data_migration_stops_asking_pharmacies_how_to_meet_the_doctor(db):
     attribute.refresh_from_db()
     assert attribute.applies_to == ["hospital", "clinic", "visiting_nursing_station", "dental_clinic"]
     assert not any(a.code == "how_to_meet_doctor" for a in attributes_for("pharmacy"))
+
+
+def test_the_sources_of_an_entry_are_named_not_shown_as_internal_keys(municipality, make_membership, login_as):
+    facility = FacilityFactory(municipality=municipality, sources={
+        "mhlw": "2026-06-01", f"municipal:{municipality.code}:medical": "2026-04-01",
+        f"municipal:{municipality.code}:通いの場一覧": "2026-05-01"})
+    page = login_as(make_membership(Role.MUNICIPAL_STAFF)).get(
+        reverse("directory:facility_detail", args=[facility.pk])).content.decode()
+    assert "municipal:" not in page and ">mhlw" not in page
+    assert "医療情報ネット" in page
+    assert f"{municipality.name}: 通いの場一覧" in page
