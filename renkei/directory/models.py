@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from renkei.core.models import DailyLivingArea, Municipality, Organization, Prefecture
+from renkei.core.models import DailyLivingArea, Membership, Municipality, Organization, Prefecture
 
 
 def _name_of(obj, relation: str) -> str:
@@ -135,6 +135,18 @@ class Facility(models.Model):
     @property
     def has_position(self) -> bool:
         return self.latitude is not None and self.longitude is not None
+
+    @property
+    def service_type_name(self) -> str:
+        """The service type by name (「訪問介護」), never its internal code; "" when none is set."""
+        from django.utils.translation import get_language
+
+        from .taxonomy import SERVICE_TYPES
+
+        names = SERVICE_TYPES.get(self.service_type)
+        if names is None:
+            return ""
+        return names[1] if (get_language() or "ja").startswith("en") else names[0]
 
     @property
     def department_list(self) -> list[str]:
@@ -518,6 +530,52 @@ class SurveyResponse(models.Model):
 
     def audit_owner(self):
         return self.invitation.survey_round
+
+
+class CorrectionProposal(models.Model):
+    """A change of a facility's public fields proposed by a professional of its own organization.
+
+    Nothing is published before the municipality's staff approve it in their review queue (next to the
+    survey answers); approval applies the proposed values, rejection leaves the facility as it was.
+    """
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("waiting for review")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="correction_proposals",
+                                 verbose_name=_("facility"))
+    proposed_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+",
+                                    verbose_name=_("proposed by"))
+    # The proposed values of public fields that differ from the entry when proposed: {"phone": "…", …}.
+    changes = models.JSONField(_("proposed changes"), default=dict)
+    comment = models.TextField(_("comment"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("reviewed by"))
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_note = models.TextField(_("note to the proposer"), blank=True)
+
+    AUDIT_UPDATE_SENTENCES = {("decision", "approved"): _("Approved the proposed correction: %(label)s"),
+                              ("decision", "rejected"): _("Rejected the proposed correction: %(label)s")}
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("proposed correction")
+        verbose_name_plural = _("proposed corrections")
+
+    def __str__(self) -> str:
+        return _name_of(self, "facility")
+
+    def audit_owner(self):
+        return self.facility
+
+    @property
+    def municipality(self):
+        """The facility's municipality: whose staff review the proposal (the directory policy reads it)."""
+        return self.facility.municipality
 
 
 class AreaShape(models.Model):

@@ -110,3 +110,15 @@ policy.register("directory.view_import_runs", manages_directory, scope=municipal
 # The shared taxonomy (built-in attributes, categories) is edited by a system administrator only: a name
 # changed there changes every municipality's directory. Each municipality's own attributes use manage_taxonomy.
 policy.register("directory.manage_shared_taxonomy", policy.has_role(ADMIN))
+
+
+def proposes_for_own_facility(membership, obj) -> bool:
+    """A professional of the facility's own organization (its Renkei organization) proposes corrections to its
+    public entry; the municipality's staff approve them (directory.manage_facilities)."""
+    organization_id = getattr(obj, "organization_id", None)
+    return (membership.role == Role.PROFESSIONAL and organization_id is not None
+            and organization_id == membership.organization_id)
+
+
+# Only with a facility: there is no list of "facilities I may propose for" (scope() lists nothing).
+policy.register("directory.propose_correction", proposes_for_own_facility, needs_object=True)

@@ -155,8 +155,9 @@ ATTRIBUTES: list[tuple[str, str, str, str, str, list[str], dict]] = [
      NURSING_AND_CARE, {}),
     ("care_service", "monthly_fee", "月額の目安（円）", "typical monthly fee (yen)", NUMBER, [S], {}),
     ("care_service", "admission_conditions", "入所条件", "admission conditions", TEXT, [S], {}),
+    # Not for pharmacies: they have no doctor or nurse to consult (migration 0005 corrected installed databases).
     ("professional_contact", "how_to_meet_doctor", "医師・看護師への相談方法", "how to consult the doctor or nurse",
-     MULTI, MEDICAL + [N, D, P], {"choices": CONTACT_METHOD_CHOICES, "visibility": PRO}),
+     MULTI, MEDICAL + [N, D], {"choices": CONTACT_METHOD_CHOICES, "visibility": PRO}),
     ("professional_contact", "consultation_times", "相談しやすい時間帯", "best times to consult", MULTI, [],
      {"choices": TIME_SLOT_CHOICES, "visibility": PRO}),
     ("professional_contact", "professional_phone", "専門職用の連絡先", "line for professionals", TEXT, [],

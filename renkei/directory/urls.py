@@ -1,6 +1,6 @@
 """Directory URLs: each view module lists its own routes, so screens can grow without touching this file."""
 
-from .views import coverage, exports, facilities, imports, maps, portal, surveys, taxonomy
+from .views import corrections, coverage, exports, facilities, imports, maps, portal, surveys, taxonomy
 
 app_name = "directory"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     *taxonomy.urlpatterns,
     *imports.urlpatterns,
     *surveys.urlpatterns,
+    *corrections.urlpatterns,
     *coverage.urlpatterns,
     *exports.urlpatterns,
     *maps.urlpatterns,

@@ -182,3 +182,18 @@ def test_portal_search_works_without_javascript(browser, demo, live_server, home
         assert "km" in page.locator(".result-list .result .distance").first.inner_text()
     finally:
         context.close()
+
+
+def test_the_map_legend_names_each_whole_kind_not_one_service_type(page, page_errors, login):
+    _block_tiles(page)
+    login(page, demo_email("coordinator"))
+    response = page.goto("/directory/map/")
+    assert response is not None and response.status == 200
+    # The kinds' toggles come with the markers (the areas' one may come first).
+    page.locator(".leaflet-control-layers-overlays label", has_text="介護サービス").first.wait_for(state="attached")
+    labels = [text.strip() for text in page.locator(".leaflet-control-layers-overlays label").all_inner_texts()]
+    care = [text for text in labels if "介護サービス" in text]
+    assert care, labels
+    # 「介護サービス事業所 (43)」 for every care service office, never 「介護サービス事業所（訪問介護） (43)」.
+    assert all("（" not in text for text in labels), labels
+    assert _own_errors(page_errors, _tile_host()) == []

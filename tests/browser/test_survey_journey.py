@@ -68,11 +68,20 @@ def test_a_coordinator_sends_a_link_a_facility_answers_staff_approve_and_the_dir
     page.check(f"#facility-{clinic.pk}")
     with page.expect_navigation():
         page.click("main form[method=post] button.button-primary")
-    link_box = page.locator(f"input.survey-link[data-facility='{clinic.pk}']")
+    link_box = page.locator(f"code.survey-link[data-facility='{clinic.pk}']")
     assert link_box.count() == 1
-    link = link_box.input_value()
+    link = link_box.inner_text().strip()
     assert re.fullmatch(rf"{re.escape(live_server.url)}/directory/survey/answer/[A-Za-z0-9_-]+/", link), link
     screenshot(page, "survey_links_issued")
+    # Printed on A4 (about 700 CSS px wide inside the margins), the link is whole and inside the page.
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 700, "height": 990})
+    box = link_box.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 700, f"the printed link runs off the page: {box}"
+    assert link_box.inner_text().strip() == link
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 700
+    page.emulate_media(media="screen")
+    page.set_viewport_size({"width": 1280, "height": 900})
     _assert_no_errors(page_errors, "round creation")
 
     # 2. The facility opens the link on a phone, in a browser with no login, and answers.

@@ -93,6 +93,7 @@ def _directory_world(home, staff):
     from renkei.directory.models import (
         CollaborationAttribute,
         CollaborationCategory,
+        CorrectionProposal,
         CoverageRun,
         ImportRun,
         MergeCandidate,
@@ -117,9 +118,11 @@ def _directory_world(home, staff):
     run = ImportRun.objects.create(source="municipal", file_name="a.csv", sha256="0" * 64, outcome="dry_run",
                                    municipality=home)
     coverage = CoverageRun.objects.create(municipality=home, status=CoverageRun.Status.DONE)
+    proposal = CorrectionProposal.objects.create(facility=facility, changes={"phone": "0773-22-9999"})
     return SimpleNamespace(facility=facility, candidate=candidate, category=category, attribute=attribute,
                            survey_round=survey_round, invitation=invitation, token=token,
-                           response=invitation.responses.get(), import_run=run, coverage_run=coverage)
+                           response=invitation.responses.get(), import_run=run, coverage_run=coverage,
+                           proposal=proposal)
 
 
 def url_for(route: str, world) -> str:
@@ -141,7 +144,7 @@ def url_for(route: str, world) -> str:
                else world.organization.pk),
         "facility_id": d.facility.pk, "candidate_id": d.candidate.pk, "attribute_id": d.attribute.pk,
         "category_id": d.category.pk, "run_id": d.import_run.pk if route.startswith("directory/imports/")
-        else d.coverage_run.pk, "sha256": d.import_run.sha256,
+        else d.coverage_run.pk, "sha256": d.import_run.sha256, "proposal_id": d.proposal.pk,
     }
     url = route
     for name, value in values.items():
@@ -226,7 +229,7 @@ def test_each_role_gets_exactly_what_the_policy_allows_on_every_url(world, rf):
                  "directory:facility_create", "directory:facility_edit", "directory:facility_close",
                  "directory:merge_candidate_list", "directory:taxonomy", "directory:category_create",
                  "directory:import_list", "directory:survey_round_list", "directory:survey_response_review",
-                 "directory:coverage_municipality", "directory:export_page"):
+                 "directory:coverage_municipality", "directory:export_page", "directory:correction_review"):
         assert outcomes[name] == {True, False}, f"{name}: {outcomes[name]}"
 
 

@@ -459,7 +459,8 @@ def test_the_create_screen_offers_stale_facilities_and_creates_a_round_showing_e
     assert survey_round.title == "古い情報の確認" and survey_round.created_by == coordinator.user
     [invitation] = survey_round.invitations.all()
     assert invitation.facility == clinic
-    [link] = re.findall(r'value="(http://testserver/directory/survey/answer/[^"]+/)"', created.content.decode())
+    [link] = re.findall(r'<code class="survey-link"[^>]*>(http://testserver/directory/survey/answer/[^<]+/)</code>',
+                        created.content.decode())
     assert invitation.token_hash == hashlib.sha256(token_of(link).encode()).hexdigest()
     assert client.get(reverse("directory:survey_round_detail", args=[survey_round.pk])).status_code == 200
 
@@ -599,7 +600,8 @@ def test_printing_new_links_replaces_the_links_of_facilities_without_email(coord
     page = login_as(coordinator).post(reverse("directory:survey_round_links", args=[survey_round.pk]))
 
     assert page.status_code == 200
-    [new_link] = re.findall(r'value="(http://testserver/directory/survey/answer/[^"]+/)"', page.content.decode())
+    [new_link] = re.findall(r'<code class="survey-link"[^>]*>(http://testserver/directory/survey/answer/[^<]+/)</code>',
+                            page.content.decode())
     assert Client().get(old[clinic.pk]).status_code == 404
     assert Client().get(new_link).status_code == 200
     assert Client().get(old[emailed.pk]).status_code == 200  # the e-mailed link was left alone

@@ -168,12 +168,33 @@ def hours_table(facility: Facility) -> list[dict[str, Any]]:
 
 
 def sources_of(facility: Facility) -> list[dict[str, str]]:
-    """The sources that list the facility and the edition (or date) each last listed it in."""
+    """The sources that list the facility (by name, never their internal key) and the edition each last listed it in."""
     sources = facility.sources or {}
     if isinstance(sources, list):
-        return [{"source": str(s), "seen": ""} for s in sources]
-    return [{"source": str(k), "seen": str(v) if not isinstance(v, dict) else ", ".join(
+        return [{"source": source_label(str(s)), "seen": ""} for s in sources]
+    return [{"source": source_label(str(k)), "seen": str(v) if not isinstance(v, dict) else ", ".join(
         f"{a}: {b}" for a, b in v.items())} for k, v in sorted(sources.items())]
+
+
+def source_label(key: str) -> str:
+    """A Facility.sources key as people name it: "municipal:262013:medical" → 「福知山市: 医療機関一覧」."""
+    from renkei.core.models import Prefecture
+
+    from ..models import ImportRun
+
+    if key in ImportRun.Source.values:
+        return str(ImportRun.Source(key).label)
+    if key == "demo":
+        return _("demo data")
+    kind, _sep, rest = key.partition(":")
+    if kind != "municipal" or not rest:
+        return key
+    code, _sep, list_key = rest.partition(":")
+    owner = (Municipality.objects.filter(code=code).values_list("name", flat=True).first()
+             or Prefecture.objects.filter(local_government_code=code).values_list("name", flat=True).first() or code)
+    lists = {"medical": _("list of medical institutions"), "care": _("list of care service offices"),
+             "custom": _("own list")}
+    return f"{owner}: {lists.get(list_key, list_key)}" if list_key else str(owner)
 
 
 def distance_km(a: Facility, b: Facility) -> float | None:

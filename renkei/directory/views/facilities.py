@@ -158,6 +158,7 @@ def facility_position_view(request, facility_id, obj):
         popup = f"<strong>{escape(obj.name)}</strong><br>{escape(obj.address)}"
         features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [obj.longitude, obj.latitude]},
                          "properties": {"id": obj.pk, "kind": obj.kind, "kind_label": str(obj.get_kind_display()),
+                                        "kind_group_label": str(obj.get_kind_display()),
                                         "name": obj.name, "popup_html": popup}})
     return JsonResponse({"type": "FeatureCollection", "features": features})
 

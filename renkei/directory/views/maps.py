@@ -41,8 +41,14 @@ PROFESSIONAL_CONTACT_CATEGORY = "professional_contact"
 RADIUS_CHOICES = [1, 2, 5, 10, 16, 30]
 
 
+def kind_group_label(facility: Facility) -> str:
+    """The name of the facility's kind alone: what a map legend entry covering the whole kind says."""
+    return str(FacilityKind(facility.kind).label) if facility.kind in FacilityKind.values else facility.kind
+
+
 def kind_label(facility: Facility) -> str:
-    label = str(FacilityKind(facility.kind).label) if facility.kind in FacilityKind.values else facility.kind
+    """The kind with the service type by name (never its code): 「介護サービス事業所（訪問介護）」."""
+    label = kind_group_label(facility)
     service = SERVICE_TYPES.get(facility.service_type)
     return f"{label}（{service[0]}）" if service else label
 
@@ -102,6 +108,8 @@ def facility_features(hits, *, membership, url_for) -> list[dict]:
                 "name": facility.name,
                 "kind": facility.kind,
                 "kind_label": kind_label(facility),
+                # The legend names the whole group of markers of this kind, not one facility's service type.
+                "kind_group_label": kind_group_label(facility),
                 "symbol": KIND_SYMBOLS.get(facility.kind, "●"),
                 "url": url or "",
                 "distance_km": None if hit.distance_km is None else round(hit.distance_km, 2),

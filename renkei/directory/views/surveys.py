@@ -24,6 +24,7 @@ from renkei.core.models import DailyLivingArea, Municipality
 from renkei.core.selectors import municipality_or_none
 
 from ..models import CollaborationAttribute, Facility, FacilityKind, SurveyInvitation, SurveyResponse, SurveyRound
+from ..selectors import corrections as correction_selectors
 from ..selectors import surveys as selectors
 from ..selectors.facilities import display_value, visible_collaboration_details
 from ..services import surveys as services
@@ -288,7 +289,9 @@ def survey_invitation_withdraw_view(request, pk, obj):
 def survey_review_queue_view(request):
     responses = list(selectors.pending_reviews(request.membership)[:500])
     audit.record_reads(responses, what=RESPONDENT_NAMES, permission=MANAGE)
-    return render(request, "directory/surveys/review_queue.html", {"responses": responses})
+    corrections = list(correction_selectors.pending_corrections(request.membership)[:500])
+    audit.record_reads(corrections, what=RESPONDENT_NAMES, permission="directory.manage_facilities")
+    return render(request, "directory/surveys/review_queue.html", {"responses": responses, "corrections": corrections})
 
 
 class ReviewForm(forms.Form):

@@ -5,7 +5,7 @@
  *   data-center="lat,lon"    initial centre (else the markers' bounds); data-zoom: initial zoom
  *   data-radius-km           draws a circle of this radius around data-center (a radius search)
  *   data-search-point        non-empty: data-center is the place searched from (drawn as a dot)
- *   data-facilities-url      GeoJSON points: properties.kind, kind_label, name, popup_html (built and escaped
+ *   data-facilities-url      GeoJSON points: properties.kind, kind_label, kind_group_label (the legend), name, popup_html (built and escaped
  *                            by the server), symbol (one character shown in the marker)
  *   data-areas-url           GeoJSON outlines of daily living areas (properties.name)
  *   data-overlay-url         any other GeoJSON layer (coverage gaps…), styled by properties.style
@@ -183,7 +183,7 @@
           });
           var kind = props.kind || "other";
           (byKind[kind] = byKind[kind] || []).push(marker);
-          kindLabels[kind] = props.kind_label || kind;
+          kindLabels[kind] = props.kind_group_label || kind;
           if (feature.id !== undefined && feature.id !== null) { markersById[String(feature.id)] = marker; }
         });
         cluster.addTo(map);

@@ -1,0 +1,130 @@
+"""Corrections a facility's own professionals propose to its public entry, and the staff review of them.
+
+A professional of the facility's organization proposes new values for public fields; nothing is published
+until the municipality's staff approve in the review queue. Approval applies the values (the facility's
+change is audited field by field), rejection leaves the entry as it was; both are audited as sentences.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from renkei.core import audit, policy
+
+from ..models import CorrectionProposal, Facility
+from . import facilities as facility_services
+
+PROPOSE = "directory.propose_correction"
+REVIEW = "directory.manage_facilities"
+# The public fields a facility's professionals may propose new values for (what residents read).
+PROPOSABLE_FIELDS = ("name", "postal_code", "address", "phone", "fax", "website", "hours_note", "description")
+MULTILINE_FIELDS = ("hours_note", "description")
+TEXT_LIMIT = 4000
+
+
+def _acting(membership):
+    return audit.bind_membership(membership) if membership is not None else contextlib.nullcontext()
+
+
+def clean_proposed_changes(facility: Facility, values: Mapping[str, Any]) -> dict[str, str]:
+    """The proposed values that differ from the entry, checked like the staff form checks them."""
+    errors: dict[str, list[str]] = {}
+    changes: dict[str, str] = {}
+    for name, value in values.items():
+        if name not in PROPOSABLE_FIELDS:
+            errors.setdefault("__all__", []).append(_("“%(field)s” cannot be corrected here.") % {"field": name})
+            continue
+        text = str(value or "").strip() if name in MULTILINE_FIELDS else " ".join(str(value or "").split())
+        limit = Facility._meta.get_field(name).max_length or TEXT_LIMIT
+        if len(text) > limit:
+            errors[name] = [_("Use at most %(count)s characters.") % {"count": limit}]
+            continue
+        if name == "name" and not text:
+            errors[name] = [_("The name cannot be empty.")]
+            continue
+        if name == "website" and text:
+            try:
+                URLValidator(schemes=["http", "https"])(text)
+            except ValidationError as error:
+                errors[name] = error.messages
+                continue
+        if text != (getattr(facility, name) or ""):
+            changes[name] = text
+    if errors:
+        raise ValidationError(errors)
+    return changes
+
+
+def correction_propose(*, facility: Facility, membership, values: Mapping[str, Any],
+                       comment: str = "") -> CorrectionProposal:
+    """A professional of the facility's organization proposes new public values; they wait for staff review.
+
+    A proposal still waiting from the same member is replaced, so the queue holds one per person and facility.
+    """
+    policy.require(membership, PROPOSE, facility)
+    if facility.status != Facility.Status.OPEN:
+        raise ValidationError(_("This facility is closed; contact the municipality."))
+    changes = clean_proposed_changes(facility, values)
+    if not changes:
+        raise ValidationError(_("Nothing was changed: change at least one field to propose a correction."))
+    with transaction.atomic(), _acting(membership):
+        proposal = (CorrectionProposal.objects.select_for_update()
+                    .filter(facility=facility, proposed_by=membership, decision=CorrectionProposal.Decision.PENDING)
+                    .first()) or CorrectionProposal(facility=facility, proposed_by=membership)
+        proposal.changes = changes
+        proposal.comment = (comment or "").strip()[:TEXT_LIMIT]
+        proposal.submitted_at = timezone.now()
+        proposal.save()
+    return proposal
+
+
+def _pending_for_review(proposal: CorrectionProposal, membership) -> CorrectionProposal:
+    """Lock the proposal, check it still waits and the member still manages its facility."""
+    locked = CorrectionProposal.objects.select_for_update().select_related("facility__municipality").get(
+        pk=proposal.pk)
+    if not policy.check(membership, REVIEW, locked.facility):
+        raise PermissionDenied(REVIEW)
+    if locked.decision != CorrectionProposal.Decision.PENDING:
+        raise ValidationError(_("This proposal has already been reviewed."))
+    return locked
+
+
+def correction_approve(*, proposal: CorrectionProposal, membership, note: str = "") -> CorrectionProposal:
+    """Apply a proposed correction to the facility's public entry (the facility's change is audited)."""
+    policy.require(membership, REVIEW, proposal.facility)
+    with transaction.atomic(), _acting(membership), audit.reason("proposed correction approved"):
+        proposal = _pending_for_review(proposal, membership)
+        facility = proposal.facility
+        for name, value in proposal.changes.items():
+            if name in PROPOSABLE_FIELDS:
+                setattr(facility, name, value)
+        facility_services.facility_save(facility=facility)
+        proposal.decision = CorrectionProposal.Decision.APPROVED
+        proposal.reviewed_by = membership.user
+        proposal.reviewed_at = timezone.now()
+        proposal.review_note = note.strip()
+        proposal.save()
+    return proposal
+
+
+def correction_reject(*, proposal: CorrectionProposal, membership, note: str) -> CorrectionProposal:
+    """Decline a proposed correction with a note to the proposer; the entry stays as it was."""
+    policy.require(membership, REVIEW, proposal.facility)
+    if not (note or "").strip():
+        raise ValidationError({"note": [_("Say why the proposal is rejected: the proposer reads this note.")]})
+    with transaction.atomic(), _acting(membership):
+        proposal = _pending_for_review(proposal, membership)
+        proposal.decision = CorrectionProposal.Decision.REJECTED
+        proposal.reviewed_by = membership.user
+        proposal.reviewed_at = timezone.now()
+        proposal.review_note = note.strip()
+        proposal.save()
+    return proposal
