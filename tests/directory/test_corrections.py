@@ -211,3 +211,14 @@ def test_showing_the_proposers_name_to_staff_is_a_logged_read(doctor, own_facili
     reads = AuditEntry.objects.filter(action=AuditEntry.Action.READ, object_type="directory.correctionproposal")
     assert reads.count() == 2
     assert {entry.owner_municipality_id for entry in reads} == {own_facility.municipality_id}
+
+
+def test_a_waiting_proposal_is_on_the_home_page_of_the_staff_who_review_it(doctor, own_facility, staff, login_as,
+                                                                         make_membership, other_municipality):
+    _propose(doctor, own_facility, phone=NEW_PHONE)
+    queue = reverse("directory:survey_review_queue")
+    items = [item for item in login_as(staff).get("/").context["attention"] if item.url == queue]
+    assert [(item.text[:2], item.order) for item in items] == [("1 ", 11)]  # the proposal, no survey answer
+    elsewhere = make_membership(Role.MUNICIPAL_STAFF, organization=OrganizationFactory(
+        kind=Organization.Kind.MUNICIPALITY_OFFICE, municipality=other_municipality))
+    assert not [item for item in login_as(elsewhere).get("/").context["attention"] if item.url == queue]

@@ -1,9 +1,9 @@
 """The directory on the home page: what needs the person's attention first, then the directory's panel.
 
 Attention (`directory_attention`, registered with core.dashboard.register_attention): for staff of a
-municipality, answers to review, entries not confirmed for a year, imports waiting to be applied and
-possible duplicates; for professionals, their own organization's entry and how to update it; for
-prefecture staff, the state of their municipalities' directories and coverage.
+municipality, answers and proposed corrections to review, entries not confirmed for a year, imports
+waiting to be applied and possible duplicates; for professionals, their own organization's entry and how
+to update it; for prefecture staff, the state of their municipalities' directories and coverage.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from renkei.core.models import Municipality, Organization, Role
 from renkei.core.templatetags.renkei import wareki
 
 from ..models import CollaborationDetail, CoverageRun, Facility, SurveyInvitation, SurveyResponse
+from .corrections import pending_corrections
 from .directory import merge_candidate_count
 from .facilities import stale_before
 from .imports import waiting_import_runs
@@ -69,6 +70,15 @@ def _staff_items(membership) -> list[AttentionItem]:
                               "%(count)d survey answers waiting for review", waiting) % {"count": waiting},
                 detail=_("Approve them to update the directory, or return them to the facility with a note."),
                 url=reverse("directory:survey_review_queue"), action=MANAGE_SURVEYS, order=10))
+        # Corrections wait in the same queue; counted apart so a proposal is never mistaken for an answer.
+        corrections = pending_corrections(membership).count()
+        if corrections:
+            items.append(AttentionItem(
+                text=ngettext("%(count)d correction proposed by a facility waiting for review",
+                              "%(count)d corrections proposed by facilities waiting for review", corrections)
+                % {"count": corrections},
+                detail=_("Approve a proposal to change the entry, or reject it with a note to the proposer."),
+                url=reverse("directory:survey_review_queue"), action=MANAGE_SURVEYS, order=11))
     if municipality is not None and policy.check(membership, MANAGE_SURVEYS, municipality):
         stale = stale_facilities(municipality, STALE_MONTHS).count()
         if stale:
