@@ -62,6 +62,12 @@ def waiting_dry_run(municipality, settings, tmp_path, *, created=1, name="fukuch
                                     counts={"rows": 1, "created": created})
 
 
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """These tests read the items' sentences in English (the default language is Japanese)."""
+    settings.LANGUAGE_CODE = "en"
+
+
 def attention_of(client) -> tuple[list, str]:
     response = client.get("/")
     assert response.status_code == 200
