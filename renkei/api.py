@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
+from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, SessionAuth
 
 from renkei.core import audit
@@ -37,12 +38,19 @@ class SessionWithTwoFactor(SessionAuth):
         return user
 
 
+class UTF8JSONRenderer(JSONRenderer):
+    """JSON with Japanese as UTF-8, not \\uXXXX escapes: a third of the bytes of an escaped answer."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
     title="Renkei API",
     version="1",
     description=_("Renkei: 在宅医療・介護連携推進事業 platform"),
     urls_namespace="api",
     auth=[SessionWithTwoFactor(), BearerToken()],
+    renderer=UTF8JSONRenderer(),
 )
 
 

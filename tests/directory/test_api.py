@@ -201,3 +201,10 @@ def test_residents_see_when_a_detail_was_confirmed_but_not_by_whom(client, clini
     assert confirmers(client.get(f"/api/v1/facilities/{clinic.pk}")) == {""}
     staff_view = client.get(f"/api/v1/facilities/{clinic.pk}", **_bearer(api_token_for(professional)))
     assert "" not in confirmers(staff_view)
+
+
+def test_japanese_is_sent_as_utf8_not_as_escapes(client, clinic):
+    response = client.get("/api/v1/facilities", {"q": "ふくちやま"})
+    assert response["Content-Type"].startswith("application/json")
+    assert "福知山医院".encode() in response.content
+    assert b"\\u" not in response.content

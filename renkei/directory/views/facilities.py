@@ -160,7 +160,7 @@ def facility_position_view(request, facility_id, obj):
                          "properties": {"id": obj.pk, "kind": obj.kind, "kind_label": str(obj.get_kind_display()),
                                         "kind_group_label": str(obj.get_kind_display()),
                                         "name": obj.name, "popup_html": popup}})
-    return JsonResponse({"type": "FeatureCollection", "features": features})
+    return JsonResponse({"type": "FeatureCollection", "features": features}, json_dumps_params={"ensure_ascii": False})
 
 
 # --- create and edit -----------------------------------------------------------------------------------
