@@ -116,3 +116,19 @@ def test_an_import_of_unchanged_rows_does_not_rebuild_the_spatial_index(tmp_path
         assert run.counts["unchanged"] == 1, (run.outcome, run.counts, run.messages)
 
     assert built_after(import_again) == 0
+
+
+def test_an_import_that_moves_a_facility_is_seen_by_the_next_search(tmp_path):
+    make_kumamoto()
+    first = tmp_path / "first"
+    first.mkdir()
+    old = write_mhlw(first / "01-1_hospital_facility_info_20260101.csv", facility_header(),
+                     [facility_row("4310000000001", "熊本中央病院", "熊本市中央区新屋敷1-17-1")])
+    import_file(source="mhlw", file=old, file_name=old.name)
+    hospital = Facility.objects.get()
+    assert nearby_ids((32.80, 130.70)) == [hospital.pk]
+    path = write_mhlw(tmp_path / "01-1_hospital_facility_info_20260601.csv", facility_header(),
+                      [facility_row("4310000000001", "熊本中央病院", "熊本市中央区新屋敷1-17-1", lat="32.90")])
+    assert import_file(source="mhlw", file=path, file_name=path.name).counts["updated"] == 1
+    assert nearby_ids((32.80, 130.70)) == []
+    assert nearby_ids((32.90, 130.70)) == [hospital.pk]
