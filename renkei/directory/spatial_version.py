@@ -1,8 +1,8 @@
 """A counter that forces this process's in-memory spatial index to rebuild.
 
 Single edits, closings and imports need no call: the index follows them through the audit log (see
-`spatial`), and keeps itself when they moved nothing. Writers that change many positions at once without
-one audit entry per facility (merges, the demo data) call `positions_changed()` after their commit.
+`spatial`), and keeps itself when they moved nothing. Merges and the demo data still call
+`positions_changed()` after their commit (rare; a rebuild there costs little).
 """
 
 from __future__ import annotations
