@@ -1,14 +1,19 @@
 """An in-memory index of facility positions for radius searches (scipy cKDTree on the unit sphere).
 
 Built once per process on first use, rebuilt when
-- `spatial_version.current()` changed: a write in this process (facility_save, close, reopen, imports)
-  said so after its commit;
-- another process wrote facilities. Servers run several processes, and an import in one of them (or a
-  command-line import) cannot bump the others' counters. Every write to facilities is audited (model
-  signals, or one BULK entry per import file), so each use reads the audit chain head's sequence number
-  and hash (one row, well under a millisecond); when it moved, the new entries are checked (a range scan on the
-  unique `seq`) for a facility change or a bulk write, and only those rebuild the index. A change made in
-  another process is therefore seen by the next search, and other audited activity costs one extra query.
+- `spatial_version.current()` changed: a write in this process that moved many facilities at once (imports,
+  merges, the demo) said so after its commit;
+- another process (or this one) moved, added or removed a facility. Servers run several processes, and a
+  write in one of them cannot bump the others' counters. Every write to facilities is audited (model
+  signals, or one entry per facility for an import), so each use reads the audit chain head's sequence
+  number and hash (one row, well under a millisecond); when it moved, the facilities written since are
+  read back (`_facility_changes`) and compared with the index:
+  - nothing the index holds changed (a description, phone or name edit): the index is kept as it is;
+  - only status or kind changed (closing, reopening): those flags are updated in place, no rebuild;
+  - a position changed, or a facility with a position was added or removed: the index is rebuilt (a
+    cKDTree cannot move one point; a rebuild of the national set takes well under a second).
+  A change made in another process is therefore seen by the next search, and other audited activity
+  costs one extra query.
 
 Closed facilities are indexed too (searches may include them on request) and filtered by a mask.
 Distances are great-circle (haversine, mean Earth radius 6371.0088 km).
@@ -18,7 +23,7 @@ from __future__ import annotations
 
 import math
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from django.db.models import Q
@@ -30,6 +35,9 @@ from .models import Facility, FacilityKind
 EARTH_RADIUS_KM = 6371.0088
 FACILITY_OBJECT_TYPE = "directory.facility"
 KIND_CODES = list(FacilityKind.values)
+IMPORT_RUN_OBJECT_TYPE = "directory.importrun"  # its bulk entry comes with one entry per facility written
+# More facilities written than this between two searches: rebuild rather than compare them one by one.
+MAX_FACILITIES_COMPARED = 500
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -66,6 +74,7 @@ class _Index:
 
 _lock = threading.Lock()
 _index: _Index | None = None
+_builds = 0
 
 
 def audit_head() -> tuple[int, str]:
@@ -93,6 +102,8 @@ def written_since(before: tuple[int, str], now: tuple[int, str], object_types: t
 
 
 def _build(version: int, audit_head: tuple[int, str]) -> _Index:
+    global _builds
+    _builds += 1
     rows = list(Facility.objects.filter(latitude__isnull=False, longitude__isnull=False)
                 .order_by("id").values_list("id", "latitude", "longitude", "status", "kind"))
     ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
@@ -105,8 +116,64 @@ def _build(version: int, audit_head: tuple[int, str]) -> _Index:
     return _Index(version, audit_head, ids, lats, lons, is_open, kinds, tree)
 
 
+def _facility_changes(before: tuple[int, str], now: tuple[int, str]) -> list[int] | None:
+    """Ids of facilities created, updated or deleted between the two audit heads, or None when the index
+    must be rebuilt anyway: the chain did not simply grow (a rolled-back transaction), a bulk write other
+    than an import (whose facilities have their own entries), or too many facilities to compare."""
+    from renkei.core.models import AuditEntry
+
+    Action = AuditEntry.Action
+    if now[0] <= before[0]:
+        return None if now != before else []
+    entries = (AuditEntry.objects.filter(seq__gt=before[0], seq__lte=now[0])
+               .filter(Q(object_type=FACILITY_OBJECT_TYPE, action__in=(Action.CREATE, Action.UPDATE, Action.DELETE))
+                       | (Q(action=Action.BULK) & ~Q(object_type=IMPORT_RUN_OBJECT_TYPE)))
+               .values_list("action", "object_id")[:MAX_FACILITIES_COMPARED + 1])
+    ids = set()
+    for action, object_id in entries:
+        if action == Action.BULK or not object_id.isdigit():
+            return None
+        ids.add(int(object_id))
+    return None if len(ids) > MAX_FACILITIES_COMPARED else sorted(ids)
+
+
+def _updated_in_place(index: _Index, ids: list[int], head: tuple[int, str]) -> _Index | None:
+    """The index with the status and kind of these facilities as stored now, or None when one of them moved,
+    appeared or disappeared (a rebuild is needed). Returns `index` itself when none of them changed."""
+    if not ids:
+        return index
+    stored = {r[0]: r[1:] for r in Facility.objects.filter(pk__in=ids, latitude__isnull=False,
+                                                              longitude__isnull=False)
+              .values_list("id", "latitude", "longitude", "status", "kind")}
+    wanted = np.array(ids, dtype=np.int64)
+    found = np.clip(np.searchsorted(index.ids, wanted), 0, max(len(index.ids) - 1, 0))
+    in_index = (index.ids[found] == wanted) if len(index.ids) else np.zeros(len(ids), dtype=bool)
+    kind_number = {kind: number for number, kind in enumerate(KIND_CODES)}
+    is_open, kinds = index.is_open, index.kinds
+    for facility_id, position, indexed in zip(ids, found, in_index, strict=True):
+        row = stored.get(facility_id)
+        if not indexed or row is None:
+            if indexed or row is not None:
+                return None  # added or removed (or its position cleared or set)
+            continue
+        latitude, longitude, status, kind = row
+        if float(latitude) != index.lats[position] or float(longitude) != index.lons[position]:
+            return None
+        now_open, now_kind = status == Facility.Status.OPEN, kind_number.get(kind, -1)
+        if is_open[position] != now_open or kinds[position] != now_kind:
+            # Copies, not writes into the arrays a search in another thread may be reading.
+            if is_open is index.is_open:
+                is_open, kinds = index.is_open.copy(), index.kinds.copy()
+            is_open[position], kinds[position] = now_open, now_kind
+    if is_open is index.is_open:
+        index.audit_head = head
+        return index
+    return replace(index, audit_head=head, is_open=is_open, kinds=kinds)
+
+
 def current_index() -> _Index:
-    """The index for the current positions, rebuilt when this or another process changed them."""
+    """The index for the current positions, rebuilt when this or another process moved, added or removed
+    a facility, updated in place when only a status or kind changed, kept for any other write."""
     global _index
     with _lock:
         version = spatial_version.current()
@@ -115,11 +182,19 @@ def current_index() -> _Index:
         if index is not None and index.version == version:
             if head == index.audit_head:
                 return index
-            if not written_since(index.audit_head, head, (FACILITY_OBJECT_TYPE,)):
-                index.audit_head = head
-                return index
+            changed = _facility_changes(index.audit_head, head)
+            if changed is not None:
+                updated = _updated_in_place(index, changed, head)
+                if updated is not None:
+                    _index = updated
+                    return updated
         _index = _build(version, head)
         return _index
+
+
+def build_count() -> int:
+    """How many times this process built the index (tests and benchmarks)."""
+    return _builds
 
 
 def invalidate() -> None:

@@ -1,7 +1,8 @@
-"""A counter that says when facility positions last changed, so in-memory spatial indexes know to rebuild.
+"""A counter that forces this process's in-memory spatial index to rebuild.
 
-Kept in the database-backed cache-free way: a row count would miss edits, so every writer that moves,
-adds, closes or reopens facilities calls `positions_changed()` after its transaction commits.
+Single edits, closings and imports need no call: the index follows them through the audit log (see
+`spatial`), and keeps itself when they moved nothing. Merges and the demo data still call
+`positions_changed()` after their commit (rare; a rebuild there costs little).
 """
 
 from __future__ import annotations

@@ -11,7 +11,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import spatial_version
 from ..models import CollaborationAttribute, CollaborationDetail, Facility
 from ..normalize import address_key, facility_search_text
 from ..reading import kana_for
@@ -38,12 +37,14 @@ def _coverage_may_have_changed(municipality_id: int | None) -> None:
 
 
 def facility_save(*, facility: Facility) -> Facility:
-    """Create or update a facility by hand; validates, keeps the derived fields in step."""
+    """Create or update a facility by hand; validates, keeps the derived fields in step.
+
+    The spatial index follows through the audit entry (see `spatial`): an edit that moves nothing keeps it.
+    """
     refresh_derived_fields(facility)
     with transaction.atomic():
         facility.full_clean()
         facility.save()
-        transaction.on_commit(spatial_version.positions_changed)
         _coverage_may_have_changed(facility.municipality_id)
     return facility
 
@@ -55,7 +56,6 @@ def facility_close(*, facility: Facility, closed_on: dt.date | None = None, reas
         facility.closed_on = closed_on or timezone.localdate()
         facility.closed_reason = reason[:200]
         facility.save()
-        transaction.on_commit(spatial_version.positions_changed)
         _coverage_may_have_changed(facility.municipality_id)
     return facility
 
@@ -66,7 +66,6 @@ def facility_reopen(*, facility: Facility) -> Facility:
         facility.closed_on = None
         facility.closed_reason = ""
         facility.save()
-        transaction.on_commit(spatial_version.positions_changed)
         _coverage_may_have_changed(facility.municipality_id)
     return facility
 

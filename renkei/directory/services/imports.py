@@ -27,7 +27,6 @@ from django.utils.translation import gettext_lazy
 from renkei.core import audit, policy
 from renkei.core.models import AuditEntry, Municipality
 
-from .. import spatial_version
 from ..importers import kaigo, mhlw, municipal
 from ..importers.common import FacilityRecord, FileError, MunicipalityResolver, ParsedFile, RowError, departments_field
 from ..importers.limits import too_large, upload_limits
@@ -131,8 +130,8 @@ def import_file(*, source: str, file, file_name: str, membership=None, dry_run: 
         audit.record(action=AuditEntry.Action.BULK, obj=run, object_label=run.file_name,
                      changes={"source": source, "counts": counts, "import_run": run.pk, "edition": edition})
         _audit_each_facility(touched, run=run, source=source)
+        # The spatial index follows through the entries above (see `spatial`): rows that moved nothing keep it.
         if counts["created"] or counts["updated"] or counts["closed"]:
-            transaction.on_commit(spatial_version.positions_changed)
             if context is not None and context.coverage_municipality_ids is not None:
                 context.coverage_municipality_ids.update(plan.municipality_ids)
             else:
