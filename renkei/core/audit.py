@@ -20,10 +20,10 @@ from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
-from django.db.models.signals import post_delete, post_init, post_save
+from django.db import connections, models, transaction
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -395,47 +395,92 @@ def _ignored_fields(instance) -> frozenset[str]:
     return ALWAYS_IGNORED_FIELDS | getattr(instance, "AUDIT_IGNORED_FIELDS", frozenset())
 
 
-def _field_values(instance) -> dict[str, Any]:
-    # Deferred fields are left out: reading one would load it, which runs post_init again, forever.
+def _field_values(instance, names: frozenset[str] | None = None) -> dict[str, Any]:
+    # Deferred fields are left out: reading one would load it from the database.
     deferred = instance.get_deferred_fields()
     return {f.attname: getattr(instance, f.attname, None) for f in instance._meta.concrete_fields
-            if f.attname not in deferred}
+            if f.attname not in deferred and (names is None or f.attname in names)}
+
+
+def _written_fields(instance, update_fields) -> frozenset[str]:
+    """The attnames an update writes: `update_fields` if given (Django passes the loaded ones for a deferred row)."""
+    concrete = instance._meta.concrete_fields
+    if update_fields is not None:
+        return frozenset(f.attname for f in concrete if f.name in update_fields or f.attname in update_fields)
+    deferred = instance.get_deferred_fields()
+    return frozenset(f.attname for f in concrete if f.attname not in deferred and not f.primary_key)
+
+
+def _stored_values(sender, instance, names: frozenset[str], using: str) -> dict[str, Any] | None:
+    """The row as the database holds it now, just before the write (None: no such row, the save inserts).
+
+    Inside a transaction the row is locked as the UPDATE itself would lock it (FOR NO KEY UPDATE on
+    PostgreSQL), so nobody changes it between this read and the write and the old values logged are exact.
+    """
+    rows = sender._base_manager.using(using).filter(pk=instance.pk)
+    connection = connections[using]
+    if connection.in_atomic_block and connection.features.has_select_for_update:
+        rows = rows.select_for_update(no_key=connection.features.has_select_for_no_key_update)
+    return rows.values(*names).first() if names else rows.values("pk").first()
+
+
+def _unchanged(instance, name: str, old: Any, new: Any) -> bool:
+    """Whether the database's value equals the one being written (a "2026-04-01" assigned to a date field does)."""
+    if old == new:
+        return True
+    try:
+        return old == instance._meta.get_field(_field_name(instance, name)).to_python(new)
+    except (ValidationError, FieldDoesNotExist, TypeError, ValueError):
+        return False
+
+
+def _field_name(instance, attname: str) -> str:
+    return next((f.name for f in instance._meta.concrete_fields if f.attname == attname), attname)
 
 
 def _shown(instance, name: str, value: Any) -> Any:
     return MASK if name in sensitive_fields(instance) else value
 
 
-@receiver(post_init)
-def _remember_loaded_values(sender, instance, **kwargs):
-    if _is_audited(sender) and instance.pk is not None:
-        instance._audit_snapshot = _field_values(instance)
+# Loading a row costs nothing for the audit: a page of 100 facilities is only read. The old values of an
+# update are read from the database on pre_save, one query per write of an audited row, and only the
+# fields that the write sends.
+@receiver(pre_save)
+def _remember_stored_values(sender, instance, raw=False, using=None, update_fields=None, **kwargs):
+    instance.__dict__.pop("_audit_before", None)
+    if raw or instance.pk is None or not _is_audited(sender):
+        return
+    # A new row whose primary key has a default (a UUID) is inserted without an UPDATE first: nothing to read.
+    if instance._state.adding and instance._meta.pk.has_default():
+        return
+    names = _written_fields(instance, update_fields)
+    instance._audit_before = (names, _stored_values(sender, instance, names, using or instance._state.db))
 
 
 @receiver(post_save)
 def _record_save(sender, instance, created, raw=False, **kwargs):
     if raw or not _is_audited(sender):
         return
-    now = _field_values(instance)
     ignored = _ignored_fields(instance)
     if created:
+        now = _field_values(instance)
         changes = {k: _shown(instance, k, v) for k, v in now.items() if k not in ignored and v not in (None, "")}
         record(action=AuditEntry.Action.CREATE, obj=instance, changes=changes)
-    else:
-        before = getattr(instance, "_audit_snapshot", {})
-        changes = {}
-        for name, value in now.items():
-            if name in ignored or before.get(name, value) == value and name in before:
-                continue
-            if name not in before:
-                changes[name] = _shown(instance, name, value)
-            elif name in sensitive_fields(instance):
-                changes[name] = CHANGED
-            else:
-                changes[name] = [before[name], value]
-        if changes:
-            record(action=AuditEntry.Action.UPDATE, obj=instance, changes=changes)
-    instance._audit_snapshot = now
+        return
+    names, before = instance.__dict__.pop("_audit_before", (None, None))
+    before = before or {}
+    changes = {}
+    for name, value in _field_values(instance, names).items():
+        if name in ignored or (name in before and _unchanged(instance, name, before[name], value)):
+            continue
+        if name not in before:
+            changes[name] = _shown(instance, name, value)
+        elif name in sensitive_fields(instance):
+            changes[name] = CHANGED
+        else:
+            changes[name] = [before[name], value]
+    if changes:
+        record(action=AuditEntry.Action.UPDATE, obj=instance, changes=changes)
 
 
 @receiver(post_delete)

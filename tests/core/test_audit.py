@@ -414,3 +414,75 @@ def test_reads_of_many_rows_write_one_entry_per_owner_with_a_count(municipality,
     assert by_owner[municipality.pk].changes["ids"] == [f.pk for f in here]
     assert by_owner[other_municipality.pk].object_label == there[0].name
     assert audit.record_reads([]) == []
+
+
+# --- reads do not pay for the audit: the old values are read just before a write -----------------
+
+def test_loading_a_page_of_audited_rows_takes_no_snapshot_of_them(municipality):
+    from unittest import mock
+
+    for _ in range(5):
+        OrganizationFactory(municipality=municipality)
+    with mock.patch.object(audit, "_field_values", wraps=audit._field_values) as field_values:
+        loaded = list(Organization.objects.all())
+    assert len(loaded) >= 5
+    assert field_values.call_count == 0
+    assert not any(hasattr(org, "_audit_snapshot") or hasattr(org, "_audit_before") for org in loaded)
+
+
+def test_an_update_of_one_row_of_a_loaded_page_logs_its_old_and_new_values(municipality):
+    first, second = (OrganizationFactory(municipality=municipality, name=name) for name in ("一番", "二番"))
+    page = {org.pk: org for org in Organization.objects.filter(pk__in=[first.pk, second.pk])}
+    page[second.pk].name = "二番目"
+    page[second.pk].save()
+    entry = latest(object_type="core.organization", action=AuditEntry.Action.UPDATE)
+    assert (entry.object_id, entry.changes) == (str(second.pk), {"name": ["二番", "二番目"]})
+
+
+def test_a_write_after_a_concurrent_change_logs_the_value_the_database_held(municipality):
+    org = OrganizationFactory(municipality=municipality, name="開いた時の名前")
+    opened = Organization.objects.get(pk=org.pk)
+    Organization.objects.filter(pk=org.pk).update(name="他の職員が保存した名前")  # someone else, meanwhile
+    opened.name = "新しい名前"
+    opened.save()
+    entry = latest(object_type="core.organization", action=AuditEntry.Action.UPDATE)
+    assert entry.changes == {"name": ["他の職員が保存した名前", "新しい名前"]}
+
+
+def test_overwriting_someone_elses_change_with_a_stale_value_is_logged(municipality):
+    org = OrganizationFactory(municipality=municipality, name="名前", phone="0773-00-0000")
+    opened = Organization.objects.get(pk=org.pk)
+    Organization.objects.filter(pk=org.pk).update(phone="0773-11-1111")
+    opened.name = "新しい名前"
+    opened.save()  # writes every field: the stale phone too
+    entry = latest(object_type="core.organization", action=AuditEntry.Action.UPDATE)
+    assert entry.changes == {"name": ["名前", "新しい名前"], "phone": ["0773-11-1111", "0773-00-0000"]}
+
+
+def test_a_save_with_update_fields_logs_only_the_fields_it_writes(municipality):
+    org = Organization.objects.get(pk=OrganizationFactory(municipality=municipality, name="旧", phone="1").pk)
+    org.name, org.phone = "新", "2"
+    org.save(update_fields=["name"])
+    entry = latest(object_type="core.organization", action=AuditEntry.Action.UPDATE)
+    assert entry.changes == {"name": ["旧", "新"]}
+
+
+def test_saving_a_just_created_row_again_writes_no_entry(municipality):
+    org = OrganizationFactory(municipality=municipality)
+    before = AuditEntry.objects.count()
+    org.save()
+    assert AuditEntry.objects.count() == before
+
+
+def test_an_update_reads_the_old_row_once_locked_as_the_write_itself_locks_it(municipality):
+    from django.test.utils import CaptureQueriesContext
+
+    org = Organization.objects.get(pk=OrganizationFactory(municipality=municipality).pk)
+    org.name = "新"
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        org.save()
+    reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and '"core_organization"' in q["sql"]]
+    assert len(reads) == 1
+    if connection.vendor == "postgresql":
+        # FOR NO KEY UPDATE, like the UPDATE: rows that only reference this one (FK checks) are not blocked.
+        assert reads[0].endswith("FOR NO KEY UPDATE")
