@@ -111,7 +111,7 @@ def gap_cells_geojson(run: CoverageRun) -> dict:
 def shapes_of(municipality: Municipality) -> list[dict]:
     """Which shapes are loaded ({"area": name or "", "updated_at"}), without reading the geometries.
 
-    Plain values, not `.defer("geometry")`: the audit snapshot on load would fetch the deferred field.
+    Plain values: the geometries are never read, and no model objects are built for a list.
     """
     return [{"area": name or "", "updated_at": updated_at} for name, updated_at in
             AreaShape.objects.filter(municipality=municipality).order_by("daily_living_area__sort_order",

@@ -393,7 +393,7 @@ def _name_address_index(records: list[FacilityRecord]):
         rows = Facility.objects.filter(municipality_id__in=chunk).values_list(
             "id", "kind", "service_type", "name", "address_key", "municipality_id", "status")
         rows = sorted(rows, key=lambda row: (row[6] != Facility.Status.OPEN, row[0]))
-        for facility in (_Known(*row) for row in rows):  # not model instances: no audit snapshot per row
+        for facility in (_Known(*row) for row in rows):  # plain tuples: a national list builds no model objects
             key = name_key(facility.name)
             by_name.setdefault((facility.municipality_id, key), []).append(facility)
             if facility.address_key:
