@@ -103,3 +103,13 @@ def queued_jobs(settings):
                       "inline": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.RENKEI_JOB_RETRY_SECONDS = 0
     return settings.TASKS
+
+
+@pytest.fixture
+def fresh_spatial_index():
+    """The per-process spatial index rebuilt from this test's rows (each test database starts anew)."""
+    from renkei.directory import spatial
+
+    spatial.invalidate()
+    yield
+    spatial.invalidate()

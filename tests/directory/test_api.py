@@ -10,7 +10,6 @@ from hypothesis import HealthCheck, given, settings
 from renkei.api import api
 from renkei.core import policy
 from renkei.core.models import Role
-from renkei.directory import spatial
 from renkei.directory.models import CollaborationAttribute, OpeningHours
 
 from ..factories import FacilityFactory, set_details
@@ -18,11 +17,7 @@ from ..factories import FacilityFactory, set_details
 OPENAPI = api.get_openapi_schema(path_prefix="/api/v1/")
 FACILITY_PATHS = ["/api/v1/facilities", "/api/v1/facilities/{facility_id}"]
 
-@pytest.fixture(autouse=True)
-def fresh_spatial_index():
-    spatial.invalidate()
-    yield
-    spatial.invalidate()
+pytestmark = pytest.mark.usefixtures("fresh_spatial_index")
 
 
 @pytest.fixture

@@ -16,14 +16,7 @@ from renkei.directory.selectors.search import (
 
 from ..factories import DailyLivingAreaFactory, FacilityFactory, set_details
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_spatial_index():
-    spatial.invalidate()
-    yield
-    spatial.invalidate()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_spatial_index")]
 
 
 def names(result):

@@ -12,17 +12,10 @@ from renkei.directory.services.imports import import_file
 from ..factories import FacilityFactory
 from .test_import_support import facility_header, facility_row, make_kumamoto, write_mhlw
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_spatial_index")]
 
 HERE = (35.2966, 135.1264)  # central 福知山, where the factory puts facilities
 ELSEWHERE = (35.0116, 135.7681)  # 京都市, some 60 km away
-
-
-@pytest.fixture(autouse=True)
-def fresh_spatial_index():
-    spatial.invalidate()
-    yield
-    spatial.invalidate()
 
 
 @pytest.fixture

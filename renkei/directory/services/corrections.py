@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,8 +25,8 @@ PROPOSE = "directory.propose_correction"
 REVIEW = "directory.manage_facilities"
 # The public fields a facility's professionals may propose new values for (what residents read).
 PROPOSABLE_FIELDS = ("name", "postal_code", "address", "phone", "fax", "website", "hours_note", "description")
-MULTILINE_FIELDS = ("hours_note", "description")
-TEXT_LIMIT = 4000
+MULTILINE_FIELDS = facility_services.MULTILINE_PUBLIC_FIELDS
+TEXT_LIMIT = 4000  # a comment to the reviewer
 
 
 def _acting(membership):
@@ -36,31 +35,7 @@ def _acting(membership):
 
 def clean_proposed_changes(facility: Facility, values: Mapping[str, Any]) -> dict[str, str]:
     """The proposed values that differ from the entry, checked like the staff form checks them."""
-    errors: dict[str, list[str]] = {}
-    changes: dict[str, str] = {}
-    for name, value in values.items():
-        if name not in PROPOSABLE_FIELDS:
-            errors.setdefault("__all__", []).append(_("“%(field)s” cannot be corrected here.") % {"field": name})
-            continue
-        text = str(value or "").strip() if name in MULTILINE_FIELDS else " ".join(str(value or "").split())
-        limit = Facility._meta.get_field(name).max_length or TEXT_LIMIT
-        if len(text) > limit:
-            errors[name] = [_("Use at most %(count)s characters.") % {"count": limit}]
-            continue
-        if name == "name" and not text:
-            errors[name] = [_("The name cannot be empty.")]
-            continue
-        if name == "website" and text:
-            try:
-                URLValidator(schemes=["http", "https"])(text)
-            except ValidationError as error:
-                errors[name] = error.messages
-                continue
-        if text != (getattr(facility, name) or ""):
-            changes[name] = text
-    if errors:
-        raise ValidationError(errors)
-    return changes
+    return facility_services.clean_public_field_changes(facility, values, allowed=PROPOSABLE_FIELDS)
 
 
 def correction_propose(*, facility: Facility, membership, values: Mapping[str, Any],
@@ -97,6 +72,14 @@ def _pending_for_review(proposal: CorrectionProposal, membership) -> CorrectionP
     return locked
 
 
+def _record_decision(proposal: CorrectionProposal, decision: str, membership, note: str) -> None:
+    proposal.decision = decision
+    proposal.reviewed_by = membership.user
+    proposal.reviewed_at = timezone.now()
+    proposal.review_note = (note or "").strip()
+    proposal.save()
+
+
 def correction_approve(*, proposal: CorrectionProposal, membership, note: str = "") -> CorrectionProposal:
     """Apply a proposed correction to the facility's public entry (the facility's change is audited)."""
     policy.require(membership, REVIEW, proposal.facility)
@@ -107,11 +90,7 @@ def correction_approve(*, proposal: CorrectionProposal, membership, note: str = 
             if name in PROPOSABLE_FIELDS:
                 setattr(facility, name, value)
         facility_services.facility_save(facility=facility)
-        proposal.decision = CorrectionProposal.Decision.APPROVED
-        proposal.reviewed_by = membership.user
-        proposal.reviewed_at = timezone.now()
-        proposal.review_note = note.strip()
-        proposal.save()
+        _record_decision(proposal, CorrectionProposal.Decision.APPROVED, membership, note)
     return proposal
 
 
@@ -122,9 +101,5 @@ def correction_reject(*, proposal: CorrectionProposal, membership, note: str) ->
         raise ValidationError({"note": [_("Say why the proposal is rejected: the proposer reads this note.")]})
     with transaction.atomic(), _acting(membership):
         proposal = _pending_for_review(proposal, membership)
-        proposal.decision = CorrectionProposal.Decision.REJECTED
-        proposal.reviewed_by = membership.user
-        proposal.reviewed_at = timezone.now()
-        proposal.review_note = note.strip()
-        proposal.save()
+        _record_decision(proposal, CorrectionProposal.Decision.REJECTED, membership, note)
     return proposal

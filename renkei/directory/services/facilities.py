@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -212,3 +213,40 @@ def collaboration_details_reconfirm(*, facility: Facility, confirmed_by: str, us
         return []
     return collaboration_details_confirm(facility=facility, answers=answers, confirmed_by=confirmed_by, user=user,
                                          source=CollaborationDetail.Source.STAFF, confirmed_on=confirmed_on)
+
+
+MULTILINE_PUBLIC_FIELDS = ("hours_note", "description")
+
+
+def clean_public_field_changes(facility: Facility, values: Mapping[str, Any], *, allowed: tuple[str, ...],
+                               text_limit: int = 4000) -> dict[str, str]:
+    """The new values of public fields that differ from the entry, checked like the staff form checks them.
+
+    Shared by survey corrections and professionals' proposals: one-line fields have their spaces folded,
+    a length is the model's (or `text_limit` for free text), a website is http(s), a name is never empty.
+    """
+    errors: dict[str, list[str]] = {}
+    changes: dict[str, str] = {}
+    for name, value in values.items():
+        if name not in allowed:
+            errors.setdefault("__all__", []).append(_("“%(field)s” cannot be corrected here.") % {"field": name})
+            continue
+        text = str(value or "").strip() if name in MULTILINE_PUBLIC_FIELDS else " ".join(str(value or "").split())
+        limit = Facility._meta.get_field(name).max_length or text_limit
+        if len(text) > limit:
+            errors[name] = [_("Use at most %(count)s characters.") % {"count": limit}]
+            continue
+        if name == "name" and not text:
+            errors[name] = [_("The name cannot be empty.")]
+            continue
+        if name == "website" and text:
+            try:
+                URLValidator(schemes=["http", "https"])(text)
+            except ValidationError as error:
+                errors[name] = error.messages
+                continue
+        if text != (getattr(facility, name) or ""):
+            changes[name] = text
+    if errors:
+        raise ValidationError(errors)
+    return changes

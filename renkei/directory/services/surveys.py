@@ -25,7 +25,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -234,28 +233,8 @@ def clean_answers(facility: Facility, answers: Mapping[str, Any]) -> dict[str, A
 
 def clean_corrections(facility: Facility, corrections: Mapping[str, Any]) -> dict[str, str]:
     """Keep the corrections that differ from the current public fields; check their form."""
-    errors: dict[str, list[str]] = {}
-    cleaned: dict[str, str] = {}
-    limits = {"phone": 40, "fax": 40, "website": 500, "hours_note": 1000}
-    for name, value in corrections.items():
-        if name not in CORRECTABLE_FIELDS:
-            errors.setdefault("__all__", []).append(_("“%(field)s” cannot be corrected here.") % {"field": name})
-            continue
-        text = " ".join(str(value or "").split()) if name != "hours_note" else str(value or "").strip()
-        if len(text) > limits[name]:
-            errors[name] = [_("Use at most %(count)s characters.") % {"count": limits[name]}]
-            continue
-        if name == "website" and text:
-            try:
-                URLValidator(schemes=["http", "https"])(text)
-            except ValidationError as error:
-                errors[name] = error.messages
-                continue
-        if text != (getattr(facility, name) or ""):
-            cleaned[name] = text
-    if errors:
-        raise ValidationError(errors)
-    return cleaned
+    return facility_services.clean_public_field_changes(facility, corrections, allowed=CORRECTABLE_FIELDS,
+                                                        text_limit=1000)
 
 
 def survey_answer_submit(*, token: str, answers: Mapping[str, Any], corrections: Mapping[str, Any],
