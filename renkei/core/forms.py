@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import AreaGroup, AuditEntry, DailyLivingArea, Municipality, Organization, Profession, Role
 from .services.places import is_valid_local_government_code
+
+
+def add_service_errors(form: forms.Form, error: ValidationError,
+                       field_for: Callable[[str], str] = lambda key: key) -> None:
+    """Put a service's ValidationError on the form: on its field where the form has one, else on top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for key, errors in error.message_dict.items():
+        field = field_for(key)
+        form.add_error(field if field in form.fields else None, errors)
 
 
 class LoginForm(forms.Form):

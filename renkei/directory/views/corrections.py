@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from renkei.core import audit, policy
+from renkei.core.forms import add_service_errors
 
 from ..models import CorrectionProposal, Facility
 from ..selectors import corrections as selectors
@@ -30,14 +31,6 @@ def _facility(request, facility_id, **kwargs) -> Facility:
 def _proposal(request, proposal_id, **kwargs) -> CorrectionProposal:
     return get_object_or_404(CorrectionProposal.objects.select_related(
         "facility__municipality", "proposed_by__user", "proposed_by__organization", "reviewed_by"), pk=proposal_id)
-
-
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 INPUT_MODES = {"website": "url", "phone": "tel", "fax": "tel"}  # the phone keyboard that fits the field
@@ -72,7 +65,7 @@ def facility_propose_correction_view(request, facility_id, obj):
             services.correction_propose(facility=obj, membership=request.membership, values=values,
                                         comment=form.cleaned_data["comment"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your correction was sent to %(municipality)s. It is published once their "
                                         "staff approve it.") % {"municipality": obj.municipality.name})
@@ -107,7 +100,7 @@ def correction_review_view(request, proposal_id, obj):
                 return redirect("directory:survey_review_queue")
             form.add_error(None, _("Choose approve or reject."))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
     if obj.proposed_by_id:
         audit.record_read(obj, what=RESPONDENT_NAMES, permission=services.REVIEW)
     return render(request, "directory/corrections/review.html", {

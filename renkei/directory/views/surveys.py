@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from renkei.core import audit, policy
+from renkei.core.forms import add_service_errors
 from renkei.core.middleware import client_ip
 from renkei.core.models import DailyLivingArea, Municipality
 from renkei.core.selectors import municipality_or_none
@@ -334,11 +335,7 @@ def survey_response_review_view(request, pk, obj):
                 return redirect("directory:survey_review_queue")
             form.add_error(None, _("Choose approve or return."))
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            add_service_errors(form, error)
     audit.record_read(obj, what=RESPONDENT_NAMES, permission=MANAGE)
     return render(request, "directory/surveys/review.html", {
         "response": obj, "invitation": obj.invitation, "facility": obj.invitation.facility, "rows": rows,
@@ -506,12 +503,8 @@ def survey_answer_view(request, token: str):
 
 
 def _add_service_errors(form: AnswerForm, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for key, errors in error.message_dict.items():
-        field = f"a_{key}" if f"a_{key}" in form.fields else key
-        form.add_error(field if field in form.fields else None, errors)
+    # Collaboration details are the form's "a_<code>" fields; corrections keep their own names.
+    add_service_errors(form, error, field_for=lambda key: f"a_{key}" if f"a_{key}" in form.fields else key)
 
 
 @policy.public
