@@ -40,7 +40,7 @@ def _coverage_may_have_changed(municipality_id: int | None) -> None:
 def facility_save(*, facility: Facility) -> Facility:
     """Create or update a facility by hand; validates, keeps the derived fields in step.
 
-    The spatial index follows through the audit entry (see `spatial`): an edit that moves nothing keeps it.
+    The database's position index follows the row (see `spatial`): an edit that moves nothing leaves it as it is.
     """
     refresh_derived_fields(facility)
     with transaction.atomic():

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from renkei.core import audit, policy
 from renkei.core.models import AuditEntry
 
-from .. import spatial_version
 from ..models import Facility, FacilityIdentifier, MergeCandidate, SurveyInvitation
 from .facilities import refresh_derived_fields
 
@@ -124,7 +123,6 @@ def facilities_merge(*, keep: Facility, absorb: Facility, membership) -> Facilit
                      changes={"merged_into": {"kept_id": keep.pk, "kept_name": keep.name},
                               "fields": ["closed_on", "closed_reason", "status"]},
                      reason=f"merge #{absorb.pk} into #{keep.pk}")
-        transaction.on_commit(spatial_version.positions_changed)
     return keep
 
 
