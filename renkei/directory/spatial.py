@@ -141,8 +141,10 @@ def _in_box(lat: float, lon: float, radius_km: float, *, include_closed: bool, k
 
     min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, radius_km)
     if connection.vendor == "sqlite":
-        sql = (f"SELECT f.id, f.latitude, f.longitude FROM {RTREE_TABLE} r JOIN {FACILITY_TABLE} f ON f.id = r.id "
-               "WHERE r.max_lat >= %s AND r.min_lat <= %s AND r.max_lon >= %s AND r.min_lon <= %s")
+        # CROSS JOIN keeps the R*Tree as the outer loop: SQLite's planner would otherwise walk the status index
+        # of the whole table and look each row up in the R*Tree (measured 200x slower).
+        sql = (f"SELECT f.id, f.latitude, f.longitude FROM {RTREE_TABLE} r CROSS JOIN {FACILITY_TABLE} f "
+               "ON f.id = r.id WHERE r.max_lat >= %s AND r.min_lat <= %s AND r.max_lon >= %s AND r.min_lon <= %s")
         params = [min_lat, max_lat, min_lon, max_lon]
     elif connection.vendor == "postgresql":
         sql = (f"SELECT f.id, f.latitude, f.longitude FROM {FACILITY_TABLE} f "
