@@ -251,9 +251,9 @@ def test_a_missing_r_tree_is_rebuilt_from_the_facilities(clinic, municipality):
 def test_the_database_index_exists_after_migrate():
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("SELECT count(*) FROM sqlite_master WHERE name IN (%s, %s, %s, %s)",
-                           [spatial.RTREE_TABLE, *spatial.SQLITE_TRIGGERS])
-            assert cursor.fetchone()[0] == 4
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE name IN (%s, %s, %s, %s, %s)",
+                           list(spatial.SQLITE_OBJECTS))
+            assert cursor.fetchone()[0] == 5
         else:
             cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [spatial.GIST_INDEX])
             assert "gist" in cursor.fetchone()[0]
