@@ -9,6 +9,9 @@ kind=clinic; radius + kind=clinic + capability=scheduled_home_visit + open_at (w
 p50/p95 over the same points, for the first page (50): once with the facility rows only
 (`with_details=False`, what map markers need) and once with opening hours and collaboration details
 prefetched (what a result list or the API shows).
+Also measured: the database's position index (`spatial.facilities_within`: the first search in a process,
+16 km searches, a moved facility then the next search) against the per-process KD-tree it replaced, kept
+here as `KDTreeBaseline`, on the same points (same ids checked).
 Baseline in the same run: a naive full scan (load every open facility's position and kind, haversine
 in Python, then the capability and hours checks on the survivors) on a sample of the same queries.
 
