@@ -14,3 +14,10 @@ class DirectoryConfig(AppConfig):
 
         dashboard.register_attention(directory_attention)
         dashboard.register(directory_panel)
+
+        from django.db.models.signals import post_migrate
+
+        from renkei.directory.name_index import post_migrate_handler
+
+        # Puts the name index's SQLite triggers back after a migration rebuilt the facility table.
+        post_migrate.connect(post_migrate_handler, sender=self, dispatch_uid="directory_name_index")

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 from django.db import connection
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When, Window
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -352,23 +352,64 @@ def loose_kana_pattern(kana: str) -> str:
     return "".join(parts)
 
 
-def name_term_q(term: str) -> Q:
-    """Facilities whose name, kana, romaji or short name contain the term, in any script."""
+def _name_variants(term: str) -> tuple[str, str, str, str]:
+    """(key, katakana reading, loose-kana regex, the regex's longest literal) of a term; "" where none."""
     key = search_key(term)
-    condition = Q(search_text__contains=key)
+    kana = pattern = literal = ""
     if looks_like_romaji(term):
-        kana = romaji_to_katakana(key)
-        if kana and kana != key:
-            condition |= Q(search_text__contains=kana)
-        pattern = loose_kana_pattern(kana)
-        if pattern and pattern != kana:
-            loose = Q(search_text__regex=pattern)
-            literal = max(_OPTIONAL_PARTS.split(pattern), key=len)
-            if literal:
-                # A plain substring every match contains: LIKE discards most rows before the regex runs.
-                loose = Q(search_text__contains=literal) & loose
-            condition |= loose
+        converted = romaji_to_katakana(key)
+        if converted and converted != key:
+            kana = converted
+        loose = loose_kana_pattern(converted)
+        if loose and loose != converted:
+            pattern = loose
+            literal = max(_OPTIONAL_PARTS.split(loose), key=len)
+    return key, kana, pattern, literal
+
+
+def name_term_q(term: str) -> Q:
+    """Facilities whose name, kana, romaji or short name contain the term, in any script.
+
+    This is the exact condition (what a full scan checks); `indexed_name_term_q` adds the index's candidates.
+    """
+    key, kana, pattern, literal = _name_variants(term)
+    condition = Q(search_text__contains=key)
+    if kana:
+        condition |= Q(search_text__contains=kana)
+    if pattern:
+        loose = Q(search_text__regex=pattern)
+        if literal:
+            # A plain substring every match contains: LIKE discards most rows before the regex runs.
+            loose = Q(search_text__contains=literal) & loose
+        condition |= loose
     return condition
+
+
+# Trigram indexes find substrings of 3 characters or more; shorter ones go through `short_name_ids`.
+TRIGRAM = 3
+
+
+def _fts_phrase(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def indexed_name_term_q(term: str) -> Q:
+    """`name_term_q` plus, on SQLite, the FTS5 trigram index's candidate ids (the LIKE stays as the exact
+    check, so the hits are those of a full scan). PostgreSQL's GIN trigram index serves the LIKE and the
+    regex of `name_term_q` directly."""
+    condition = name_term_q(term)
+    if connection.vendor != "sqlite":
+        return condition
+    key, kana, pattern, literal = _name_variants(term)
+    # Every branch of the condition must have a substring of 3+ characters the index can look up.
+    needles = [key] + ([kana] if kana else []) + ([literal or ""] if pattern else [])
+    if any(len(needle) < TRIGRAM for needle in needles):
+        return condition
+    from ..name_index import FTS_TABLE
+
+    match = " OR ".join(_fts_phrase(needle) for needle in dict.fromkeys(needles))
+    candidates = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])  # noqa: S608
+    return Q(pk__in=candidates) & condition
 
 
 def query_terms(q: str) -> list[str]:
@@ -384,12 +425,13 @@ def _yes_details(attribute_id: int) -> Exists:
 
 
 def filtered_facilities(params: FacilitySearch, attributes: list[CollaborationAttribute], *,
-                        checked_by_spatial_index: bool = False) -> QuerySet[Facility]:
+                        checked_by_spatial_index: bool = False, use_name_index: bool = True) -> QuerySet[Facility]:
     """Every SQL-side filter of the search (all but the radius).
 
     `checked_by_spatial_index`: status, kind and capabilities were already checked in memory on the radius
     candidates, so SQL leaves them out — which also keeps SQLite from scanning the status or kind index
-    instead of seeking the candidates' ids.
+    instead of seeking the candidates' ids. `use_name_index` False gives the plain full scan of the names
+    (the benchmark's and the tests' reference).
     """
     from ..hours import open_at_q
 
@@ -413,7 +455,7 @@ def filtered_facilities(params: FacilitySearch, attributes: list[CollaborationAt
     if params.open_at is not None:
         qs = qs.filter(open_at_q(params.open_at))
     for term in query_terms(params.q):
-        qs = qs.filter(name_term_q(term))
+        qs = qs.filter(indexed_name_term_q(term) if use_name_index else name_term_q(term))
     return qs
 
 
@@ -534,8 +576,10 @@ def search_facilities(params: FacilitySearch, *, membership=None, with_details: 
         # Kana order; entries without a kana (some municipal lists) after them, by name.
         without_kana_last = Case(When(kana="", then=Value(1)), default=Value(0))
         ordered = filtered_facilities(params, attributes).order_by(without_kana_last, "kana", "name", "pk")
-        result.total = ordered.count()
-        ids = list(ordered.values_list("pk", flat=True)[window])
+        # The page and the count from one read: COUNT(*) OVER () is computed before LIMIT/OFFSET.
+        rows = list(ordered.annotate(matching=Window(Count("pk"))).values_list("pk", "matching")[window])
+        ids = [pk for pk, _ in rows]
+        result.total = rows[0][1] if rows else (ordered.count() if params.offset else 0)
         facilities = _page(ids, with_details=with_details)
         result.hits = [FacilityHit(facilities[i]) for i in ids if i in facilities]
         return result
