@@ -17,31 +17,47 @@ every `migrate` (post_migrate) and puts them back, rebuilding the index when the
 from __future__ import annotations
 
 FTS_TABLE = "directory_facility_name_index"
+# The triggers name the table literally (FTS_TABLE).
 TRIGGERS = {
-    "directory_facility_name_index_insert": f"""
+    "directory_facility_name_index_insert": """
         CREATE TRIGGER IF NOT EXISTS directory_facility_name_index_insert AFTER INSERT ON directory_facility
         BEGIN
-            INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (new.id, new.search_text);
+            INSERT INTO directory_facility_name_index(rowid, search_text) VALUES (new.id, new.search_text);
         END""",
-    "directory_facility_name_index_delete": f"""
+    "directory_facility_name_index_delete": """
         CREATE TRIGGER IF NOT EXISTS directory_facility_name_index_delete AFTER DELETE ON directory_facility
         BEGIN
-            INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+            INSERT INTO directory_facility_name_index(directory_facility_name_index, rowid, search_text)
+            VALUES ('delete', old.id, old.search_text);
         END""",
-    "directory_facility_name_index_update": f"""
+    "directory_facility_name_index_update": """
         CREATE TRIGGER IF NOT EXISTS directory_facility_name_index_update
         AFTER UPDATE OF id, search_text ON directory_facility
         BEGIN
-            INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text) VALUES ('delete', old.id, old.search_text);
-            INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (new.id, new.search_text);
+            INSERT INTO directory_facility_name_index(directory_facility_name_index, rowid, search_text)
+            VALUES ('delete', old.id, old.search_text);
+            INSERT INTO directory_facility_name_index(rowid, search_text) VALUES (new.id, new.search_text);
         END""",
 }
 PG_INDEX = "directory_facility_search_text_trgm"
+# The result list's kana order (`search.KANA_ORDER`) as an index, for both databases: a frequent word or
+# character finds its first page by walking it. On SQLite it also holds search_text, so a term too short
+# for trigrams is scanned in this narrow index rather than in the table. (PostgreSQL limits an index entry
+# to about 2,700 bytes, which a long search_text could pass.)
+ORDER_INDEX = "directory_facility_name_order"
+ORDER_INDEX_SQL = {
+    "sqlite": f"CREATE INDEX IF NOT EXISTS {ORDER_INDEX} ON directory_facility "
+              "(status, (kana = ''), kana, name, id, search_text)",
+    "postgresql": f"CREATE INDEX IF NOT EXISTS {ORDER_INDEX} ON directory_facility "
+                  "(status, (kana = ''), kana, name, id)",
+}
 
 
 def ensure_name_index(connection) -> None:
     """Create the name index (and on SQLite its triggers) when missing; idempotent."""
     with connection.cursor() as cursor:
+        if connection.vendor in ORDER_INDEX_SQL:
+            cursor.execute(ORDER_INDEX_SQL[connection.vendor])
         if connection.vendor == "postgresql":
             cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
             cursor.execute(f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON directory_facility "
@@ -57,11 +73,12 @@ def ensure_name_index(connection) -> None:
             for sql in TRIGGERS.values():
                 cursor.execute(sql)
             # The rows written while the triggers were missing (or all of them, the first time).
-            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")  # noqa: S608
 
 
 def drop_name_index(connection) -> None:
     with connection.cursor() as cursor:
+        cursor.execute(f"DROP INDEX IF EXISTS {ORDER_INDEX}")
         if connection.vendor == "postgresql":
             cursor.execute(f"DROP INDEX IF EXISTS {PG_INDEX}")
         elif connection.vendor == "sqlite":

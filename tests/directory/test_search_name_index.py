@@ -21,9 +21,11 @@ from .test_import_support import facility_header, facility_row, make_kumamoto, w
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_spatial_index")]
 
 NAMES = [("福知山医院", "フクチヤマイイン"), ("中央診療所", "チュウオウシンリョウジョ"),
-         ("ほっとステーション舞鶴", "ホットステーションマイヅル"), ("訪問看護ステーションさくら", "ホウモンカンゴステーションサクラ"),
+         ("ほっとステーション舞鶴", "ホットステーションマイヅル"),
+         ("訪問看護ステーションさくら", "ホウモンカンゴステーションサクラ"),
          ("大野歯科", "オオノシカ"), ("おの薬局", "オノヤッキョク"), ("Ａ＆Ｂクリニック", "エーアンドビークリニック"),
-         ("山田医院", ""), ("医療法人社団 田中内科", "イリョウホウジンシャダンタナカナイカ"), ("第2しょうじゅ苑", "ダイニショウジュエン")]
+         ("山田医院", ""), ("医療法人社団 田中内科", "イリョウホウジンシャダンタナカナイカ"),
+         ("第2しょうじゅ苑", "ダイニショウジュエン")]
 QUERIES = ["福知山", "ふくちやま", "フクチヤマ", "fukuchiyama", "shinryojo", "shinryoujo", "chuo", "ono", "oono",
            "医", "医院", "山", "ノ", "の", "ク", "a&b", "&", "ﾎｯﾄ", "ステーション", "歯科", "内科 田中", "2", "第2",
            "クリニック", "ー", '"', "%", "_", "yakkyoku", "sakura", "nonexistent", "xyz", "病院"]
@@ -125,8 +127,8 @@ def test_the_index_is_rebuilt_after_a_migration_dropped_its_triggers(municipalit
         cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
                        [f"{name_index.FTS_TABLE}%"])
         assert cursor.fetchone()[0] == len(name_index.TRIGGERS)
-        cursor.execute(f"SELECT rowid FROM {name_index.FTS_TABLE} WHERE {name_index.FTS_TABLE} MATCH %s",
-                       ['"綾部協立"'])
+        table = name_index.FTS_TABLE
+        cursor.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", ['"綾部協立"'])  # noqa: S608
         assert len(cursor.fetchall()) == 1
 
 
@@ -149,3 +151,34 @@ def test_a_page_of_name_hits_takes_a_bounded_number_of_queries(facilities, djang
             list(hit.facility.opening_hours.all())
             list(hit.facility.collaboration_details.all())
     assert result.hits
+
+
+@pytest.mark.parametrize(("term", "spellings"), [
+    ("shinryojo", ["シンリョウジョ", "シンリョージョ", "シンリヨジヨ", "シーンリョジョ"]),
+    ("chuo", ["チュウオウ", "チューオー", "チユオ"]),
+    ("sakura", ["サクラ", "サークラ"]),
+])
+def test_every_spelling_a_loose_pattern_matches_starts_with_one_of_its_index_lookups(term, spellings):
+    import re
+
+    from renkei.core.text import romaji_to_katakana
+    from renkei.directory.selectors.search import loose_kana_pattern, loose_pattern_spellings
+
+    pattern = loose_kana_pattern(romaji_to_katakana(term))
+    lookups = loose_pattern_spellings(pattern)
+    assert lookups and all(len(lookup) >= 3 for lookup in lookups)
+    for spelling in spellings:
+        assert re.fullmatch(pattern, spelling)
+        assert any(spelling.startswith(lookup) for lookup in lookups)
+
+
+def test_a_dense_search_counts_and_pages_in_the_same_order_as_a_sparse_one(facilities, monkeypatch):
+    from renkei.directory.selectors import search as search_module
+
+    params = FacilitySearch(q="イ", include_closed=True, limit=3, offset=1)
+    sparse = search_facilities(params, with_details=False)
+    monkeypatch.setattr(search_module, "SPARSE_HITS", 2)  # every search with 3+ hits takes the dense path
+    dense = search_facilities(params, with_details=False)
+    assert dense.total == sparse.total > 3
+    assert [h.facility.pk for h in dense.hits] == [h.facility.pk for h in sparse.hits]
+    assert len(dense.hits) == 3

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 from django.db import connection
-from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When, Window
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -388,31 +388,74 @@ def name_term_q(term: str) -> Q:
     return condition
 
 
-# Trigram indexes find substrings of 3 characters or more; shorter ones go through `short_name_ids`.
+# Trigram indexes find substrings of 3 characters or more; shorter terms are matched by scanning.
 TRIGRAM = 3
+# A loose-kana pattern is looked up through the spellings of its first three moras: at most this many.
+MAX_SPELLINGS = 64
+_PATTERN_PART = re.compile(r"\[([^\]]*)\](\?)?|(.)(\?)?")
 
 
 def _fts_phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def indexed_name_term_q(term: str) -> Q:
-    """`name_term_q` plus, on SQLite, the FTS5 trigram index's candidate ids (the LIKE stays as the exact
-    check, so the hits are those of a full scan). PostgreSQL's GIN trigram index serves the LIKE and the
-    regex of `name_term_q` directly."""
-    condition = name_term_q(term)
-    if connection.vendor != "sqlite":
-        return condition
-    key, kana, pattern, literal = _name_variants(term)
-    # Every branch of the condition must have a substring of 3+ characters the index can look up.
-    needles = [key] + ([kana] if kana else []) + ([literal or ""] if pattern else [])
-    if any(len(needle) < TRIGRAM for needle in needles):
-        return condition
+def loose_pattern_spellings(pattern: str) -> list[str]:
+    """Every spelling of the loose pattern's shortest prefix holding three required characters: each match
+    of the pattern starts with one of them, so they are a trigram lookup for the pattern. [] when the
+    pattern has fewer than three required characters or too many spellings."""
+    spellings = [""]
+    required = 0
+    for match in _PATTERN_PART.finditer(pattern):
+        choices, optional_class, char, optional_char = match.groups()
+        options = list(choices) if choices is not None else [char]
+        if optional_class or optional_char:
+            options.append("")
+        else:
+            required += 1
+        spellings = [s + option for s in spellings for option in options]
+        if len(spellings) > MAX_SPELLINGS:
+            return []
+        if required >= TRIGRAM:
+            return sorted(set(spellings))
+    return []
+
+
+def _fts_ids(needles: list[str]) -> RawSQL:
     from ..name_index import FTS_TABLE
 
     match = " OR ".join(_fts_phrase(needle) for needle in dict.fromkeys(needles))
-    candidates = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])  # noqa: S608
-    return Q(pk__in=candidates) & condition
+    return RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])  # noqa: S608, S611
+
+
+def indexed_name_term_q(term: str) -> Q:
+    """`name_term_q` answered through the name index, with the same hits.
+
+    PostgreSQL's GIN trigram index serves the LIKE and the regex of `name_term_q` directly. On SQLite the
+    FTS5 trigram table answers substrings of 3+ characters exactly (a phrase of consecutive trigrams is the
+    substring; the table folds ASCII case as LIKE does, and `search_text` is lower case by construction),
+    and gives the candidates the loose-kana regex then checks. Terms with a part shorter than three
+    characters keep the plain scan.
+    """
+    condition = name_term_q(term)
+    if connection.vendor != "sqlite":
+        return condition
+    key, kana, pattern, _literal = _name_variants(term)
+    exact = [key] + ([kana] if kana else [])
+    spellings = loose_pattern_spellings(pattern) if pattern else []
+    if any(len(needle) < TRIGRAM for needle in exact) or (pattern and not spellings):
+        return condition
+    if not pattern:
+        return Q(pk__in=_fts_ids(exact))
+    # One candidate list (so SQLite seeks the ids), then: an exact substring, or else the loose regex.
+    return Q(pk__in=_fts_ids(exact + spellings)) & (Q(pk__in=_fts_ids(exact)) | Q(search_text__regex=pattern))
+
+
+def _is_indexed(term: str) -> bool:
+    """True when SQLite's FTS5 table answers the term (every needle has 3+ characters)."""
+    key, kana, pattern, _literal = _name_variants(term)
+    if len(key) < TRIGRAM or (kana and len(kana) < TRIGRAM):
+        return False
+    return not pattern or bool(loose_pattern_spellings(pattern))
 
 
 def query_terms(q: str) -> list[str]:
@@ -583,6 +626,30 @@ def _hits(ids: list[int], distance: Mapping[int, float] | None, *, with_details:
     return [FacilityHit(facilities[i], distance.get(i)) for i in ids if i in facilities]
 
 
+# Kana order, entries without a kana (some municipal lists) after them, by name. Written as a literal
+# expression (not a Case with parameters) so that both databases walk the `name_index.ORDER_INDEX` in order.
+KANA_ORDER = (RawSQL('"directory_facility"."kana" = \'\'', []), "kana", "name", "pk")
+# Up to this many hits are read as ids in one pass and the page sorted from them; more (a frequent word or
+# character) are counted, and the page read by walking the order index, which finds them quickly.
+SPARSE_HITS = 2000
+
+
+def _kana_ordered_page(matching: QuerySet[Facility], window: slice) -> tuple[int, list[int]]:
+    """(how many facilities match, the ids of the window in kana order), reading the matches once.
+
+    A sparse search gets every matching id from one unordered read (which stops at SPARSE_HITS + 1) and
+    sorts only those; a dense one stops there too, then counts, and reads the page along the order index,
+    where its hits are close together. Either way no search reads all matching rows twice.
+    """
+    probe = list(matching.order_by().values_list("pk", flat=True)[:SPARSE_HITS + 1])
+    if len(probe) <= SPARSE_HITS:
+        if not probe or window.start >= len(probe):
+            return len(probe), []
+        page = Facility.objects.filter(_id_in(probe)).order_by(*KANA_ORDER).values_list("pk", flat=True)
+        return len(probe), list(page[window])
+    return matching.count(), list(matching.order_by(*KANA_ORDER).values_list("pk", flat=True)[window])
+
+
 def search_facilities(params: FacilitySearch, *, membership=None, with_details: bool = True,
                       as_rows: bool = False) -> FacilitySearchResult:
     """Facilities matching every given filter; nearest first around a centre, else in kana order.
@@ -626,13 +693,7 @@ def search_facilities(params: FacilitySearch, *, membership=None, with_details: 
     window = slice(params.offset, params.offset + params.limit)
 
     if result.center is None:
-        # Kana order; entries without a kana (some municipal lists) after them, by name.
-        without_kana_last = Case(When(kana="", then=Value(1)), default=Value(0))
-        ordered = filtered_facilities(params, attributes).order_by(without_kana_last, "kana", "name", "pk")
-        # The page and the count from one read: COUNT(*) OVER () is computed before LIMIT/OFFSET.
-        rows = list(ordered.annotate(matching=Window(Count("pk"))).values_list("pk", "matching")[window])
-        ids = [pk for pk, _ in rows]
-        result.total = rows[0][1] if rows else (ordered.count() if params.offset else 0)
+        result.total, ids = _kana_ordered_page(filtered_facilities(params, attributes), window)
         result.hits = _hits(ids, None, with_details=with_details, as_rows=as_rows)
         return result
 
