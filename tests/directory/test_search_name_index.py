@@ -182,3 +182,21 @@ def test_a_dense_search_counts_and_pages_in_the_same_order_as_a_sparse_one(facil
     assert dense.total == sparse.total > 3
     assert [h.facility.pk for h in dense.hits] == [h.facility.pk for h in sparse.hits]
     assert len(dense.hits) == 3
+
+
+def test_the_map_feeds_load_details_but_not_hours(facilities):
+    result = search_facilities(FacilitySearch(q="医院"), with_hours=False)
+    cache = result.hits[0].facility._prefetched_objects_cache
+    assert "collaboration_details" in cache and "opening_hours" not in cache
+
+
+def test_api_rows_carry_hours_and_details_as_values(facilities):
+    import datetime as dt
+
+    from renkei.directory.models import OpeningHours
+
+    OpeningHours.objects.create(facility=facilities[0], weekday=0, opens=dt.time(9), closes=dt.time(12))
+    result = search_facilities(FacilitySearch(q="福知山"), as_rows=True)
+    [hit] = result.hits
+    assert hit.facility is None and hit.row["name"] == "福知山医院" and hit.row["municipality__code"]
+    assert [(p.weekday, p.opens.hour, p.closes.hour) for p in hit.row["hours"]] == [(0, 9, 12)]

@@ -562,11 +562,12 @@ def _attributes_by_id() -> dict[int, CollaborationAttribute]:
         a.pk: a for a in CollaborationAttribute.objects.select_related("category")})
 
 
-def _page(ids: list[int], *, with_details: bool = True) -> dict[int, Facility]:
+def _page(ids: list[int], *, with_details: bool = True, with_hours: bool = True) -> dict[int, Facility]:
     rows = Facility.objects.filter(pk__in=ids).select_related("municipality__prefecture", "daily_living_area")
     if not with_details:
         return {f.pk: f for f in rows}
-    facilities = {f.pk: f for f in rows.prefetch_related("opening_hours", "collaboration_details")}
+    related = ["opening_hours", "collaboration_details"] if with_hours else ["collaboration_details"]
+    facilities = {f.pk: f for f in rows.prefetch_related(*related)}
     # The taxonomy is small and shared: attach the cached attributes (with their category) instead of
     # loading them again with every detail.
     attributes = _attributes_by_id()
@@ -616,13 +617,13 @@ def facility_rows(ids: list[int], *, with_hours: bool = True, with_details: bool
     return rows
 
 
-def _hits(ids: list[int], distance: Mapping[int, float] | None, *, with_details: bool,
+def _hits(ids: list[int], distance: Mapping[int, float] | None, *, with_details: bool, with_hours: bool,
           as_rows: bool) -> list[FacilityHit]:
     distance = distance or {}
     if as_rows:
-        rows = facility_rows(ids, with_hours=with_details, with_details=with_details)
+        rows = facility_rows(ids, with_hours=with_details and with_hours, with_details=with_details)
         return [FacilityHit(None, distance.get(i), row=rows[i]) for i in ids if i in rows]
-    facilities = _page(ids, with_details=with_details)
+    facilities = _page(ids, with_details=with_details, with_hours=with_hours)
     return [FacilityHit(facilities[i], distance.get(i)) for i in ids if i in facilities]
 
 
@@ -651,13 +652,14 @@ def _kana_ordered_page(matching: QuerySet[Facility], window: slice) -> tuple[int
 
 
 def search_facilities(params: FacilitySearch, *, membership=None, with_details: bool = True,
-                      as_rows: bool = False) -> FacilitySearchResult:
+                      with_hours: bool = True, as_rows: bool = False) -> FacilitySearchResult:
     """Facilities matching every given filter; nearest first around a centre, else in kana order.
 
     Residents (membership None) cannot filter on professional-only attributes: the result then carries an
     error for `capability` and no hits. Each hit's facility comes with its municipality and daily living
     area, and (unless `with_details` is False, e.g. for bare map markers) its opening hours and
-    collaboration details prefetched. With `as_rows` each hit carries a plain dict (`facility_rows`) instead
+    collaboration details prefetched (`with_hours` False leaves the hours out: map popups do not show
+    them). With `as_rows` each hit carries a plain dict (`facility_rows`) instead
     of a Facility: what the JSON API renders, at a fraction of the cost of model objects.
     """
     result = FacilitySearchResult()
@@ -694,7 +696,7 @@ def search_facilities(params: FacilitySearch, *, membership=None, with_details: 
 
     if result.center is None:
         result.total, ids = _kana_ordered_page(filtered_facilities(params, attributes), window)
-        result.hits = _hits(ids, None, with_details=with_details, as_rows=as_rows)
+        result.hits = _hits(ids, None, with_details=with_details, with_hours=with_hours, as_rows=as_rows)
         return result
 
     lat, lon = result.center
@@ -727,7 +729,7 @@ def search_facilities(params: FacilitySearch, *, membership=None, with_details: 
         ordered_ids = [i for i, _ in nearby if i in matching]
         result.total = len(ordered_ids)
         page_ids = ordered_ids[window]
-        result.hits = _hits(page_ids, distance, with_details=with_details, as_rows=as_rows)
+        result.hits = _hits(page_ids, distance, with_details=with_details, with_hours=with_hours, as_rows=as_rows)
         return result
 
     # A centre without a radius: everything that matches, nearest first, unpositioned ones last.
@@ -736,5 +738,5 @@ def search_facilities(params: FacilitySearch, *, membership=None, with_details: 
     ids.sort(key=lambda i: (i not in distance, distance.get(i, 0.0), i))
     result.total = len(ids)
     page_ids = ids[window]
-    result.hits = _hits(page_ids, distance, with_details=with_details, as_rows=as_rows)
+    result.hits = _hits(page_ids, distance, with_details=with_details, with_hours=with_hours, as_rows=as_rows)
     return result
