@@ -437,6 +437,8 @@ def indexed_name_term_q(term: str) -> Q:
     characters keep the plain scan.
     """
     condition = name_term_q(term)
+    if connection.vendor == "postgresql":
+        return _trigram_name_term_q(term) or condition
     if connection.vendor != "sqlite":
         return condition
     key, kana, pattern, _literal = _name_variants(term)
@@ -448,6 +450,25 @@ def indexed_name_term_q(term: str) -> Q:
         return Q(pk__in=_fts_ids(exact))
     # One candidate list (so SQLite seeks the ids), then: an exact substring, or else the loose regex.
     return Q(pk__in=_fts_ids(exact + spellings)) & (Q(pk__in=_fts_ids(exact)) | Q(search_text__regex=pattern))
+
+
+def _trigram_name_term_q(term: str) -> Q | None:
+    """PostgreSQL: `name_term_q` with the loose regex's short literal replaced by its spellings
+    (`loose_pattern_spellings`), so that every branch of the OR has a GIN-indexable LIKE. None when the
+    pattern has no spellings (the plain condition is used)."""
+    key, kana, pattern, _literal = _name_variants(term)
+    condition = Q(search_text__contains=key)
+    if kana:
+        condition |= Q(search_text__contains=kana)
+    if pattern:
+        spellings = loose_pattern_spellings(pattern)
+        if not spellings:
+            return None
+        starts = Q()
+        for spelling in spellings:
+            starts |= Q(search_text__contains=spelling)
+        condition |= starts & Q(search_text__regex=pattern)
+    return condition
 
 
 def _is_indexed(term: str) -> bool:
