@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -660,8 +660,8 @@ def _kana_ordered_page(matching: QuerySet[Facility], window: slice) -> tuple[int
     """(how many facilities match, the ids of the window in kana order), reading the matches once.
 
     A sparse search gets every matching id from one unordered read (which stops at SPARSE_HITS + 1) and
-    sorts only those; a dense one stops there too, then counts, and reads the page along the order index,
-    where its hits are close together. Either way no search reads all matching rows twice.
+    sorts only those. A dense one stops there too; then SQLite counts and reads the page along the order
+    index (narrow, and the page's hits come early), PostgreSQL reads page and count in one pass.
     """
     probe = list(matching.order_by().values_list("pk", flat=True)[:SPARSE_HITS + 1])
     if len(probe) <= SPARSE_HITS:
@@ -669,7 +669,14 @@ def _kana_ordered_page(matching: QuerySet[Facility], window: slice) -> tuple[int
             return len(probe), []
         page = Facility.objects.filter(_id_in(probe)).order_by(*KANA_ORDER).values_list("pk", flat=True)
         return len(probe), list(page[window])
-    return matching.count(), list(matching.order_by(*KANA_ORDER).values_list("pk", flat=True)[window])
+    ordered = matching.order_by(*KANA_ORDER)
+    if connection.vendor == "sqlite":
+        # SQLite's order index holds search_text: walking it is a narrow scan at worst.
+        return matching.count(), list(ordered.values_list("pk", flat=True)[window])
+    # PostgreSQL's does not (an entry is limited in size): a walk would read the table row of every entry
+    # until the hits begin, so the count and the page come from one pass instead (COUNT(*) OVER ()).
+    rows = list(ordered.annotate(total_hits=Window(Count("pk"))).values_list("pk", "total_hits")[window])
+    return (rows[0][1] if rows else matching.count()), [pk for pk, _total in rows]
 
 
 def search_facilities(params: FacilitySearch, *, membership=None, with_details: bool = True,
