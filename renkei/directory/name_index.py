@@ -40,16 +40,15 @@ TRIGGERS = {
         END""",
 }
 PG_INDEX = "directory_facility_search_text_trgm"
-# The result list's kana order (`search.KANA_ORDER`) as an index, for both databases: a frequent word or
-# character finds its first page by walking it. On SQLite it also holds search_text, so a term too short
-# for trigrams is scanned in this narrow index rather than in the table. (PostgreSQL limits an index entry
-# to about 2,700 bytes, which a long search_text could pass.)
+# SQLite only: the result list's kana order (`search.KANA_ORDER`) with search_text, so a frequent word or
+# character finds its first page by walking it, and a term too short for trigrams is scanned in this narrow
+# index rather than in the table. PostgreSQL has none: an entry there is limited to about 2,700 bytes (a
+# long search_text could pass it), and without search_text a walk reads a table row per entry, which was
+# measured slower than its top-N sort of the hits.
 ORDER_INDEX = "directory_facility_name_order"
 ORDER_INDEX_SQL = {
     "sqlite": f"CREATE INDEX IF NOT EXISTS {ORDER_INDEX} ON directory_facility "
               "(status, (kana = ''), kana, name, id, search_text)",
-    "postgresql": f"CREATE INDEX IF NOT EXISTS {ORDER_INDEX} ON directory_facility "
-                  "(status, (kana = ''), kana, name, id)",
 }
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -437,8 +437,6 @@ def indexed_name_term_q(term: str) -> Q:
     characters keep the plain scan.
     """
     condition = name_term_q(term)
-    if connection.vendor == "postgresql":
-        return _trigram_name_term_q(term) or condition
     if connection.vendor != "sqlite":
         return condition
     key, kana, pattern, _literal = _name_variants(term)
@@ -450,25 +448,6 @@ def indexed_name_term_q(term: str) -> Q:
         return Q(pk__in=_fts_ids(exact))
     # One candidate list (so SQLite seeks the ids), then: an exact substring, or else the loose regex.
     return Q(pk__in=_fts_ids(exact + spellings)) & (Q(pk__in=_fts_ids(exact)) | Q(search_text__regex=pattern))
-
-
-def _trigram_name_term_q(term: str) -> Q | None:
-    """PostgreSQL: `name_term_q` with the loose regex's short literal replaced by its spellings
-    (`loose_pattern_spellings`), so that every branch of the OR has a GIN-indexable LIKE. None when the
-    pattern has no spellings (the plain condition is used)."""
-    key, kana, pattern, _literal = _name_variants(term)
-    condition = Q(search_text__contains=key)
-    if kana:
-        condition |= Q(search_text__contains=kana)
-    if pattern:
-        spellings = loose_pattern_spellings(pattern)
-        if not spellings:
-            return None
-        starts = Q()
-        for spelling in spellings:
-            starts |= Q(search_text__contains=spelling)
-        condition |= starts & Q(search_text__regex=pattern)
-    return condition
 
 
 def _is_indexed(term: str) -> bool:
@@ -649,34 +628,36 @@ def _hits(ids: list[int], distance: Mapping[int, float] | None, *, with_details:
 
 
 # Kana order, entries without a kana (some municipal lists) after them, by name. Written as a literal
-# expression (not a Case with parameters) so that both databases walk the `name_index.ORDER_INDEX` in order.
+# expression (not a Case with parameters) so that SQLite walks the `name_index.ORDER_INDEX` in order.
 KANA_ORDER = (RawSQL('"directory_facility"."kana" = \'\'', []), "kana", "name", "pk")
-# Up to this many hits are read as ids in one pass and the page sorted from them; more (a frequent word or
-# character) are counted, and the page read by walking the order index, which finds them quickly.
+# SQLite: up to this many hits are read as ids in one pass and the page sorted from them; more (a frequent
+# word or character) are counted, and the page read by walking the order index.
 SPARSE_HITS = 2000
 
 
 def _kana_ordered_page(matching: QuerySet[Facility], window: slice) -> tuple[int, list[int]]:
-    """(how many facilities match, the ids of the window in kana order), reading the matches once.
+    """(how many facilities match, the ids of the window in kana order).
 
-    A sparse search gets every matching id from one unordered read (which stops at SPARSE_HITS + 1) and
-    sorts only those. A dense one stops there too; then SQLite counts and reads the page along the order
-    index (narrow, and the page's hits come early), PostgreSQL reads page and count in one pass.
+    SQLite: one unordered read of the matching ids stops at SPARSE_HITS + 1; a sparse search gets them all
+    from it and sorts only those, a dense one is counted and its page read along the order index (narrow,
+    since it holds search_text, and the page's hits come early). PostgreSQL: the count, then the page by a
+    top-N sort of the hits (measured faster than COUNT(*) OVER (), which sorts every hit, and than walking
+    an order index, which reads the table row of every entry until the hits begin).
     """
+    if connection.vendor != "sqlite":
+        total = matching.count()
+        if total <= window.start:
+            return total, []
+        without_kana_last = Case(When(kana="", then=Value(1)), default=Value(0))
+        page = matching.order_by(without_kana_last, "kana", "name", "pk").values_list("pk", flat=True)
+        return total, list(page[window])
     probe = list(matching.order_by().values_list("pk", flat=True)[:SPARSE_HITS + 1])
     if len(probe) <= SPARSE_HITS:
         if not probe or window.start >= len(probe):
             return len(probe), []
         page = Facility.objects.filter(_id_in(probe)).order_by(*KANA_ORDER).values_list("pk", flat=True)
         return len(probe), list(page[window])
-    ordered = matching.order_by(*KANA_ORDER)
-    if connection.vendor == "sqlite":
-        # SQLite's order index holds search_text: walking it is a narrow scan at worst.
-        return matching.count(), list(ordered.values_list("pk", flat=True)[window])
-    # PostgreSQL's does not (an entry is limited in size): a walk would read the table row of every entry
-    # until the hits begin, so the count and the page come from one pass instead (COUNT(*) OVER ()).
-    rows = list(ordered.annotate(total_hits=Window(Count("pk"))).values_list("pk", "total_hits")[window])
-    return (rows[0][1] if rows else matching.count()), [pk for pk, _total in rows]
+    return matching.count(), list(matching.order_by(*KANA_ORDER).values_list("pk", flat=True)[window])
 
 
 def search_facilities(params: FacilitySearch, *, membership=None, with_details: bool = True,
