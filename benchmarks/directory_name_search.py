@@ -56,8 +56,12 @@ def draw_queries(rng: random.Random, per_group: int) -> dict[str, list[str]]:
     from renkei.core.text import katakana_to_hepburn, to_hiragana
     from renkei.directory.models import Facility
 
-    rows = list(Facility.objects.filter(status="open").exclude(kana="").values_list("name", "kana")
-                .order_by("?")[:per_group * 20])
+    open_with_kana = Facility.objects.filter(status="open").exclude(kana="")
+    ids = sorted(open_with_kana.values_list("pk", flat=True))
+    chosen = rng.sample(ids, min(len(ids), per_group * 20))  # the same queries on every run of the same data
+    by_id = dict(open_with_kana.filter(pk__in=chosen).values_list("pk", "name"))
+    kana_by_id = dict(open_with_kana.filter(pk__in=chosen).values_list("pk", "kana"))
+    rows = [(by_id[i], kana_by_id[i]) for i in chosen]
 
     def piece(text: str, low: int, high: int) -> str:
         size = rng.randint(low, min(high, len(text)))

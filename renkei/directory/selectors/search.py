@@ -632,7 +632,7 @@ def _hits(ids: list[int], distance: Mapping[int, float] | None, *, with_details:
 KANA_ORDER = (RawSQL('"directory_facility"."kana" = \'\'', []), "kana", "name", "pk")
 # SQLite: up to this many hits are read as ids in one pass and the page sorted from them; more (a frequent
 # word or character) are counted, and the page read by walking the order index.
-SPARSE_HITS = 2000
+SPARSE_HITS = 10_000
 
 
 def _kana_ordered_page(matching: QuerySet[Facility], window: slice) -> tuple[int, list[int]]:
