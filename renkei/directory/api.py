@@ -8,12 +8,12 @@ collaboration details. A bearer header that does not authenticate is refused (40
 import datetime as dt
 
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from renkei.api import BearerToken, SessionWithTwoFactor
+from renkei.api import BearerToken, SessionWithTwoFactor, UTF8JSONRenderer
 from renkei.core import audit, policy
 
 from .hours import hours_by_day, is_open_at
@@ -138,29 +138,39 @@ class SearchErrorOut(Schema):
 def facility_out(facility: Facility, membership, *, distance_km: float | None = None,
                  at: dt.datetime | None = None) -> dict:
     """One facility as the API shows it to this caller (public fields, plus professional details for members)."""
-    hours = list(facility.opening_hours.all())
-    details = list(facility.collaboration_details.all())
+    values = {name: getattr(facility, name) for name in (
+        "id", "kind", "service_type", "name", "kana", "status", "address", "postal_code", "phone", "website",
+        "latitude", "longitude", "coordinate_quality", "departments", "closed_on_holidays", "hours_note")}
+    values.update(municipality__code=facility.municipality.code, municipality__name=facility.municipality.name,
+                  daily_living_area__name=facility.daily_living_area.name if facility.daily_living_area_id else None,
+                  hours=list(facility.opening_hours.all()), details=list(facility.collaboration_details.all()))
+    return row_out(values, membership, distance_km=distance_km, at=at)
+
+
+def row_out(row: dict, membership, *, distance_km: float | None = None, at: dt.datetime | None = None) -> dict:
+    """A facility read as values (`search.facility_rows`) in the shape of FacilityOut, ready to render."""
+    hours = row["hours"]
     return {
-        "id": facility.pk, "kind": facility.kind, "service_type": facility.service_type, "name": facility.name,
-        "kana": facility.kana, "status": facility.status, "address": facility.address,
-        "postal_code": facility.postal_code, "phone": facility.phone, "website": facility.website,
-        "municipality_code": facility.municipality.code, "municipality_name": facility.municipality.name,
-        "daily_living_area": facility.daily_living_area.name if facility.daily_living_area_id else None,
-        "lat": facility.latitude, "lon": facility.longitude, "coordinate_quality": facility.coordinate_quality,
+        "id": row["id"], "kind": row["kind"], "service_type": row["service_type"], "name": row["name"],
+        "kana": row["kana"], "status": row["status"], "address": row["address"],
+        "postal_code": row["postal_code"], "phone": row["phone"], "website": row["website"],
+        "municipality_code": row["municipality__code"], "municipality_name": row["municipality__name"],
+        "daily_living_area": row["daily_living_area__name"],
+        "lat": row["latitude"], "lon": row["longitude"], "coordinate_quality": row["coordinate_quality"],
         "distance_km": None if distance_km is None else round(distance_km, 3),
-        "departments": facility.department_list,
-        "is_open": (is_open_at(hours, at or timezone.now(), facility.closed_on_holidays)
-                    if hours and facility.status == Facility.Status.OPEN else (False if hours else None)),
-        "closed_on_holidays": facility.closed_on_holidays,
+        "departments": [d for d in row["departments"].split("|") if d],
+        "is_open": (is_open_at(hours, at or timezone.now(), row["closed_on_holidays"])
+                    if hours and row["status"] == Facility.Status.OPEN else (False if hours else None)),
+        "closed_on_holidays": row["closed_on_holidays"],
         "hours": [{"weekday": day, "opens": opens, "closes": closes}
                   for day, periods in hours_by_day(hours).items() for opens, closes in periods],
-        "hours_note": facility.hours_note,
+        "hours_note": row["hours_note"],
         "collaboration": [
             {"code": c.code, "name": c.name, "details": [
                 {"code": d.code, "name": d.name, "value": d.value, "display": d.display,
                  "confirmed_on": d.confirmed_on, "confirmed_by": d.confirmed_by,
                  "is_professional": d.is_professional, "is_stale": d.is_stale} for d in c.details]}
-            for c in visible_collaboration_details(facility, membership, details=details)],
+            for c in visible_collaboration_details(None, membership, details=row["details"])],
     }
 
 
@@ -181,20 +191,25 @@ def list_facilities(request, filters: Query[FacilityQuery]):
     params, errors = parse_facility_search(request.GET, membership=membership)
     if errors:
         return _invalid(errors)
-    result = search_facilities(params, membership=membership)
+    result = search_facilities(params, membership=membership, as_rows=True)
     if result.errors:
         return _invalid(result.errors)
     center = None
     if result.center is not None:
         center = {"lat": result.center[0], "lon": result.center[1], "label": result.center_label,
                   "quality": result.center_quality, "note": result.center_note}
-    items = [facility_out(hit.facility, membership, distance_km=hit.distance_km, at=params.open_at)
-             for hit in result.hits]
-    audit.record_reads([hit.facility for hit, item in zip(result.hits, items, strict=True)
-                        if _shows_professional_data(item)], what=PROFESSIONAL_DATA, permission=PROFESSIONAL_PERMISSION)
-    return Status(200, {
+    items = [row_out(hit.row, membership, distance_km=hit.distance_km, at=params.open_at) for hit in result.hits]
+    professional = [item["id"] for item in items if _shows_professional_data(item)]
+    if professional:
+        shown = Facility.objects.in_bulk(professional)  # in the order of the page
+        audit.record_reads([shown[i] for i in professional if i in shown], what=PROFESSIONAL_DATA,
+                           permission=PROFESSIONAL_PERMISSION)
+    # Already in the shape of FacilityListOut (the declared response, kept for the OpenAPI schema): rendered
+    # as it is, without validating every hit a second time.
+    renderer = UTF8JSONRenderer()
+    return HttpResponse(renderer.render(request, {
         "count": result.total, "limit": params.limit, "offset": params.offset, "center": center, "items": items,
-    })
+    }, response_status=200), content_type=f"{renderer.media_type}; charset={renderer.charset}")
 
 
 @router.get("/facilities/{facility_id}", response=FacilityOut, auth=ANONYMOUS_ALLOWED)

@@ -11,11 +11,14 @@ class DirectoryConfig(AppConfig):
     def ready(self) -> None:
         from renkei.core import dashboard
         from renkei.directory import jobs, policy  # noqa: F401  (registers the directory's rules and job kinds)
+        from renkei.directory.name_index import post_migrate_handler
         from renkei.directory.selectors.dashboard import directory_attention, directory_panel
 
         dashboard.register_attention(directory_attention)
         dashboard.register(directory_panel)
+        # SQLite drops a table's triggers when a migration rebuilds it: both indexes put theirs back.
         post_migrate.connect(_ensure_position_index, sender=self)
+        post_migrate.connect(post_migrate_handler, sender=self, dispatch_uid="directory_name_index")
 
 
 def _ensure_position_index(sender, using, **kwargs) -> None:

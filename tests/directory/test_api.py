@@ -203,3 +203,26 @@ def test_japanese_is_sent_as_utf8_not_as_escapes(client, clinic):
     assert response["Content-Type"].startswith("application/json")
     assert "福知山医院".encode() in response.content
     assert b"\\u" not in response.content
+
+
+def test_the_list_is_rendered_in_the_declared_shape_and_agrees_with_the_facility_operation(
+        client, clinic, professional, api_token_for):
+    from renkei.directory.api import FacilityListOut
+
+    for headers in ({}, _bearer(api_token_for(professional))):
+        listed = client.get("/api/v1/facilities", {"q": "福知山"}, **headers).json()
+        assert FacilityListOut.model_validate(listed).model_dump(mode="json") == listed
+        single = client.get(f"/api/v1/facilities/{clinic.pk}", **headers).json()
+        assert listed["items"] == [single]
+    assert OPENAPI["paths"]["/api/v1/facilities"]["get"]["responses"][200]["content"]["application/json"][
+        "schema"]["$ref"].endswith("/FacilityListOut")
+
+
+def test_a_page_of_the_list_takes_a_bounded_number_of_queries(client, municipality, django_assert_max_num_queries):
+    for n in range(30):
+        facility = FacilityFactory(municipality=municipality, name=f"福知山第{n}医院", kana=f"フクチヤマダイ{n}イイン")
+        OpeningHours.objects.create(facility=facility, weekday=0, opens=dt.time(9), closes=dt.time(12))
+    client.get("/api/v1/facilities", {"q": "福知山"})
+    with django_assert_max_num_queries(12):
+        response = client.get("/api/v1/facilities", {"q": "福知山"})
+    assert response.json()["count"] == 30 and all(item["hours"] for item in response.json()["items"])

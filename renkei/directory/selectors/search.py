@@ -71,8 +71,11 @@ class FacilitySearch:
 
 @dataclass
 class FacilityHit:
-    facility: Facility
+    """One hit: a Facility (screens), or with `as_rows` a plain dict of its columns (`facility_rows`)."""
+
+    facility: Facility | None
     distance_km: float | None = None
+    row: dict | None = None
 
 
 @dataclass
@@ -352,23 +355,107 @@ def loose_kana_pattern(kana: str) -> str:
     return "".join(parts)
 
 
-def name_term_q(term: str) -> Q:
-    """Facilities whose name, kana, romaji or short name contain the term, in any script."""
+def _name_variants(term: str) -> tuple[str, str, str, str]:
+    """(key, katakana reading, loose-kana regex, the regex's longest literal) of a term; "" where none."""
     key = search_key(term)
-    condition = Q(search_text__contains=key)
+    kana = pattern = literal = ""
     if looks_like_romaji(term):
-        kana = romaji_to_katakana(key)
-        if kana and kana != key:
-            condition |= Q(search_text__contains=kana)
-        pattern = loose_kana_pattern(kana)
-        if pattern and pattern != kana:
-            loose = Q(search_text__regex=pattern)
-            literal = max(_OPTIONAL_PARTS.split(pattern), key=len)
-            if literal:
-                # A plain substring every match contains: LIKE discards most rows before the regex runs.
-                loose = Q(search_text__contains=literal) & loose
-            condition |= loose
+        converted = romaji_to_katakana(key)
+        if converted and converted != key:
+            kana = converted
+        loose = loose_kana_pattern(converted)
+        if loose and loose != converted:
+            pattern = loose
+            literal = max(_OPTIONAL_PARTS.split(loose), key=len)
+    return key, kana, pattern, literal
+
+
+def name_term_q(term: str) -> Q:
+    """Facilities whose name, kana, romaji or short name contain the term, in any script.
+
+    This is the exact condition (what a full scan checks); `indexed_name_term_q` adds the index's candidates.
+    """
+    key, kana, pattern, literal = _name_variants(term)
+    condition = Q(search_text__contains=key)
+    if kana:
+        condition |= Q(search_text__contains=kana)
+    if pattern:
+        loose = Q(search_text__regex=pattern)
+        if literal:
+            # A plain substring every match contains: LIKE discards most rows before the regex runs.
+            loose = Q(search_text__contains=literal) & loose
+        condition |= loose
     return condition
+
+
+# Trigram indexes find substrings of 3 characters or more; shorter terms are matched by scanning.
+TRIGRAM = 3
+# A loose-kana pattern is looked up through the spellings of its first three moras: at most this many.
+MAX_SPELLINGS = 64
+_PATTERN_PART = re.compile(r"\[([^\]]*)\](\?)?|(.)(\?)?")
+
+
+def _fts_phrase(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def loose_pattern_spellings(pattern: str) -> list[str]:
+    """Every spelling of the loose pattern's shortest prefix holding three required characters: each match
+    of the pattern starts with one of them, so they are a trigram lookup for the pattern. [] when the
+    pattern has fewer than three required characters or too many spellings."""
+    spellings = [""]
+    required = 0
+    for match in _PATTERN_PART.finditer(pattern):
+        choices, optional_class, char, optional_char = match.groups()
+        options = list(choices) if choices is not None else [char]
+        if optional_class or optional_char:
+            options.append("")
+        else:
+            required += 1
+        spellings = [s + option for s in spellings for option in options]
+        if len(spellings) > MAX_SPELLINGS:
+            return []
+        if required >= TRIGRAM:
+            return sorted(set(spellings))
+    return []
+
+
+def _fts_ids(needles: list[str]) -> RawSQL:
+    from ..name_index import FTS_TABLE
+
+    match = " OR ".join(_fts_phrase(needle) for needle in dict.fromkeys(needles))
+    return RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])  # noqa: S608, S611
+
+
+def indexed_name_term_q(term: str) -> Q:
+    """`name_term_q` answered through the name index, with the same hits.
+
+    PostgreSQL's GIN trigram index serves the LIKE and the regex of `name_term_q` directly. On SQLite the
+    FTS5 trigram table answers substrings of 3+ characters exactly (a phrase of consecutive trigrams is the
+    substring; the table folds ASCII case as LIKE does, and `search_text` is lower case by construction),
+    and gives the candidates the loose-kana regex then checks. Terms with a part shorter than three
+    characters keep the plain scan.
+    """
+    condition = name_term_q(term)
+    if connection.vendor != "sqlite":
+        return condition
+    key, kana, pattern, _literal = _name_variants(term)
+    exact = [key] + ([kana] if kana else [])
+    spellings = loose_pattern_spellings(pattern) if pattern else []
+    if any(len(needle) < TRIGRAM for needle in exact) or (pattern and not spellings):
+        return condition
+    if not pattern:
+        return Q(pk__in=_fts_ids(exact))
+    # One candidate list (so SQLite seeks the ids), then: an exact substring, or else the loose regex.
+    return Q(pk__in=_fts_ids(exact + spellings)) & (Q(pk__in=_fts_ids(exact)) | Q(search_text__regex=pattern))
+
+
+def _is_indexed(term: str) -> bool:
+    """True when SQLite's FTS5 table answers the term (every needle has 3+ characters)."""
+    key, kana, pattern, _literal = _name_variants(term)
+    if len(key) < TRIGRAM or (kana and len(kana) < TRIGRAM):
+        return False
+    return not pattern or bool(loose_pattern_spellings(pattern))
 
 
 def query_terms(q: str) -> list[str]:
@@ -384,12 +471,13 @@ def _yes_details(attribute_id: int) -> Exists:
 
 
 def filtered_facilities(params: FacilitySearch, attributes: list[CollaborationAttribute], *,
-                        checked_by_spatial_index: bool = False) -> QuerySet[Facility]:
+                        checked_by_spatial_index: bool = False, use_name_index: bool = True) -> QuerySet[Facility]:
     """Every SQL-side filter of the search (all but the radius).
 
     `checked_by_spatial_index`: status, kind and capabilities were already checked in memory on the radius
     candidates, so SQL leaves them out — which also keeps SQLite from scanning the status or kind index
-    instead of seeking the candidates' ids.
+    instead of seeking the candidates' ids. `use_name_index` False gives the plain full scan of the names
+    (the benchmark's and the tests' reference).
     """
     from ..hours import open_at_q
 
@@ -413,7 +501,7 @@ def filtered_facilities(params: FacilitySearch, attributes: list[CollaborationAt
     if params.open_at is not None:
         qs = qs.filter(open_at_q(params.open_at))
     for term in query_terms(params.q):
-        qs = qs.filter(name_term_q(term))
+        qs = qs.filter(indexed_name_term_q(term) if use_name_index else name_term_q(term))
     return qs
 
 
@@ -474,11 +562,12 @@ def _attributes_by_id() -> dict[int, CollaborationAttribute]:
         a.pk: a for a in CollaborationAttribute.objects.select_related("category")})
 
 
-def _page(ids: list[int], *, with_details: bool = True) -> dict[int, Facility]:
+def _page(ids: list[int], *, with_details: bool = True, with_hours: bool = True) -> dict[int, Facility]:
     rows = Facility.objects.filter(pk__in=ids).select_related("municipality__prefecture", "daily_living_area")
     if not with_details:
         return {f.pk: f for f in rows}
-    facilities = {f.pk: f for f in rows.prefetch_related("opening_hours", "collaboration_details")}
+    related = ["opening_hours", "collaboration_details"] if with_hours else ["collaboration_details"]
+    facilities = {f.pk: f for f in rows.prefetch_related(*related)}
     # The taxonomy is small and shared: attach the cached attributes (with their category) instead of
     # loading them again with every detail.
     attributes = _attributes_by_id()
@@ -490,13 +579,97 @@ def _page(ids: list[int], *, with_details: bool = True) -> dict[int, Facility]:
     return facilities
 
 
-def search_facilities(params: FacilitySearch, *, membership=None, with_details: bool = True) -> FacilitySearchResult:
+# Columns of a page of hits read as plain values (`facility_rows`), with the municipality's and area's names.
+ROW_FIELDS = ("id", "kind", "service_type", "name", "kana", "status", "address", "postal_code", "phone", "website",
+              "latitude", "longitude", "coordinate_quality", "departments", "closed_on_holidays", "hours_note",
+              "municipality_id", "prefecture_id", "municipality__code", "municipality__name",
+              "daily_living_area__name")
+
+
+@dataclass(frozen=True)
+class Period:
+    """An opening period read as values (what `hours.is_open_at` and `hours.hours_by_day` read)."""
+
+    weekday: int
+    opens: dt.time
+    closes: dt.time
+
+
+def facility_rows(ids: list[int], *, with_hours: bool = True, with_details: bool = True) -> dict[int, dict]:
+    """{id: the facility's columns as a dict} for a page of hits, without building model objects for the rows
+    or their hours: "hours" is a list of `Period`, "details" the collaboration details (few, as models with
+    their cached attribute). One query, plus one each for hours and details when asked for."""
+    from ..models import OpeningHours
+
+    rows = {row["id"]: row | {"hours": [], "details": []}
+            for row in Facility.objects.filter(pk__in=ids).order_by().values(*ROW_FIELDS)}
+    if with_hours and rows:
+        for facility_id, weekday, opens, closes in (OpeningHours.objects.filter(facility_id__in=ids).order_by()
+                                                    .values_list("facility_id", "weekday", "opens", "closes")):
+            rows[facility_id]["hours"].append(Period(weekday, opens, closes))
+    if with_details and rows:
+        attributes = _attributes_by_id()
+        for detail in CollaborationDetail.objects.filter(facility_id__in=ids).order_by():
+            attribute = attributes.get(detail.attribute_id)
+            if attribute is not None:
+                detail.attribute = attribute
+                rows[detail.facility_id]["details"].append(detail)
+    return rows
+
+
+def _hits(ids: list[int], distance: Mapping[int, float] | None, *, with_details: bool, with_hours: bool,
+          as_rows: bool) -> list[FacilityHit]:
+    distance = distance or {}
+    if as_rows:
+        rows = facility_rows(ids, with_hours=with_details and with_hours, with_details=with_details)
+        return [FacilityHit(None, distance.get(i), row=rows[i]) for i in ids if i in rows]
+    facilities = _page(ids, with_details=with_details, with_hours=with_hours)
+    return [FacilityHit(facilities[i], distance.get(i)) for i in ids if i in facilities]
+
+
+# Kana order, entries without a kana (some municipal lists) after them, by name. Written as a literal
+# expression (not a Case with parameters) so that SQLite walks the `name_index.ORDER_INDEX` in order.
+KANA_ORDER = (RawSQL('"directory_facility"."kana" = \'\'', []), "kana", "name", "pk")
+# SQLite: up to this many hits are read as ids in one pass and the page sorted from them; more (a frequent
+# word or character) are counted, and the page read by walking the order index.
+SPARSE_HITS = 10_000
+
+
+def _kana_ordered_page(matching: QuerySet[Facility], window: slice) -> tuple[int, list[int]]:
+    """(how many facilities match, the ids of the window in kana order).
+
+    SQLite: one unordered read of the matching ids stops at SPARSE_HITS + 1; a sparse search gets them all
+    from it and sorts only those, a dense one is counted and its page read along the order index (narrow,
+    since it holds search_text, and the page's hits come early). PostgreSQL: the count, then the page by a
+    top-N sort of the hits (measured faster than COUNT(*) OVER (), which sorts every hit, and than walking
+    an order index, which reads the table row of every entry until the hits begin).
+    """
+    if connection.vendor != "sqlite":
+        total = matching.count()
+        if total <= window.start:
+            return total, []
+        without_kana_last = Case(When(kana="", then=Value(1)), default=Value(0))
+        page = matching.order_by(without_kana_last, "kana", "name", "pk").values_list("pk", flat=True)
+        return total, list(page[window])
+    probe = list(matching.order_by().values_list("pk", flat=True)[:SPARSE_HITS + 1])
+    if len(probe) <= SPARSE_HITS:
+        if not probe or window.start >= len(probe):
+            return len(probe), []
+        page = Facility.objects.filter(_id_in(probe)).order_by(*KANA_ORDER).values_list("pk", flat=True)
+        return len(probe), list(page[window])
+    return matching.count(), list(matching.order_by(*KANA_ORDER).values_list("pk", flat=True)[window])
+
+
+def search_facilities(params: FacilitySearch, *, membership=None, with_details: bool = True,
+                      with_hours: bool = True, as_rows: bool = False) -> FacilitySearchResult:
     """Facilities matching every given filter; nearest first around a centre, else in kana order.
 
     Residents (membership None) cannot filter on professional-only attributes: the result then carries an
     error for `capability` and no hits. Each hit's facility comes with its municipality and daily living
     area, and (unless `with_details` is False, e.g. for bare map markers) its opening hours and
-    collaboration details prefetched.
+    collaboration details prefetched (`with_hours` False leaves the hours out: map popups do not show
+    them). With `as_rows` each hit carries a plain dict (`facility_rows`) instead
+    of a Facility: what the JSON API renders, at a fraction of the cost of model objects.
     """
     result = FacilitySearchResult()
     attributes = list(CollaborationAttribute.objects.filter(code__in=params.capabilities))
@@ -531,13 +704,8 @@ def search_facilities(params: FacilitySearch, *, membership=None, with_details: 
     window = slice(params.offset, params.offset + params.limit)
 
     if result.center is None:
-        # Kana order; entries without a kana (some municipal lists) after them, by name.
-        without_kana_last = Case(When(kana="", then=Value(1)), default=Value(0))
-        ordered = filtered_facilities(params, attributes).order_by(without_kana_last, "kana", "name", "pk")
-        result.total = ordered.count()
-        ids = list(ordered.values_list("pk", flat=True)[window])
-        facilities = _page(ids, with_details=with_details)
-        result.hits = [FacilityHit(facilities[i]) for i in ids if i in facilities]
+        result.total, ids = _kana_ordered_page(filtered_facilities(params, attributes), window)
+        result.hits = _hits(ids, None, with_details=with_details, with_hours=with_hours, as_rows=as_rows)
         return result
 
     lat, lon = result.center
@@ -570,8 +738,7 @@ def search_facilities(params: FacilitySearch, *, membership=None, with_details: 
         ordered_ids = [i for i, _ in nearby if i in matching]
         result.total = len(ordered_ids)
         page_ids = ordered_ids[window]
-        facilities = _page(page_ids, with_details=with_details)
-        result.hits = [FacilityHit(facilities[i], distance[i]) for i in page_ids if i in facilities]
+        result.hits = _hits(page_ids, distance, with_details=with_details, with_hours=with_hours, as_rows=as_rows)
         return result
 
     # A centre without a radius: everything that matches, nearest first, unpositioned ones last.
@@ -580,6 +747,5 @@ def search_facilities(params: FacilitySearch, *, membership=None, with_details: 
     ids.sort(key=lambda i: (i not in distance, distance.get(i, 0.0), i))
     result.total = len(ids)
     page_ids = ids[window]
-    facilities = _page(page_ids, with_details=with_details)
-    result.hits = [FacilityHit(facilities[i], distance.get(i)) for i in page_ids if i in facilities]
+    result.hits = _hits(page_ids, distance, with_details=with_details, with_hours=with_hours, as_rows=as_rows)
     return result

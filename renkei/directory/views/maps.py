@@ -153,7 +153,7 @@ def facilities_geojson_view(request):
     params, errors = map_search_params(request.GET, membership=request.membership)
     if errors:
         return errors_response(errors)
-    result = search_facilities(params, membership=request.membership)
+    result = search_facilities(params, membership=request.membership, with_hours=False)  # popups: no hours
     if result.errors:
         return errors_response(result.errors)
     features = facility_features(result.hits, membership=request.membership, url_for=staff_facility_url)

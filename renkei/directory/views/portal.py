@@ -156,7 +156,7 @@ def facilities_geojson_view(request):
     if errors:
         return errors_response(errors)
     params.offset = 0
-    result = search_facilities(params, membership=None)
+    result = search_facilities(params, membership=None, with_hours=False)  # popups show no hours
     if result.errors:
         return errors_response(result.errors)
     return geojson_response(facility_features(result.hits, membership=None, url_for=public_facility_url),
