@@ -1,7 +1,8 @@
 """Facility search shared by the resident portal, staff screens, exports and the JSON API.
 
-Every filter but the radius is SQL; the radius comes from the in-memory KD-tree (`spatial`), and the two
-meet on facility ids. One page of results costs a bounded number of queries (ids, then the page's rows
+Every filter is SQL; the radius comes from the database's position index (`spatial`: the bounding box
+there, the exact distance in numpy), and the two meet on facility ids; names from the trigram index
+(`name_index`). One page of results costs a bounded number of queries (ids, then the page's rows
 with their municipality, hours and collaboration details prefetched).
 """
 
