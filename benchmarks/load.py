@@ -303,7 +303,7 @@ class Workload:
             outcome = "error"
         elif reply.status in (302, 303) and "/edit/" not in reply.headers.get("location", ""):
             outcome = "ack"
-        elif reply.status == 409:
+        elif reply.status == 409 or reply.status in (302, 303):  # 409, or sent back to the form: seen
             outcome = "conflict"
         elif reply.status in (200, 400):
             outcome = "form"
