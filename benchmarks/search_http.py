@@ -158,7 +158,10 @@ def to_hiragana(katakana: str) -> str:
 
 
 def make_queries(rng: random.Random, nearby: int, names: int) -> tuple[list[tuple], list[str]]:
-    """(centres, name queries) drawn from the database's own facilities and municipalities."""
+    """(centres, name queries) drawn from the database's own facilities and municipalities.
+
+    A centre is (what it is, lat, lon, the code of its municipality).
+    """
     from django.db.models import Avg, Count
 
     from renkei.core.text import katakana_to_hepburn
@@ -167,12 +170,12 @@ def make_queries(rng: random.Random, nearby: int, names: int) -> tuple[list[tupl
     open_placed = Facility.objects.filter(status=Facility.Status.OPEN, latitude__isnull=False)
     ids = list(open_placed.values_list("pk", flat=True))
     picked = rng.sample(ids, min(len(ids), nearby // 2))
-    centres = [("facility", lat, lon) for lat, lon in
-               Facility.objects.filter(pk__in=picked).values_list("latitude", "longitude")]
-    towns = list(open_placed.values("municipality_id").annotate(lat=Avg("latitude"), lon=Avg("longitude"),
-                                                                 n=Count("pk")))
+    centres = [("facility", lat, lon, code) for lat, lon, code in
+               Facility.objects.filter(pk__in=picked).values_list("latitude", "longitude", "municipality__code")]
+    towns = list(open_placed.values("municipality__code").annotate(lat=Avg("latitude"), lon=Avg("longitude"),
+                                                                    n=Count("pk")).order_by("municipality__code"))
     for town in rng.sample(towns, min(len(towns), nearby - len(centres))):
-        centres.append(("municipality", town["lat"], town["lon"]))
+        centres.append(("municipality", town["lat"], town["lon"], town["municipality__code"]))
     rng.shuffle(centres)
 
     sample = list(Facility.objects.filter(pk__in=rng.sample(ids, min(len(ids), 400))).values_list("name", "kana"))
@@ -194,14 +197,6 @@ def make_queries(rng: random.Random, nearby: int, names: int) -> tuple[list[tupl
         name = rng.choice(sample)[0]
         queries.append(f"{name[:2]} {name[-2:]}")
     return centres[:nearby], [q for q in queries if q.strip()][:names]
-
-
-def portal_codes(centres_count: int, rng: random.Random) -> list[str]:
-    from renkei.directory.models import Facility
-
-    codes = list(Facility.objects.filter(status=Facility.Status.OPEN).values_list("municipality__code", flat=True)
-                 .distinct())
-    return [rng.choice(codes) for _ in range(centres_count)]
 
 
 # --- running ---------------------------------------------------------------------------------------------------
@@ -272,7 +267,6 @@ def main() -> None:
 
     rng = random.Random(args.seed)
     centres, names = make_queries(rng, args.nearby, args.names)
-    codes = portal_codes(args.portal, rng)
     baseline_path = data_dir / "baseline.sqlite3"
     if not baseline_path.exists():
         from renkei.core.text import katakana_to_hepburn
@@ -289,7 +283,7 @@ def main() -> None:
           + "、".join(names[:12]) + " …")
 
     nearby_q = [urlencode({"lat": f"{lat:.6f}", "lon": f"{lon:.6f}", "radius_km": RADIUS_KM, "limit": LIMIT})
-                for _, lat, lon in centres]
+                for _, lat, lon, _ in centres]
     name_q = [urlencode({"q": q, "limit": LIMIT}) for q in names]
     env = {**SERVER_ENV, "RENKEI_DATA_DIR": str(data_dir)}
     log = data_dir / "gunicorn-search.log"
@@ -301,10 +295,12 @@ def main() -> None:
         client = Client(server.url)
         results["renkei nearby"] = measure(client, [f"/api/v1/facilities?{q}" for q in nearby_q], api_count)
         results["renkei names"] = measure(client, [f"/api/v1/facilities?{q}" for q in name_q], api_count)
+        # The portal is per municipality: near a centre inside it, or a name within it.
         portal_nearby = [f"/resources/{code}/?" + urlencode({"lat": f"{lat:.6f}", "lon": f"{lon:.6f}",
                                                               "radius_km": RADIUS_KM})
-                         for code, (_, lat, lon) in zip(codes, centres, strict=False)]
-        portal_names = [f"/resources/{code}/?" + urlencode({"q": q}) for code, q in zip(codes, names, strict=False)]
+                         for _, lat, lon, code in centres[:args.portal]]
+        portal_names = [f"/resources/{code}/?" + urlencode({"q": q})
+                        for (_, _, _, code), q in zip(centres[:args.portal], names, strict=False)]
         results["portal nearby"] = measure(client, portal_nearby, lambda r: None)
         results["portal names"] = measure(client, portal_names, lambda r: None)
     with Server("search_http:baseline_app", env={"BENCH_BASELINE_DB": str(baseline_path)}, workers=args.workers,
@@ -328,7 +324,7 @@ def main() -> None:
                           if b)
         size = (sum(results[f"renkei {kind}"][1]) / max(1, sum(results[f"baseline {kind}"][1])))
         print(f"Renkei/baseline {kind}: {ratios}; response size {size:.1f}x")
-    for kind, queries in (("nearby", [f"{lat:.4f},{lon:.4f}" for _, lat, lon in centres]), ("names", names)):
+    for kind, queries in (("nearby", [f"{lat:.4f},{lon:.4f}" for _, lat, lon, _ in centres]), ("names", names)):
         ours, theirs = results[f"renkei {kind}"][2], results[f"baseline {kind}"][2]
         mismatched = [(q, a, b) for q, a, b in zip(queries, ours, theirs, strict=True) if a != b]
         print(f"hit counts, {kind}: {len(queries) - len(mismatched)} of {len(queries)} queries agree"
