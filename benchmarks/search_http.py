@@ -178,7 +178,8 @@ def make_queries(rng: random.Random, nearby: int, names: int) -> tuple[list[tupl
         centres.append(("municipality", town["lat"], town["lon"], town["municipality__code"]))
     rng.shuffle(centres)
 
-    sample = list(Facility.objects.filter(pk__in=rng.sample(ids, min(len(ids), 400))).values_list("name", "kana"))
+    sample = sorted(Facility.objects.filter(pk__in=rng.sample(ids, min(len(ids), 400))).values_list("name", "kana"))
+    rng.shuffle(sample)  # the default order is by kana: take names from all over the alphabet
     queries: list[str] = []
     per_kind = max(1, names // 6)
     for name, _kana in sample:
