@@ -90,3 +90,19 @@ def test_the_baseline_search_finds_names_by_trigram_and_short_terms_by_scan(tmp_
 
 def test_haversine_gives_the_distance_between_two_cities():
     assert haversine_km(35.6812, 139.7671, 34.7025, 135.4959) == pytest.approx(403, abs=3)  # Tokyo–Osaka stations
+
+
+def test_generated_positions_near_their_municipality_lie_in_its_prefecture(tmp_path):
+    import csv
+
+    from generators.mhlw import generate
+
+    from renkei.directory.importers.positions import is_in_prefecture
+
+    places = [("26201", "京都府", "福知山市"), ("01205", "北海道", "室蘭市"), ("47201", "沖縄県", "那覇市")]
+    paths = generate(tmp_path, places=places, scale=0.002, near_municipality=True)
+    rows = list(csv.DictReader((tmp_path / paths[1].name).open(encoding="utf-8")))  # the clinics
+    placed = [r for r in rows if r["所在地座標（緯度）"] != "0.0"]
+    assert len(placed) > 150
+    assert all(is_in_prefecture(r["都道府県コード"], float(r["所在地座標（緯度）"]), float(r["所在地座標（経度）"]))
+               for r in placed)
