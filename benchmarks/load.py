@@ -10,7 +10,8 @@ DEBUG off). Each simulated user loops without pause, choosing an action by weigh
     map feed      10   staff, /directory/facilities.geojson?lat=…&lon=…&radius_km=16
     survey answer 10   a facility opens its survey link and sends the form back (one link, one answer)
     staff edit    15   staff open a facility's edit form, wait a moment (--edit-think), send it back with
-                       a unique token in the description; 20 facilities share all edits, so forms overlap
+                       a unique token in the description; up to 20 facilities of the demo municipality
+                       (12 at scale 0.1; --edit-facilities) share all edits, so forms overlap
 
 Forms go back as served (every hidden input, so a version field added for optimistic locking is sent back
 untouched). Staff log in through the login form as the demo's municipal staff (no second factor for that
