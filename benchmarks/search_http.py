@@ -42,6 +42,7 @@ from _http import Client, Server, summary_ms  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 RADIUS_KM = 16
+EARTH_RADIUS_KM = 6371.0088  # mean radius, as renkei/directory/spatial.py
 LIMIT = 100
 
 
@@ -87,7 +88,7 @@ def _baseline_connection() -> sqlite3.Connection:
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0088 * math.asin(math.sqrt(a))
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 COLUMNS = "f.id, f.name, f.kana, f.kind, f.address, f.phone, f.lat, f.lon"
@@ -100,8 +101,10 @@ def _item(row, distance=None) -> dict:
 
 
 def baseline_nearby(db, lat: float, lon: float, radius: float, limit: int) -> dict:
-    dlat = radius / 111.32
-    dlon = radius / (111.32 * max(0.01, math.cos(math.radians(lat))))
+    # The box that holds the circle: its exact half-height and half-width in degrees, plus a hair for rounding.
+    angle = radius / EARTH_RADIUS_KM
+    dlat = math.degrees(angle) + 1e-6
+    dlon = math.degrees(math.asin(min(1.0, math.sin(angle) / max(1e-6, math.cos(math.radians(lat)))))) + 1e-6
     rows = db.execute(f"select {COLUMNS} from facility_box b join facility f on f.id = b.id "  # noqa: S608
                       "where b.max_lat >= ? and b.min_lat <= ? and b.max_lon >= ? and b.min_lon <= ?",
                       (lat - dlat, lat + dlat, lon - dlon, lon + dlon)).fetchall()
