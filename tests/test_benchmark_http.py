@@ -106,3 +106,16 @@ def test_generated_positions_near_their_municipality_lie_in_its_prefecture(tmp_p
     assert len(placed) > 150
     assert all(is_in_prefecture(r["都道府県コード"], float(r["所在地座標（緯度）"]), float(r["所在地座標（経度）"]))
                for r in placed)
+
+
+def test_the_baseline_finds_a_facility_just_inside_the_radius_due_north(tmp_path):
+    import math
+    import sqlite3
+
+    north = 35.0 + math.degrees(15.99 / 6371.0088)
+    path = tmp_path / "baseline.sqlite3"
+    build_baseline(path, [(1, "北医院", "キタイイン", "clinic", "", "", north, 135.0, "北医院 キタイイン"),
+                          (2, "東医院", "ヒガシイイン", "clinic", "", "", 35.0, 135.1755, "東医院 ヒガシイイン")])
+    found = baseline_nearby(sqlite3.connect(path), 35.0, 135.0, 16, 10)
+    assert sorted(i["id"] for i in found["items"]) == [1, 2]  # the north one fell outside a too-small box
+    assert all(i["distance_km"] <= 16 for i in found["items"])
