@@ -441,6 +441,17 @@ def run_database(name: str, database_url: str | None, args) -> None:
     print(f"  {name} summary: " + "; ".join(
         f"{lv['users']} users {lv['rps']:.1f} req/s ({lv['rps'] / 14.5:.1f}x the 14.5 req/s of issue 8), "
         f"searches/pages p95 {lv['p95_reads_ms']:.0f} ms, {lv['errors']} errors" for lv in levels))
+    target = next((lv for lv in levels if lv["users"] == (50 if name == "postgres" else 10)), None)
+    if target is not None:  # the targets of issue 8
+        lost = len(edits["overwritten"]) + len(edits["not_once"]) + len(surveys["missing"]) + len(surveys["duplicated"])
+        if name == "postgres":
+            met = (target["errors"] == 0 and target["p95_reads_ms"] < 300 and target["rps"] >= 5 * 14.5
+                   and lost == 0 and verify.returncode == 0)
+            wanted = "50 users: 0 errors, searches/pages p95 < 300 ms, >= 72.5 req/s, no write lost"
+        else:
+            met = target["errors"] == 0 and lost == 0 and verify.returncode == 0
+            wanted = "10 users: 0 errors, no write lost"
+        print(f"  target ({wanted}): {'met' if met else 'NOT met'}")
     print(f"  (server log: {log})")
 
 
