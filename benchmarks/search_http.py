@@ -259,6 +259,9 @@ def main() -> None:
     marker = data_dir / "search_http.json"
     if marker.exists():
         print(f"reusing the database in {data_dir} ({json.loads(marker.read_text())})")
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0, interactive=False)  # a kept database built by older code
     else:
         began = time.perf_counter()
         build(args.files, args.scale, data_dir)
