@@ -193,3 +193,27 @@ def saves_since(obj: models.Model, version: int | None, *, limit: int = 20) -> l
         saves.append({"at": entry.at, "user_label": entry.user_label,
                       "fields": sorted(set(entry.changes) - {"version"})})
     return saves[::-1]
+
+
+def conflict_context(*, submitted: forms.BaseForm, current: forms.BaseForm, stale: StaleEdit,
+                     reload_url: str) -> dict[str, Any]:
+    """What the conflict screen shows (template `_conflict.html`): the saves since the form was opened,
+    the differing fields (marked where those saves changed them) and the link that reloads the saved values."""
+    from .audit import sensitive_fields
+
+    obj = stale.current
+    saves = saves_since(obj, stale.expected_version)
+    changed = {name for save in saves for name in save["fields"]}
+    for save in saves:
+        save["field_labels"] = [_field_label(obj, name) for name in save["fields"]]
+    return {"saves": saves, "reload_url": reload_url, "current_version": stale.current_version,
+            "rows": conflict_rows(submitted, current, changed_by_others=changed,
+                                  sensitive=sensitive_fields(obj))}
+
+
+def _field_label(obj: models.Model, name: str) -> str:
+    try:
+        return str(obj._meta.get_field(name).verbose_name)
+    except Exception:  # an attname ("municipality_id") or a name the model no longer has
+        field = next((f for f in obj._meta.concrete_fields if f.attname == name), None)
+        return str(field.verbose_name) if field is not None else name
