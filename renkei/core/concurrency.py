@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import forms
@@ -209,6 +209,24 @@ def conflict_context(*, submitted: forms.BaseForm, current: forms.BaseForm, stal
     return {"saves": saves, "reload_url": reload_url, "current_version": stale.current_version,
             "rows": conflict_rows(submitted, current, changed_by_others=changed,
                                   sensitive=sensitive_fields(obj))}
+
+
+def render_conflict(request, template: str, context: dict, *, form: forms.BaseForm, current_form: forms.BaseForm,
+                    stale: StaleEdit, rebind: Callable[[Any], forms.BaseForm]):
+    """The conflict screen (409): the form's own page with the differences on top (`_conflict.html`, included
+    by the template when `conflict` is set) and the user's entry kept in the form, now carrying the stored
+    version, so that saving it again replaces the other person's values.
+
+    `current_form` is the form unbound over the object as stored now; `rebind(data)` builds the form again
+    over it from the submitted data.
+    """
+    from django.shortcuts import render
+
+    context["conflict"] = conflict_context(submitted=form, current=current_form, stale=stale,
+                                           reload_url=request.path)
+    context["form"] = rebind(with_version(request.POST, stale.current_version))
+    context["form"].is_valid()
+    return render(request, template, context, status=409)
 
 
 def _field_label(obj: models.Model, name: str) -> str:

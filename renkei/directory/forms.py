@@ -371,6 +371,7 @@ class AttributeForm(forms.Form):
     def __init__(self, *args, attribute: CollaborationAttribute | None = None, names_only: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.attribute = attribute
+        add_version_field(self, attribute)
         if attribute is not None and not self.is_bound:
             for name in ("category", "name", "name_en", "help_text", "value_type", "applies_to", "visibility",
                          "sort_order"):
@@ -378,7 +379,7 @@ class AttributeForm(forms.Form):
             self.fields["choices_text"].initial = format_choices(attribute.choices)
         if names_only:
             for name in list(self.fields):
-                if name not in ("name", "name_en", "help_text"):
+                if name not in ("name", "name_en", "help_text", "version"):
                     del self.fields[name]
 
     def clean_choices_text(self) -> list[dict]:
@@ -395,7 +396,7 @@ class AttributeForm(forms.Form):
 
     def changes(self) -> dict[str, Any]:
         """Keyword arguments for `attribute_create` / `attribute_update`."""
-        out = {k: v for k, v in self.cleaned_data.items() if k != "choices_text"}
+        out = {k: v for k, v in self.cleaned_data.items() if k not in ("choices_text", "version")}
         if "choices_text" in self.cleaned_data:
             out["choices"] = self.cleaned_data["choices_text"]
         if out.get("sort_order") is None:
@@ -407,3 +408,7 @@ class CategoryForm(forms.ModelForm):
     class Meta:
         model = CollaborationCategory
         fields = ["name", "name_en", "sort_order"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        add_version_field(self, self.instance)

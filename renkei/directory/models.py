@@ -220,7 +220,7 @@ class OpeningHours(models.Model):
         return self.facility
 
 
-class CollaborationCategory(models.Model):
+class CollaborationCategory(Versioned):
     """A group of collaboration attributes (home visits, medical care accepted, pharmacy services…)."""
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
@@ -236,7 +236,7 @@ class CollaborationCategory(models.Model):
         return self.name
 
 
-class CollaborationAttribute(models.Model):
+class CollaborationAttribute(Versioned):
     """One thing facilities are asked about: 往診, 無菌調剤, how to reach the doctor… Staff can add more."""
 
     class ValueType(models.TextChoices):

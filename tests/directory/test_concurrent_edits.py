@@ -14,7 +14,14 @@ from django.utils import timezone
 from renkei.core import audit
 from renkei.core.concurrency import StaleEdit
 from renkei.core.models import AuditEntry, Role
-from renkei.directory.models import Facility, FacilityIdentifier, OpeningHours, SurveyInvitation
+from renkei.directory.models import (
+    CollaborationAttribute,
+    CollaborationCategory,
+    Facility,
+    FacilityIdentifier,
+    OpeningHours,
+    SurveyInvitation,
+)
 from renkei.directory.services import facilities as facility_services
 from renkei.directory.services import merging
 from renkei.directory.services.imports import import_file
@@ -195,6 +202,40 @@ def test_collaboration_details_saved_from_an_older_form_show_the_conflict_screen
     assert response.status_code == 409
     detail = facility.collaboration_details.get(attribute__code="scheduled_home_visit")
     assert detail.value is True
+
+
+@pytest.mark.django_db
+def test_a_question_edited_from_an_older_form_shows_the_conflict_screen(staff, colleague, login_as, municipality):
+    category = CollaborationCategory.objects.get(code="home_medical_care")
+    attribute = CollaborationAttribute.objects.create(
+        code="m_test_tube", category=category, municipality=municipality, name="胃ろう交換", value_type="yes_no")
+    url = reverse("directory:attribute_edit", kwargs={"attribute_id": attribute.pk})
+    opened = _opened_version(login_as(staff).get(url))
+    data = {"category": category.pk, "value_type": "yes_no", "visibility": "public", "version": opened}
+    assert login_as(colleague).post(url, {**data, "name": "在宅での胃ろう交換"}).status_code == 302
+
+    response = login_as(staff).post(url, {**data, "name": "胃ろうの交換"})
+
+    assert response.status_code == 409
+    assert "在宅での胃ろう交換" in response.content.decode() and "胃ろうの交換" in response.content.decode()
+    attribute.refresh_from_db()
+    assert (attribute.name, attribute.version) == ("在宅での胃ろう交換", 2)
+
+
+@pytest.mark.django_db
+def test_a_category_renamed_from_an_older_form_shows_the_conflict_screen(make_membership, login_as):
+    admin, other_admin = make_membership(Role.SYSTEM_ADMIN), make_membership(Role.SYSTEM_ADMIN)
+    category = CollaborationCategory.objects.get(code="home_medical_care")
+    url = reverse("directory:category_edit", kwargs={"category_id": category.pk})
+    opened = _opened_version(login_as(admin).get(url))
+    data = {"name_en": category.name_en, "sort_order": category.sort_order, "version": opened}
+    assert login_as(other_admin).post(url, {**data, "name": "在宅医療（訪問診療）"}).status_code == 302
+
+    response = login_as(admin).post(url, {**data, "name": "在宅医療の体制"})
+
+    assert response.status_code == 409
+    category.refresh_from_db()
+    assert category.name == "在宅医療（訪問診療）"
 
 
 # --- the API ------------------------------------------------------------------------------------------------

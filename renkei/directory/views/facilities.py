@@ -19,7 +19,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from renkei.core import audit, policy
-from renkei.core.concurrency import StaleEdit, conflict_context, with_version
+from renkei.core.concurrency import StaleEdit, render_conflict
 
 from ..forms import (
     CandidateMergeForm,
@@ -166,18 +166,6 @@ def facility_position_view(request, facility_id, obj):
 
 # --- create and edit -----------------------------------------------------------------------------------
 
-def _conflict(request, template: str, context: dict, *, form, current_form, stale: StaleEdit, rebind):
-    """The conflict screen (409): the form page with the differences on top and the user's entry kept in the
-    form, now carrying the stored version, so that saving it again replaces the other person's values.
-
-    `rebind(data)` builds the form again over the stored object from the submitted data."""
-    context["conflict"] = conflict_context(submitted=form, current=current_form, stale=stale,
-                                           reload_url=request.path)
-    context["form"] = rebind(with_version(request.POST, stale.current_version))
-    context["form"].is_valid()
-    return render(request, template, context, status=409)
-
-
 def _facility_form(request, facility: Facility, *, created: bool):
     form = FacilityForm(request.POST or None, instance=facility)
     if request.method == "POST" and form.is_valid():
@@ -191,7 +179,7 @@ def _facility_form(request, facility: Facility, *, created: bool):
                     facility_services.facility_identifiers_set(facility=form.instance, codes=form.identifier_codes())
             except StaleEdit as stale:
                 stored = staff_selectors.facility_for_page(facility.pk)
-                return _conflict(request, "directory/facilities/form.html",
+                return render_conflict(request, "directory/facilities/form.html",
                                  {"facility": stored, "created": False,
                                   "has_map": _template_exists("directory/_map.html")},
                                  form=form, current_form=FacilityForm(instance=stored), stale=stale,
@@ -235,7 +223,7 @@ def facility_hours_view(request, facility_id, obj):
                                                     expected_version=form.cleaned_data.get("version"))
         except StaleEdit as stale:
             stored = staff_selectors.facility_for_page(obj.pk)
-            return _conflict(request, "directory/facilities/hours.html", {"facility": stored},
+            return render_conflict(request, "directory/facilities/hours.html", {"facility": stored},
                              form=form, current_form=OpeningHoursForm(facility=stored), stale=stale,
                              rebind=lambda data: OpeningHoursForm(data, facility=stored))
         messages.success(request, _("Opening hours of “%(name)s” saved.") % {"name": obj.name})
@@ -259,7 +247,7 @@ def collaboration_details_view(request, facility_id, obj):
                 facility=obj, answers=answers, confirmed_by=_acting_name(request), user=request.user,
                 source="staff", expected_version=form.cleaned_data.get("version"))
         except StaleEdit as stale:
-            return _details_conflict(request, obj.pk, form, stale)
+            return _detailsrender_conflict(request, obj.pk, form, stale)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -276,7 +264,7 @@ def collaboration_details_view(request, facility_id, obj):
     }, status=400 if form.errors else 200)
 
 
-def _details_conflict(request, facility_id: int, form, stale: StaleEdit):
+def _detailsrender_conflict(request, facility_id: int, form, stale: StaleEdit):
     stored = staff_selectors.facility_for_page(facility_id)
     attributes = attributes_for(stored.kind, stored.municipality)
     details = {d.attribute.code: d for d in stored.collaboration_details.select_related("attribute")}
@@ -289,7 +277,7 @@ def _details_conflict(request, facility_id: int, form, stale: StaleEdit):
         context["groups"] = rebound.groups(details)
         return rebound
 
-    return _conflict(request, "directory/facilities/details_form.html", context, form=form,
+    return render_conflict(request, "directory/facilities/details_form.html", context, form=form,
                      current_form=CollaborationDetailsForm(attributes=attributes, current=current, facility=stored),
                      stale=stale, rebind=rebind)
 
