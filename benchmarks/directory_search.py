@@ -9,6 +9,9 @@ kind=clinic; radius + kind=clinic + capability=scheduled_home_visit + open_at (w
 p50/p95 over the same points, for the first page (50): once with the facility rows only
 (`with_details=False`, what map markers need) and once with opening hours and collaboration details
 prefetched (what a result list or the API shows).
+Also measured: the database's position index (`spatial.facilities_within`: the first search in a process,
+16 km searches, a moved facility then the next search) against the per-process KD-tree it replaced, kept
+here as `KDTreeBaseline`, on the same points (same ids checked).
 Baseline in the same run: a naive full scan (load every open facility's position and kind, haversine
 in Python, then the capability and hours checks on the survivors) on a sample of the same queries.
 
@@ -162,22 +165,101 @@ def naive_search(lat: float, lon: float, data: dict) -> list[tuple[int, float]]:
     return sorted(((h[0], h[1]) for h in hits), key=lambda h: (h[1], h[0]))
 
 
-def edit_then_search_ms(*, rebuild: bool, cycles: int = 10) -> float:
-    """Mean ms of a description edit (facility_save) plus the next search's index; `rebuild` forces the
-    full rebuild every audited facility write used to cause (the baseline)."""
+class KDTreeBaseline:
+    """Baseline: the per-process index used before (scipy cKDTree on unit vectors of every position, built
+    in each worker on its first search and after every move), with the same filters and exact distances."""
+
+    def __init__(self):
+        import numpy as np
+        from scipy.spatial import cKDTree
+
+        from renkei.directory.models import Facility
+
+        rows = list(Facility.objects.filter(latitude__isnull=False, longitude__isnull=False).order_by("id")
+                    .values_list("id", "latitude", "longitude", "status", "kind"))
+        self.ids = np.array([r[0] for r in rows], dtype=np.int64)
+        self.lats = np.array([r[1] for r in rows], dtype=np.float64)
+        self.lons = np.array([r[2] for r in rows], dtype=np.float64)
+        self.is_open = np.array([r[3] == "open" for r in rows], dtype=bool)
+        self.kinds = np.array([r[4] for r in rows], dtype=object)
+        self.tree = cKDTree(self._unit(self.lats, self.lons))
+
+    @staticmethod
+    def _unit(lats, lons):
+        import numpy as np
+
+        la, lo = np.radians(lats), np.radians(lons)
+        return np.column_stack((np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)))
+
+    def within(self, lat, lon, radius_km, *, include_closed=False, kinds=None):
+        import numpy as np
+
+        from renkei.directory.spatial import EARTH_RADIUS_KM, haversine_many_km
+
+        chord = 2 * math.sin(min(math.pi, radius_km / EARTH_RADIUS_KM) / 2)
+        found = np.asarray(self.tree.query_ball_point(self._unit(np.array([lat]), np.array([lon]))[0],
+                                                      chord * (1 + 1e-9)), dtype=np.int64)
+        if not include_closed:
+            found = found[self.is_open[found]]
+        if kinds:
+            found = found[np.isin(self.kinds[found], list(kinds))]
+        distances = haversine_many_km(lat, lon, self.lats[found], self.lons[found])
+        keep = distances <= radius_km
+        found, distances = found[keep], distances[keep]
+        order = np.lexsort((self.ids[found], distances))
+        return list(zip(self.ids[found][order].tolist(), distances[order].tolist(), strict=True))
+
+
+def measure_spatial_index(points: list[tuple[float, float]]) -> None:
+    """The database's position index against the per-process KD-tree, same points, same run."""
+    from django.db import connection
+
     from renkei.directory import spatial
     from renkei.directory.models import Facility
     from renkei.directory.services.facilities import facility_save
 
+    start = time.perf_counter()
+    spatial.facilities_within(*points[0], 16.0)
+    first = (time.perf_counter() - start) * 1000
+    start = time.perf_counter()
+    baseline = KDTreeBaseline()
+    build = (time.perf_counter() - start) * 1000
+    baseline.within(*points[0], 16.0)
+    print(f"first 16 km radius search in a fresh process: {first:.1f} ms (database index: nothing to build); "
+          f"KD-tree load + build per process {build:.0f} ms; ratio {build / first:.0f}x")
+    for label, options in (("open, all kinds", {}), ("open, kind=clinic", {"kinds": ["clinic"]})):
+        new, old, hits = [], [], []
+        for lat, lon in points:
+            t0 = time.perf_counter()
+            got = spatial.facilities_within(lat, lon, 16.0, **options)
+            new.append((time.perf_counter() - t0) * 1000)
+            t0 = time.perf_counter()
+            expected = baseline.within(lat, lon, 16.0, **options)
+            old.append((time.perf_counter() - t0) * 1000)
+            assert [i for i, _ in got] == [i for i, _ in expected], (lat, lon, label)
+            hits.append(len(got))
+        print(f"facilities_within 16 km, {label:18s} ({connection.vendor} index) p50 {percentile(new, 50):6.2f} "
+              f"p95 {percentile(new, 95):6.2f} ms; warm KD-tree p50 {percentile(old, 50):6.2f} "
+              f"p95 {percentile(old, 95):6.2f} ms; ratio p50 {percentile(new, 50) / percentile(old, 50):.1f}x "
+              f"(median {percentile(hits, 50):.0f}, max {max(hits)} hits)")
     facility = Facility.objects.filter(latitude__isnull=False).order_by("id").first()
+    home = (facility.latitude, facility.longitude)
+    cycles = 10
     start = time.perf_counter()
     for cycle in range(cycles):
-        facility.description = f"benchmark edit {cycle} {time.perf_counter()}"
+        facility.latitude = home[0] + (0.01 if cycle % 2 == 0 else 0.0)
         facility_save(facility=facility)
-        if rebuild:
-            spatial.invalidate()
-        spatial.current_index()
-    return (time.perf_counter() - start) * 1000 / cycles
+        spatial.facilities_within(*home, 16.0)
+    moved = (time.perf_counter() - start) * 1000 / cycles
+    start = time.perf_counter()
+    for cycle in range(cycles):
+        facility.latitude = home[0] + (0.01 if cycle % 2 == 0 else 0.0)
+        facility_save(facility=facility)
+        KDTreeBaseline().within(*home, 16.0)  # what every worker did after a move
+    rebuilt = (time.perf_counter() - start) * 1000 / cycles
+    print(f"move a facility (facility_save), then the next search: {moved:.1f} ms (index updated in place in "
+          f"the write); with the KD-tree rebuilt, as before: {rebuilt:.1f} ms in each worker; ratio "
+          f"{rebuilt / moved:.0f}x")
 
 
 def main() -> None:
@@ -193,7 +275,6 @@ def main() -> None:
     setup_django()
     from django.db import connection
 
-    from renkei.directory import spatial
     from renkei.directory.models import Facility
     from renkei.directory.selectors.search import parse_facility_search, search_facilities
 
@@ -209,21 +290,9 @@ def main() -> None:
             cursor.execute("ANALYZE")
     print(f"database: {connection.vendor}; ready in {time.perf_counter() - start:.1f} s")
 
-    start = time.perf_counter()
-    spatial.current_index()
-    print(f"spatial index build: {(time.perf_counter() - start) * 1000:.0f} ms")
-    start = time.perf_counter()
-    for _ in range(100):
-        spatial.current_index()
-    print(f"index re-validation per search (audit head read): {(time.perf_counter() - start) * 10:.2f} ms")
-    edit_then_search_ms(rebuild=False)  # warm up
-    kept = edit_then_search_ms(rebuild=False)
-    rebuilt = edit_then_search_ms(rebuild=True)
-    print(f"description edit, then the next search's index: {kept:.1f} ms (kept); "
-          f"with a rebuild after every write, as before: {rebuilt:.1f} ms; ratio {rebuilt / kept:.0f}×")
-
     query_rng = random.Random(SEED + 1)  # the same points whether the directory was built now or reused
     points = [random_point(query_rng) for _ in range(args.queries)]
+    measure_spatial_index(points)
     print(f"{'search (16 km around random points on land)':52s} {'rows only':>24s} {'+ hours, details':>24s}")
     for label, extra in SEARCHES.items():
         bare, full, totals = [], [], []

@@ -1,43 +1,50 @@
-"""An in-memory index of facility positions for radius searches (scipy cKDTree on the unit sphere).
+"""Radius searches over facility positions, answered by an index the database keeps.
 
-Built once per process on first use, rebuilt when
-- `spatial_version.current()` changed: a write in this process that moved many facilities at once (imports,
-  merges, the demo) said so after its commit;
-- another process (or this one) moved, added or removed a facility. Servers run several processes, and a
-  write in one of them cannot bump the others' counters. Every write to facilities is audited (model
-  signals, or one entry per facility for an import), so each use reads the audit chain head's sequence
-  number and hash (one row, well under a millisecond); when it moved, the facilities written since are
-  read back (`_facility_changes`) and compared with the index:
-  - nothing the index holds changed (a description, phone or name edit): the index is kept as it is;
-  - only status or kind changed (closing, reopening): those flags are updated in place, no rebuild;
-  - a position changed, or a facility with a position was added or removed: the index is rebuilt (a
-    cKDTree cannot move one point; a rebuild of the national set takes well under a second).
-  A change made in another process is therefore seen by the next search, and other audited activity
-  costs one extra query.
+- SQLite: an R*Tree virtual table (`directory_facility_position`: id and the point as a box) kept in step
+  with `directory_facility` by three triggers (insert; update of latitude or longitude that changes them;
+  delete). Status and kind are read through the join (from a covering index of id, status, kind and the
+  position), so closing, reopening or a kind change touches no R*Tree entry; a move rewrites one entry
+  inside the write's transaction.
+- PostgreSQL: a GiST index on `point(longitude, latitude)` (core PostgreSQL, no extension), queried with
+  `<@ box(...)`; PostgreSQL updates it with the row.
+- Any other database: the composite B-tree on (latitude, longitude) as a bounding box.
 
-Closed facilities are indexed too (searches may include them on request) and filtered by a mask.
-Distances are great-circle (haversine, mean Earth radius 6371.0088 km).
+The index returns the facilities in the bounding box of the circle; the exact great-circle distance
+(haversine, mean Earth radius 6371.0088 km) is computed here in numpy and decides, so every database gives
+the same ids and the same distances. Nothing is held per process: the first search in a new worker costs
+what any other does, and a write in one worker is seen by the next search in every other one because the
+index is part of the database (why this replaced the per-process KD-tree: docs/architecture.md).
+
+`ensure_position_index()` creates the index where it is missing (the migration, and after every migrate:
+SQLite drops a table's triggers when Django rebuilds the table for a schema change).
 """
+
+# Table and trigger names are this module's constants; every value is a bound parameter.
+# ruff: noqa: S608
 
 from __future__ import annotations
 
+import json
 import math
-import threading
-from dataclasses import dataclass, replace
 
 import numpy as np
+from django.db import connection
 from django.db.models import Q
-from scipy.spatial import cKDTree
-
-from . import spatial_version
-from .models import Facility, FacilityKind
 
 EARTH_RADIUS_KM = 6371.0088
-FACILITY_OBJECT_TYPE = "directory.facility"
-KIND_CODES = list(FacilityKind.values)
-IMPORT_RUN_OBJECT_TYPE = "directory.importrun"  # its bulk entry comes with one entry per facility written
-# More facilities written than this between two searches: rebuild rather than compare them one by one.
-MAX_FACILITIES_COMPARED = 500
+FACILITY_TABLE = "directory_facility"
+RTREE_TABLE = "directory_facility_position"  # SQLite
+GIST_INDEX = "directory_facility_position_gist"  # PostgreSQL
+SQLITE_TRIGGERS = ("directory_facility_position_insert", "directory_facility_position_update",
+                   "directory_facility_position_delete")
+# SQLite: what the radius query reads of each facility the R*Tree found, packed densely (a facility row is
+# wide: reading it for the lookup cost 2.5x more for 5,900 hits).
+SQLITE_LOOKUP_INDEX = "directory_facility_position_lookup"
+SQLITE_OBJECTS = (RTREE_TABLE, *SQLITE_TRIGGERS, SQLITE_LOOKUP_INDEX)
+# R*Tree coordinates are 32-bit floats, rounded outwards; the box is widened by more than their precision
+# (about 3e-6 degrees at 46° N) so that no point on its edge is missed. The haversine then decides.
+BOX_MARGIN_DEGREES = 1e-4
+ID_CHUNK = 50_000
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -55,27 +62,181 @@ def haversine_many_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
 
 
-def _unit_vectors(lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
-    la, lo = np.radians(lats), np.radians(lons)
-    return np.column_stack((np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)))
+def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:
+    """(min_lat, max_lat, min_lon, max_lon) holding every point within `radius_km` of the point.
+
+    The longitude span is taken at the box's latitude farthest from the equator, where a degree is shortest.
+    """
+    dlat = math.degrees(radius_km / EARTH_RADIUS_KM) + BOX_MARGIN_DEGREES
+    widest = min(89.9, abs(lat) + dlat)
+    dlon = min(180.0, dlat / math.cos(math.radians(widest)) + BOX_MARGIN_DEGREES)
+    return lat - dlat, lat + dlat, lon - dlon, lon + dlon
 
 
-@dataclass
-class _Index:
-    version: int
-    audit_head: tuple[int, str]
-    ids: np.ndarray
-    lats: np.ndarray
-    lons: np.ndarray
-    is_open: np.ndarray
-    kinds: np.ndarray  # index into KIND_CODES
-    tree: cKDTree | None
+# ---------------------------------------------------------------------------------------------------------
+# The index in the database
+
+def _sqlite_index_sql() -> list[str]:
+    f, r = FACILITY_TABLE, RTREE_TABLE
+    has_position = "new.latitude IS NOT NULL AND new.longitude IS NOT NULL"
+    insert_new = (f"INSERT INTO {r} (id, min_lat, max_lat, min_lon, max_lon) "
+                  f"SELECT new.id, new.latitude, new.latitude, new.longitude, new.longitude WHERE {has_position};")
+    return [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {r} USING rtree(id, min_lat, max_lat, min_lon, max_lon)",
+        f"CREATE TRIGGER IF NOT EXISTS {SQLITE_TRIGGERS[0]} AFTER INSERT ON {f} WHEN {has_position} "
+        f"BEGIN {insert_new} END",
+        # Only a changed position rewrites the entry: saves that write every column keep the index as it is.
+        f"CREATE TRIGGER IF NOT EXISTS {SQLITE_TRIGGERS[1]} AFTER UPDATE OF latitude, longitude ON {f} "
+        f"WHEN old.latitude IS NOT new.latitude OR old.longitude IS NOT new.longitude "
+        f"BEGIN DELETE FROM {r} WHERE id = old.id; {insert_new} END",
+        f"CREATE TRIGGER IF NOT EXISTS {SQLITE_TRIGGERS[2]} AFTER DELETE ON {f} "
+        f"BEGIN DELETE FROM {r} WHERE id = old.id; END",
+        f"CREATE INDEX IF NOT EXISTS {SQLITE_LOOKUP_INDEX} ON {f} (id, status, kind, latitude, longitude)",
+    ]
 
 
-_lock = threading.Lock()
-_index: _Index | None = None
-_builds = 0
+def ensure_position_index(using=None) -> bool:
+    """Create the database's position index where it is missing; True when it had to be (re)built.
 
+    SQLite: when the R*Tree or one of its triggers is missing, they are created and the R*Tree refilled
+    from the facilities (a national directory takes a few seconds). PostgreSQL: the GiST index.
+    """
+    from django.db import connections
+
+    conn = connections[using or "default"]
+    with conn.cursor() as cursor:
+        if conn.vendor == "sqlite":
+            marks = ", ".join(["%s"] * len(SQLITE_OBJECTS))
+            cursor.execute(f"SELECT name FROM sqlite_master WHERE name IN ({marks})", list(SQLITE_OBJECTS))
+            if {row[0] for row in cursor.fetchall()} == set(SQLITE_OBJECTS):
+                return False
+            for statement in _sqlite_index_sql():
+                cursor.execute(statement)
+            cursor.execute(f"DELETE FROM {RTREE_TABLE}")
+            cursor.execute(f"INSERT INTO {RTREE_TABLE} (id, min_lat, max_lat, min_lon, max_lon) "
+                           f"SELECT id, latitude, latitude, longitude, longitude FROM {FACILITY_TABLE} "
+                           "WHERE latitude IS NOT NULL AND longitude IS NOT NULL")
+            return True
+        if conn.vendor == "postgresql":
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [GIST_INDEX])
+            if cursor.fetchone():
+                return False
+            cursor.execute(f"CREATE INDEX IF NOT EXISTS {GIST_INDEX} ON {FACILITY_TABLE} "
+                           "USING gist (point(longitude, latitude))")
+            return True
+    return False
+
+
+def drop_position_index(using=None) -> None:
+    """Remove the index (the migration's reverse)."""
+    from django.db import connections
+
+    conn = connections[using or "default"]
+    with conn.cursor() as cursor:
+        if conn.vendor == "sqlite":
+            for trigger in SQLITE_TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+            cursor.execute(f"DROP INDEX IF EXISTS {SQLITE_LOOKUP_INDEX}")
+            cursor.execute(f"DROP TABLE IF EXISTS {RTREE_TABLE}")
+        elif conn.vendor == "postgresql":
+            cursor.execute(f"DROP INDEX IF EXISTS {GIST_INDEX}")
+
+
+def _in_box(lat: float, lon: float, radius_km: float, *, include_closed: bool, kinds) -> tuple[str, list]:
+    """SQL for (id, latitude, longitude) of the facilities in the circle's bounding box."""
+    from .models import Facility
+
+    min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, radius_km)
+    if connection.vendor == "sqlite":
+        # CROSS JOIN keeps the R*Tree as the outer loop: SQLite's planner would otherwise walk the status index
+        # of the whole table and look each row up in the R*Tree (measured 200x slower).
+        sql = (f"SELECT f.id, f.latitude, f.longitude FROM {RTREE_TABLE} r CROSS JOIN {FACILITY_TABLE} f "
+               f"INDEXED BY {SQLITE_LOOKUP_INDEX} ON f.id = r.id "
+               "WHERE r.max_lat >= %s AND r.min_lat <= %s AND r.max_lon >= %s AND r.min_lon <= %s")
+        params = [min_lat, max_lat, min_lon, max_lon]
+    elif connection.vendor == "postgresql":
+        sql = (f"SELECT f.id, f.latitude, f.longitude FROM {FACILITY_TABLE} f "
+               "WHERE point(f.longitude, f.latitude) <@ box(point(%s, %s), point(%s, %s))")
+        params = [min_lon, min_lat, max_lon, max_lat]
+    else:
+        sql = (f"SELECT f.id, f.latitude, f.longitude FROM {FACILITY_TABLE} f "
+               "WHERE f.latitude BETWEEN %s AND %s AND f.longitude BETWEEN %s AND %s")
+        params = [min_lat, max_lat, min_lon, max_lon]
+    if not include_closed:
+        sql += " AND f.status = %s"
+        params.append(Facility.Status.OPEN)
+    if kinds:
+        kinds = list(dict.fromkeys(kinds))
+        sql += f" AND f.kind IN ({', '.join(['%s'] * len(kinds))})"
+        params.extend(kinds)
+    return sql, params
+
+
+def facilities_within(lat: float, lon: float, radius_km: float, candidate_ids=None, *,
+                      include_closed: bool = False, kinds=None) -> list[tuple[int, float]]:
+    """(facility id, distance in km) of facilities within `radius_km` of the point, nearest first
+    (ties by id). Closed facilities only with `include_closed`.
+
+    `candidate_ids` (any iterable of ids) restricts the answer to those facilities, `kinds` to those kinds.
+    """
+    if radius_km < 0:
+        return []
+    sql, params = _in_box(lat, lon, min(radius_km, math.pi * EARTH_RADIUS_KM), include_closed=include_closed,
+                          kinds=kinds)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not rows:
+        return []
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    lats = np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows))
+    lons = np.fromiter((r[2] for r in rows), dtype=np.float64, count=len(rows))
+    keep = np.ones(len(ids), dtype=bool)
+    if candidate_ids is not None:
+        keep &= np.isin(ids, np.fromiter(candidate_ids, dtype=np.int64))
+    distances = haversine_many_km(lat, lon, lats, lons)
+    keep &= distances <= radius_km
+    ids, distances = ids[keep], distances[keep]
+    order = np.lexsort((ids, distances))
+    return list(zip(ids[order].tolist(), distances[order].tolist(), strict=True))
+
+
+def distances_to(lat: float, lon: float, ids) -> dict[int, float]:
+    """Distance in km from the point to each listed facility that has a position."""
+    wanted = sorted(set(int(i) for i in ids))
+    found: list[tuple[int, float, float]] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(wanted), ID_CHUNK):
+            chunk = wanted[start:start + ID_CHUNK]
+            if connection.vendor == "sqlite":
+                where, params = "id IN (SELECT value FROM json_each(%s))", [json.dumps(chunk)]
+            elif connection.vendor == "postgresql":
+                where, params = "id = ANY(%s::bigint[])", [chunk]
+            else:
+                where, params = f"id IN ({', '.join(['%s'] * len(chunk))})", chunk
+            cursor.execute(f"SELECT id, latitude, longitude FROM {FACILITY_TABLE} WHERE {where} "
+                           "AND latitude IS NOT NULL AND longitude IS NOT NULL", params)
+            found.extend(cursor.fetchall())
+    if not found:
+        return {}
+    lats = np.fromiter((r[1] for r in found), dtype=np.float64, count=len(found))
+    lons = np.fromiter((r[2] for r in found), dtype=np.float64, count=len(found))
+    distances = haversine_many_km(lat, lon, lats, lons)
+    return {r[0]: d for r, d in zip(found, distances.tolist(), strict=True)}
+
+
+def build_count() -> int:
+    """How many times this process built an in-memory index of positions: always 0 now (the database keeps
+    the index); kept for callers that check a write did not cause a rebuild."""
+    return 0
+
+
+def invalidate() -> None:
+    """Nothing to drop: no positions are held per process (kept for tests and benchmarks that call it)."""
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The audit log as a cross-process change signal (used by the per-process caches of `selectors.search`)
 
 def audit_head() -> tuple[int, str]:
     """The audit chain head (sequence number, hash): moves with every audited write, in any process.
@@ -99,150 +260,3 @@ def written_since(before: tuple[int, str], now: tuple[int, str], object_types: t
     return AuditEntry.objects.filter(seq__gt=before[0], seq__lte=now[0]).filter(
         Q(object_type__in=object_types, action__in=(Action.CREATE, Action.UPDATE, Action.DELETE))
         | Q(action=Action.BULK)).exists()
-
-
-def _build(version: int, audit_head: tuple[int, str]) -> _Index:
-    global _builds
-    _builds += 1
-    rows = list(Facility.objects.filter(latitude__isnull=False, longitude__isnull=False)
-                .order_by("id").values_list("id", "latitude", "longitude", "status", "kind"))
-    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    lats = np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows))
-    lons = np.fromiter((r[2] for r in rows), dtype=np.float64, count=len(rows))
-    is_open = np.fromiter((r[3] == Facility.Status.OPEN for r in rows), dtype=bool, count=len(rows))
-    kind_number = {kind: number for number, kind in enumerate(KIND_CODES)}
-    kinds = np.fromiter((kind_number.get(r[4], -1) for r in rows), dtype=np.int8, count=len(rows))
-    tree = cKDTree(_unit_vectors(lats, lons)) if rows else None
-    return _Index(version, audit_head, ids, lats, lons, is_open, kinds, tree)
-
-
-def _facility_changes(before: tuple[int, str], now: tuple[int, str]) -> list[int] | None:
-    """Ids of facilities created, updated or deleted between the two audit heads, or None when the index
-    must be rebuilt anyway: the chain did not simply grow (a rolled-back transaction), a bulk write other
-    than an import (whose facilities have their own entries), or too many facilities to compare."""
-    from renkei.core.models import AuditEntry
-
-    Action = AuditEntry.Action
-    if now[0] <= before[0]:
-        return None if now != before else []
-    entries = (AuditEntry.objects.filter(seq__gt=before[0], seq__lte=now[0])
-               .filter(Q(object_type=FACILITY_OBJECT_TYPE, action__in=(Action.CREATE, Action.UPDATE, Action.DELETE))
-                       | (Q(action=Action.BULK) & ~Q(object_type=IMPORT_RUN_OBJECT_TYPE)))
-               .values_list("action", "object_id")[:MAX_FACILITIES_COMPARED + 1])
-    ids = set()
-    for action, object_id in entries:
-        if action == Action.BULK or not object_id.isdigit():
-            return None
-        ids.add(int(object_id))
-    return None if len(ids) > MAX_FACILITIES_COMPARED else sorted(ids)
-
-
-def _updated_in_place(index: _Index, ids: list[int], head: tuple[int, str]) -> _Index | None:
-    """The index with the status and kind of these facilities as stored now, or None when one of them moved,
-    appeared or disappeared (a rebuild is needed). Returns `index` itself when none of them changed."""
-    if not ids:
-        return index
-    stored = {r[0]: r[1:] for r in Facility.objects.filter(pk__in=ids, latitude__isnull=False,
-                                                              longitude__isnull=False)
-              .values_list("id", "latitude", "longitude", "status", "kind")}
-    wanted = np.array(ids, dtype=np.int64)
-    found = np.clip(np.searchsorted(index.ids, wanted), 0, max(len(index.ids) - 1, 0))
-    in_index = (index.ids[found] == wanted) if len(index.ids) else np.zeros(len(ids), dtype=bool)
-    kind_number = {kind: number for number, kind in enumerate(KIND_CODES)}
-    is_open, kinds = index.is_open, index.kinds
-    for facility_id, position, indexed in zip(ids, found, in_index, strict=True):
-        row = stored.get(facility_id)
-        if not indexed or row is None:
-            if indexed or row is not None:
-                return None  # added or removed (or its position cleared or set)
-            continue
-        latitude, longitude, status, kind = row
-        if float(latitude) != index.lats[position] or float(longitude) != index.lons[position]:
-            return None
-        now_open, now_kind = status == Facility.Status.OPEN, kind_number.get(kind, -1)
-        if is_open[position] != now_open or kinds[position] != now_kind:
-            # Copies, not writes into the arrays a search in another thread may be reading.
-            if is_open is index.is_open:
-                is_open, kinds = index.is_open.copy(), index.kinds.copy()
-            is_open[position], kinds[position] = now_open, now_kind
-    if is_open is index.is_open:
-        index.audit_head = head
-        return index
-    return replace(index, audit_head=head, is_open=is_open, kinds=kinds)
-
-
-def current_index() -> _Index:
-    """The index for the current positions, rebuilt when this or another process moved, added or removed
-    a facility, updated in place when only a status or kind changed, kept for any other write."""
-    global _index
-    with _lock:
-        version = spatial_version.current()
-        head = audit_head()  # read before the facilities, so a write in between is seen next time
-        index = _index
-        if index is not None and index.version == version:
-            if head == index.audit_head:
-                return index
-            changed = _facility_changes(index.audit_head, head)
-            if changed is not None:
-                updated = _updated_in_place(index, changed, head)
-                if updated is not None:
-                    _index = updated
-                    return updated
-        _index = _build(version, head)
-        return _index
-
-
-def build_count() -> int:
-    """How many times this process built the index (tests and benchmarks)."""
-    return _builds
-
-
-def invalidate() -> None:
-    """Drop the index of this process (tests; the next use rebuilds it)."""
-    global _index
-    with _lock:
-        _index = None
-
-
-def facilities_within(lat: float, lon: float, radius_km: float, candidate_ids=None, *,
-                      include_closed: bool = False, kinds=None) -> list[tuple[int, float]]:
-    """(facility id, distance in km) of facilities within `radius_km` of the point, nearest first.
-
-    `candidate_ids` (any iterable of ids) restricts the answer to those facilities, `kinds` to those kinds.
-    """
-    index = current_index()
-    if index.tree is None or radius_km < 0:
-        return []
-    # A sphere's great-circle distance d is the chord 2·sin(d / 2R) between unit vectors.
-    chord = 2 * math.sin(min(math.pi, radius_km / EARTH_RADIUS_KM) / 2)
-    positions = np.asarray(index.tree.query_ball_point(_unit_vectors(np.array([lat]), np.array([lon]))[0],
-                                                       chord * (1 + 1e-9)), dtype=np.int64)
-    if positions.size == 0:
-        return []
-    if not include_closed:
-        positions = positions[index.is_open[positions]]
-    if kinds:
-        wanted_kinds = np.array([KIND_CODES.index(k) for k in kinds if k in KIND_CODES], dtype=np.int8)
-        positions = positions[np.isin(index.kinds[positions], wanted_kinds)]
-    if candidate_ids is not None:
-        wanted = np.fromiter(candidate_ids, dtype=np.int64)
-        positions = positions[np.isin(index.ids[positions], wanted)]
-    distances = haversine_many_km(lat, lon, index.lats[positions], index.lons[positions])
-    keep = distances <= radius_km
-    positions, distances = positions[keep], distances[keep]
-    order = np.lexsort((index.ids[positions], distances))
-    return [(int(index.ids[p]), float(d)) for p, d in zip(positions[order], distances[order], strict=True)]
-
-
-def distances_to(lat: float, lon: float, ids) -> dict[int, float]:
-    """Distance in km from the point to each listed facility that has a position."""
-    index = current_index()
-    wanted = np.fromiter(ids, dtype=np.int64)
-    # ids are sorted (built in id order): a binary search finds each one.
-    found = np.clip(np.searchsorted(index.ids, wanted), 0, max(len(index.ids) - 1, 0))
-    if len(index.ids) == 0:
-        return {}
-    hit = index.ids[found] == wanted
-    positions = found[hit]
-    distances = haversine_many_km(lat, lon, index.lats[positions], index.lons[positions])
-    return {int(i): float(d) for i, d in zip(index.ids[positions], distances, strict=True)}

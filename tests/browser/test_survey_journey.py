@@ -32,7 +32,6 @@ def _assert_no_errors(errors, where: str) -> None:
 def _clinic():
     """A clinic whose home-visit answer was last confirmed long ago (so it is listed as stale)."""
     from renkei.core.models import Municipality
-    from renkei.directory import spatial_version
     from renkei.directory.models import CollaborationAttribute, CollaborationCategory, CollaborationDetail
     from renkei.directory.taxonomy import seed_taxonomy
 
@@ -44,7 +43,6 @@ def _clinic():
                              kana="ブラウザザイタククリニック", phone="0773-22-3456")
     set_details(clinic, scheduled_home_visit=False)
     CollaborationDetail.objects.filter(facility=clinic).update(confirmed_on=dt.date(2023, 4, 1))
-    spatial_version.positions_changed()
     return clinic
 
 

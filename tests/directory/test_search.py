@@ -215,15 +215,6 @@ def test_bad_parameters_get_a_message_in_japanese_and_english(db, data, field):
     assert " / " in errors[field]
 
 
-def test_the_spatial_index_is_kept_when_unrelated_audited_writes_happen(municipality):
-    from renkei.core import audit
-
-    FacilityFactory(municipality=municipality, name="既存")
-    first = spatial.current_index()
-    audit.record(action="update", object_type="core.organization", object_id=1)
-    assert spatial.current_index() is first
-
-
 def test_a_rolled_back_audit_chain_counts_as_a_change():
     assert spatial.written_since((5, "aaa"), (5, "bbb"), ("directory.facility",))
     assert spatial.written_since((5, "aaa"), (4, "ccc"), ("directory.facility",))

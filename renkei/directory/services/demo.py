@@ -96,10 +96,8 @@ def build_directory_demo() -> int:
         builder.build()
         builder.population()
         builder.survey_round()
-    from .. import spatial_version
     from .coverage import coverage_compute
 
-    spatial_version.positions_changed()
     with audit.bind(user_label="system: renkei demo"):
         coverage_compute(municipality=city, mesh="1km")
     return builder.created

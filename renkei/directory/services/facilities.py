@@ -58,8 +58,8 @@ def facility_save(*, facility: Facility, expected_version: int | None = None) ->
     """Create or update a facility by hand; validates, keeps the derived fields in step.
 
     An update is refused with StaleEdit when the facility changed since `expected_version` (the version the
-    form or API caller read). The spatial index follows through the audit entry (see `spatial`): an edit
-    that moves nothing keeps it.
+    form or API caller read). The database's position index follows the row (see `spatial`): an edit that
+    moves nothing leaves it as it is.
     """
     refresh_derived_fields(facility)
     with transaction.atomic():

@@ -131,7 +131,7 @@ def import_file(*, source: str, file, file_name: str, membership=None, dry_run: 
         audit.record(action=AuditEntry.Action.BULK, obj=run, object_label=run.file_name,
                      changes={"source": source, "counts": counts, "import_run": run.pk, "edition": edition})
         _audit_each_facility(touched, run=run, source=source)
-        # The spatial index follows through the entries above (see `spatial`): rows that moved nothing keep it.
+        # The database's position index followed the rows written (triggers or GiST, see `spatial`).
         if counts["created"] or counts["updated"] or counts["closed"]:
             if context is not None and context.coverage_municipality_ids is not None:
                 context.coverage_municipality_ids.update(plan.municipality_ids)

@@ -16,7 +16,6 @@ from renkei.core import audit, policy
 from renkei.core.concurrency import lock_in_order
 from renkei.core.models import AuditEntry
 
-from .. import spatial_version
 from ..models import Facility, FacilityIdentifier, MergeCandidate, SurveyInvitation
 from .facilities import refresh_derived_fields
 
@@ -125,7 +124,6 @@ def facilities_merge(*, keep: Facility, absorb: Facility, membership) -> Facilit
                      changes={"merged_into": {"kept_id": keep.pk, "kept_name": keep.name},
                               "fields": ["closed_on", "closed_reason", "status"]},
                      reason=f"merge #{absorb.pk} into #{keep.pk}")
-        transaction.on_commit(spatial_version.positions_changed)
     return keep
 
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directory', '0006_correction_proposal'),
+        ('directory', '0007_spatial_position_index'),
     ]
 
     operations = [
