@@ -417,10 +417,12 @@ def _stored_values(sender, instance, names: frozenset[str], using: str) -> dict[
     Inside a transaction the row is locked as the UPDATE itself would lock it (FOR NO KEY UPDATE on
     PostgreSQL), so nobody changes it between this read and the write and the old values logged are exact.
     """
-    rows = sender._base_manager.using(using).filter(pk=instance.pk)
+    # No ordering: a model's default ordering may join other tables (an invitation orders by its facility's
+    # kana), and a lock would then take the joined rows too; `of` keeps it on this row whatever the query.
+    rows = sender._base_manager.using(using).filter(pk=instance.pk).order_by()
     connection = connections[using]
     if connection.in_atomic_block and connection.features.has_select_for_update:
-        rows = rows.select_for_update(no_key=connection.features.has_select_for_no_key_update)
+        rows = rows.select_for_update(of=("self",), no_key=connection.features.has_select_for_no_key_update)
     return rows.values(*names).first() if names else rows.values("pk").first()
 
 

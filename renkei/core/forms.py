@@ -9,6 +9,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .concurrency import add_version_field
 from .models import AreaGroup, AuditEntry, DailyLivingArea, Municipality, Organization, Profession, Role
 from .services.places import is_valid_local_government_code
 
@@ -141,6 +142,7 @@ class OrganizationForm(forms.ModelForm):
     def __init__(self, *args, prefecture=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.prefecture = prefecture
+        add_version_field(self, self.instance)
         if self.instance.pk and self.instance.municipality_id:
             self.fields["municipality_code"].initial = self.instance.municipality.code
 

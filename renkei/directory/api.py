@@ -7,6 +7,7 @@ collaboration details. A bearer header that does not authenticate is refused (40
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.utils import timezone
@@ -15,6 +16,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from renkei.api import BearerToken, SessionWithTwoFactor, UTF8JSONRenderer
 from renkei.core import audit, policy
+from renkei.core.concurrency import StaleEdit, etag, parse_version
 
 from .hours import hours_by_day, is_open_at
 from .models import CollaborationDetail, Facility
@@ -24,6 +26,7 @@ from .selectors.facilities import (
     visible_collaboration_details,
 )
 from .selectors.search import parse_facility_search, search_facilities
+from .services import facilities as facility_services
 
 router = Router(tags=["directory"])
 
@@ -90,6 +93,8 @@ class PeriodOut(Schema):
 
 class FacilityOut(Schema):
     id: int
+    version: int = Field(description="increases at every save of the facility, its hours or its details; send it "
+                                     "back (or the ETag as If-Match) when you change the facility")
     kind: str
     service_type: str
     name: str
@@ -139,7 +144,7 @@ def facility_out(facility: Facility, membership, *, distance_km: float | None = 
                  at: dt.datetime | None = None) -> dict:
     """One facility as the API shows it to this caller (public fields, plus professional details for members)."""
     values = {name: getattr(facility, name) for name in (
-        "id", "kind", "service_type", "name", "kana", "status", "address", "postal_code", "phone", "website",
+        "id", "version", "kind", "service_type", "name", "kana", "status", "address", "postal_code", "phone", "website",
         "latitude", "longitude", "coordinate_quality", "departments", "closed_on_holidays", "hours_note")}
     values.update(municipality__code=facility.municipality.code, municipality__name=facility.municipality.name,
                   daily_living_area__name=facility.daily_living_area.name if facility.daily_living_area_id else None,
@@ -151,8 +156,8 @@ def row_out(row: dict, membership, *, distance_km: float | None = None, at: dt.d
     """A facility read as values (`search.facility_rows`) in the shape of FacilityOut, ready to render."""
     hours = row["hours"]
     return {
-        "id": row["id"], "kind": row["kind"], "service_type": row["service_type"], "name": row["name"],
-        "kana": row["kana"], "status": row["status"], "address": row["address"],
+        "id": row["id"], "version": row["version"], "kind": row["kind"], "service_type": row["service_type"],
+        "name": row["name"], "kana": row["kana"], "status": row["status"], "address": row["address"],
         "postal_code": row["postal_code"], "phone": row["phone"], "website": row["website"],
         "municipality_code": row["municipality__code"], "municipality_name": row["municipality__name"],
         "daily_living_area": row["daily_living_area__name"],
@@ -212,10 +217,7 @@ def list_facilities(request, filters: Query[FacilityQuery]):
     }, response_status=200), content_type=f"{renderer.media_type}; charset={renderer.charset}")
 
 
-@router.get("/facilities/{facility_id}", response=FacilityOut, auth=ANONYMOUS_ALLOWED)
-@policy.api_public("directory.view")
-def get_facility(request, facility_id: int):
-    """One facility (closed ones too, with their status); 404 when there is no such facility."""
+def _facility_for_api(facility_id: int) -> Facility:
     if not 0 < facility_id < 2**62:  # larger ids overflow the database's integer, smaller ones never exist
         raise Http404
     details = CollaborationDetail.objects.select_related("attribute__category")
@@ -224,7 +226,115 @@ def get_facility(request, facility_id: int):
                 .prefetch_related("opening_hours", Prefetch("collaboration_details", queryset=details)).first())
     if facility is None:
         raise Http404
+    return facility
+
+
+@router.get("/facilities/{facility_id}", response=FacilityOut, auth=ANONYMOUS_ALLOWED)
+@policy.api_public("directory.view")
+def get_facility(request, facility_id: int, response: HttpResponse):
+    """One facility (closed ones too, with their status); 404 when there is no such facility.
+
+    The `ETag` header carries the facility's version: send it back as `If-Match` to change the facility.
+    """
+    facility = _facility_for_api(facility_id)
     item = facility_out(facility, getattr(request, "membership", None))
     if _shows_professional_data(item):
         audit.record_read(facility, what=PROFESSIONAL_DATA, permission=PROFESSIONAL_PERMISSION)
+    response["ETag"] = etag(facility)
     return item
+
+
+EDITABLE_BY_API = ("name", "kana", "short_name", "name_romaji", "postal_code", "address", "phone", "fax", "website",
+                   "hours_note", "description")
+
+
+class FacilityPatchIn(Schema):
+    """The public fields to change (only those sent), and the version they were read at."""
+
+    version: int | None = Field(None, description="the version read (GET's `version` or ETag); the `If-Match` "
+                                                  "header may carry it instead. Without either, the change is "
+                                                  "applied whatever was saved meanwhile (last write wins).")
+    name: str | None = None
+    kana: str | None = None
+    short_name: str | None = None
+    name_romaji: str | None = None
+    postal_code: str | None = None
+    address: str | None = None
+    phone: str | None = None
+    fax: str | None = None
+    website: str | None = None
+    hours_note: str | None = None
+    description: str | None = None
+    closed_on_holidays: bool | None = None
+
+
+class ConflictOut(Schema):
+    detail: str
+    current_version: int
+    your_version: int
+    current: dict[str, object] = Field(description="the stored values of the fields you sent")
+
+
+class ChangeErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]]
+
+
+class PreconditionOut(Schema):
+    detail: str
+
+
+def _expected_version(request, payload: FacilityPatchIn) -> tuple[int | None, bool]:
+    """The version the caller read: `If-Match` first, else the body's; (None, True) when If-Match is unreadable."""
+    header = request.headers.get("If-Match", "").strip()
+    if header and header != "*":
+        version = parse_version(header.split(",")[0])
+        return version, version is None
+    return payload.version, False
+
+
+@router.patch("/facilities/{facility_id}",
+              response={200: FacilityOut, 409: ConflictOut, 412: PreconditionOut, 422: ChangeErrorOut})
+@policy.api_requires("directory.manage_facilities")
+def change_facility(request, facility_id: int, payload: FacilityPatchIn, response: HttpResponse):
+    """Change a facility's public fields. Optimistic locking: send the version read (`If-Match: "<version>"` or
+    `version` in the body); when someone saved the facility since, nothing is written and the answer is 409
+    with the current version and values. Without a version the change is applied (last write wins)."""
+    facility = _facility_for_api(facility_id)
+    policy.require(request.membership, "directory.manage_facilities", facility)
+    expected, unreadable = _expected_version(request, payload)
+    if unreadable:
+        return Status(412, {"detail": 'If-Match は施設の ETag（例："3"）にしてください。 / '
+                                      'If-Match must be the ETag of the facility, e.g. "3".'})
+    sent = payload.model_dump(exclude_unset=True)
+    sent.pop("version", None)
+    try:
+        changes = facility_services.clean_public_field_changes(
+            facility, {k: v for k, v in sent.items() if k in EDITABLE_BY_API}, allowed=EDITABLE_BY_API)
+    except ValidationError as error:
+        return Status(422, {"detail": _("Some values are not valid. See “errors” for each one."),
+                            "errors": error.message_dict})
+    for name, value in changes.items():
+        setattr(facility, name, value)
+    if sent.get("closed_on_holidays") is not None:
+        facility.closed_on_holidays = sent["closed_on_holidays"]
+    try:
+        facility_services.facility_save(facility=facility, expected_version=expected)
+    except StaleEdit as stale:
+        response["ETag"] = etag(stale.current)
+        return Status(409, {
+            # Both languages, as programs log this text whatever language the caller asked for.
+            "detail": (f"あなたが読んだ後に他の人がこの施設を保存しました（読んだ版 {stale.expected_version}、"
+                       f"現在の版 {stale.current_version}）。何も変更していません。"
+                       "読み直して、新しい版で送ってください。"
+                       f" / Someone else saved this facility after you read it (version {stale.expected_version}, "
+                       f"now {stale.current_version}). Nothing was changed: read it again and send your change "
+                       "with the new version."),
+            "current_version": stale.current_version, "your_version": stale.expected_version,
+            "current": {name: getattr(stale.current, name) for name in sent}})
+    except ValidationError as error:
+        return Status(422, {"detail": _("Some values are not valid. See “errors” for each one."),
+                            "errors": error.message_dict})
+    facility = _facility_for_api(facility_id)
+    response["ETag"] = etag(facility)
+    return Status(200, facility_out(facility, request.membership))

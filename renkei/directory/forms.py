@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from renkei.core.concurrency import add_version_field
 from renkei.core.models import DailyLivingArea, Municipality
 from renkei.core.text import normalize_width
 
@@ -90,6 +91,7 @@ class FacilityForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         facility = self.instance
+        add_version_field(self, facility)
         self.fields["service_type"] = forms.ChoiceField(
             label=_("Service type"), required=False,
             choices=[("", "—"), *((code, f"{code} {names[0]}" if code.isdigit() else names[0])
@@ -234,7 +236,8 @@ class OpeningHoursForm(forms.Form):
                 widget=forms.TextInput(attrs={"placeholder": "9:00-12:00, 14:00-18:00"}))
         self.fields["closed_on_holidays"].initial = facility.closed_on_holidays
         self.fields["hours_note"].initial = facility.hours_note
-        self.order_fields([*(f"day_{d}" for d in range(8)), "closed_on_holidays", "hours_note"])
+        add_version_field(self, facility)
+        self.order_fields([*(f"day_{d}" for d in range(8)), "closed_on_holidays", "hours_note", "version"])
 
     def day_fields(self):
         return [self[f"day_{day}"] for day in range(OpeningHours.HOLIDAY + 1)]
@@ -256,8 +259,10 @@ YES, NO = "yes", "no"
 class CollaborationDetailsForm(forms.Form):
     """One field per attribute asked of the facility's kind (shared and the municipality's own)."""
 
-    def __init__(self, *args, attributes: list[CollaborationAttribute], current: dict[str, Any], **kwargs):
+    def __init__(self, *args, attributes: list[CollaborationAttribute], current: dict[str, Any],
+                 facility: Facility | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        add_version_field(self, facility)
         self.attributes = {a.code: a for a in attributes}
         self.current = current
         types = CollaborationAttribute.ValueType
@@ -366,6 +371,7 @@ class AttributeForm(forms.Form):
     def __init__(self, *args, attribute: CollaborationAttribute | None = None, names_only: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.attribute = attribute
+        add_version_field(self, attribute)
         if attribute is not None and not self.is_bound:
             for name in ("category", "name", "name_en", "help_text", "value_type", "applies_to", "visibility",
                          "sort_order"):
@@ -373,7 +379,7 @@ class AttributeForm(forms.Form):
             self.fields["choices_text"].initial = format_choices(attribute.choices)
         if names_only:
             for name in list(self.fields):
-                if name not in ("name", "name_en", "help_text"):
+                if name not in ("name", "name_en", "help_text", "version"):
                     del self.fields[name]
 
     def clean_choices_text(self) -> list[dict]:
@@ -390,7 +396,7 @@ class AttributeForm(forms.Form):
 
     def changes(self) -> dict[str, Any]:
         """Keyword arguments for `attribute_create` / `attribute_update`."""
-        out = {k: v for k, v in self.cleaned_data.items() if k != "choices_text"}
+        out = {k: v for k, v in self.cleaned_data.items() if k not in ("choices_text", "version")}
         if "choices_text" in self.cleaned_data:
             out["choices"] = self.cleaned_data["choices_text"]
         if out.get("sort_order") is None:
@@ -402,3 +408,7 @@ class CategoryForm(forms.ModelForm):
     class Meta:
         model = CollaborationCategory
         fields = ["name", "name_en", "sort_order"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        add_version_field(self, self.instance)

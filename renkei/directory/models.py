@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from renkei.core.concurrency import Versioned
 from renkei.core.models import DailyLivingArea, Membership, Municipality, Organization, Prefecture
 
 
@@ -36,8 +37,12 @@ class FacilityKind(models.TextChoices):
     INFORMAL_RESOURCE = "informal_resource", _("informal resource")
 
 
-class Facility(models.Model):
-    """One place that provides care: a hospital, a clinic, a care service office, a 通いの場…"""
+class Facility(Versioned):
+    """One place that provides care: a hospital, a clinic, a care service office, a 通いの場…
+
+    Its version covers the facility's own fields, its opening hours and its collaboration details: the
+    screens that edit any of them are opened at one version (see core.concurrency).
+    """
 
     class Status(models.TextChoices):
         OPEN = "open", _("open")
@@ -215,7 +220,7 @@ class OpeningHours(models.Model):
         return self.facility
 
 
-class CollaborationCategory(models.Model):
+class CollaborationCategory(Versioned):
     """A group of collaboration attributes (home visits, medical care accepted, pharmacy services…)."""
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
@@ -231,7 +236,7 @@ class CollaborationCategory(models.Model):
         return self.name
 
 
-class CollaborationAttribute(models.Model):
+class CollaborationAttribute(Versioned):
     """One thing facilities are asked about: 往診, 無菌調剤, how to reach the doctor… Staff can add more."""
 
     class ValueType(models.TextChoices):

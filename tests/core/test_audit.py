@@ -484,5 +484,22 @@ def test_an_update_reads_the_old_row_once_locked_as_the_write_itself_locks_it(mu
     reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and '"core_organization"' in q["sql"]]
     assert len(reads) == 1
     if connection.vendor == "postgresql":
-        # FOR NO KEY UPDATE, like the UPDATE: rows that only reference this one (FK checks) are not blocked.
-        assert reads[0].endswith("FOR NO KEY UPDATE")
+        # FOR NO KEY UPDATE, like the UPDATE: rows that only reference this one (FK checks) are not blocked;
+        # OF this table and no join (a default ordering may join): no other row is locked.
+        assert reads[0].endswith('FOR NO KEY UPDATE OF "core_organization"') and " JOIN " not in reads[0]
+
+
+def test_the_old_row_is_read_without_the_joins_of_the_models_default_ordering(municipality):
+    from django.test.utils import CaptureQueriesContext
+
+    from renkei.core.models import Membership
+
+    from ..factories import MembershipFactory
+
+    membership = Membership.objects.get(pk=MembershipFactory(organization=OrganizationFactory(
+        municipality=municipality)).pk)  # Membership orders by its organization's name
+    membership.profession = "nurse"
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        membership.save()
+    reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and 'FROM "core_membership"' in q["sql"]]
+    assert len(reads) == 1 and "core_organization" not in reads[0]

@@ -5,10 +5,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..concurrency import Versioned
 from .places import Municipality, Prefecture
 
 
-class Organization(models.Model):
+class Organization(Versioned):
     class Kind(models.TextChoices):
         MUNICIPALITY_OFFICE = "municipality_office", _("municipality office")
         PREFECTURE_OFFICE = "prefecture_office", _("prefecture office")
@@ -41,6 +42,10 @@ class Organization(models.Model):
     deactivated_at = models.DateTimeField(_("deactivated at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # The version is not logged: an organization's log shows what changed, and a save that changes nothing
+    # (its version aside) writes no entry.
+    AUDIT_IGNORED_FIELDS = frozenset({"version"})
 
     class Meta:
         ordering = ["kind", "kana", "name"]

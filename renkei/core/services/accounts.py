@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import audit, throttle
+from ..concurrency import for_write
 from ..models import APIToken, AuditEntry, LoginAttempt, Membership, Role, TOTPDevice, TwoFactorEnrolment, User
 
 # Roles that will see patient data must use a second factor (安全管理ガイドライン: 二要素認証).
@@ -135,7 +136,7 @@ def _accepted_step(secret: str, code: str, last_step: int) -> int | None:
 def totp_verify(*, user: User, code: str) -> bool:
     """Check a login code; a code is accepted once."""
     with transaction.atomic():
-        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed_at__isnull=False).first()
+        device = for_write(TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False)).first()
         if device is None:
             return False
         step = _accepted_step(device.secret, code, device.last_used_step)

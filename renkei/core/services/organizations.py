@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import audit, policy
+from ..concurrency import for_write, lock_checked
 from ..models import Invitation, Membership, Organization, Role, TwoFactorEnrolment, User
 from . import accounts
 
@@ -22,9 +23,11 @@ class InvitationError(Exception):
     """An invitation link that cannot be used (expired, used, revoked, unknown)."""
 
 
-def organization_save(*, organization: Organization) -> Organization:
-    """Create or update an organization."""
+def organization_save(*, organization: Organization, expected_version: int | None = None) -> Organization:
+    """Create or update an organization; StaleEdit when it changed since `expected_version` (the form's)."""
     with transaction.atomic():
+        if organization.pk is not None and not organization._state.adding:
+            lock_checked(organization, expected_version)
         organization.full_clean()
         organization.save()
     return organization
@@ -140,7 +143,7 @@ def invitation_accept(*, token: str, display_name: str, kana: str, password: str
     """Accept an invitation: create the user when new (with the password), then the membership."""
     with transaction.atomic():
         invitation = invitation_for_token(token)
-        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        invitation = for_write(Invitation.objects).get(pk=invitation.pk)
         user = User.objects.filter(email__iexact=invitation.email).first()
         if user is None:
             user = User.objects.create_user(invitation.email, password, display_name=display_name, kana=kana)

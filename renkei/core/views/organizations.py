@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from .. import policy, selectors
+from ..concurrency import StaleEdit, render_conflict
 from ..forms import InvitationForm, OrganizationForm
 from ..models import Invitation, Membership, Organization, User
 from ..second_factor import recent_second_factor
@@ -74,7 +75,19 @@ def _organization_form(request, organization: Organization, *, created: bool):
         if not policy.check(request.membership, "core.manage_organizations", form.instance):
             form.add_error("municipality_code", _("You may only manage organizations in your own area."))
         else:
-            org_services.organization_save(organization=form.instance)
+            try:
+                org_services.organization_save(organization=form.instance,
+                                               expected_version=form.cleaned_data.get("version"))
+            except StaleEdit as stale:
+                stored = stale.current
+
+                def rebind(data):
+                    return OrganizationForm(data, instance=stored, prefecture=form.prefecture)
+
+                return render_conflict(request, "core/organization_form.html",
+                                       {"organization": stored, "created": False}, form=form,
+                                       current_form=OrganizationForm(instance=stored, prefecture=form.prefecture),
+                                       stale=stale, rebind=rebind)
             messages.success(request, _("Saved “%(name)s”.") % {"name": form.instance.name})
             return redirect("core:organization_detail", pk=form.instance.pk)
     return render(request, "core/organization_form.html", {"form": form, "organization": organization,

@@ -581,9 +581,9 @@ def _page(ids: list[int], *, with_details: bool = True, with_hours: bool = True)
 
 
 # Columns of a page of hits read as plain values (`facility_rows`), with the municipality's and area's names.
-ROW_FIELDS = ("id", "kind", "service_type", "name", "kana", "status", "address", "postal_code", "phone", "website",
-              "latitude", "longitude", "coordinate_quality", "departments", "closed_on_holidays", "hours_note",
-              "municipality_id", "prefecture_id", "municipality__code", "municipality__name",
+ROW_FIELDS = ("id", "version", "kind", "service_type", "name", "kana", "status", "address", "postal_code", "phone",
+              "website", "latitude", "longitude", "coordinate_quality", "departments", "closed_on_holidays",
+              "hours_note", "municipality_id", "prefecture_id", "municipality__code", "municipality__name",
               "daily_living_area__name")
 
 

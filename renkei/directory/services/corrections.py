@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renkei.core import audit, policy
+from renkei.core.concurrency import for_write
 
 from ..models import CorrectionProposal, Facility
 from . import facilities as facility_services
@@ -51,7 +52,7 @@ def correction_propose(*, facility: Facility, membership, values: Mapping[str, A
     if not changes:
         raise ValidationError(_("Nothing was changed: change at least one field to propose a correction."))
     with transaction.atomic(), _acting(membership):
-        proposal = (CorrectionProposal.objects.select_for_update()
+        proposal = (for_write(CorrectionProposal.objects)
                     .filter(facility=facility, proposed_by=membership, decision=CorrectionProposal.Decision.PENDING)
                     .first()) or CorrectionProposal(facility=facility, proposed_by=membership)
         proposal.changes = changes
@@ -63,8 +64,7 @@ def correction_propose(*, facility: Facility, membership, values: Mapping[str, A
 
 def _pending_for_review(proposal: CorrectionProposal, membership) -> CorrectionProposal:
     """Lock the proposal, check it still waits and the member still manages its facility."""
-    locked = CorrectionProposal.objects.select_for_update().select_related("facility__municipality").get(
-        pk=proposal.pk)
+    locked = for_write(CorrectionProposal.objects.select_related("facility__municipality")).get(pk=proposal.pk)
     if not policy.check(membership, REVIEW, locked.facility):
         raise PermissionDenied(REVIEW)
     if locked.decision != CorrectionProposal.Decision.PENDING:
@@ -85,7 +85,10 @@ def correction_approve(*, proposal: CorrectionProposal, membership, note: str = 
     policy.require(membership, REVIEW, proposal.facility)
     with transaction.atomic(), _acting(membership), audit.reason("proposed correction approved"):
         proposal = _pending_for_review(proposal, membership)
+        # Lock order: the proposal, then its facility (fresh from the locked row), then the audit chain.
         facility = proposal.facility
+        facility_services.facility_lock(facility=facility)
+        facility.refresh_from_db()
         for name, value in proposal.changes.items():
             if name in PROPOSABLE_FIELDS:
                 setattr(facility, name, value)

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from renkei.core.concurrency import lock_checked
+
 from ..models import CollaborationAttribute, CollaborationDetail, Facility
 from ..normalize import address_key, facility_search_text
 from ..reading import kana_for
@@ -37,22 +39,43 @@ def _coverage_may_have_changed(municipality_id: int | None) -> None:
         schedule_coverage_recompute([municipality_id])
 
 
-def facility_save(*, facility: Facility) -> Facility:
+def facility_lock(*, facility: Facility, expected_version: int | None = None) -> Facility:
+    """Lock the facility's row for a write to it, its hours or its details; StaleEdit when it is no longer
+    at `expected_version` (None: no check). Returns the row as stored; `facility.version` follows it.
+
+    The facility's row is the lock of all it holds (hours, details, codes): every service writing them takes
+    it first, before any audited write (core.concurrency: the audit chain head is locked last).
+    """
+    return lock_checked(facility, expected_version)
+
+
+def _bump_version(facility: Facility) -> None:
+    """A write to the facility's hours or details is a new version of the facility (the edit screens share it)."""
+    facility.save(update_fields=["updated_at"])
+
+
+def facility_save(*, facility: Facility, expected_version: int | None = None) -> Facility:
     """Create or update a facility by hand; validates, keeps the derived fields in step.
 
-    The database's position index follows the row (see `spatial`): an edit that moves nothing leaves it as it is.
+    An update is refused with StaleEdit when the facility changed since `expected_version` (the version the
+    form or API caller read). The database's position index follows the row (see `spatial`): an edit that
+    moves nothing leaves it as it is.
     """
     refresh_derived_fields(facility)
     with transaction.atomic():
+        if facility.pk is not None and not facility._state.adding:
+            facility_lock(facility=facility, expected_version=expected_version)
         facility.full_clean()
         facility.save()
         _coverage_may_have_changed(facility.municipality_id)
     return facility
 
 
-def facility_close(*, facility: Facility, closed_on: dt.date | None = None, reason: str = "") -> Facility:
+def facility_close(*, facility: Facility, closed_on: dt.date | None = None, reason: str = "",
+                   expected_version: int | None = None) -> Facility:
     """Mark a facility closed; it stays in the directory's history and out of searches."""
     with transaction.atomic():
+        facility_lock(facility=facility, expected_version=expected_version)
         facility.status = Facility.Status.CLOSED
         facility.closed_on = closed_on or timezone.localdate()
         facility.closed_reason = reason[:200]
@@ -61,8 +84,9 @@ def facility_close(*, facility: Facility, closed_on: dt.date | None = None, reas
     return facility
 
 
-def facility_reopen(*, facility: Facility) -> Facility:
+def facility_reopen(*, facility: Facility, expected_version: int | None = None) -> Facility:
     with transaction.atomic():
+        facility_lock(facility=facility, expected_version=expected_version)
         facility.status = Facility.Status.OPEN
         facility.closed_on = None
         facility.closed_reason = ""
@@ -110,11 +134,13 @@ def clean_detail_value(attribute: CollaborationAttribute, value: Any) -> Any:
 def collaboration_details_confirm(*, facility: Facility, answers: Mapping[str, Any], confirmed_by: str,
                                   user=None, source: str = CollaborationDetail.Source.STAFF,
                                   confirmed_on: dt.date | None = None,
-                                  notes: Mapping[str, str] | None = None) -> list[CollaborationDetail]:
+                                  notes: Mapping[str, str] | None = None,
+                                  expected_version: int | None = None) -> list[CollaborationDetail]:
     """Record answers {attribute code: value} as confirmed today (or on `confirmed_on`) by `confirmed_by`.
 
     An answer of None removes the detail. Unknown codes or invalid values raise ValidationError before
-    anything is written. Every change goes to the audit log through the model signals.
+    anything is written, StaleEdit when the facility changed since `expected_version`. Every change goes to
+    the audit log through the model signals, and makes a new version of the facility.
     """
     attributes = {a.code: a for a in CollaborationAttribute.objects.filter(code__in=list(answers))}
     unknown = sorted(set(answers) - set(attributes))
@@ -125,12 +151,15 @@ def collaboration_details_confirm(*, facility: Facility, answers: Mapping[str, A
     notes = notes or {}
     saved = []
     with transaction.atomic():
+        facility_lock(facility=facility, expected_version=expected_version)
         existing = {d.attribute.code: d for d in facility.collaboration_details.select_related("attribute")}
+        removed = False
         for code, value in cleaned.items():
             detail = existing.get(code)
             if value is None:
                 if detail is not None:
                     detail.delete()
+                    removed = True
                 continue
             detail = detail or CollaborationDetail(facility=facility, attribute=attributes[code])
             detail.value = value
@@ -141,6 +170,8 @@ def collaboration_details_confirm(*, facility: Facility, answers: Mapping[str, A
             detail.source = source
             detail.save()
             saved.append(detail)
+        if saved or removed:
+            _bump_version(facility)
         if set(cleaned) & {*HOME_VISIT_ATTRIBUTES, ROUND_THE_CLOCK_ATTRIBUTE}:
             _coverage_may_have_changed(facility.municipality_id)
     return saved
@@ -175,14 +206,18 @@ def facility_identifiers_set(*, facility: Facility, codes: Mapping[str, list[str
 
 
 def opening_hours_replace(*, facility: Facility, periods: Mapping[int, list[tuple[dt.time, dt.time]]],
-                          closed_on_holidays: bool | None = None, hours_note: str | None = None) -> None:
+                          closed_on_holidays: bool | None = None, hours_note: str | None = None,
+                          expected_version: int | None = None) -> None:
     """Set the opening periods of each day given (0 = Monday … 6, 7 = public holidays); other days stay.
 
     Rows are written one by one so that every change is in the audit log (a facility has a handful).
+    StaleEdit when the facility changed since `expected_version`; a change makes a new version of it.
     """
     from ..models import OpeningHours
 
     with transaction.atomic():
+        stored = facility_lock(facility=facility, expected_version=expected_version)
+        rows_changed = False
         for weekday, wanted in periods.items():
             if not 0 <= weekday <= OpeningHours.HOLIDAY:
                 raise ValidationError(_("Unknown day %(day)s.") % {"day": weekday})
@@ -190,23 +225,27 @@ def opening_hours_replace(*, facility: Facility, periods: Mapping[int, list[tupl
             for key, hours in existing.items():
                 if key not in wanted:
                     hours.delete()
+                    rows_changed = True
             for opens, closes in wanted:
                 if (opens, closes) not in existing:
                     OpeningHours.objects.create(facility=facility, weekday=weekday, opens=opens, closes=closes)
+                    rows_changed = True
         changed = []
-        if closed_on_holidays is not None and facility.closed_on_holidays != closed_on_holidays:
+        # Compared with the row as stored (locked), not the instance the caller loaded earlier.
+        if closed_on_holidays is not None and stored.closed_on_holidays != closed_on_holidays:
             facility.closed_on_holidays = closed_on_holidays
             changed.append("closed_on_holidays")
-        if hours_note is not None and facility.hours_note != hours_note:
+        if hours_note is not None and stored.hours_note != hours_note:
             facility.hours_note = hours_note
             changed.append("hours_note")
-        if changed:
+        if changed or rows_changed:
             facility.save(update_fields=[*changed, "updated_at"])
 
 
 def collaboration_details_reconfirm(*, facility: Facility, confirmed_by: str, user=None,
                                     confirmed_on: dt.date | None = None) -> list[CollaborationDetail]:
     """Stamp every current detail of the facility as confirmed today, unchanged ("nothing has changed")."""
+    # Not checked against a version: it confirms what is stored when it runs, whatever the page showed.
     answers = {d.attribute.code: d.value for d in facility.collaboration_details.select_related("attribute")
                if d.attribute.is_active}
     if not answers:

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from renkei.core import audit, policy
+from renkei.core.concurrency import next_version
 from renkei.core.models import AuditEntry, Municipality
 
 from ..importers import kaigo, mhlw, municipal
@@ -596,12 +597,18 @@ def _apply(plan: _Plan, parsed: ParsedFile, *, edition: str) -> list[_Touched]:
             by_value.setdefault(facility.departments, []).append(facility.pk)
         for departments, ids in by_value.items():
             for chunk in _chunks(ids):
-                Facility.objects.filter(pk__in=chunk).update(departments=departments, updated_at=now)
+                Facility.objects.filter(pk__in=chunk).update(departments=departments, updated_at=now,
+                                                             version=next_version())
     elif to_update:
-        fields = sorted(updated_fields | {"sources", "updated_at"})
+        to_update.sort(key=lambda f: f.pk)  # rows are locked in the one order: by primary key
+        for facility in to_update:
+            facility.version = next_version()
+        fields = sorted(updated_fields | {"sources", "updated_at", "version"})
         Facility.objects.bulk_update(to_update, fields, batch_size=UPDATE_BATCH)
     if plan.source_only:
-        Facility.objects.bulk_update(plan.source_only, ["sources"], batch_size=UPDATE_BATCH)
+        for facility in plan.source_only:
+            facility.version = next_version()
+        Facility.objects.bulk_update(plan.source_only, ["sources", "version"], batch_size=UPDATE_BATCH)
 
     if plan.hours:
         replaced = [owner.pk for owner in plan.hours if not isinstance(owner, FacilityRecord)]
@@ -617,7 +624,7 @@ def _apply(plan: _Plan, parsed: ParsedFile, *, edition: str) -> list[_Touched]:
         label = labels.get(parsed.source_key, parsed.source_key)
         for chunk in _chunks([f.pk for f in plan.closes]):
             Facility.objects.filter(pk__in=chunk).update(
-                status=Facility.Status.CLOSED, closed_on=timezone.localdate(), updated_at=now,
+                status=Facility.Status.CLOSED, closed_on=timezone.localdate(), updated_at=now, version=next_version(),
                 closed_reason=f"no longer in {label} {edition}"[:200])
         touched += [_Touched(f.pk, f.name, f.municipality_id, f.prefecture_id, "closed",
                              ["closed_on", "closed_reason", "status"]) for f in plan.closes]

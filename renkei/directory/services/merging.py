@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renkei.core import audit, policy
+from renkei.core.concurrency import lock_in_order
 from renkei.core.models import AuditEntry
 
 from ..models import Facility, FacilityIdentifier, MergeCandidate, SurveyInvitation
@@ -52,8 +53,8 @@ def facilities_merge(*, keep: Facility, absorb: Facility, membership) -> Facilit
         raise ValidationError(_("“%(name)s” was already merged into another entry.") % {"name": absorb.name})
     moved = {"identifiers": [], "opening_hours": 0, "details": [], "survey_invitations": 0, "filled": []}
     with transaction.atomic():
-        keep = Facility.objects.select_for_update().get(pk=keep.pk)
-        absorb = Facility.objects.select_for_update().get(pk=absorb.pk)
+        locked = lock_in_order(Facility, [keep.pk, absorb.pk])  # the one lock order: by primary key
+        keep, absorb = locked[keep.pk], locked[absorb.pk]
         if not (policy.check(membership, "directory.merge_facilities", keep)
                 and policy.check(membership, "directory.merge_facilities", absorb)):
             raise PermissionDenied("directory.merge_facilities")  # moved to another municipality meanwhile

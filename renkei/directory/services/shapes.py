@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from renkei.core import audit
+from renkei.core.concurrency import next_version
 from renkei.core.models import AuditEntry, Municipality
 
 from ..importers.limits import too_deep, upload_limits
@@ -330,8 +331,9 @@ def facility_areas_assign(*, municipality: Municipality, import_run: ImportRun |
                 result["disagreeing_facilities"].append({"id": pk, "name": name})
     with transaction.atomic():
         for area_id, ids in to_assign.items():
+            # A new version: an edit form opened before must not blank the area out unseen (core.concurrency).
             result["assigned"] += Facility.objects.filter(pk__in=ids, daily_living_area__isnull=True).update(
-                daily_living_area_id=area_id)
+                daily_living_area_id=area_id, version=next_version())
         if result["assigned"]:
             audit.record(action=AuditEntry.Action.BULK, object_type="directory.facility",
                          object_label=str(municipality), owner=municipality,

@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renkei.core import audit, policy, throttle
+from renkei.core.concurrency import for_write
 from renkei.core.models import AuditEntry
 from renkei.core.wareki import to_wareki
 
@@ -246,8 +247,10 @@ def survey_answer_submit(*, token: str, answers: Mapping[str, Any], corrections:
     """
     with transaction.atomic():
         invitation = survey_invitation_for_token(token)
-        invitation = SurveyInvitation.objects.select_for_update().select_related(
-            "facility__municipality", "survey_round").get(pk=invitation.pk)
+        # Only the invitation's row is locked: the facility and municipality joined for reading are not (on
+        # PostgreSQL a plain FOR UPDATE would lock them too and deadlock with staff edits; core.concurrency).
+        invitation = for_write(SurveyInvitation.objects.select_related(
+            "facility__municipality", "survey_round")).get(pk=invitation.pk)
         if invitation.status == SurveyInvitation.Status.APPROVED:  # approved between the two reads
             raise SurveyLinkError(_("Your answers to this survey have already been checked and published. "
                                     "Thank you. To change something now, contact the municipality."), "approved")
@@ -301,10 +304,13 @@ def survey_response_approve(*, response: SurveyResponse, membership, note: str =
     stored = SurveyResponse.objects.select_related("invitation__facility__municipality").get(pk=response.pk)
     policy.require(membership, MANAGE, stored.invitation.facility)
     with transaction.atomic(), _acting(membership):
-        response = SurveyResponse.objects.select_for_update().select_related(
-            "invitation__facility__municipality", "invitation__survey_round").get(pk=response.pk)
+        response = for_write(SurveyResponse.objects.select_related(
+            "invitation__facility__municipality", "invitation__survey_round")).get(pk=response.pk)
         _require_pending(response)
+        # Lock order: the answer, then its facility (fresh from the locked row), then the audit chain.
         facility = response.invitation.facility
+        facility_services.facility_lock(facility=facility)
+        facility.refresh_from_db()
         if not policy.check(membership, MANAGE, facility):
             raise PermissionDenied(MANAGE)  # moved to another municipality since the check above
         # Attributes may have been retired since the answer: apply those still asked of this facility.
@@ -342,7 +348,7 @@ def survey_response_return(*, response: SurveyResponse, membership, note: str) -
     if not note.strip():
         raise ValidationError({"note": [_("Tell the facility what to check or correct.")]})
     with transaction.atomic(), _acting(membership):
-        response = SurveyResponse.objects.select_for_update().select_related("invitation").get(pk=response.pk)
+        response = for_write(SurveyResponse.objects.select_related("invitation")).get(pk=response.pk)
         _require_pending(response)
         response.decision = SurveyResponse.Decision.RETURNED
         response.reviewed_by = membership.user

@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from renkei.core import policy
+from renkei.core.concurrency import lock_checked
 from renkei.core.models import Municipality
 
 from ..models import CollaborationAttribute, CollaborationCategory, CollaborationDetail, FacilityKind
@@ -120,8 +121,12 @@ def attribute_create(*, membership, municipality: Municipality | None, category:
     return attribute
 
 
-def attribute_update(*, membership, attribute: CollaborationAttribute, **changes) -> CollaborationAttribute:
-    """Change an attribute. Built-in ones: names only. Answered ones keep their answer type and used choices."""
+def attribute_update(*, membership, attribute: CollaborationAttribute, expected_version: int | None = None,
+                     **changes) -> CollaborationAttribute:
+    """Change an attribute. Built-in ones: names only. Answered ones keep their answer type and used choices.
+
+    StaleEdit when the attribute changed since `expected_version` (the version the form was opened with).
+    """
     _require_may_edit(membership, attribute)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
@@ -146,6 +151,7 @@ def attribute_update(*, membership, attribute: CollaborationAttribute, **changes
         setattr(attribute, name, value.strip() if isinstance(value, str) else value)
     _check(attribute)
     with transaction.atomic():
+        lock_checked(attribute, expected_version)
         attribute.full_clean()
         attribute.save()
     return attribute
@@ -158,6 +164,7 @@ def attribute_set_active(*, membership, attribute: CollaborationAttribute, activ
         raise ValidationError(_("“%(name)s” is used to compute coverage gaps and stays in use.")
                               % {"name": attribute.name})
     with transaction.atomic():
+        lock_checked(attribute, None)
         attribute.is_active = active
         attribute.save()
     return attribute
@@ -175,10 +182,14 @@ def attribute_delete(*, membership, attribute: CollaborationAttribute) -> None:
         attribute.delete()
 
 
-def category_save(*, membership, category: CollaborationCategory) -> CollaborationCategory:
-    """Add or rename a category of the shared taxonomy (system administrators)."""
+def category_save(*, membership, category: CollaborationCategory,
+                  expected_version: int | None = None) -> CollaborationCategory:
+    """Add or rename a category of the shared taxonomy (system administrators); StaleEdit when it changed since
+    `expected_version`."""
     policy.require(membership, "directory.manage_shared_taxonomy")
     with transaction.atomic():
+        if category.pk is not None and not category._state.adding:
+            lock_checked(category, expected_version)
         if not category.code:
             base = (slugify(category.name_en).replace("-", "_") or "category")[:54]
             code, n = base, 1

@@ -19,6 +19,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from renkei.core import audit, policy
+from renkei.core.concurrency import StaleEdit, render_conflict
 
 from ..forms import (
     CandidateMergeForm,
@@ -173,8 +174,16 @@ def _facility_form(request, facility: Facility, *, created: bool):
         else:
             try:
                 with transaction.atomic():
-                    facility_services.facility_save(facility=form.instance)
+                    facility_services.facility_save(facility=form.instance,
+                                                    expected_version=form.cleaned_data.get("version"))
                     facility_services.facility_identifiers_set(facility=form.instance, codes=form.identifier_codes())
+            except StaleEdit as stale:
+                stored = staff_selectors.facility_for_page(facility.pk)
+                return render_conflict(request, "directory/facilities/form.html",
+                                 {"facility": stored, "created": False,
+                                  "has_map": _template_exists("directory/_map.html")},
+                                 form=form, current_form=FacilityForm(instance=stored), stale=stale,
+                                 rebind=lambda data: FacilityForm(data, instance=stored))
             except ValidationError as error:
                 form.add_error(None, error)
                 if created:  # the row was rolled back: the form stays a creation form
@@ -207,9 +216,16 @@ def facility_edit_view(request, facility_id, obj):
 def facility_hours_view(request, facility_id, obj):
     form = OpeningHoursForm(request.POST or None, facility=obj)
     if request.method == "POST" and form.is_valid():
-        facility_services.opening_hours_replace(facility=obj, periods=form.periods,
-                                                closed_on_holidays=form.cleaned_data["closed_on_holidays"],
-                                                hours_note=form.cleaned_data["hours_note"])
+        try:
+            facility_services.opening_hours_replace(facility=obj, periods=form.periods,
+                                                    closed_on_holidays=form.cleaned_data["closed_on_holidays"],
+                                                    hours_note=form.cleaned_data["hours_note"],
+                                                    expected_version=form.cleaned_data.get("version"))
+        except StaleEdit as stale:
+            stored = staff_selectors.facility_for_page(obj.pk)
+            return render_conflict(request, "directory/facilities/hours.html", {"facility": stored},
+                             form=form, current_form=OpeningHoursForm(facility=stored), stale=stale,
+                             rebind=lambda data: OpeningHoursForm(data, facility=stored))
         messages.success(request, _("Opening hours of “%(name)s” saved.") % {"name": obj.name})
         return redirect("directory:facility_detail", facility_id=obj.pk)
     return render(request, "directory/facilities/hours.html", {"form": form, "facility": obj},
@@ -223,13 +239,15 @@ def collaboration_details_view(request, facility_id, obj):
     attributes = attributes_for(obj.kind, obj.municipality)
     details = {d.attribute.code: d for d in obj.collaboration_details.select_related("attribute")}
     current = {code: d.value for code, d in details.items()}
-    form = CollaborationDetailsForm(request.POST or None, attributes=attributes, current=current)
+    form = CollaborationDetailsForm(request.POST or None, attributes=attributes, current=current, facility=obj)
     if request.method == "POST" and form.is_valid():
         answers = form.changed_answers()
         try:
             facility_services.collaboration_details_confirm(
                 facility=obj, answers=answers, confirmed_by=_acting_name(request), user=request.user,
-                source="staff")
+                source="staff", expected_version=form.cleaned_data.get("version"))
+        except StaleEdit as stale:
+            return _detailsrender_conflict(request, obj.pk, form, stale)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -244,6 +262,24 @@ def collaboration_details_view(request, facility_id, obj):
     return render(request, "directory/facilities/details_form.html", {
         "form": form, "facility": obj, "groups": form.groups(details), "stale_threshold": threshold,
     }, status=400 if form.errors else 200)
+
+
+def _detailsrender_conflict(request, facility_id: int, form, stale: StaleEdit):
+    stored = staff_selectors.facility_for_page(facility_id)
+    attributes = attributes_for(stored.kind, stored.municipality)
+    details = {d.attribute.code: d for d in stored.collaboration_details.select_related("attribute")}
+    current = {code: d.value for code, d in details.items()}
+
+    context = {"facility": stored, "stale_threshold": stale_before(STALE_MONTHS)}
+
+    def rebind(data):
+        rebound = CollaborationDetailsForm(data, attributes=attributes, current=current, facility=stored)
+        context["groups"] = rebound.groups(details)
+        return rebound
+
+    return render_conflict(request, "directory/facilities/details_form.html", context, form=form,
+                     current_form=CollaborationDetailsForm(attributes=attributes, current=current, facility=stored),
+                     stale=stale, rebind=rebind)
 
 
 @policy.requires("directory.manage_facilities", get_object=_facility)

@@ -9,6 +9,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 
 from renkei.core import policy
+from renkei.core.concurrency import StaleEdit, render_conflict
 from renkei.core.models import Municipality
 from renkei.core.selectors import municipality_or_none
 
@@ -65,8 +66,16 @@ def _attribute_form(request, *, municipality: Municipality | None, attribute: Co
                                  % {"name": attribute.name})
             else:
                 taxonomy_services.attribute_update(membership=request.membership, attribute=attribute,
+                                                   expected_version=form.cleaned_data.get("version"),
                                                    **form.changes())
                 messages.success(request, _("Saved “%(name)s”.") % {"name": attribute.name})
+        except StaleEdit as stale:
+            stored = stale.current
+            return render_conflict(
+                request, "directory/taxonomy/attribute_form.html",
+                {"attribute": stored, "municipality": municipality, "names_only": names_only, "may_edit": True},
+                form=form, current_form=AttributeForm(attribute=stored, names_only=names_only), stale=stale,
+                rebind=lambda data: AttributeForm(data, attribute=stored, names_only=names_only))
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -129,7 +138,13 @@ def _category_form(request, category: CollaborationCategory):
     form = CategoryForm(request.POST or None, instance=category)
     if request.method == "POST" and form.is_valid():
         try:
-            taxonomy_services.category_save(membership=request.membership, category=form.instance)
+            taxonomy_services.category_save(membership=request.membership, category=form.instance,
+                                            expected_version=form.cleaned_data.get("version"))
+        except StaleEdit as stale:
+            stored = stale.current
+            return render_conflict(request, "directory/taxonomy/category_form.html", {"category": stored},
+                                   form=form, current_form=CategoryForm(instance=stored), stale=stale,
+                                   rebind=lambda data: CategoryForm(data, instance=stored))
         except ValidationError as error:
             form.add_error(None, error)
         else:
