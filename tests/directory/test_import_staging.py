@@ -150,3 +150,11 @@ def test_every_batch_holds_whole_municipalities_and_stays_near_the_batch_size(ku
     assert all(len(batch) < small_batches + largest_municipality for batch in seen)
     codes = [code for batch in seen for code in dict.fromkeys(batch)]
     assert len(codes) == len(set(codes))  # no municipality split over two batches
+
+
+def test_an_applied_run_is_audited_once_as_created_with_its_outcome(kumamoto, tmp_path, small_batches):
+    result = run(clinic_file(tmp_path, clinic_rows(9)))
+
+    entries = AuditEntry.objects.filter(object_type="directory.importrun", object_id=str(result.pk))
+    assert [(e.action, e.changes["outcome"]) for e in entries.exclude(action=AuditEntry.Action.BULK)] == [
+        (AuditEntry.Action.CREATE, "applied")]

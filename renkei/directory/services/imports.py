@@ -29,6 +29,7 @@ from typing import Any, NamedTuple
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Q
+from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -161,8 +162,10 @@ def _import_staged(run: ImportRun, parsed: ParsedFile, items: Iterator, *, sourc
     totals = _Totals(rejected=list(staging.errors))
     writes = not dry_run and not totals.rejected
     if writes:
+        # The per-facility audit entries name the run, so it is inserted first (rolled back with the rest when
+        # a later row fails), raw: the audit log records it once, as created, with its outcome (below).
         run.outcome = ImportRun.Outcome.APPLIED
-        run.save()  # the per-facility audit entries name it; rolled back with the rest when a later row fails
+        run.save_base(raw=True)
     scope = _Scope(membership, municipality)
     state = _RunState()
     for records in staging.batches():
@@ -195,7 +198,9 @@ def _import_staged(run: ImportRun, parsed: ParsedFile, items: Iterator, *, sourc
         outcome = ImportRun.Outcome.REJECTED if totals.rejected else ImportRun.Outcome.DRY_RUN
         return run, (outcome, counts, totals.rejected)
     staging.clear()
-    run = _finish(run, ImportRun.Outcome.APPLIED, counts, [])
+    _settle(run, ImportRun.Outcome.APPLIED, counts, [])
+    run.save_base(raw=True)
+    post_save.send(sender=ImportRun, instance=run, created=True, raw=False, using=run._state.db)
     audit.record(action=AuditEntry.Action.BULK, obj=run, object_label=run.file_name,
                  changes={"source": source, "counts": counts, "import_run": run.pk, "edition": edition})
     # The spatial index follows through the entries above (see `spatial`): rows that moved nothing keep it.
@@ -299,7 +304,7 @@ class _Staging:
                 self.errors.append(item)
                 continue
             if self.hours:
-                pending.append((self.run_key, item.value, item.row, pickle.dumps(item)))
+                pending.append((self.run_key, item.value, item.row, pickle.dumps(item, pickle.HIGHEST_PROTOCOL)))
             else:
                 pending.append((self.run_key, *self._facility_row(item)))
             if len(pending) >= BATCH:
@@ -317,7 +322,7 @@ class _Staging:
         else:
             self.all_have_service_type = False
         record.municipality = municipality.pk  # pickled as its id, given back its instance when read
-        return f"{municipality.pk:012d}", record.row, pickle.dumps(record)
+        return f"{municipality.pk:012d}", record.row, pickle.dumps(record, pickle.HIGHEST_PROTOCOL)
 
     def _groups(self) -> Iterator[list[bytes]]:
         """Payloads grouped by group_key, in (group_key, row) order, read a page at a time (keyset)."""
@@ -972,6 +977,13 @@ def would_change(run: ImportRun) -> bool:
 
 
 def _finish(run: ImportRun, outcome: str, counts: dict, errors: list) -> ImportRun:
+    _settle(run, outcome, counts, errors)
+    run.save()
+    return run
+
+
+def _settle(run: ImportRun, outcome: str, counts: dict, errors: list) -> None:
+    """Set the run's outcome, counts and rejected rows (sorted, the stored ones bounded)."""
     rows = []
     for error in errors:
         if isinstance(error, RowError):
@@ -988,8 +1000,6 @@ def _finish(run: ImportRun, outcome: str, counts: dict, errors: list) -> ImportR
     run.rejected_rows = rows[:MAX_STORED_REJECTIONS]
     run.all_rejected_rows = rows
     run.finished_at = timezone.now()
-    run.save()
-    return run
 
 
 COUNT_LABELS = [
