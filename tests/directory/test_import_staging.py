@@ -158,3 +158,21 @@ def test_an_applied_run_is_audited_once_as_created_with_its_outcome(kumamoto, tm
     entries = AuditEntry.objects.filter(object_type="directory.importrun", object_id=str(result.pk))
     assert [(e.action, e.changes["outcome"]) for e in entries.exclude(action=AuditEntry.Action.BULK)] == [
         (AuditEntry.Action.CREATE, "applied")]
+
+
+def test_rows_of_one_facility_apart_in_a_speciality_file_are_gathered(kumamoto, tmp_path, small_batches):
+    clinics = clinic_rows(6)
+    run(clinic_file(tmp_path, clinics))
+    first, second = clinics[0]["ID"], clinics[1]["ID"]
+    rows = [{"ID": first, "診療科目名": "内科", "月_診療開始時間": "09:00", "月_診療終了時間": "12:00"},
+            {"ID": second, "診療科目名": "外科", "火_診療開始時間": "09:00", "火_診療終了時間": "12:00"},
+            {"ID": first, "診療科目名": "小児科", "月_診療開始時間": "14:00", "月_診療終了時間": "17:00"}]
+    path = write_mhlw(tmp_path / "02-2_clinic_speciality_hours_20260601.csv", hours_header(), rows)
+
+    result = run(path)
+
+    assert (result.outcome, result.counts["updated"]) == ("applied", 2)
+    facility = Facility.objects.get(identifiers__value=first)
+    assert facility.departments == "|内科|小児科|"
+    assert [(h.weekday, f"{h.opens:%H:%M}") for h in facility.opening_hours.order_by("opens")] == [(0, "09:00"),
+                                                                                                  (0, "14:00")]

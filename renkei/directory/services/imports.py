@@ -299,18 +299,28 @@ class _Staging:
     def stage(self, items: Iterator) -> None:
         """Write the parsed rows in batches; RowErrors are kept (the file will be rejected)."""
         pending: list[tuple] = []
+        rows: list = []  # a speciality file's consecutive rows of one facility, staged as one payload
         for item in items:
             if isinstance(item, RowError):
                 self.errors.append(item)
                 continue
-            if self.hours:
-                pending.append((self.run_key, item.value, item.row, pickle.dumps(item, pickle.HIGHEST_PROTOCOL)))
-            else:
+            if not self.hours:
                 pending.append((self.run_key, *self._facility_row(item)))
+            elif rows and item.value != rows[0].value:
+                pending.append(self._hours_row(rows))
+                rows = [item]
+            else:
+                rows.append(item)
             if len(pending) >= BATCH:
                 _insert_rows(ImportStagingRow, ["run_key", "group_key", "row", "payload"], pending)
                 pending = []
+        if rows:
+            pending.append(self._hours_row(rows))
         _insert_rows(ImportStagingRow, ["run_key", "group_key", "row", "payload"], pending)
+
+    def _hours_row(self, rows: list) -> tuple:
+        payload = [(row.row, row.department, row.periods) for row in rows]
+        return self.run_key, rows[0].value, rows[0].row, pickle.dumps(payload, pickle.HIGHEST_PROTOCOL)
 
     def _facility_row(self, record: FacilityRecord) -> tuple[str, int, bytes]:
         municipality = record.municipality
@@ -323,11 +333,11 @@ class _Staging:
             self.all_have_service_type = False
         # A plain tuple (the municipality by id, the kind as text) pickles and loads several times faster.
         values = {**record.values, "kind": str(record.values["kind"])}
-        payload = (record.row, municipality.pk, values, record.identifiers, record.corporate_number,
-                   record.opening_hours)
+        identifiers = [(str(scheme), value) for scheme, value in record.identifiers]
+        payload = (record.row, municipality.pk, values, identifiers, record.corporate_number, record.opening_hours)
         return f"{municipality.pk:012d}", record.row, pickle.dumps(payload, pickle.HIGHEST_PROTOCOL)
 
-    def _groups(self) -> Iterator[list[bytes]]:
+    def _groups(self) -> Iterator[tuple[str, list[bytes]]]:
         """Payloads grouped by group_key, in (group_key, row) order, read a page at a time (keyset)."""
         rows = ImportStagingRow.objects.filter(run_key=self.run_key).order_by("group_key", "row")
         last_group, last_row, group = None, 0, []
@@ -340,20 +350,22 @@ class _Staging:
                 break
             for group_key, row, payload in page:
                 if group and group_key != last_group:
-                    yield group
+                    yield last_group, group
                     group = []
                 group.append(bytes(payload))
                 last_group, last_row = group_key, row
         if group:
-            yield group
+            yield last_group, group
 
     def batches(self) -> Iterator[list]:
         """Lists of FacilityRecord (whole municipalities) or HoursRecord (whole facilities), about STAGE_BATCH long."""
         batch: list = []
-        for group in self._groups():
+        for group_key, group in self._groups():
             items = [pickle.loads(payload) for payload in group]  # noqa: S301 (written by this import, just now)
             if self.hours:
-                batch.append(mhlw.hours_record(items))
+                value = group_key
+                batch.append(mhlw.hours_record([mhlw.HoursRow(row, value, department, periods)
+                                                for rows in items for row, department, periods in rows]))
             else:
                 batch += [FacilityRecord(row=row, municipality=self.municipalities[municipality_id], values=values,
                                          identifiers=identifiers, corporate_number=corporate_number,
