@@ -248,6 +248,8 @@ def clean(value: Any) -> str:
     if value is None:
         return ""
     text = unicodedata.normalize("NFKC", str(value))
+    if "\t" not in text and "  " not in text:  # NFKC made every other space a single " ": nothing to collapse
+        return text.strip()
     return _SPACES.sub(" ", text).strip()
 
 

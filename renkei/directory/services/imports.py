@@ -312,11 +312,20 @@ class _Staging:
             else:
                 rows.append(item)
             if len(pending) >= BATCH:
-                _insert_rows(ImportStagingRow, ["run_key", "group_key", "row", "payload"], pending)
+                self._insert(pending)
                 pending = []
         if rows:
             pending.append(self._hours_row(rows))
-        _insert_rows(ImportStagingRow, ["run_key", "group_key", "row", "payload"], pending)
+        self._insert(pending)
+
+    def _insert(self, rows: list[tuple]) -> None:
+        """Plain executemany: the values are already what the columns hold (text, a number, bytes)."""
+        if rows:
+            quote = connection.ops.quote_name
+            columns = ", ".join(quote(name) for name in ("run_key", "group_key", "row", "payload"))
+            with connection.cursor() as cursor:
+                cursor.executemany(f"INSERT INTO {quote(ImportStagingRow._meta.db_table)} ({columns}) "  # noqa: S608
+                                   "VALUES (%s, %s, %s, %s)", rows)
 
     def _hours_row(self, rows: list) -> tuple:
         payload = [(row.row, row.department, row.periods) for row in rows]
