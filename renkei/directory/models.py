@@ -407,6 +407,8 @@ class ImportStagingRow(models.Model):
     are deleted before the transaction commits and vanish with it when it rolls back.
     """
 
+    AUDIT_SKIP = True  # rows of a file on their way in, never outliving the transaction; the import run is audited
+
     run_key = models.CharField(max_length=32)
     group_key = models.CharField(max_length=40)  # a zero-padded municipality id, or a facility's code
     row = models.PositiveIntegerField()  # the row number in the file, as a spreadsheet shows it
