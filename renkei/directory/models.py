@@ -404,6 +404,25 @@ class ImportRun(models.Model):
         return self.file_name
 
 
+class ImportStagingRow(models.Model):
+    """A parsed row of a file being imported, waiting inside the import's transaction (never outside it).
+
+    The import streams the file into this table, then reads it back grouped (by municipality for facility
+    rows, by code for speciality-and-hours rows) to compare and apply a bounded batch at a time. The rows
+    are deleted before the transaction commits and vanish with it when it rolls back.
+    """
+
+    AUDIT_SKIP = True  # rows of a file on their way in, never outliving the transaction; the import run is audited
+
+    run_key = models.CharField(max_length=32)
+    group_key = models.CharField(max_length=40)  # a zero-padded municipality id, or a facility's code
+    row = models.PositiveIntegerField()  # the row number in the file, as a spreadsheet shows it
+    payload = models.BinaryField()  # the parsed record (pickled; written and read by the same import)
+
+    class Meta:
+        indexes = [models.Index(fields=["run_key", "group_key", "row"], name="import_staging_order")]
+
+
 class ColumnMapping(models.Model):
     """How one municipality's own list maps to our fields; saved once and reused for the next edition."""
 

@@ -60,7 +60,11 @@ def read_csv_text(text: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]
     Quoted fields keep their embedded line breaks; the row number counts records, not physical lines,
     so it is the row staff find in Excel (the header is row 1).
     """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    return _read_csv(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+
+
+def _read_csv(lines, *, delimiter: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    reader = csv.reader(lines, delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration as error:
@@ -89,6 +93,49 @@ def read_csv_text(text: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]
                             f"Cannot read the CSV near row {number}: {error}") from error
 
     return header, rows()
+
+
+STREAM_CHUNK = 1024 * 1024
+
+
+def read_csv_stream(binary) -> tuple[str, list[str], Iterator[tuple[int, list[str]]]]:
+    """(encoding, header, rows) of a CSV read from a binary file object, as `read_csv_text` gives them.
+
+    The file is decoded as it is read, never held whole as text: the encoding is checked in a first pass of
+    one-megabyte chunks (UTF-8 with or without BOM, else CP932), then the CSV reader reads the file again.
+    """
+    start = binary.read(4096)
+    if not start.strip() and not binary.read(1):
+        raise FileError("ファイルが空です。", "The file is empty.")
+    if start.startswith(_BINARY_SIGNATURES) or b"\x00" in start:
+        raise FileError("CSV ファイルではありません（画像・PDF・Excel などのファイルです）。",
+                        "This is not a CSV file (it looks like an image, a PDF or a spreadsheet).")
+    binary.seek(0)
+    encoding = "utf-8-sig" if start.startswith(b"\xef\xbb\xbf") else "utf-8"
+    if not _decodes(binary, encoding):
+        if encoding == "utf-8-sig" or not _decodes(binary, "cp932"):
+            raise _undecodable()
+        encoding = "cp932"
+    text = io.TextIOWrapper(binary, encoding=encoding, newline="")
+    first_line = text.readline()
+    text.seek(0)
+    return encoding, *_read_csv(text, delimiter=_delimiter(first_line))
+
+
+def _decodes(binary, encoding: str) -> bool:
+    import codecs
+
+    decoder = codecs.getincrementaldecoder(encoding)()
+    binary.seek(0)
+    try:
+        while chunk := binary.read(STREAM_CHUNK):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+        return True
+    except UnicodeDecodeError:
+        return False
+    finally:
+        binary.seek(0)
 
 
 def _delimiter(text: str) -> str:
@@ -201,6 +248,8 @@ def clean(value: Any) -> str:
     if value is None:
         return ""
     text = unicodedata.normalize("NFKC", str(value))
+    if "\t" not in text and "  " not in text:  # NFKC made every other space a single " ": nothing to collapse
+        return text.strip()
     return _SPACES.sub(" ", text).strip()
 
 

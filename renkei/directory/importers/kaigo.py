@@ -11,6 +11,7 @@ One 事業所番号 covers several services, so the identifier is `<事業所番
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from ..models import FacilityIdentifier, FacilityKind
 from ..taxonomy import SERVICE_TYPES, VISITING_NURSING_SERVICE_TYPE
@@ -27,6 +28,7 @@ from .common import (
     parse_int,
     parse_phone,
     parse_website,
+    read_csv_stream,
     read_csv_text,
 )
 from .positions import drop_far_positions
@@ -65,6 +67,20 @@ def parse(data: bytes, *, file_name: str, resolver: MunicipalityResolver) -> Par
     """Read one 介護サービス情報公表システム file into facility records."""
     text, _ = decode_bytes(data)
     header, rows = read_csv_text(text)
+    parsed, items = _items(header, rows, file_name=file_name, resolver=resolver)
+    for item in items:
+        (parsed.errors if isinstance(item, RowError) else parsed.facilities).append(item)
+    drop_far_positions(parsed)
+    return parsed
+
+
+def stream(binary, *, file_name: str, resolver: MunicipalityResolver) -> tuple[ParsedFile, Iterator]:
+    """The file's ParsedFile (counts, kinds, messages; no lists) and an iterator of FacilityRecord or RowError."""
+    _, header, rows = read_csv_stream(binary)
+    return _items(header, rows, file_name=file_name, resolver=resolver)
+
+
+def _items(header, rows, *, file_name, resolver) -> tuple[ParsedFile, Iterator]:
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise FileError("介護サービス情報公表システムのファイルではありません（見出しに "
@@ -79,24 +95,25 @@ def parse(data: bytes, *, file_name: str, resolver: MunicipalityResolver) -> Par
         i = index.get(name)
         return cells[i] if i is not None and i < len(cells) else ""
 
-    seen: set[str] = set()
-    for number, cells in rows:
-        parsed.rows += 1
-        try:
-            record = _record(number, cells, cell, file_code=file_code, resolver=resolver)
-        except RowError as error:
-            error.row = number
-            parsed.errors.append(error)
-            continue
-        value = record.identifiers[0][1]
-        if value in seen:  # the open data repeats some offices on several rows
-            parsed.messages.append(f"row {number}: {value} listed twice; the first row is kept")
-            continue
-        seen.add(value)
-        parsed.kinds.add(record.kind)
-        parsed.facilities.append(record)
-    drop_far_positions(parsed)
-    return parsed
+    def items() -> Iterator:
+        seen: set[str] = set()
+        for number, cells in rows:
+            parsed.rows += 1
+            try:
+                record = _record(number, cells, cell, file_code=file_code, resolver=resolver)
+            except RowError as error:
+                error.row = number
+                yield error
+                continue
+            value = record.identifiers[0][1]
+            if value in seen:  # the open data repeats some offices on several rows
+                parsed.messages.append(f"row {number}: {value} listed twice; the first row is kept")
+                continue
+            seen.add(value)
+            parsed.kinds.add(record.kind)
+            yield record
+
+    return parsed, items()
 
 
 def _record(number, cells, cell, *, file_code, resolver) -> FacilityRecord:

@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from collections.abc import Iterator
+from typing import NamedTuple
 
 from ..models import FacilityIdentifier, FacilityKind
 from .common import (
@@ -43,6 +45,7 @@ from .common import (
     parse_int,
     parse_time,
     parse_website,
+    read_csv_stream,
     read_csv_text,
 )
 from .positions import drop_far_positions
@@ -106,15 +109,40 @@ def parse(data: bytes, *, file_name: str, resolver: MunicipalityResolver) -> Par
     """Read one MHLW file into facility records (facility files) or hours records (speciality files)."""
     text, _ = decode_bytes(data)
     header, rows = read_csv_text(text)
+    parsed, items = _items(header, rows, file_name=file_name, resolver=resolver)
+    if parsed.layout == "mhlw_hours":
+        by_id: OrderedDict[str, list[HoursRow]] = OrderedDict()
+        for item in items:
+            if isinstance(item, RowError):
+                parsed.errors.append(item)
+            else:
+                by_id.setdefault(item.value, []).append(item)
+        parsed.hours = [hours_record(rows) for rows in by_id.values()]
+    else:
+        for item in items:
+            (parsed.errors if isinstance(item, RowError) else parsed.facilities).append(item)
+    drop_far_positions(parsed)
+    return parsed
+
+
+def stream(binary, *, file_name: str, resolver: MunicipalityResolver) -> tuple[ParsedFile, Iterator]:
+    """The file's ParsedFile (counts, kinds, messages; no lists) and an iterator of its rows, read as it goes.
+
+    Facility files yield FacilityRecord or RowError, speciality files HoursRow or RowError: one per row, so
+    a national file is never held whole. The caller groups HoursRow by code (`hours_record`) and checks
+    positions per municipality (`drop_far_positions`).
+    """
+    _, header, rows = read_csv_stream(binary)
+    return _items(header, rows, file_name=file_name, resolver=resolver)
+
+
+def _items(header, rows, *, file_name, resolver) -> tuple[ParsedFile, Iterator]:
     kind = file_kind(file_name, header)
     parsed = ParsedFile(source_key=SOURCE_KEY, edition=date_from_file_name(file_name),
                         layout=f"mhlw_{kind}")
     if kind == "hours":
-        _parse_hours(parsed, header, rows)
-    else:
-        _parse_facilities(parsed, header, rows, file_kind=kind_from_file_name(file_name), resolver=resolver)
-    drop_far_positions(parsed)
-    return parsed
+        return parsed, _hours_items(parsed, header, rows)
+    return parsed, _facility_items(parsed, header, rows, file_kind=kind_from_file_name(file_name), resolver=resolver)
 
 
 def _index(header: list[str]) -> dict[str, int]:
@@ -129,7 +157,7 @@ def _cell(cells: list[str], index: dict[str, int], *names: str) -> str:
     return ""
 
 
-def _parse_facilities(parsed: ParsedFile, header, rows, *, file_kind: str | None, resolver) -> None:
+def _facility_items(parsed: ParsedFile, header, rows, *, file_kind: str | None, resolver) -> Iterator:
     index = _index(header)
     has_beds = TOTAL_BEDS in index
     holiday_column = next((c for c in ("祝日に休診", "営業日（祝）", "祝日") if c in index), None)
@@ -140,6 +168,8 @@ def _parse_facilities(parsed: ParsedFile, header, rows, *, file_kind: str | None
     inline_slots = [(day, slot) for day, character in enumerate(DAYS_WITH_HOLIDAY) for slot in range(1, 5)
                     if f"{character}_開店時間帯{slot}_開始時間" in index]
     website_column = next((c for c in ("案内用ホームページアドレス", "薬局のホームページアドレス") if c in index), None)
+    if file_kind:
+        parsed.kinds.add(file_kind)
     for number, cells in rows:
         parsed.rows += 1
         try:
@@ -149,15 +179,13 @@ def _parse_facilities(parsed: ParsedFile, header, rows, *, file_kind: str | None
                                       inline_slots=inline_slots, website_column=website_column)
         except RowError as error:
             error.row = number
-            parsed.errors.append(error)
+            yield error
             continue
         if record is None:
             parsed.messages.append(f"row {number}: 助産所 skipped")
             continue
         parsed.kinds.add(record.kind)
-        parsed.facilities.append(record)
-    if file_kind:
-        parsed.kinds.add(file_kind)
+        yield record
 
 
 def _facility_record(number, cells, index, *, file_kind, resolver, has_beds, holiday_column, weekly,
@@ -250,24 +278,45 @@ def _inline_hours(cells, index, slots):
     return [(day, a, b) for day, periods in sorted(by_day.items()) for a, b in merge_intervals(periods)]
 
 
-def _parse_hours(parsed: ParsedFile, header, rows) -> None:
+class HoursRow(NamedTuple):
+    """One row of a speciality-and-hours file: a department and its periods, for the facility of `value`."""
+
+    row: int
+    value: str
+    department: str
+    periods: dict[int, list]  # weekday → [(opens, closes)]
+
+
+def hours_record(rows: list[HoursRow]) -> HoursRecord:
+    """The departments and merged hours of one facility from its rows (in file order)."""
+    departments: list[str] = []
+    periods: dict[int, list] = {}
+    for row in rows:
+        if row.department and row.department not in departments:
+            departments.append(row.department)
+        for day, day_periods in row.periods.items():
+            periods.setdefault(day, []).extend(day_periods)
+    hours = [(day, a, b) for day, day_periods in sorted(periods.items()) for a, b in merge_intervals(day_periods)]
+    return HoursRecord(row=rows[0].row, scheme=FacilityIdentifier.Scheme.MHLW_ID, value=rows[0].value,
+                       departments=departments, opening_hours=hours)
+
+
+def _hours_items(parsed: ParsedFile, header, rows) -> Iterator:
     index = _index(header)
     columns = [(day, index.get(f"{c}_診療開始時間"), index.get(f"{c}_診療終了時間"))
                for day, c in enumerate(DAYS_WITH_HOLIDAY)]
     columns = [(day, a, b) for day, a, b in columns if a is not None and b is not None]
     id_index, name_index = index["ID"], index["診療科目名"]
-    facilities: OrderedDict[str, dict] = OrderedDict()
     for number, cells in rows:
         parsed.rows += 1
         mhlw_id = clean(cells[id_index]) if id_index < len(cells) else ""
         if len(mhlw_id) != 13 or not (mhlw_id.isascii() and mhlw_id.isdigit()):
-            parsed.errors.append(RowError(f"ID「{mhlw_id}」が 13 桁の数字ではありません。",
-                                          f"The ID “{mhlw_id}” is not 13 digits.", row=number, column="ID"))
+            yield RowError(f"ID「{mhlw_id}」が 13 桁の数字ではありません。",
+                           f"The ID “{mhlw_id}” is not 13 digits.", row=number, column="ID")
             continue
-        entry = facilities.setdefault(mhlw_id, {"row": number, "departments": [], "periods": {}})
         department = clean(cells[name_index]) if name_index < len(cells) else ""
-        if department and department not in entry["departments"]:
-            entry["departments"].append(department)
+        periods: dict[int, list] = {}
+        error = None
         for day, a, b in columns:
             start = cells[a] if a < len(cells) else ""
             end = cells[b] if b < len(cells) else ""
@@ -276,15 +325,13 @@ def _parse_hours(parsed: ParsedFile, header, rows) -> None:
             try:
                 opens, closes = parse_time(start), parse_time(end)
             except ValueError:
-                parsed.errors.append(RowError(
+                error = RowError(
                     f"{DAYS_WITH_HOLIDAY[day]}曜の診療時間「{start}〜{end}」が時刻ではありません。",
                     f"The hours “{start}–{end}” on {DAYS_WITH_HOLIDAY[day]} are not times.", row=number,
-                    column=f"{DAYS_WITH_HOLIDAY[day]}_診療開始時間"))
+                    column=f"{DAYS_WITH_HOLIDAY[day]}_診療開始時間")
                 break
             if opens and closes:
-                entry["periods"].setdefault(day, []).append((opens, closes))
-    for mhlw_id, entry in facilities.items():
-        hours = [(day, a, b) for day, periods in sorted(entry["periods"].items())
-                 for a, b in merge_intervals(periods)]
-        parsed.hours.append(HoursRecord(row=entry["row"], scheme=FacilityIdentifier.Scheme.MHLW_ID, value=mhlw_id,
-                                        departments=entry["departments"], opening_hours=hours))
+                periods.setdefault(day, []).append((opens, closes))
+        yield HoursRow(number, mhlw_id, department, periods)
+        if error is not None:
+            yield error

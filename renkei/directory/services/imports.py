@@ -1,10 +1,13 @@
 """Importing public and municipal lists into the directory: all-or-nothing per file, with a dry run.
 
-Every file goes through the same steps: the source's importer parses all rows (`importers/`), the plan
-matches them against the directory (identifiers first, then normalized name + address in the same
-municipality), and only when no row was rejected is the plan written, in one transaction, with bulk
-inserts and updates. Public fields are overwritten by a newer edition; collaboration details are never
-touched; facilities the same source no longer lists (in the same scope) are closed, never deleted.
+Every file goes through the same steps, in one transaction and in bounded memory: the source's importer
+reads the file as a stream of rows (`importers/`) and each parsed row goes to a staging table
+(`ImportStagingRow`); the staged rows are read back grouped by municipality (speciality files: by code),
+and a batch at a time is matched against the directory (identifiers first, then normalized name + address
+in the same municipality) and written with bulk inserts and updates. A rejected row anywhere in the file,
+or a dry run, rolls the whole transaction back: nothing is written, the staging rows included. Public fields
+are overwritten by a newer edition; collaboration details are never touched; facilities the same source no
+longer lists (in the same scope) are closed, never deleted.
 """
 
 from __future__ import annotations
@@ -12,8 +15,13 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
+import heapq
+import io
+import itertools
+import pickle
 import re
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -21,6 +29,7 @@ from typing import Any, NamedTuple
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Q
+from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -29,9 +38,26 @@ from renkei.core.concurrency import next_version
 from renkei.core.models import AuditEntry, Municipality
 
 from ..importers import kaigo, mhlw, municipal
-from ..importers.common import FacilityRecord, FileError, MunicipalityResolver, ParsedFile, RowError, departments_field
+from ..importers.common import (
+    FacilityRecord,
+    FileError,
+    HoursRecord,
+    MunicipalityResolver,
+    ParsedFile,
+    RowError,
+    departments_field,
+)
 from ..importers.limits import too_large, upload_limits
-from ..models import ColumnMapping, Facility, FacilityIdentifier, ImportRun, MergeCandidate, OpeningHours
+from ..importers.positions import drop_far_positions
+from ..models import (
+    ColumnMapping,
+    Facility,
+    FacilityIdentifier,
+    ImportRun,
+    ImportStagingRow,
+    MergeCandidate,
+    OpeningHours,
+)
 from ..normalize import name_key
 from .facilities import refresh_derived_fields
 
@@ -39,6 +65,9 @@ BATCH = 1000
 UPDATE_BATCH = 200  # CASE WHEN grows with the batch: SQLite evaluates it row by row
 QUERY_CHUNK = 5000  # ids per `__in` query (SQLite's variable limit)
 MAX_STORED_REJECTIONS = 500
+# Staged rows compared and written together: a batch holds whole municipalities (whole facilities for a
+# speciality file), so it may pass this by the rows of one municipality. Memory follows the batch, not the file.
+STAGE_BATCH = 2000
 # Positions staff placed by hand or facilities confirmed are better than any list's.
 KEPT_POSITION_SOURCES = {Facility.CoordinateSource.MANUAL, Facility.CoordinateSource.SURVEY}
 POSITION_FIELDS = ("latitude", "longitude", "coordinate_source", "coordinate_quality")
@@ -95,50 +124,94 @@ def import_file(*, source: str, file, file_name: str, membership=None, dry_run: 
         municipality = membership.organization.municipality
     if membership is not None and not policy.check(membership, "directory.import", municipality):
         raise PermissionDenied("directory.import")
-    data = _read_bytes(file)
-    run = ImportRun(source=source, file_name=str(file_name)[:255], sha256=hashlib.sha256(data).hexdigest(),
+    binary, size, sha256 = _open_file(file)
+    run = ImportRun(source=source, file_name=str(file_name)[:255], sha256=sha256,
                     municipality=municipality, mapping=mapping,
                     started_by=membership.user if membership is not None else None, started_at=timezone.now())
     run.all_rejected_rows = []
-    too_large_error = too_large(len(data))
+    too_large_error = too_large(size)
     if too_large_error is not None:
         return _finish(run, ImportRun.Outcome.REJECTED, _empty_counts(), [too_large_error])
     resolver = MunicipalityResolver(hint=municipality)
     try:
-        parsed = _parse(source, data, file_name=str(file_name), resolver=resolver, mapping=mapping,
-                        municipality=municipality, kind=kind)
-        if parsed.rows == 0:
-            raise FileError("見出しの後にデータ行がありません。", "The file has a header but no rows.")
+        with binary, transaction.atomic():
+            parsed, items = _stream(source, binary, file_name=str(file_name), resolver=resolver, mapping=mapping,
+                                    municipality=municipality, kind=kind)
+            run, rolled_back = _import_staged(run, parsed, items, source=source, membership=membership,
+                                              municipality=municipality, dry_run=dry_run, context=context)
     except FileError as error:
+        run.pk = None  # saved inside the transaction rolled back
         return _finish(run, ImportRun.Outcome.REJECTED, _empty_counts(), [error])
-    run.messages = parsed.messages[:100]
+    if rolled_back is not None:  # a dry run or a rejected file: its run is saved once the transaction is undone
+        run.pk = None
+        return _finish(run, *rolled_back)
+    return run
+
+
+def _import_staged(run: ImportRun, parsed: ParsedFile, items: Iterator, *, source, membership, municipality,
+                   dry_run: bool, context: ImportContext | None) -> tuple[ImportRun, tuple | None]:
+    """Stage the rows, then plan and write a batch at a time; roll back (the caller's atomic) unless applied.
+
+    Returns the run, and for a dry run or a rejected file (outcome, counts, errors) for `_finish` to save
+    once the transaction is rolled back.
+    """
+    staging = _Staging(parsed)
+    staging.stage(items)
+    if parsed.rows == 0:
+        raise FileError("見出しの後にデータ行がありません。", "The file has a header but no rows.")
     edition = _edition(parsed, run)
-    plan = _plan(parsed, edition=edition, membership=membership, municipality=municipality,
-                 context=context or ImportContext())
-    counts = _counts(parsed, plan)
-    run.report = _report(plan)
-    if plan.rejected:
-        return _finish(run, ImportRun.Outcome.REJECTED, counts, plan.rejected)
-    if dry_run:
-        if context is not None:
+    totals = _Totals(rejected=list(staging.errors))
+    writes = not dry_run and not totals.rejected
+    if writes:
+        # The per-facility audit entries name the run, so it is inserted first (rolled back with the rest when
+        # a later row fails), raw: the audit log records it once, as created, with its outcome (below).
+        run.outcome = ImportRun.Outcome.APPLIED
+        run.save_base(raw=True)
+    scope = _Scope(membership, municipality)
+    state = _RunState()
+    for records in staging.batches():
+        plan = _Plan()
+        if staging.hours:
+            _plan_hours(plan, records, scope, context or ImportContext())
+        else:
+            _plan_facilities(plan, records, parsed=parsed, edition=edition, scope=scope, state=state,
+                             check_positions=source != ImportRun.Source.MUNICIPAL)
+        totals.add(plan)
+        writes = writes and not totals.rejected
+        if writes:
+            touched = _apply(plan, parsed, edition=edition)
+            state.created_ids.update(t.pk for t in touched if t.change == "created")
+            _audit_each_facility(touched, run=run, source=source)
+        elif dry_run and context is not None:
             for record in plan.creates:
                 for identifier in record.identifiers:
                     context.pending[identifier] = record.municipality.pk
-        return _finish(run, ImportRun.Outcome.DRY_RUN, counts, [])
-    with transaction.atomic():
-        touched = _apply(plan, parsed, edition=edition)
-        run = _finish(run, ImportRun.Outcome.APPLIED, counts, [])
-        audit.record(action=AuditEntry.Action.BULK, obj=run, object_label=run.file_name,
-                     changes={"source": source, "counts": counts, "import_run": run.pk, "edition": edition})
-        _audit_each_facility(touched, run=run, source=source)
-        # The database's position index followed the rows written (triggers or GiST, see `spatial`).
-        if counts["created"] or counts["updated"] or counts["closed"]:
-            if context is not None and context.coverage_municipality_ids is not None:
-                context.coverage_municipality_ids.update(plan.municipality_ids)
-            else:
-                municipality_ids = sorted(plan.municipality_ids)
-                transaction.on_commit(lambda: _schedule_coverage(municipality_ids))
-    return run
+    if not staging.hours:
+        for plan in _plan_closing(parsed, staging, scope, state=state):
+            totals.add(plan)
+            if writes and not totals.rejected:
+                _audit_each_facility(_apply(plan, parsed, edition=edition), run=run, source=source)
+    run.messages = parsed.messages[:100]
+    counts = totals.counts(parsed)
+    run.report = totals.report()
+    if totals.rejected or dry_run:
+        transaction.set_rollback(True)  # everything written above, the staging rows included
+        outcome = ImportRun.Outcome.REJECTED if totals.rejected else ImportRun.Outcome.DRY_RUN
+        return run, (outcome, counts, totals.rejected)
+    staging.clear()
+    _settle(run, ImportRun.Outcome.APPLIED, counts, [])
+    run.save_base(raw=True)
+    post_save.send(sender=ImportRun, instance=run, created=True, raw=False, using=run._state.db)
+    audit.record(action=AuditEntry.Action.BULK, obj=run, object_label=run.file_name,
+                 changes={"source": source, "counts": counts, "import_run": run.pk, "edition": edition})
+    # The database's position index followed the rows written (triggers or GiST, see `spatial`).
+    if counts["created"] or counts["updated"] or counts["closed"]:
+        if context is not None and context.coverage_municipality_ids is not None:
+            context.coverage_municipality_ids.update(totals.municipality_ids)
+        else:
+            municipality_ids = sorted(totals.municipality_ids)
+            transaction.on_commit(lambda: _schedule_coverage(municipality_ids))
+    return run, None
 
 
 def mapping_for_header(*, municipality, headers: list[str]) -> ColumnMapping | None:
@@ -164,25 +237,38 @@ def column_mapping_save(*, municipality, name: str, kind: str, columns: dict, he
 
 # --- parsing --------------------------------------------------------------------------------------
 
-def _read_bytes(file) -> bytes:
-    if isinstance(file, bytes | bytearray):
-        return bytes(file)
+def _open_file(file) -> tuple[Any, int, str]:
+    """(binary file object, size, sha256) without reading a file on disk into memory."""
     if isinstance(file, str | Path):
-        return Path(file).read_bytes()
-    if hasattr(file, "chunks"):
-        return b"".join(file.chunks())
-    return file.read()
+        digest, size = hashlib.sha256(), 0
+        with open(file, "rb") as handle:
+            while chunk := handle.read(1024 * 1024):
+                digest.update(chunk)
+                size += len(chunk)
+        return open(file, "rb"), size, digest.hexdigest()  # noqa: SIM115 (closed by import_file)
+    if isinstance(file, bytes | bytearray):
+        data = bytes(file)
+    elif hasattr(file, "chunks"):
+        data = b"".join(file.chunks())
+    else:
+        data = file.read()
+    return io.BytesIO(data), len(data), hashlib.sha256(data).hexdigest()
 
 
-def _parse(source, data, *, file_name, resolver, mapping, municipality, kind="") -> ParsedFile:
+def _stream(source, binary, *, file_name, resolver, mapping, municipality, kind="") -> tuple[ParsedFile, Iterator]:
+    """The file's ParsedFile and an iterator of its parsed rows (records, hours rows, RowErrors)."""
     if source == ImportRun.Source.MHLW:
-        return mhlw.parse(data, file_name=file_name, resolver=resolver)
+        return mhlw.stream(binary, file_name=file_name, resolver=resolver)
     if source == ImportRun.Source.KAIGO:
-        return kaigo.parse(data, file_name=file_name, resolver=resolver)
-    return municipal.parse(data, file_name=file_name, resolver=resolver,
-                           mapping=mapping.columns if mapping is not None else None, owner=municipality,
-                           default_kind=kind or (mapping.kind if mapping is not None else ""),
-                           list_name=mapping.name if mapping is not None else "")
+        return kaigo.stream(binary, file_name=file_name, resolver=resolver)
+    # A municipality's list is small (and may be an Excel workbook): parsed whole, then staged like the others.
+    parsed = municipal.parse(binary.read(), file_name=file_name, resolver=resolver,
+                             mapping=mapping.columns if mapping is not None else None, owner=municipality,
+                             default_kind=kind or (mapping.kind if mapping is not None else ""),
+                             list_name=mapping.name if mapping is not None else "")
+    items = itertools.chain(parsed.errors, parsed.facilities)
+    parsed.errors, parsed.facilities = [], []
+    return parsed, items
 
 
 def _edition(parsed: ParsedFile, run: ImportRun) -> str:
@@ -192,6 +278,216 @@ def _edition(parsed: ParsedFile, run: ImportRun) -> str:
     earlier = (ImportRun.objects.filter(source=run.source, sha256=run.sha256, outcome=ImportRun.Outcome.APPLIED)
                .order_by("started_at").values_list("started_at", flat=True).first())
     return timezone.localdate(earlier or run.started_at).isoformat()
+
+
+# --- staging: the file's rows in a table, read back a bounded batch at a time --------------------------
+
+class _Staging:
+    """The parsed rows of one file in ImportStagingRow, inside the import's transaction."""
+
+    def __init__(self, parsed: ParsedFile):
+        self.parsed = parsed
+        self.run_key = uuid.uuid4().hex
+        self.errors: list[RowError] = []
+        self.hours = parsed.layout == "mhlw_hours"
+        self.municipalities: dict[int, Any] = {}
+        # What closing needs of the whole file, kept instead of its records.
+        self.facility_rows = 0
+        self.prefecture_ids: set[int] = set()
+        self.service_types: set[str] = set()
+        self.all_have_service_type = True
+
+    def stage(self, items: Iterator) -> None:
+        """Write the parsed rows in batches; RowErrors are kept (the file will be rejected)."""
+        pending: list[tuple] = []
+        rows: list = []  # a speciality file's consecutive rows of one facility, staged as one payload
+        for item in items:
+            if isinstance(item, RowError):
+                self.errors.append(item)
+                continue
+            if not self.hours:
+                pending.append((self.run_key, *self._facility_row(item)))
+            elif rows and item.value != rows[0].value:
+                pending.append(self._hours_row(rows))
+                rows = [item]
+            else:
+                rows.append(item)
+            if len(pending) >= BATCH:
+                self._insert(pending)
+                pending = []
+        if rows:
+            pending.append(self._hours_row(rows))
+        self._insert(pending)
+
+    def _insert(self, rows: list[tuple]) -> None:
+        """Plain executemany: the values are already what the columns hold (text, a number, bytes)."""
+        if rows:
+            quote = connection.ops.quote_name
+            columns = ", ".join(quote(name) for name in ("run_key", "group_key", "row", "payload"))
+            with connection.cursor() as cursor:
+                cursor.executemany(f"INSERT INTO {quote(ImportStagingRow._meta.db_table)} ({columns}) "  # noqa: S608
+                                   "VALUES (%s, %s, %s, %s)", rows)
+
+    def _hours_row(self, rows: list) -> tuple:
+        payload = [(row.row, row.department, row.periods) for row in rows]
+        return self.run_key, rows[0].value, rows[0].row, pickle.dumps(payload, pickle.HIGHEST_PROTOCOL)
+
+    def _facility_row(self, record: FacilityRecord) -> tuple[str, int, bytes]:
+        municipality = record.municipality
+        self.municipalities.setdefault(municipality.pk, municipality)
+        self.facility_rows += 1
+        self.prefecture_ids.add(municipality.prefecture_id)
+        if "service_type" in record.values:
+            self.service_types.add(record.values["service_type"] or "")
+        else:
+            self.all_have_service_type = False
+        # A plain tuple (the municipality by id, the kind as text) pickles and loads several times faster.
+        values = {**record.values, "kind": str(record.values["kind"])}
+        identifiers = [(str(scheme), value) for scheme, value in record.identifiers]
+        payload = (record.row, municipality.pk, values, identifiers, record.corporate_number, record.opening_hours)
+        return f"{municipality.pk:012d}", record.row, pickle.dumps(payload, pickle.HIGHEST_PROTOCOL)
+
+    def _groups(self) -> Iterator[tuple[str, list[bytes]]]:
+        """Payloads grouped by group_key, in (group_key, row) order, read a page at a time (keyset)."""
+        rows = ImportStagingRow.objects.filter(run_key=self.run_key).order_by("group_key", "row")
+        last_group, last_row, group = None, 0, []
+        while True:
+            page = rows
+            if last_group is not None:
+                page = rows.filter(Q(group_key__gt=last_group) | Q(group_key=last_group, row__gt=last_row))
+            page = list(page.values_list("group_key", "row", "payload")[:BATCH * 5])
+            if not page:
+                break
+            for group_key, row, payload in page:
+                if group and group_key != last_group:
+                    yield last_group, group
+                    group = []
+                group.append(bytes(payload))
+                last_group, last_row = group_key, row
+        if group:
+            yield last_group, group
+
+    def batches(self) -> Iterator[list]:
+        """Lists of FacilityRecord (whole municipalities) or HoursRecord (whole facilities), about STAGE_BATCH long."""
+        batch: list = []
+        for group_key, group in self._groups():
+            items = [pickle.loads(payload) for payload in group]  # noqa: S301 (written by this import, just now)
+            if self.hours:
+                value = group_key
+                batch.append(mhlw.hours_record([mhlw.HoursRow(row, value, department, periods)
+                                                for rows in items for row, department, periods in rows]))
+            else:
+                batch += [FacilityRecord(row=row, municipality=self.municipalities[municipality_id], values=values,
+                                         identifiers=identifiers, corporate_number=corporate_number,
+                                         opening_hours=opening_hours)
+                          for row, municipality_id, values, identifiers, corporate_number, opening_hours in items]
+            if len(batch) >= STAGE_BATCH:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def clear(self) -> None:
+        """Delete the staged rows (one DELETE: a queryset delete would load them)."""
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {quote(ImportStagingRow._meta.db_table)} "  # noqa: S608 (a model's name)
+                           f"WHERE {quote('run_key')} = %s", [self.run_key])
+
+
+@dataclass
+class _RunState:
+    """What batches of one file share: facilities already listed by an earlier batch or created by this run."""
+
+    listed: set[int] = field(default_factory=set)
+    created_ids: set[int] = field(default_factory=set)
+
+
+class _Smallest:
+    """The `limit` entries with the smallest keys (rows, None last), of however many are added."""
+
+    def __init__(self, limit: int = MAX_STORED_REJECTIONS):
+        self.limit = limit
+        self.total = 0
+        self._heap: list = []
+        self._counter = itertools.count()
+
+    def add(self, row: int | None, entry) -> None:
+        """`entry`: the dict, or a function making it (called only when the entry is kept)."""
+        self.total += 1
+        key = (-(row is None), -(row or 0))  # a max-heap by row, earlier added first among equal rows
+        order = -next(self._counter)
+        if len(self._heap) >= self.limit and (key, order) <= self._heap[0][:2]:
+            return
+        item = (key, order, entry() if callable(entry) else entry)
+        if len(self._heap) < self.limit:
+            heapq.heappush(self._heap, item)
+        else:
+            heapq.heapreplace(self._heap, item)
+
+    def entries(self) -> list[dict]:
+        return [entry for *_, entry in sorted(self._heap, reverse=True)]
+
+
+@dataclass
+class _Totals:
+    """The counts and the bounded report of a file, summed over its batches."""
+
+    rejected: list[RowError] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    closed: int = 0
+    candidates: int = 0
+    skipped_out_of_scope: int = 0
+    duplicates: int = 0
+    changes: _Smallest = field(default_factory=_Smallest)
+    skipped: _Smallest = field(default_factory=_Smallest)
+    placeholders: _Smallest = field(default_factory=_Smallest)
+    without_position: _Smallest = field(default_factory=_Smallest)
+    municipality_ids: set[int] = field(default_factory=set)
+
+    def add(self, plan: _Plan) -> None:
+        self.rejected += plan.rejected
+        self.created += len(plan.creates)
+        self.updated += len(plan.updates) + plan.pending
+        self.unchanged += plan.unchanged
+        self.closed += len(plan.closes)
+        self.candidates += len(plan.candidates)
+        self.skipped_out_of_scope += plan.skipped_out_of_scope
+        self.duplicates += plan.duplicates
+        self.municipality_ids |= plan.municipality_ids
+        for record in plan.creates:
+            self.changes.add(record.row, lambda r=record: {"row": r.row, "facility_id": None, "name": r.name,
+                                                           "change": "created", "fields": []})
+        for facility, changed, record in plan.updates:
+            row = getattr(record, "row", None)
+            self.changes.add(row, lambda f=facility, c=changed, row=row: {
+                "row": row, "facility_id": f.pk, "name": f.name, "change": "updated", "fields": sorted(c)})
+        for facility in plan.closes:
+            self.changes.add(None, {"row": None, "facility_id": facility.pk, "name": facility.name,
+                                    "change": "closed", "fields": ["status"]})
+        for entry in plan.skipped:
+            self.skipped.add(entry["row"], entry)
+        for entry in plan.placeholders:
+            self.placeholders.add(entry["row"], entry)
+        for entry in plan.without_position:
+            self.without_position.add(entry["row"], entry)
+
+    def counts(self, parsed: ParsedFile) -> dict[str, int]:
+        return {"rows": parsed.rows, "created": self.created, "updated": self.updated,
+                "unchanged": self.unchanged, "closed": self.closed, "rejected": len(self.rejected),
+                "merge_candidates": self.candidates, "skipped_out_of_scope": self.skipped_out_of_scope,
+                "duplicates": self.duplicates, "positions_dropped": parsed.positions_dropped,
+                "placeholders": self.placeholders.total, "without_position": self.without_position.total}
+
+    def report(self) -> dict:
+        """Which rows change which fields (before "apply"), rows skipped, placeholders, entries without a position."""
+        return {"changes": self.changes.entries(), "changes_total": self.changes.total,
+                "skipped": self.skipped.entries(), "skipped_total": self.skipped.total,
+                "placeholders": self.placeholders.entries(), "placeholders_total": self.placeholders.total,
+                "without_position": self.without_position.entries(),
+                "without_position_total": self.without_position.total}
 
 
 # --- planning: everything decided in memory, nothing written --------------------------------------
@@ -255,9 +551,16 @@ def _load_facilities(ids: Iterable[int]) -> dict[int, Facility]:
     return loaded
 
 
-def _identifier_index(schemes: set[str]) -> dict[tuple[str, str], int]:
-    return {(scheme, value): facility_id for scheme, value, facility_id in
-            FacilityIdentifier.objects.filter(scheme__in=schemes).values_list("scheme", "value", "facility_id")}
+def _identifier_index(identifiers: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """{(scheme, value): facility id} of these identifiers (a batch's, not every identifier of the scheme)."""
+    found: dict[tuple[str, str], int] = {}
+    schemes = sorted({scheme for scheme, _ in identifiers})
+    for chunk in _chunks(sorted({value for _, value in identifiers}), 900):
+        for scheme, value, facility_id in (FacilityIdentifier.objects.filter(scheme__in=schemes, value__in=chunk)
+                                           .values_list("scheme", "value", "facility_id")):
+            if (scheme, value) in identifiers:
+                found[(scheme, value)] = facility_id
+    return found
 
 
 def _existing_hours(facility_ids: list[int]) -> dict[int, list]:
@@ -269,20 +572,22 @@ def _existing_hours(facility_ids: list[int]) -> dict[int, list]:
     return {k: sorted(v) for k, v in hours.items()}
 
 
-def _plan(parsed: ParsedFile, *, edition: str, membership, municipality, context: ImportContext) -> _Plan:
-    plan = _Plan(rejected=list(parsed.errors))
-    scope = _Scope(membership, municipality)
-    if parsed.hours:
-        _plan_hours(plan, parsed, scope, context)
-        return plan
+def _plan_facilities(plan: _Plan, batch: list[FacilityRecord], *, parsed: ParsedFile, edition: str, scope: _Scope,
+                     state: _RunState, check_positions: bool) -> None:
+    """Match a batch of records (whole municipalities) against the directory and decide what changes."""
+    if check_positions:  # per municipality, so a batch of whole municipalities checks as the whole file would
+        checked = ParsedFile(source_key=parsed.source_key, facilities=batch)
+        drop_far_positions(checked)
+        parsed.positions_dropped += checked.positions_dropped
+        parsed.messages += checked.messages[:max(0, 100 - len(parsed.messages))]
     records = []
-    for record in parsed.facilities:
+    for record in batch:
         if scope.allows(record.municipality):
             records.append(record)
         else:
             plan.skipped_out_of_scope += 1
-    schemes = {scheme for record in records for scheme, _ in record.identifiers}
-    identifier_index = _identifier_index(schemes) if schemes else {}
+    identifiers = {identifier for record in records for identifier in record.identifiers}
+    identifier_index = _identifier_index(identifiers) if identifiers else {}
     _flag_placeholders(plan, records)
     matched: dict[int, FacilityRecord] = {}
     unmatched: list[FacilityRecord] = []
@@ -290,8 +595,8 @@ def _plan(parsed: ParsedFile, *, edition: str, membership, municipality, context
         facility_id = next((identifier_index[i] for i in record.identifiers if i in identifier_index), None)
         if facility_id is None:
             unmatched.append(record)
-        elif facility_id in matched:
-            plan.duplicates += 1
+        elif facility_id in matched or facility_id in state.listed or facility_id in state.created_ids:
+            plan.duplicates += 1  # listed by an earlier row (of this batch or of one before)
         else:
             matched[facility_id] = record
     candidates_by_name, candidates_by_address, exact = _name_address_index(unmatched)
@@ -300,7 +605,8 @@ def _plan(parsed: ParsedFile, *, edition: str, membership, municipality, context
         key = (record.municipality.pk, name_key(record.name), _address_key(record))
         # Several entries may share a name and an address (a hospital and its nursing station): the row
         # takes the one of its own kind, so an unchanged list matches every entry again.
-        facility = next((f for f in exact.get(key, []) if f.pk not in matched and (f.kind, f.service_type) == (
+        facility = next((f for f in exact.get(key, []) if f.pk not in matched and f.pk not in state.listed
+                         and (f.kind, f.service_type) == (
             record.kind, record.values.get("service_type", f.service_type))), None)
         if facility is not None:
             matched[facility.pk] = record
@@ -331,8 +637,7 @@ def _plan(parsed: ParsedFile, *, edition: str, membership, municipality, context
             plan.without_position.append({"row": record.row, "facility_id": None, "name": record.name})
         if record.opening_hours:
             plan.hours[record] = record.opening_hours
-    _plan_closing(plan, parsed, scope, listed=set(matched))
-    return plan
+    state.listed.update(matched)
 
 
 def _skip(plan: _Plan, *, row: int | None, facility, by_code: bool = True) -> None:
@@ -467,28 +772,35 @@ def _plan_update(plan, facility: Facility, record: FacilityRecord, source_key, e
             plan.source_only.append(facility)
 
 
-def _plan_closing(plan: _Plan, parsed: ParsedFile, scope: _Scope, *, listed: set[int]) -> None:
-    """Facilities this source listed before, of the file's kinds and places, that this edition leaves out."""
-    if not parsed.facilities or not parsed.kinds:
+def _plan_closing(parsed: ParsedFile, staging: _Staging, scope: _Scope, *, state: _RunState) -> Iterator[_Plan]:
+    """Facilities this source listed before, of the file's kinds and places, that this edition leaves out.
+
+    Planned once every batch is written, in plans of QUERY_CHUNK facilities: the ones listed or created by
+    this run are left out by id.
+    """
+    if not staging.facility_rows or not parsed.kinds:
         return
     # Only the service types the file holds: the care-service data comes as one file per service type.
     queryset = scope.facilities().filter(status=Facility.Status.OPEN, kind__in=sorted(parsed.kinds),
                                          sources__has_key=parsed.source_key)
-    if all("service_type" in record.values for record in parsed.facilities):
-        queryset = queryset.filter(service_type__in={record.values["service_type"] or ""
-                                                      for record in parsed.facilities})
+    if staging.all_have_service_type:
+        queryset = queryset.filter(service_type__in=staging.service_types)
     if not parsed.source_key.startswith("municipal:"):
         # A national file cut to one prefecture must not close the rest of the country.
-        queryset = queryset.filter(prefecture_id__in={r.municipality.prefecture_id for r in parsed.facilities})
-    gone = [pk for pk in queryset.values_list("pk", flat=True) if pk not in listed]
-    plan.closes = list(_load_facilities(gone).values())
-    plan.municipality_ids.update(f.municipality_id for f in plan.closes)
+        queryset = queryset.filter(prefecture_id__in=staging.prefecture_ids)
+    gone = [pk for pk in queryset.values_list("pk", flat=True)
+            if pk not in state.listed and pk not in state.created_ids]
+    for chunk in _chunks(gone):
+        plan = _Plan(closes=list(_load_facilities(chunk).values()))
+        plan.municipality_ids.update(f.municipality_id for f in plan.closes)
+        yield plan
 
 
-def _plan_hours(plan: _Plan, parsed: ParsedFile, scope: _Scope, context: ImportContext) -> None:
-    identifier_index = _identifier_index({record.scheme for record in parsed.hours})
+def _plan_hours(plan: _Plan, records: list[HoursRecord], scope: _Scope, context: ImportContext) -> None:
+    """Departments and hours of a batch of facilities named by code (a speciality-and-hours file)."""
+    identifier_index = _identifier_index({(record.scheme, record.value) for record in records})
     known = {}
-    for record in parsed.hours:
+    for record in records:
         key = (record.scheme, record.value)
         if key in identifier_index:
             known[identifier_index[key]] = record
@@ -502,7 +814,7 @@ def _plan_hours(plan: _Plan, parsed: ParsedFile, scope: _Scope, context: ImportC
                 f"No facility with the ID “{record.value}” in the facility file or the directory "
                 "(import the facility file first).", row=record.row, column="ID"))
     pks = sorted(known)
-    for chunk in _chunks(pks):  # a chunk at a time: a national file's existing hours never sit in memory at once
+    for chunk in _chunks(pks):
         facilities = {row[0]: _Ref(*row) for row in Facility.objects.filter(pk__in=chunk).values_list(
             "pk", "departments", "municipality_id", "prefecture_id", "name")}
         existing_hours = _existing_hours(chunk)
@@ -694,32 +1006,6 @@ def _empty_counts() -> dict[str, int]:
             "placeholders": 0, "without_position": 0}
 
 
-def _counts(parsed: ParsedFile, plan: _Plan) -> dict[str, int]:
-    return {"rows": parsed.rows, "created": len(plan.creates), "updated": len(plan.updates) + plan.pending,
-            "unchanged": plan.unchanged, "closed": len(plan.closes), "rejected": len(plan.rejected),
-            "merge_candidates": len(plan.candidates), "skipped_out_of_scope": plan.skipped_out_of_scope,
-            "duplicates": plan.duplicates, "positions_dropped": parsed.positions_dropped,
-            "placeholders": len(plan.placeholders),
-            "without_position": len(plan.without_position)}
-
-
-def _report(plan: _Plan) -> dict:
-    """Which rows change which fields (before "apply"), rows skipped, placeholders, entries without a position."""
-    changes = [{"row": record.row, "facility_id": None, "name": record.name, "change": "created", "fields": []}
-               for record in plan.creates]
-    changes += [{"row": getattr(record, "row", None), "facility_id": facility.pk, "name": facility.name,
-                 "change": "updated", "fields": sorted(changed)} for facility, changed, record in plan.updates]
-    changes += [{"row": None, "facility_id": f.pk, "name": f.name, "change": "closed", "fields": ["status"]}
-                for f in plan.closes]
-    changes.sort(key=lambda c: (c["row"] is None, c["row"] or 0))
-    without_position = sorted(plan.without_position, key=lambda r: r["row"] or 0)
-    return {"changes": changes[:MAX_STORED_REJECTIONS], "changes_total": len(changes),
-            "skipped": plan.skipped[:MAX_STORED_REJECTIONS], "skipped_total": len(plan.skipped),
-            "placeholders": plan.placeholders[:MAX_STORED_REJECTIONS], "placeholders_total": len(plan.placeholders),
-            "without_position": without_position[:MAX_STORED_REJECTIONS],
-            "without_position_total": len(without_position)}
-
-
 def would_change(run: ImportRun) -> bool:
     """True when applying the run would write something (the import screen offers "apply" only then)."""
     counts = run.counts or {}
@@ -727,6 +1013,13 @@ def would_change(run: ImportRun) -> bool:
 
 
 def _finish(run: ImportRun, outcome: str, counts: dict, errors: list) -> ImportRun:
+    _settle(run, outcome, counts, errors)
+    run.save()
+    return run
+
+
+def _settle(run: ImportRun, outcome: str, counts: dict, errors: list) -> None:
+    """Set the run's outcome, counts and rejected rows (sorted, the stored ones bounded)."""
     rows = []
     for error in errors:
         if isinstance(error, RowError):
@@ -743,8 +1036,6 @@ def _finish(run: ImportRun, outcome: str, counts: dict, errors: list) -> ImportR
     run.rejected_rows = rows[:MAX_STORED_REJECTIONS]
     run.all_rejected_rows = rows
     run.finished_at = timezone.now()
-    run.save()
-    return run
 
 
 COUNT_LABELS = [
