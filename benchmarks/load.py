@@ -30,6 +30,11 @@ chain of edits, and each audit entry's "before" against the value the form showe
     python benchmarks/load.py                                  # SQLite and PostgreSQL, 10/25/50 users, 25 s each
     python benchmarks/load.py --databases sqlite --users 10 --seconds 20
     python benchmarks/load.py --scale 1 --seconds 30           # national size (the build takes minutes)
+    python benchmarks/load.py --databases postgres --users 50 --think 2   # people who read before clicking
+
+Without --think every user asks again the moment an answer arrives (a closed loop), so once the server is
+saturated the mean wait is simply users / throughput (Little's law): at 50 such users a p95 under 300 ms
+needs about 170 req/s. --think gives each user a pause (uniform, mean as given) after every request.
 
 PostgreSQL: a throw-away database (`--pg-url`, default postgres://postgres@127.0.0.1:5432/bench_load) is
 dropped and created with psql.
@@ -323,6 +328,8 @@ class Workload:
             action = rng.choices(actions, weights)[0]
             client = anonymous if action in ("portal", "api") else staff
             getattr(self, action)(rng, client)
+            if self.args.think:  # a person reads the page before the next click
+                time.sleep(rng.uniform(0, 2 * self.args.think))
 
 
 def health_throughput(url: str, users: int, seconds: float) -> float:
@@ -466,6 +473,8 @@ def main() -> None:
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/bench_load")
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--edit-think", type=float, default=0.3, help="at most this long between opening and saving")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean pause between a user's requests (default 0: each user asks again at once)")
     parser.add_argument("--edit-facilities", type=int, default=20)
     parser.add_argument("--survey-links", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=8)

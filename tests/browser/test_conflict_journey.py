@@ -11,23 +11,29 @@ from .test_shell import _assert_no_errors, _no_horizontal_overflow
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM.exists(), reason=SKIP_REASON)]
 
 
-def test_a_stale_facility_form_shows_both_values_and_saves_mine_over_theirs_on_a_phone(phone_page, page_errors,
-                                                                                        login, screenshot):
+def _save_over_an_open_form(page, login, *, theirs: str, mine: str) -> int:
+    """Open a facility's edit form, let someone else save a phone number, then send mine: the facility's id."""
     from renkei.directory.models import Facility
     from renkei.directory.services import facilities as facility_services
 
-    page = phone_page
     login(page, demo_email("coordinator"))
     clinic = _demo_facility_id()
     page.goto(f"/directory/facilities/{clinic}/edit/")
-    # Someone else saves the facility while this form is open.
-    theirs = Facility.objects.get(pk=clinic)
-    theirs.phone = "0773-11-1111"
-    facility_services.facility_save(facility=theirs)
-
-    page.fill("input[name=phone]", "0773-99-9999")
+    other = Facility.objects.get(pk=clinic)  # someone else saves while this form is open
+    other.phone = theirs
+    facility_services.facility_save(facility=other)
+    page.fill("input[name=phone]", mine)
     with page.expect_navigation():
         page.locator("main form button[type=submit]").last.click()
+    return clinic
+
+
+def test_a_stale_facility_form_shows_both_values_and_saves_mine_over_theirs_on_a_phone(phone_page, page_errors,
+                                                                                        login, screenshot):
+    from renkei.directory.models import Facility
+
+    page = phone_page
+    clinic = _save_over_an_open_form(page, login, theirs="0773-11-1111", mine="0773-99-9999")
 
     conflict = page.locator("#conflict")
     assert conflict.is_visible()
@@ -49,19 +55,8 @@ def test_a_stale_facility_form_shows_both_values_and_saves_mine_over_theirs_on_a
 
 
 def test_the_reload_link_of_the_conflict_screen_shows_the_saved_values(phone_page, page_errors, login):
-    from renkei.directory.models import Facility
-    from renkei.directory.services import facilities as facility_services
-
     page = phone_page
-    login(page, demo_email("coordinator"))
-    clinic = _demo_facility_id()
-    page.goto(f"/directory/facilities/{clinic}/edit/")
-    theirs = Facility.objects.get(pk=clinic)
-    theirs.phone = "0773-11-2222"
-    facility_services.facility_save(facility=theirs)
-    page.fill("input[name=phone]", "0773-99-8888")
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").last.click()
+    clinic = _save_over_an_open_form(page, login, theirs="0773-11-2222", mine="0773-99-8888")
 
     with page.expect_navigation():
         page.locator("#conflict a").first.click()
