@@ -176,3 +176,29 @@ def test_rows_of_one_facility_apart_in_a_speciality_file_are_gathered(kumamoto, 
     assert facility.departments == "|内科|小児科|"
     assert [(h.weekday, f"{h.opens:%H:%M}") for h in facility.opening_hours.order_by("opens")] == [(0, "09:00"),
                                                                                                   (0, "14:00")]
+
+
+def test_a_batch_writes_only_the_fields_the_file_changes_on_each_facility(db):
+    """A staff edit committed after a batch was planned keeps every field the file leaves alone on that facility,
+    even a field the file changes on another facility of the same batch."""
+    from types import SimpleNamespace
+
+    from tests.factories import FacilityFactory
+
+    first, second = FacilityFactory(phone="0773-22-0001"), FacilityFactory(name="旧名称医院")
+    versions = (first.version, second.version)
+    planned_first = Facility.objects.get(pk=first.pk)  # as the import read them when it planned the batch
+    planned_second = Facility.objects.get(pk=second.pk)
+    Facility.objects.filter(pk=first.pk).update(name="職員が直した名前")  # a staff edit, committed meanwhile
+    planned_first.phone = "0773-22-9999"
+    planned_second.name = "新名称医院"
+    plan = imports._Plan(updates=[(planned_first, {"phone"}, None), (planned_second, {"name"}, None)])
+
+    imports._apply(plan, SimpleNamespace(source_key="mhlw"), edition="20260601")
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.phone, first.name) == ("0773-22-9999", "職員が直した名前")
+    assert second.name == "新名称医院"
+    assert "新名称医院" in second.search_text  # the derived fields follow the name
+    assert (first.version, second.version) == (versions[0] + 1, versions[1] + 1)

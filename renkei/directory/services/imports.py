@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from renkei.core import audit, policy
-from renkei.core.concurrency import next_version
+from renkei.core.concurrency import for_write, next_version
 from renkei.core.models import AuditEntry, Municipality
 
 from ..importers import kaigo, mhlw, municipal
@@ -866,6 +866,26 @@ class _Touched(NamedTuple):
     fields: list[str]
 
 
+def _write_changed_columns(facilities: list[Facility], fields_of: dict[int, frozenset[str]]) -> None:
+    """Write each facility's changed columns only, so that a staff edit committed after this batch was planned
+    keeps every field the file leaves alone (the instances hold the values read at planning).
+
+    The rows are locked together first, in primary-key order (the one lock order), then written in groups
+    of facilities that change the same columns.
+    """
+    facilities.sort(key=lambda f: f.pk)
+    if connection.features.has_select_for_update:
+        for chunk in _chunks([f.pk for f in facilities]):
+            list(for_write(Facility.objects.filter(pk__in=chunk).order_by("pk")).values_list("pk", flat=True))
+    groups: dict[frozenset[str], list[Facility]] = {}
+    for facility in facilities:
+        facility.version = next_version()
+        groups.setdefault(fields_of[facility.pk], []).append(facility)
+    for columns, group in groups.items():
+        Facility.objects.bulk_update(group, sorted(columns | {"sources", "updated_at", "version"}),
+                                     batch_size=UPDATE_BATCH)
+
+
 def _apply(plan: _Plan, parsed: ParsedFile, *, edition: str) -> list[_Touched]:
     """Write the plan; returns every facility written to (for one audit entry each)."""
     now = timezone.now()
@@ -893,11 +913,14 @@ def _apply(plan: _Plan, parsed: ParsedFile, *, edition: str) -> list[_Touched]:
 
     updated_fields: set[str] = set()
     to_update = []
+    fields_of: dict[int, frozenset[str]] = {}  # facility pk → the columns the file changes on it
     for facility, changed, _ in plan.updates:
+        columns = changed - {"identifiers", "opening_hours"}
         if changed & DERIVED_FROM:
             refresh_derived_fields(facility)
-            updated_fields |= {"search_text", "address_key"}
-        updated_fields |= changed - {"identifiers", "opening_hours"}
+            columns |= {"search_text", "address_key"}
+        updated_fields |= columns
+        fields_of[facility.pk] = frozenset(columns)
         facility.updated_at = now
         to_update.append(facility)
         touched.append(_Touched(facility.pk, facility.name, facility.municipality_id, facility.prefecture_id,
@@ -912,11 +935,7 @@ def _apply(plan: _Plan, parsed: ParsedFile, *, edition: str) -> list[_Touched]:
                 Facility.objects.filter(pk__in=chunk).update(departments=departments, updated_at=now,
                                                              version=next_version())
     elif to_update:
-        to_update.sort(key=lambda f: f.pk)  # rows are locked in the one order: by primary key
-        for facility in to_update:
-            facility.version = next_version()
-        fields = sorted(updated_fields | {"sources", "updated_at", "version"})
-        Facility.objects.bulk_update(to_update, fields, batch_size=UPDATE_BATCH)
+        _write_changed_columns(to_update, fields_of)
     if plan.source_only:
         for facility in plan.source_only:
             facility.version = next_version()
