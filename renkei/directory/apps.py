@@ -11,22 +11,22 @@ class DirectoryConfig(AppConfig):
     def ready(self) -> None:
         from renkei.core import dashboard
         from renkei.directory import jobs, policy  # noqa: F401  (registers the directory's rules and job kinds)
-        from renkei.directory.name_index import post_migrate_handler
         from renkei.directory.selectors.dashboard import directory_attention, directory_panel
 
         dashboard.register_attention(directory_attention)
         dashboard.register(directory_panel)
-        # SQLite drops a table's triggers when a migration rebuilds it: both indexes put theirs back.
-        post_migrate.connect(_ensure_position_index, sender=self)
-        post_migrate.connect(post_migrate_handler, sender=self, dispatch_uid="directory_name_index")
+        post_migrate.connect(restore_facility_indexes, sender=self, dispatch_uid="directory_facility_indexes")
 
 
-def _ensure_position_index(sender, using, **kwargs) -> None:
-    """After every migrate: SQLite drops the position index's triggers when a migration rebuilds the
-    facility table, so they are put back (and the index refilled) here."""
+def restore_facility_indexes(sender, using="default", **kwargs) -> None:
+    """After every migrate: SQLite drops a table's triggers when a migration rebuilds it, so the position
+    index and the name index put theirs back on the facility table (and refill themselves when they were
+    missing)."""
     from django.db import connections
 
-    from renkei.directory import spatial
+    from renkei.directory import name_index, spatial
 
-    if spatial.FACILITY_TABLE in connections[using].introspection.table_names():
+    connection = connections[using]
+    if spatial.FACILITY_TABLE in connection.introspection.table_names():
         spatial.ensure_position_index(using=using)
+        name_index.ensure_name_index(connection)

@@ -84,13 +84,3 @@ def drop_name_index(connection) -> None:
             for name in TRIGGERS:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
             cursor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
-
-
-def post_migrate_handler(sender, using="default", **kwargs) -> None:
-    from django.db import connections
-
-    if getattr(sender, "label", "") != "directory":
-        return
-    connection = connections[using]
-    if "directory_facility" in connection.introspection.table_names():
-        ensure_name_index(connection)

@@ -121,7 +121,9 @@ def test_the_index_is_rebuilt_after_a_migration_dropped_its_triggers(municipalit
 
     from django.apps import apps
 
-    name_index.post_migrate_handler(apps.get_app_config("directory"), using="default")
+    from renkei.directory.apps import restore_facility_indexes
+
+    restore_facility_indexes(apps.get_app_config("directory"), using="default")
     assert names("綾部") == ["綾部協立病院", "綾部市立病院"]  # both, in kana order
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
