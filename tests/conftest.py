@@ -105,11 +105,3 @@ def queued_jobs(settings):
     return settings.TASKS
 
 
-@pytest.fixture
-def fresh_spatial_index():
-    """The per-process spatial index rebuilt from this test's rows (each test database starts anew)."""
-    from renkei.directory import spatial
-
-    spatial.invalidate()
-    yield
-    spatial.invalidate()

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, models
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
@@ -232,6 +233,6 @@ def render_conflict(request, template: str, context: dict, *, form: forms.BaseFo
 def _field_label(obj: models.Model, name: str) -> str:
     try:
         return str(obj._meta.get_field(name).verbose_name)
-    except Exception:  # an attname ("municipality_id") or a name the model no longer has
+    except FieldDoesNotExist:  # an attname ("municipality_id") or a name the model no longer has
         field = next((f for f in obj._meta.concrete_fields if f.attname == name), None)
         return str(field.verbose_name) if field is not None else name

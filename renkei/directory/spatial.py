@@ -225,16 +225,6 @@ def distances_to(lat: float, lon: float, ids) -> dict[int, float]:
     return {r[0]: d for r, d in zip(found, distances.tolist(), strict=True)}
 
 
-def build_count() -> int:
-    """How many times this process built an in-memory index of positions: always 0 now (the database keeps
-    the index); kept for callers that check a write did not cause a rebuild."""
-    return 0
-
-
-def invalidate() -> None:
-    """Nothing to drop: no positions are held per process (kept for tests and benchmarks that call it)."""
-
-
 # ---------------------------------------------------------------------------------------------------------
 # The audit log as a cross-process change signal (used by the per-process caches of `selectors.search`)
 

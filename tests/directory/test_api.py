@@ -17,7 +17,6 @@ from ..factories import FacilityFactory, set_details
 OPENAPI = api.get_openapi_schema(path_prefix="/api/v1/")
 FACILITY_PATHS = ["/api/v1/facilities", "/api/v1/facilities/{facility_id}"]
 
-pytestmark = pytest.mark.usefixtures("fresh_spatial_index")
 
 
 @pytest.fixture

@@ -27,10 +27,8 @@ PROFESSIONAL_PHONE = "0773-99-1234"
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
-    spatial.invalidate()
     cache.clear()
     yield
-    spatial.invalidate()
     cache.clear()
 
 

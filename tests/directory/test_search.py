@@ -16,7 +16,7 @@ from renkei.directory.selectors.search import (
 
 from ..factories import DailyLivingAreaFactory, FacilityFactory, set_details
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_spatial_index")]
+pytestmark = pytest.mark.django_db
 
 
 def names(result):

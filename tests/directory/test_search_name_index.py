@@ -18,7 +18,7 @@ from renkei.directory.services.imports import import_file
 from ..factories import FacilityFactory
 from .test_import_support import facility_header, facility_row, make_kumamoto, write_mhlw
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_spatial_index")]
+pytestmark = pytest.mark.django_db
 
 NAMES = [("福知山医院", "フクチヤマイイン"), ("中央診療所", "チュウオウシンリョウジョ"),
          ("ほっとステーション舞鶴", "ホットステーションマイヅル"),

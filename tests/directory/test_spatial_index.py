@@ -17,7 +17,7 @@ from renkei.directory.services.imports import import_file
 from ..factories import FacilityFactory
 from .test_import_support import facility_header, facility_row, make_kumamoto, write_mhlw
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_spatial_index")]
+pytestmark = pytest.mark.django_db
 
 HERE = (35.2966, 135.1264)  # central 福知山, where the factory puts facilities
 ELSEWHERE = (35.0116, 135.7681)  # 京都市, some 60 km away
@@ -115,11 +115,6 @@ def test_distances_to_gives_the_haversine_of_each_positioned_facility(clinic, mu
     assert distances == {clinic.pk: 0.0, far.pk: pytest.approx(spatial.haversine_km(*HERE, *ELSEWHERE), rel=1e-12)}
 
 
-def test_no_search_builds_anything_in_the_process(clinic):
-    assert nearby_ids(HERE) == sorted([clinic.pk, clinic.pk + 1])
-    assert spatial.build_count() == 0
-
-
 @only_sqlite
 def test_every_positioned_facility_and_only_those_are_in_the_r_tree(clinic, municipality):
     FacilityFactory(municipality=municipality, latitude=None, longitude=None)
@@ -174,7 +169,6 @@ def test_a_facility_moved_by_another_process_is_found_by_the_next_search(clinic)
     with connection.cursor() as cursor:
         cursor.execute("UPDATE directory_facility SET latitude = %s, longitude = %s WHERE id = %s",
                        [*ELSEWHERE, clinic.pk])
-    spatial.invalidate()
     assert nearby_ids(ELSEWHERE) == [clinic.pk]
     assert clinic.pk not in nearby_ids(HERE)
 

@@ -180,10 +180,10 @@ def _facility_form(request, facility: Facility, *, created: bool):
             except StaleEdit as stale:
                 stored = staff_selectors.facility_for_page(facility.pk)
                 return render_conflict(request, "directory/facilities/form.html",
-                                 {"facility": stored, "created": False,
-                                  "has_map": _template_exists("directory/_map.html")},
-                                 form=form, current_form=FacilityForm(instance=stored), stale=stale,
-                                 rebind=lambda data: FacilityForm(data, instance=stored))
+                                       {"facility": stored, "created": False,
+                                        "has_map": _template_exists("directory/_map.html")},
+                                       form=form, current_form=FacilityForm(instance=stored), stale=stale,
+                                       rebind=lambda data: FacilityForm(data, instance=stored))
             except ValidationError as error:
                 form.add_error(None, error)
                 if created:  # the row was rolled back: the form stays a creation form
@@ -224,8 +224,8 @@ def facility_hours_view(request, facility_id, obj):
         except StaleEdit as stale:
             stored = staff_selectors.facility_for_page(obj.pk)
             return render_conflict(request, "directory/facilities/hours.html", {"facility": stored},
-                             form=form, current_form=OpeningHoursForm(facility=stored), stale=stale,
-                             rebind=lambda data: OpeningHoursForm(data, facility=stored))
+                                   form=form, current_form=OpeningHoursForm(facility=stored), stale=stale,
+                                   rebind=lambda data: OpeningHoursForm(data, facility=stored))
         messages.success(request, _("Opening hours of “%(name)s” saved.") % {"name": obj.name})
         return redirect("directory:facility_detail", facility_id=obj.pk)
     return render(request, "directory/facilities/hours.html", {"form": form, "facility": obj},
@@ -247,7 +247,7 @@ def collaboration_details_view(request, facility_id, obj):
                 facility=obj, answers=answers, confirmed_by=_acting_name(request), user=request.user,
                 source="staff", expected_version=form.cleaned_data.get("version"))
         except StaleEdit as stale:
-            return _detailsrender_conflict(request, obj.pk, form, stale)
+            return _details_conflict(request, obj.pk, form, stale)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -264,12 +264,12 @@ def collaboration_details_view(request, facility_id, obj):
     }, status=400 if form.errors else 200)
 
 
-def _detailsrender_conflict(request, facility_id: int, form, stale: StaleEdit):
+def _details_conflict(request, facility_id: int, form, stale: StaleEdit):
+    """The collaboration details' conflict screen, over the facility's details as stored now."""
     stored = staff_selectors.facility_for_page(facility_id)
     attributes = attributes_for(stored.kind, stored.municipality)
     details = {d.attribute.code: d for d in stored.collaboration_details.select_related("attribute")}
     current = {code: d.value for code, d in details.items()}
-
     context = {"facility": stored, "stale_threshold": stale_before(STALE_MONTHS)}
 
     def rebind(data):
@@ -278,8 +278,9 @@ def _detailsrender_conflict(request, facility_id: int, form, stale: StaleEdit):
         return rebound
 
     return render_conflict(request, "directory/facilities/details_form.html", context, form=form,
-                     current_form=CollaborationDetailsForm(attributes=attributes, current=current, facility=stored),
-                     stale=stale, rebind=rebind)
+                           current_form=CollaborationDetailsForm(attributes=attributes, current=current,
+                                                                 facility=stored),
+                           stale=stale, rebind=rebind)
 
 
 @policy.requires("directory.manage_facilities", get_object=_facility)
