@@ -9,6 +9,8 @@ urlpatterns = [
     path("i18n/setlang/", policy.public(set_language), name="set_language"),
     path("api/v1/", api.urls),
     path("directory/", include("renkei.directory.urls")),
+    path("indicators/", include("renkei.indicators.urls")),
+    path("pdca/", include("renkei.pdca.urls")),
     path("resources/", include((portal_urlpatterns, "portal"))),
     path("", include("renkei.core.urls")),
 ]

@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "renkei.core",
     "renkei.directory",
+    "renkei.indicators",
+    "renkei.pdca",
 ]
 
 MIDDLEWARE = [

@@ -2,6 +2,7 @@ from .audit import AuditChainHead, AuditEntry
 from .jobs import Job
 from .organizations import Invitation, Membership, Organization, Profession, Role, User
 from .places import AreaGroup, DailyLivingArea, Municipality, Prefecture
+from .program import FOUR_SCENES, ProgramItem, Scene
 from .security import APIToken, LoginAttempt, TOTPDevice, TwoFactorEnrolment
 
 __all__ = [
@@ -10,6 +11,7 @@ __all__ = [
     "AuditChainHead",
     "AuditEntry",
     "DailyLivingArea",
+    "FOUR_SCENES",
     "Invitation",
     "Job",
     "LoginAttempt",
@@ -18,7 +20,9 @@ __all__ = [
     "Organization",
     "Prefecture",
     "Profession",
+    "ProgramItem",
     "Role",
+    "Scene",
     "TOTPDevice",
     "TwoFactorEnrolment",
     "User",

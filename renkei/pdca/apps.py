@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PdcaConfig(AppConfig):
+    name = "renkei.pdca"
+    label = "pdca"
+    verbose_name = _("Issues and measures (PDCA)")
+
+    def ready(self) -> None:
+        from renkei.pdca import policy  # noqa: F401  (registers the PDCA rules)

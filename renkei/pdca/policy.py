@@ -1,0 +1,128 @@
+"""The PDCA rules in the one permission policy.
+
+Municipal staff and coordinators edit their municipality's plan, logic model, councils and turns; prefecture
+staff read their municipalities'; a member who holds a seat on a council sees that body (its meetings,
+issues and actions); an action's owner updates it. Everything else is refused.
+"""
+
+from django.db.models import Q
+
+from renkei.core import policy
+from renkei.core.models import Municipality, Role
+from renkei.core.policy_rules import manages_municipality
+
+from .models import Action, Council, Issue, Meeting
+
+ADMIN = Role.SYSTEM_ADMIN
+MUNICIPAL = Role.MUNICIPAL_STAFF
+PREFECTURE = Role.PREFECTURE_STAFF
+COORDINATOR = Role.COORDINATOR
+
+
+def municipality_of(obj):
+    """The municipality a PDCA object belongs to (a plan, a logic model, a council, a meeting, an action…)."""
+    if obj is None or isinstance(obj, Municipality):
+        return obj
+    for path in ("municipality", "plan", "logic_model", "council", "meeting"):
+        related = getattr(obj, path, None)
+        if related is not None:
+            return municipality_of(related)
+    return None
+
+
+def council_of(obj):
+    """The body an object belongs to (a meeting's, an issue's, an action's through its meeting or issue), or None."""
+    if obj is None or isinstance(obj, Council):
+        return obj
+    if isinstance(obj, Meeting):
+        return obj.council
+    if isinstance(obj, Issue):
+        return obj.council if obj.council_id else None
+    if isinstance(obj, Action):
+        if obj.meeting_id:
+            return obj.meeting.council
+        if obj.issue_id and obj.issue.council_id:
+            return obj.issue.council
+    return None
+
+
+def edits_plan(membership, obj) -> bool:
+    if obj is None:
+        return membership.role in (ADMIN, MUNICIPAL, COORDINATOR)
+    municipality = municipality_of(obj)
+    return municipality is not None and manages_municipality(membership, municipality)
+
+
+def reads_plan(membership, obj) -> bool:
+    """The municipality's staff and coordinators, prefecture staff of its prefecture, admins."""
+    if obj is None:
+        return membership.role in (ADMIN, MUNICIPAL, COORDINATOR, PREFECTURE)
+    if edits_plan(membership, obj):
+        return True
+    municipality = municipality_of(obj)
+    return (membership.role == PREFECTURE and municipality is not None
+            and municipality.prefecture_id == membership.organization.prefecture_id)
+
+
+def holds_seat(membership, council) -> bool:
+    return council is not None and council.members.filter(membership=membership, is_active=True).exists()
+
+
+def sees_council(membership, obj) -> bool:
+    """Who reads the plan, and whoever holds a seat on the body."""
+    if obj is None:
+        return reads_plan(membership, None) or membership.council_seats.filter(is_active=True).exists()
+    return reads_plan(membership, obj) or holds_seat(membership, council_of(obj))
+
+
+def updates_action(membership, obj) -> bool:
+    """The plan's editors, and the action's owner (its status and result)."""
+    if obj is None:
+        return edits_plan(membership, None) or membership.pdca_actions.exists()
+    return edits_plan(membership, obj) or (isinstance(obj, Action) and obj.owner_id == membership.pk)
+
+
+def _managed_municipalities(membership, *, read: bool):
+    qs = Municipality.objects.all()
+    if membership.role == ADMIN:
+        return qs
+    if read and membership.role == PREFECTURE:
+        return qs.filter(prefecture_id=membership.organization.prefecture_id)
+    own = membership.organization.municipality_id
+    if membership.role in (MUNICIPAL, COORDINATOR) and own:
+        return qs.filter(Q(pk=own) | Q(parent_id=own))
+    return qs.none()
+
+
+def plan_scope(membership, queryset):
+    """Rows with a `municipality` the member reads the plan of."""
+    return queryset.filter(municipality__in=_managed_municipalities(membership, read=True))
+
+
+def editable_scope(membership, queryset):
+    return queryset.filter(municipality__in=_managed_municipalities(membership, read=False))
+
+
+def council_scope(membership, queryset):
+    """Councils: those of municipalities whose plan the member reads, and those they hold a seat on."""
+    return queryset.filter(
+        Q(municipality__in=_managed_municipalities(membership, read=True))
+        | Q(members__membership=membership, members__is_active=True)
+    ).distinct()
+
+
+def action_scope(membership, queryset):
+    """Actions: those of municipalities whose plan the member reads, those they own, and their councils'."""
+    return queryset.filter(
+        Q(municipality__in=_managed_municipalities(membership, read=True))
+        | Q(owner=membership)
+        | Q(meeting__council__members__membership=membership, meeting__council__members__is_active=True)
+    ).distinct()
+
+
+policy.register("pdca.view_plan", reads_plan, scope=plan_scope)
+policy.register("pdca.edit_plan", edits_plan, scope=editable_scope)
+policy.register("pdca.view_council", sees_council, scope=council_scope)
+policy.register("pdca.manage_council", edits_plan, scope=editable_scope)
+policy.register("pdca.update_action", updates_action, scope=action_scope)
+policy.register("pdca.report", reads_plan, scope=plan_scope)

@@ -1,0 +1,5 @@
+"""PDCA URLs: each view module lists its own routes (see directory/urls.py)."""
+
+app_name = "pdca"
+
+urlpatterns: list = []
