@@ -18,6 +18,16 @@ COORDINATOR = Role.COORDINATOR
 STAFF_ROLES = (ADMIN, MUNICIPAL, PREFECTURE, COORDINATOR)
 
 
+class _Nation:
+    """The object of a nation-wide value (national comparison figures): any staff member may record those."""
+
+    def __repr__(self) -> str:
+        return "NATION"
+
+
+NATION = _Nation()
+
+
 def place_of(obj):
     """(municipality, prefecture) an indicator object belongs to; (None, None) for the shared library."""
     if obj is None:
@@ -40,6 +50,8 @@ def manages_place(membership, obj) -> bool:
         return membership.role in STAFF_ROLES
     if membership.role == ADMIN:
         return True
+    if obj is NATION:
+        return membership.role in STAFF_ROLES
     municipality, prefecture = place_of(obj)
     if municipality is not None:
         if membership.role == PREFECTURE:
@@ -58,9 +70,19 @@ def manages_municipal_plan(membership, obj) -> bool:
     return municipality is not None and manages_municipality(membership, municipality)
 
 
+def records_values(membership, obj) -> bool:
+    """Values: like `manages_place`, and a municipality's staff may also record their own prefecture's figures
+    (the comparison line of their dashboards, imported from the same e-Stat file as their own)."""
+    if manages_place(membership, obj):
+        return True
+    municipality, prefecture = place_of(obj) if obj is not NATION else (None, None)
+    return (municipality is None and prefecture is not None and isinstance(obj, Prefecture)
+            and membership.role in (MUNICIPAL, COORDINATOR) and prefecture.pk == membership.organization.prefecture_id)
+
+
 def sees_place(membership, obj) -> bool:
     """Read access: any member, for objects of their own prefecture (and the shared library)."""
-    if membership.role == ADMIN or obj is None:
+    if membership.role == ADMIN or obj is None or obj is NATION:
         return True
     municipality, prefecture = place_of(obj)
     if prefecture is None:
@@ -114,6 +136,6 @@ def municipal_rows_scope(membership, queryset):
 policy.register("indicators.view", sees_place, scope=values_scope)
 policy.register("indicators.view_definitions", policy.always, scope=definitions_scope)
 policy.register("indicators.manage_definitions", manages_place, scope=definitions_scope)
-policy.register("indicators.record_values", manages_place, scope=municipal_rows_scope)
+policy.register("indicators.record_values", records_values, scope=municipal_rows_scope)
 policy.register("indicators.manage_targets", manages_municipal_plan, scope=municipal_rows_scope)
 policy.register("indicators.publish", manages_municipal_plan, scope=municipal_rows_scope)
