@@ -11,10 +11,12 @@ class DirectoryConfig(AppConfig):
     def ready(self) -> None:
         from renkei.core import dashboard
         from renkei.directory import jobs, policy  # noqa: F401  (registers the directory's rules and job kinds)
+        from renkei.directory.indicators import register_providers
         from renkei.directory.selectors.dashboard import directory_attention, directory_panel
 
         dashboard.register_attention(directory_attention)
         dashboard.register(directory_panel)
+        register_providers()  # the directory's indicators (renkei/directory/indicators.py)
         post_migrate.connect(restore_facility_indexes, sender=self, dispatch_uid="directory_facility_indexes")
 
 

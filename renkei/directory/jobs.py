@@ -41,6 +41,7 @@ def coverage_run_job(*, run_id: int) -> dict:
     run = coverage_run_execute(run)
     if run.status != CoverageRun.Status.DONE:
         raise JobError(_("Coverage gaps could not be computed: %(error)s"), error=run.error or "?")
+    _indicators_may_have_changed(run)
     return {"coverage_run": run.pk, "cells": run.summary.get("cells"),
             "uncovered_home_visit": run.summary.get("uncovered_home_visit")}
 
@@ -52,6 +53,17 @@ def discard_old_uploads_job() -> dict:
     from .services.imports import discard_old_uploads
 
     return {"deleted": discard_old_uploads(), "retention_days": upload_limits().retention_days}
+
+
+def _indicators_may_have_changed(run: CoverageRun) -> None:
+    """The directory's indicators read facilities, details and coverage: recompute them after the coverage
+    recomputation that follows every import and facility change (in the background, one job per area)."""
+    from renkei.indicators.jobs import schedule_indicators_compute
+
+    if run.municipality_id:
+        schedule_indicators_compute(municipality=run.municipality)
+    elif run.prefecture_id:
+        schedule_indicators_compute(prefecture=run.prefecture)
 
 
 def schedule_upload_cleanup(*, inline: bool = False):

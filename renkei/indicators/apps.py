@@ -8,4 +8,4 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("Indicators")
 
     def ready(self) -> None:
-        from renkei.indicators import policy  # noqa: F401  (registers the indicators' rules)
+        from renkei.indicators import jobs, policy  # noqa: F401  (registers the indicators' rules and job kind)

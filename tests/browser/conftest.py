@@ -56,6 +56,10 @@ def _flush_keeping_migration_state() -> None:
     from renkei.directory.taxonomy import seed_taxonomy
 
     seed_taxonomy(CollaborationCategory, CollaborationAttribute)
+    # The built-in indicator library (indicators migration 0002).
+    from renkei.indicators.library import seed_library
+
+    seed_library()
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,1 @@
+"""Reads of indicators: definitions, values and their latest figures (see each module)."""
