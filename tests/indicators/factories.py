@@ -1,0 +1,44 @@
+"""Factories and helpers for the indicators' tests."""
+
+from decimal import Decimal
+
+import factory
+
+from renkei.indicators.areas import Area
+from renkei.indicators.models import IndicatorDefinition, Origin
+from renkei.indicators.periods import Period
+from renkei.indicators.services.values import ValueInput, values_record
+
+
+class DefinitionFactory(factory.django.DjangoModelFactory):
+    """A municipality-agnostic entered rate (×100) defined for municipalities and prefectures."""
+
+    class Meta:
+        model = IndicatorDefinition
+
+    code = factory.Sequence(lambda n: f"TEST-{n:03d}")
+    name_ja = factory.Sequence(lambda n: f"テスト指標{n}")
+    name_en = factory.Sequence(lambda n: f"Test indicator {n}")
+    kind = "process"
+    numerator_label = "分子"
+    denominator_label = "分母"
+    factor = 100
+    unit = "%"
+    period_type = "fiscal_year"
+    area_levels = ["prefecture", "municipality", "daily_living_area", "nation"]
+    origin = Origin.ENTERED
+
+
+def builtin(code: str) -> IndicatorDefinition:
+    """A definition of the shipped library (seeded by the indicators' data migration)."""
+    return IndicatorDefinition.objects.get(code=code, owner_municipality=None, owner_prefecture=None)
+
+
+def record(definition, area: Area, period: Period, *, numerator=None, denominator=None, value=None,
+           origin=Origin.IMPORTED):
+    """Record one value as the system (no member)."""
+    return values_record(items=[ValueInput(definition=definition, area=area, period=period,
+                                           numerator=None if numerator is None else Decimal(str(numerator)),
+                                           denominator=None if denominator is None else Decimal(str(denominator)),
+                                           value=None if value is None else Decimal(str(value)))],
+                         origin=origin)
