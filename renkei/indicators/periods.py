@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from renkei.core.wareki import fiscal_year_wareki
@@ -79,14 +80,15 @@ def period_of(day: dt.date, period_type: str) -> Period:
 
 
 _FY = re.compile(r"^(?:FY)?(\d{4})(?:年度)?$", re.IGNORECASE)
-_ERA_FY = re.compile(r"^(R|H|令和|平成)(元|\d{1,2})(?:年度)?$")
+_ERA_FY = re.compile(r"^(R|H|令和|平成)(元|\d{1,3})(?:年度)?$")
 _QUARTER = re.compile(r"^(?:FY)?(\d{4})\s*Q([1-4])$", re.IGNORECASE)
 _MONTH = re.compile(r"^(\d{4})[-/年](\d{1,2})月?$")
 
 
 def parse_period(text: str, period_type: str | None = None) -> Period:
     """Read a period key; with `period_type`, a key of another type is refused (a month for a yearly indicator)."""
-    raw = (text or "").strip().replace("　", "")
+    # Full-width digits and letters (ＦＹ２０２４, 令和６年度) as typed in Japanese input modes.
+    raw = unicodedata.normalize("NFKC", text or "").replace(" ", "")
     found: Period | None = None
     if m := _QUARTER.match(raw):
         year, quarter = int(m[1]), int(m[2])
@@ -98,7 +100,7 @@ def parse_period(text: str, period_type: str | None = None) -> Period:
             found = Period(dt.date(year, month, 1), PeriodType.MONTH)
     elif m := _FY.match(raw):
         found = fiscal_year(int(m[1]))
-    elif m := _ERA_FY.match(raw):
+    elif (m := _ERA_FY.match(raw)) and int(m[2].replace("元", "1")) > 0:  # an era's first year is 元 (1), never 0
         found = fiscal_year(_ERA_START[m[1]] + (1 if m[2] == "元" else int(m[2])))
     if found is None or not 1900 <= found.start.year <= 2200:
         raise PeriodError(f"期間「{text}」を読めません（例: FY2024、令和6年度、2024Q1、2024-05）。",

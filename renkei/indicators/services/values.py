@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import transaction
 
@@ -23,6 +23,8 @@ from ..models import IndicatorDefinition, IndicatorImportRun, IndicatorValue, Or
 from ..periods import Period, PeriodError
 
 CREATED, CORRECTED, UNCHANGED = "created", "corrected", "unchanged"
+NUMERATOR_PLACES, VALUE_PLACES = Decimal("0.0001"), Decimal("0.000001")  # the columns' decimal places
+LARGEST = Decimal(10) ** 14  # 20 digits with 6 decimal places
 
 
 class ValueError_(ValueError):
@@ -63,13 +65,17 @@ def _checked(item: ValueInput) -> ValueInput:
     if definition.area_levels and item.area.level not in definition.area_levels:
         raise ValueError_(f"{definition.code}: この指標はこの地域の単位（{item.area.level}）では定義されていません。",
                           f"{definition.code}: this indicator is not defined for the area level {item.area.level}.")
-    for name in ("numerator", "denominator", "value"):
+    for name, places in (("numerator", NUMERATOR_PLACES), ("denominator", NUMERATOR_PLACES), ("value", VALUE_PLACES)):
         number = getattr(item, name)
         if number is not None:
-            number = Decimal(str(number))
+            try:
+                number = Decimal(str(number))
+            except InvalidOperation:
+                number = Decimal("NaN")
             if not number.is_finite():
                 raise ValueError_(f"{definition.code}: 数値ではありません。", f"{definition.code}: not a number.")
-            setattr(item, name, number)
+            # As stored (the columns keep 4 and 6 decimal places): the same figure again is then "unchanged".
+            setattr(item, name, _stored(number, places, definition))
     if item.numerator is not None and item.numerator < 0 or item.denominator is not None and item.denominator < 0:
         raise ValueError_(f"{definition.code}: 分子・分母に負の数は使えません。",
                           f"{definition.code}: numerator and denominator cannot be negative.")
@@ -80,16 +86,24 @@ def _checked(item: ValueInput) -> ValueInput:
         if definition.is_rate and item.denominator is None:
             raise ValueError_(f"{definition.code}: 率の指標には分母が必要です。",
                               f"{definition.code}: a rate needs a denominator.")
-        item.value = IndicatorValue.compute(item.numerator, item.denominator, definition.factor)
+        computed = IndicatorValue.compute(item.numerator, item.denominator if definition.is_rate else None,
+                                          definition.factor)
+        item.value = None if computed is None else _stored(computed, VALUE_PLACES, definition)
     return item
+
+
+def _stored(number: Decimal, places: Decimal, definition: IndicatorDefinition) -> Decimal:
+    """The number rounded as its column keeps it; refused when it does not fit (20 digits in all)."""
+    if abs(number) >= LARGEST:
+        raise ValueError_(f"{definition.code}: 数値が大きすぎます。", f"{definition.code}: the number is too large.")
+    return number.quantize(places, rounding=ROUND_HALF_UP)
 
 
 def _same(row: IndicatorValue, item: ValueInput) -> bool:
     def eq(a, b):
         return (a is None and b is None) or (a is not None and b is not None and Decimal(a) == Decimal(b))
 
-    value = None if item.value is None else item.value.quantize(Decimal("0.000001"))
-    return eq(row.numerator, item.numerator) and eq(row.denominator, item.denominator) and eq(row.value, value)
+    return eq(row.numerator, item.numerator) and eq(row.denominator, item.denominator) and eq(row.value, item.value)
 
 
 def values_record(*, items: list[ValueInput], origin: str, by=None, membership=None,
