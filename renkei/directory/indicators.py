@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from types import SimpleNamespace
 
 from django.db.models import Count, Max, Q
 from django.utils import timezone
@@ -54,6 +53,7 @@ class Scope:
         self.as_of = min(period.end, today)
         self.is_past = period.end < today
         self._areas = None
+        self._keys = None
 
     def facility_filter(self, prefix: str = "facility__") -> Q:
         ids = list(self.municipalities)
@@ -74,10 +74,14 @@ class Scope:
 
     def keys_of(self, municipality_id: int, parent_id: int | None, area_id: int | None) -> list[str]:
         """Area keys a facility row counts for: its municipality, the designated city above it, its area."""
-        keys = [f"M{self.municipalities[m].code}" for m in (municipality_id, parent_id) if m in self.municipalities]
-        if area_id and area_id in self.daily_living_areas:
-            keys.append(f"D{area_id}")
-        return keys
+        if self._keys is None:
+            self._keys = {m.pk: f"M{m.code}" for m in self.municipalities.values()}
+            self._keys.update({-pk: f"D{pk}" for pk in self.daily_living_areas})
+        keys = self._keys
+        found = [keys[m] for m in (municipality_id, parent_id) if m in keys]
+        if area_id and -area_id in keys:
+            found.append(keys[-area_id])
+        return found
 
     def areas(self, *, with_daily_living_areas: bool = True) -> dict[str, Area]:
         out = {f"M{m.code}": Area.of_municipality(m) for m in self.municipalities.values()}
@@ -98,22 +102,20 @@ class Scope:
         return {key for row in rows for key in self.keys_of(*row)}
 
 
-def _is_yes(value) -> bool:
-    return CollaborationDetail.is_yes.fget(SimpleNamespace(value=value))
-
-
 def _facilities_answering_yes(scope: Scope, attributes: Iterable[str], kinds: Q) -> dict[str, set[int]]:
-    """{area key: ids of facilities of `kinds` answering yes to any of `attributes`} (one query)."""
+    """{area key: ids of facilities of `kinds` answering yes to any of `attributes`} (one query).
+
+    The attributes are yes/no questions: a yes is the JSON value true, compared in the database (reading every
+    answer to decode it in Python cost more than the rest of the computation)."""
     rows = (CollaborationDetail.objects
             .filter(scope.facility_filter(), scope.open_at_as_of(), kinds, attribute__code__in=list(attributes),
-                    confirmed_on__lte=scope.as_of)
-            .values_list("facility_id", "value", "facility__municipality_id", "facility__municipality__parent_id",
+                    confirmed_on__lte=scope.as_of, value=True)
+            .values_list("facility_id", "facility__municipality_id", "facility__municipality__parent_id",
                          "facility__daily_living_area_id").order_by())
     found: dict[str, set[int]] = defaultdict(set)
-    for facility_id, value, municipality_id, parent_id, area_id in rows:
-        if _is_yes(value):
-            for key in scope.keys_of(municipality_id, parent_id, area_id):
-                found[key].add(facility_id)
+    for facility_id, municipality_id, parent_id, area_id in rows:
+        for key in scope.keys_of(municipality_id, parent_id, area_id):
+            found[key].add(facility_id)
     return found
 
 

@@ -274,8 +274,9 @@ def test_scheduled_runs_wait_in_the_queue_until_a_worker_computes_them(outlined,
     [job] = Job.objects.filter(kind=jobs.COVERAGE_JOB)  # and one job for it
     assert (job.status, job.municipality_id) == (Job.Status.QUEUED, outlined.pk)
     assert CoverageRun.objects.get(pk=runs[0].pk).status == CoverageRun.Status.PENDING
-    assert run_waiting_jobs() == 1
+    assert run_waiting_jobs() == 2  # the coverage run, then the indicators job it queues (indicators.compute)
     assert CoverageRun.objects.get(pk=runs[0].pk).status == CoverageRun.Status.DONE
+    assert Job.objects.get(kind="indicators.compute").status == Job.Status.SUCCEEDED
     job.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED and job.result["coverage_run"] == runs[0].pk
 
