@@ -265,12 +265,8 @@ def is_xlsx(data: bytes) -> bool:
     return data.startswith(b"PK\x03\x04") and b"xl/" in data[:65536]
 
 
-def read_xlsx(data: bytes) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    """Header and rows of the first worksheet, as `read_csv_text` gives them for a CSV.
-
-    Dates become ISO text (the date parsers read it), whole numbers lose their ".0", empty cells are "".
-    """
-    import datetime as dt
+def _open_workbook(data: bytes):
+    """The workbook (read-only, values not formulas), after the unpacked-size check; FileError when unreadable."""
     import zipfile
 
     from openpyxl import load_workbook
@@ -281,28 +277,43 @@ def read_xlsx(data: bytes) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
             unpacked = sum(item.file_size for item in archive.infolist())
         if unpacked > limits.unpacked_bytes:
             raise too_large_unpacked(limits.unpacked_bytes)
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise FileError("Excel ファイルとして読めません（.xlsx で保存してください）。",
                         "Cannot read the Excel file (save it as .xlsx).") from error
-    sheet = workbook.worksheets[0]
 
-    def text(value) -> str:
-        if value is None:
-            return ""
-        if isinstance(value, dt.datetime):
-            return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
-        if isinstance(value, dt.date | dt.time):
-            return value.isoformat()
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        return str(value)
 
+def _excel_text(value) -> str:
+    """A cell as text: dates as ISO text (the date parsers read it), whole numbers without ".0", empty as ""."""
+    import datetime as dt
+
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _sheet_values(sheet, limits: UploadLimits):
     # One column past the limit is read, to tell a file over the limit; the rest is never parsed into cells
     # (a sheet whose dimension claims 16,384 columns would otherwise be padded to that width, row by row).
-    values = sheet.iter_rows(max_col=limits.columns + 1, values_only=True)
+    return sheet.iter_rows(max_col=limits.columns + 1, values_only=True)
+
+
+def read_xlsx(data: bytes) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """Header and rows of the first worksheet, as `read_csv_text` gives them for a CSV.
+
+    Dates become ISO text (the date parsers read it), whole numbers lose their ".0", empty cells are "".
+    """
+    limits = upload_limits()
+    sheet = _open_workbook(data).worksheets[0]
+    values = _sheet_values(sheet, limits)
     try:
-        header = [clean_header(text(v)) for v in next(values)]
+        header = [clean_header(_excel_text(v)) for v in next(values)]
     except StopIteration as error:
         raise FileError("ファイルが空です。", "The file is empty.") from error
     while header and not header[-1]:
@@ -315,7 +326,7 @@ def read_xlsx(data: bytes) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         for number, cells in enumerate(values, start=2):
-            cells = [text(v) for v in cells]
+            cells = [_excel_text(v) for v in cells]
             while cells and not cells[-1]:
                 cells.pop()
             counter.add(number, cells)
@@ -323,6 +334,59 @@ def read_xlsx(data: bytes) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
                 yield number, cells
 
     return header, rows()
+
+
+def read_grid(data: bytes, *, sheet_prefixes: tuple[str, ...] = ()) -> tuple[str, str, list[tuple[int, list[str]]]]:
+    """(encoding or "xlsx", sheet name, every non-empty row with its number) of a CSV or Excel file, header unknown.
+
+    For files whose header is not on row 1 (statistics tables put a title, the survey and notes above it)
+    or that are not one table at all: the reader finds the header itself. Rows keep their spreadsheet
+    number; trailing empty cells are dropped. The delimiter is sniffed over the first lines, not only the
+    first (a title line holds no delimiter). For a workbook, the first sheet whose name starts with one of
+    `sheet_prefixes` is read, else the first sheet. Counted against the upload limits.
+    """
+    limits = upload_limits()
+    counter = RowCounter(limits)
+    grid: list[tuple[int, list[str]]] = []
+    if is_xlsx(data):
+        workbook = _open_workbook(data)
+        sheet = next((s for prefix in sheet_prefixes for s in workbook.worksheets if s.title.startswith(prefix)),
+                     workbook.worksheets[0])
+        for number, values in enumerate(_sheet_values(sheet, limits), start=1):
+            cells = [_excel_text(v) for v in values]
+            while cells and not cells[-1].strip():
+                cells.pop()
+            counter.add(number, cells)
+            if cells:
+                grid.append((number, cells))
+        if not grid:
+            raise FileError("ファイルが空です。", "The file is empty.")
+        return "xlsx", sheet.title, grid
+    text, encoding = decode_bytes(data)
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=_sniffed_delimiter(text))
+    number = 0
+    try:
+        for cells in reader:
+            number += 1
+            while cells and not cells[-1].strip():
+                cells.pop()
+            counter.add(number, cells)
+            if cells:
+                grid.append((number, cells))
+    except csv.Error as error:
+        raise FileError(f"{number} 行目付近が CSV として読めません: {error}",
+                        f"Cannot read the CSV near row {number}: {error}") from error
+    if not grid:
+        raise FileError("ファイルが空です。", "The file is empty.")
+    return encoding, "", grid
+
+
+def _sniffed_delimiter(text: str) -> str:
+    """Tab or comma, whichever separates more of the first 30 lines (title lines hold neither)."""
+    lines = text.lstrip("\ufeff").split("\n", 30)[:30]
+    tabs = sum(line.count("\t") for line in lines)
+    commas = sum(line.count(",") for line in lines)
+    return "\t" if tabs > commas else ","
 
 
 def read_table(data: bytes) -> tuple[str, list[str], Iterator[tuple[int, list[str]]]]:
