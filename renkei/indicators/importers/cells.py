@@ -173,3 +173,29 @@ def vintage_from_text(raw: str) -> dt.date | None:
     except ValueError:
         return None
     return found.day
+
+
+_DATE_INSIDE = re.compile(r"(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?")
+_ERA_DATE_INSIDE = re.compile(rf"{_ERA}\s*年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*日")
+
+
+def period_in_title(raw: str) -> str:
+    """The period a table's title names ("年齢別人口 令和5年1月1日現在" → "2023-01-01", "… 令和5年" → "2023"),
+    else ""; for files whose rows carry no period."""
+    text = clean(raw)
+    if looks_like_period(text):
+        return text
+    for pattern in (_DATE_INSIDE, _ERA_DATE_INSIDE):
+        if m := pattern.search(text):
+            try:
+                year = int(m[1]) if pattern is _DATE_INSIDE else _era_year(m[1], m[2])
+                day = dt.date(year, int(m[m.re.groups - 1]), int(m[m.re.groups]))
+            except ValueError:
+                continue
+            return day.isoformat()
+    for pattern in (_YEAR_INSIDE, _ERA_INSIDE):
+        if m := pattern.search(text):
+            year = int(m[1]) if pattern is _YEAR_INSIDE else _era_year(m[1], m[2])
+            if 1900 <= year <= 2200:
+                return str(year)
+    return ""

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 
 from renkei.core.files import FileError, clean, read_grid
 
-from .cells import looks_like_period, vintage_from_text
+from .cells import looks_like_period, period_in_title, vintage_from_text
 
 HEADER_SCAN_ROWS = 60  # title and explanation rows above a header; more is not a table we know
 ANY_VALUE = "*"  # an indicator's value is the one value column (見える化: the file holds one indicator)
@@ -371,8 +371,8 @@ def read_file(data: bytes, layout: Layout, *, file_name: str = "") -> ParsedFile
             if not parsed.file_period and not vintage_from_text(cell):
                 text = clean(cell)
                 text = re.split(r"[:：]", text, maxsplit=1)[-1] if re.match(r"^[^:：]{1,12}[:：]", text) else text
-                if looks_like_period(text) and not re.fullmatch(r"\d{7,}", text.replace(" ", "")):
-                    parsed.file_period = text
+                if not re.fullmatch(r"\d{7,}", text.replace(" ", "")):
+                    parsed.file_period = period_in_title(text)
     if not parsed.file_period:
         # "…_2023.csv", "R5_死亡の場所.xlsx": the year in the file's name.
         stem = re.sub(r"\.[A-Za-z]{2,4}$", "", file_name or "")
