@@ -1,0 +1,58 @@
+"""`renkei indicators import`: the report on stdout, exit status 1 when the file is rejected."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from renkei.indicators.models import IndicatorImportRun, IndicatorValue
+
+from .import_support import csv_bytes, death_place_definitions, death_place_wide, kyoto_places
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def death_file(tmp_path):
+    kyoto_places()
+    death_place_definitions()
+    path = tmp_path / "死亡の場所_2023.csv"
+    path.write_bytes(csv_bytes(death_place_wide([("26201 福知山市", [900, 600, 10, 40, 0, 100, 150, 0])])))
+    return path
+
+
+def test_command_imports_a_death_place_file_and_prints_the_counts(death_file, capsys):
+    call_command("indicators", "import", str(death_file), "--mapping", "estat-death-place")
+
+    out = capsys.readouterr().out
+    assert "死亡の場所_2023.csv" in out
+    assert "新規 8" in out
+    assert IndicatorValue.objects.filter(area_key="M262013", is_current=True).count() == 8
+
+
+def test_command_dry_run_writes_nothing_and_lists_what_would_change(death_file, capsys):
+    call_command("indicators", "import", str(death_file), "--mapping", "estat-death-place", "--dry-run")
+
+    out = capsys.readouterr().out
+    assert "created: death_place_home_share M262013 FY2023" in out
+    assert not IndicatorValue.objects.exists()
+    assert IndicatorImportRun.objects.get().status == IndicatorImportRun.Status.DRY_RUN
+
+
+def test_command_exits_1_with_the_rows_reasons_when_the_file_is_rejected(tmp_path, capsys):
+    kyoto_places()
+    death_place_definitions()
+    path = tmp_path / "bad.csv"
+    path.write_bytes(csv_bytes(death_place_wide([("26201 福知山市", [900, 600, 10, 40, 0, 100, 150, 0]),
+                                                 ("99999 どこか市", [1, 1, 0, 0, 0, 0, 0, 0])])))
+
+    with pytest.raises(CommandError) as error:
+        call_command("indicators", "import", str(path), "--mapping", "estat-death-place")
+
+    assert error.value.returncode == 1
+    assert "6 行目" in capsys.readouterr().out
+    assert not IndicatorValue.objects.exists()
+
+
+def test_command_refuses_an_unknown_mapping_without_a_municipality(death_file):
+    with pytest.raises(CommandError, match="not a built-in layout"):
+        call_command("indicators", "import", str(death_file), "--mapping", "my-survey")
