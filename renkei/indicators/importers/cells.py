@@ -21,18 +21,19 @@ from ..periods import Period, PeriodError, fiscal_year, period_of
 
 SUPPRESSED = frozenset({"", "-", "−", "–", "—", "―", "‐", "ー", "…", "...", "・・・", "‥", "x", "X", "χ", "Χ",
                         "*", "**", "***", "＊", "※", "秘匿", "不詳", "na", "NA", "N/A", "n/a"})
+_SUPPRESSED_KEYS = frozenset(clean(marker).replace(" ", "") for marker in SUPPRESSED)  # "‥" is ".." once cleaned
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 
 def is_suppressed(raw: str) -> bool:
     """A cell that holds no number on purpose (suppressed, none, unknown) or nothing at all."""
-    return clean(raw).replace(" ", "") in SUPPRESSED
+    return clean(raw).replace(" ", "") in _SUPPRESSED_KEYS
 
 
 def parse_number(raw: str) -> Decimal | None:
     """"1,234" / "１，２３４" / "12.5%" / "△5" → Decimal; a suppressed or blank cell → None; ValueError otherwise."""
     text = clean(raw).replace(" ", "")
-    if text in SUPPRESSED:
+    if text in _SUPPRESSED_KEYS:
         return None
     text = text.replace(",", "").replace("、", "")
     if text.endswith("%"):
@@ -183,8 +184,6 @@ def period_in_title(raw: str) -> str:
     """The period a table's title names ("年齢別人口 令和5年1月1日現在" → "2023-01-01", "… 令和5年" → "2023"),
     else ""; for files whose rows carry no period."""
     text = clean(raw)
-    if looks_like_period(text):
-        return text
     for pattern in (_DATE_INSIDE, _ERA_DATE_INSIDE):
         if m := pattern.search(text):
             try:
@@ -198,4 +197,7 @@ def period_in_title(raw: str) -> str:
             year = int(m[1]) if pattern is _YEAR_INSIDE else _era_year(m[1], m[2])
             if 1900 <= year <= 2200:
                 return str(year)
-    return ""
+    try:
+        return parse_period_text(text).label
+    except ValueError:
+        return ""

@@ -227,8 +227,7 @@ def indicator_file_import(*, path_or_file, file_name: str, mapping, membership=N
     report.update(suppressed=built.suppressed, other_level=built.other_level, skipped=built.skipped[:MAX_REPORTED_ROWS],
                   definitions=[spec.definition for spec in built.specs],
                   missing_definitions=built.missing_definitions)
-    errors = list(built.errors)
-    errors += _checked_items(built, membership)
+    errors = _once_per_row_and_reason([*built.errors, *_checked_items(built, membership)])
     changes = _changes(built) if not errors else []
     if errors:
         run.status = IndicatorImportRun.Status.REJECTED
@@ -273,6 +272,17 @@ def indicator_file_import(*, path_or_file, file_name: str, mapping, membership=N
     return run
 
 
+def _once_per_row_and_reason(errors: list[RowError]) -> list[RowError]:
+    """A bad cell feeds several indicators (病院 → a count and a share): report it once."""
+    seen, out = set(), []
+    for error in errors:
+        key = (error.row, error.column, error.reason)
+        if key not in seen:
+            seen.add(key)
+            out.append(error)
+    return out
+
+
 def _file_facts(parsed: ParsedFile) -> dict:
     return {"encoding": parsed.encoding, "sheet": parsed.sheet, "header_row": parsed.header_row,
             "shape": parsed.shape, "notes_skipped": parsed.notes_skipped, "file_period": parsed.file_period,
@@ -283,6 +293,7 @@ def _checked_items(built: Built, membership) -> list[RowError]:
     """Each value as values_record will check it, and the member's right to record it, row by row."""
     errors: list[RowError] = []
     allowed: dict = {}
+    refused_rows: set[int] = set()
     for planned in built.items:
         row = planned.rows[0]
         area = planned.item.area
@@ -292,6 +303,9 @@ def _checked_items(built: Built, membership) -> list[RowError]:
             if key not in allowed:
                 allowed[key] = policy.check(membership, "indicators.record_values", owner)
             if not allowed[key]:
+                if row in refused_rows:
+                    continue
+                refused_rows.add(row)
                 errors.append(RowError(
                     f"{area.name} の値を記録する権限がありません"
                     "（自分の市区町村とその都道府県・全国の値だけを取り込めます）。",
