@@ -28,18 +28,16 @@ def make_definition(code: str, *, rate: bool = False, factor: int = 1, period_ty
 
 
 def death_place_definitions() -> dict[str, IndicatorDefinition]:
-    out = {code: make_definition(code) for code in
-           ("deaths_total", "deaths_at_home", "deaths_at_nursing_home", "deaths_in_hospital")}
+    """死亡数（総数） and the five shares of the place of death, by the library's codes."""
+    out = {"ZT-BASE-04": make_definition("ZT-BASE-04")}
     out |= {code: make_definition(code, rate=True, factor=100) for code in
-            ("death_place_home_share", "death_place_nursing_home_share", "death_place_care_facility_share",
-             "death_place_hospital_share")}
+            ("ZT-T-O01", "ZT-T-O02", "ZT-T-O03", "ZT-T-O04", "ZT-T-O05")}
     return out
 
 
 def population_definitions() -> dict[str, IndicatorDefinition]:
-    out = {code: make_definition(code) for code in ("population_total", "population_65_over", "population_75_over")}
-    out |= {code: make_definition(code, rate=True, factor=100) for code in ("aging_rate_65", "aging_rate_75")}
-    return out
+    """総人口, 75歳以上人口, 65歳以上人口 by the library's codes."""
+    return {code: make_definition(code) for code in ("ZT-BASE-01", "ZT-BASE-02", "ZT-BASE-03")}
 
 
 def kyoto_places() -> dict[str, Municipality]:

@@ -25,15 +25,15 @@ def test_command_imports_a_death_place_file_and_prints_the_counts(death_file, ca
 
     out = capsys.readouterr().out
     assert "死亡の場所_2023.csv" in out
-    assert "新規 8" in out
-    assert IndicatorValue.objects.filter(area_key="M262013", is_current=True).count() == 8
+    assert "新規 6" in out
+    assert IndicatorValue.objects.filter(area_key="M262013", is_current=True).count() == 6
 
 
 def test_command_dry_run_writes_nothing_and_lists_what_would_change(death_file, capsys):
     call_command("indicators", "import", str(death_file), "--mapping", "estat-death-place", "--dry-run")
 
     out = capsys.readouterr().out
-    assert "created: death_place_home_share M262013 FY2023" in out
+    assert "created: ZT-T-O01 M262013 FY2023" in out
     assert not IndicatorValue.objects.exists()
     assert IndicatorImportRun.objects.get().status == IndicatorImportRun.Status.DRY_RUN
 

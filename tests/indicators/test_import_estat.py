@@ -38,15 +38,17 @@ def test_wide_death_place_file_records_shares_and_counts_for_each_area():
 
     assert run.status == IndicatorImportRun.Status.APPLIED, run.report
     assert run.rows_read == 5  # four areas and the note line
-    home = current("death_place_home_share", "M262013")
+    home = current("ZT-T-O01", "M262013")
     assert (home.numerator, home.denominator) == (Decimal(150), Decimal(900))
     assert home.value == Decimal("16.666667")
-    assert current("deaths_at_home", "M262013").value == 150
-    assert current("death_place_hospital_share", "N").numerator == 1015000
-    assert current("death_place_nursing_home_share", "P26").value == Decimal("11.666667")
-    assert current("death_place_care_facility_share", "M262021").numerator == 50
+    assert current("ZT-BASE-04", "M262013").value == 900
+    assert current("ZT-T-O03", "M262013").numerator == 250  # 自宅 + 老人ホーム
+    assert current("ZT-T-O05", "N").numerator == 1015000 + 20000  # 病院 + 診療所
+    assert current("ZT-T-O05", "M262021").numerator == 700  # e-Stat's "-" is none: 0 in the sum
+    assert current("ZT-T-O02", "P26").value == Decimal("11.666667")
+    assert current("ZT-T-O04", "M262021").numerator == 50
     assert home.origin == "imported" and home.import_run == run
-    assert run.values_created == 4 * 8
+    assert run.values_created == 4 * 6
 
 
 def test_e_stat_api_csv_in_long_format_reads_the_classification_as_measures():
@@ -66,9 +68,10 @@ def test_e_stat_api_csv_in_long_format_reads_the_classification_as_measures():
 
     assert run.status == "applied", run.report
     assert run.report["shape"] == "long"
-    home = current("death_place_home_share", "M262013")
+    home = current("ZT-T-O01", "M262013")
     assert (home.numerator, home.denominator) == (150, 900)  # the 総数 sex rows, not the 男 ones
-    assert current("deaths_in_hospital", "M262013").value == 600
+    assert current("ZT-T-O03", "M262013").numerator == 250
+    assert not IndicatorValue.objects.filter(definition__code="ZT-T-O05").exists()  # no 診療所 in this file
 
 
 def test_e_stat_database_download_with_japanese_code_columns_and_units_in_headers():
@@ -83,10 +86,10 @@ def test_e_stat_database_download_with_japanese_code_columns_and_units_in_header
                                 mapping="estat-death-place")
 
     assert run.status == "applied", run.report
-    assert current("death_place_home_share", "M262030", 2022).value == Decimal(15)
-    assert current("death_place_home_share", "M262030", 2023).numerator == 80
-    # 2022's 老人ホーム is suppressed ("x"): nothing recorded for it, and the file is not rejected.
-    assert not IndicatorValue.objects.filter(definition__code="deaths_at_nursing_home",
+    assert current("ZT-T-O01", "M262030", 2022).value == Decimal(15)
+    assert current("ZT-T-O01", "M262030", 2023).numerator == 80
+    # 2022's 老人ホーム is secret ("x"): nothing recorded from it, and the file is not rejected.
+    assert not IndicatorValue.objects.filter(definition__code__in=["ZT-T-O02", "ZT-T-O03"],
                                              period_start=dt.date(2022, 4, 1)).exists()
     assert run.report["suppressed"] >= 2
 
@@ -102,9 +105,9 @@ def test_cp932_tab_separated_file_with_full_width_numbers_and_prefecture_in_name
 
     assert run.status == "applied", run.report
     assert run.report["encoding"] == "cp932"
-    home = current("death_place_home_share", "M262013")  # the year comes from the file name (R5 = 2023)
+    home = current("ZT-T-O01", "M262013")  # the year comes from the file name (R5 = 2023)
     assert (home.numerator, home.denominator) == (200, 1200)
-    assert current("death_place_home_share", "M262021").value == 14
+    assert current("ZT-T-O01", "M262021").value == 14
 
 
 def test_excel_file_with_title_rows_and_a_year_column_in_wareki():
@@ -120,8 +123,8 @@ def test_excel_file_with_title_rows_and_a_year_column_in_wareki():
 
     assert run.status == "applied", run.report
     assert run.report["header_row"] == 4
-    assert current("deaths_at_home", "M262013", 2022).value == 140
-    assert current("deaths_at_home", "M262013", 2023).value == 150
+    assert current("ZT-T-O01", "M262013", 2022).numerator == 140
+    assert current("ZT-T-O01", "M262013", 2023).numerator == 150
 
 
 def test_population_by_five_year_age_groups_sums_the_aged_population():
@@ -134,6 +137,6 @@ def test_population_by_five_year_age_groups_sums_the_aged_population():
     run = indicator_file_import(path_or_file=csv_bytes(rows), file_name="pop.csv", mapping="estat-population-age")
 
     assert run.status == "applied", run.report
-    assert current("population_65_over", "M262013", 2022).value == 24000  # 2023-01-01 lies in FY2022
-    assert current("population_75_over", "M262013", 2022).value == 12000
-    assert current("aging_rate_75", "M262013", 2022).value == Decimal("15.789474")
+    assert current("ZT-BASE-03", "M262013", 2022).value == 24000  # 65+; 2023-01-01 lies in FY2022
+    assert current("ZT-BASE-02", "M262013", 2022).value == 12000  # 75+
+    assert current("ZT-BASE-01", "M262013", 2022).value == 76000

@@ -63,8 +63,8 @@ def test_municipal_staff_may_import_their_own_prefecture_and_nation_rows(places)
 
     assert run.status == "applied", run.report
     assert run.municipality == places["fukuchiyama"]
-    assert IndicatorValue.objects.filter(area_key="P26").count() == 8
-    assert IndicatorValue.objects.filter(recorded_by=member.user).count() == 24
+    assert IndicatorValue.objects.filter(area_key="P26").count() == 6
+    assert IndicatorValue.objects.filter(recorded_by=member.user).count() == 18
 
 
 def test_a_row_of_another_municipality_is_rejected_for_municipal_staff(places):
@@ -86,7 +86,7 @@ def test_prefecture_staff_may_import_every_municipality_of_their_prefecture(plac
     run = run_import([KYOTO, FUKUCHIYAMA, MAIZURU], membership=member)
 
     assert run.status == "applied", run.report
-    assert run.values_created == 24
+    assert run.values_created == 18
 
 
 def test_a_later_edition_corrects_values_and_keeps_the_old_ones_in_history(places):
@@ -94,11 +94,11 @@ def test_a_later_edition_corrects_values_and_keeps_the_old_ones_in_history(place
     second = run_import([("26201 福知山市", [900, 600, 10, 40, 0, 100, 162, 0])])
 
     assert second.status == "applied"
-    assert (second.values_created, second.values_corrected, second.values_unchanged) == (0, 2, 6)
-    history = IndicatorValue.objects.filter(definition__code="deaths_at_home", area_key="M262013").order_by("pk")
+    assert (second.values_created, second.values_corrected, second.values_unchanged) == (0, 2, 4)  # O01, O03
+    history = IndicatorValue.objects.filter(definition__code="ZT-T-O01", area_key="M262013").order_by("pk")
     old, new = list(history)
-    assert (old.value, old.is_current, old.superseded_by_id, old.import_run_id) == (150, False, new.pk, first.pk)
-    assert (new.value, new.is_current, new.import_run_id) == (162, True, second.pk)
+    assert (old.numerator, old.is_current, old.superseded_by_id, old.import_run_id) == (150, False, new.pk, first.pk)
+    assert (new.numerator, new.value, new.is_current, new.import_run_id) == (162, 18, True, second.pk)
     assert AuditEntry.objects.filter(action=AuditEntry.Action.UPDATE, object_id=str(new.pk)).exists()
 
 
@@ -108,10 +108,10 @@ def test_dry_run_reports_what_would_change_and_writes_no_value(places):
     run = run_import([("26201 福知山市", [900, 600, 10, 40, 0, 100, 162, 0])], dry_run=True)
 
     assert run.status == IndicatorImportRun.Status.DRY_RUN
-    assert (run.values_corrected, run.values_unchanged) == (2, 6)
-    change = next(c for c in run.report["changes"] if c["definition"] == "deaths_at_home")
-    assert (change["kind"], change["old"], change["new"]) == ("corrected", "150", "162")
-    assert IndicatorValue.objects.get(definition__code="deaths_at_home", is_current=True).value == 150
+    assert (run.values_corrected, run.values_unchanged) == (2, 4)
+    change = next(c for c in run.report["changes"] if c["definition"] == "ZT-T-O01")
+    assert (change["kind"], change["old"], change["new"]) == ("corrected", "16.666667", "18")
+    assert IndicatorValue.objects.get(definition__code="ZT-T-O01", is_current=True).numerator == 150
 
 
 def test_aggregate_rows_outside_the_place_master_are_skipped_and_listed(places):
@@ -128,7 +128,7 @@ def test_a_name_two_prefectures_share_is_read_in_the_importing_municipality_pref
     run = run_import([("福知山市", FUKUCHIYAMA[1])], municipality=places["fukuchiyama"])
 
     assert run.status == "applied", run.report
-    assert IndicatorValue.objects.filter(area_key="M262013").count() == 8
+    assert IndicatorValue.objects.filter(area_key="M262013").count() == 6
 
 
 @pytest.mark.parametrize(("data", "reason"), [
@@ -159,7 +159,7 @@ def test_values_record_the_source_and_the_vintage_of_the_run(places):
     rows.insert(0, ["最終更新日：2024-09-17"])
     run = indicator_file_import(path_or_file=csv_bytes(rows), file_name="d.csv", mapping="estat-death-place")
 
-    value = IndicatorValue.objects.get(definition__code="deaths_total")
+    value = IndicatorValue.objects.get(definition__code="ZT-BASE-04")
     assert run.vintage == dt.date(2024, 9, 17) == value.vintage
     assert "人口動態統計" in run.source_note and value.source_note == run.source_note
     assert value.value == Decimal(900)

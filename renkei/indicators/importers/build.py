@@ -207,7 +207,7 @@ def _value(group, spec: IndicatorSpec, definition: IndicatorDefinition, area: Ar
             numbers[role] = None
             continue
         try:
-            numbers[role] = parse_number(raw)
+            numbers[role] = parse_number(raw, dash_is_zero=parsed.layout.dash_is_zero)
         except ValueError:
             built.errors.append(_error(row, f"「{column or role}」の「{raw}」は数値ではありません。",
                                        f"“{raw}” in “{column or role}” is not a number.", column or role))

@@ -30,9 +30,17 @@ def is_suppressed(raw: str) -> bool:
     return clean(raw).replace(" ", "") in _SUPPRESSED_KEYS
 
 
-def parse_number(raw: str) -> Decimal | None:
-    """"1,234" / "１，２３４" / "12.5%" / "△5" → Decimal; a suppressed or blank cell → None; ValueError otherwise."""
+DASHES = frozenset({"-", "−", "–", "—", "―", "‐", "ー", "－"})
+
+
+def parse_number(raw: str, *, dash_is_zero: bool = False) -> Decimal | None:
+    """"1,234" / "１，２３４" / "12.5%" / "△5" → Decimal; a suppressed or blank cell → None; ValueError otherwise.
+
+    `dash_is_zero`: e-Stat's tables write a dash for "none" (計数のない場合), i.e. 0.
+    """
     text = clean(raw).replace(" ", "")
+    if dash_is_zero and text in DASHES:
+        return Decimal(0)
     if text in _SUPPRESSED_KEYS:
         return None
     text = text.replace(",", "").replace("、", "")

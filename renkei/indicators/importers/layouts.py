@@ -10,8 +10,8 @@ Three shapes are read, whichever the layout:
   column ("地域 コード, 地域, 時間軸(年次) コード, 時間軸(年次), 死亡の場所, 単位, 値" / "area_code, …, value");
 - **periods across**: the 見える化 system's time series, one row per area, one column per year.
 
-Built-in layouts refer to definitions by code (`DEATH_PLACE_CODES`, `POPULATION_CODES`): the library is
-written apart and the codes are aligned there. Saved mappings (`IndicatorColumnMapping.columns`) override a
+Built-in layouts refer to definitions by code (`DEATH_PLACE_SPECS`, `POPULATION_SPECS`: the library's
+ZT-BASE-0x and ZT-T-O0x codes). Saved mappings (`IndicatorColumnMapping.columns`) override a
 layout's columns: `{"area_code": "…", "area_name": "…", "period": "…", "period_fixed": "FY2023",
 "indicators": [{"definition": CODE, "value": "column"} | {"definition": CODE, "numerator": "column",
 "denominator": "column"}]}`.
@@ -96,6 +96,9 @@ class Layout:
     # A plain table's columns are named by the one who maps them: without a mapping, columns named by a
     # definition's code or Japanese name are taken ("auto").
     needs_mapping: bool = False
+    # e-Stat's tables write "-" for none (計数のない場合: 0), "…" for unknown and "x" for secret; other files
+    # use "-" for "not available", read as no value.
+    dash_is_zero: bool = False
 
     def with_columns(self, columns: dict) -> Layout:
         """This layout with a saved mapping's columns (a name or a list of candidate names each)."""
@@ -123,49 +126,58 @@ PERIOD_NAMES = ("時間軸(年次)", "時間軸(年度次)", "時間軸(年)", "
                 "年度", "年", "調査年", "対象年度", "年月", "診療年月", "time", "period", "期間")
 
 # Codes of the built-in library's definitions these layouts feed (renkei/indicators/library.py).
-DEATH_PLACE_CODES = {
-    "deaths_total": "総数",
-    "deaths_at_home": "自宅",
-    "deaths_at_nursing_home": "老人ホーム",
-    "deaths_in_hospital": "病院",
-    "death_place_home_share": "自宅",
-    "death_place_nursing_home_share": "老人ホーム",
-    "death_place_care_facility_share": "介護医療院・介護老人保健施設",
-    "death_place_hospital_share": "病院",
-}
-DEATH_PLACE_ALIASES = {
-    "総数": ("総数", "死亡総数", "死亡数総数", "総計", "計"),
-    "病院": ("病院",),
-    "老人ホーム": ("老人ホーム",),
-    "自宅": ("自宅",),
-    # Before 2018 the column was 介護老人保健施設 alone.
-    "介護医療院・介護老人保健施設": ("介護医療院・介護老人保健施設", "介護医療院･介護老人保健施設", "介護老人保健施設",
-                           "介護医療院・老健", "老健"),
-}
-POPULATION_CODES = {
-    "population_total": "総数",
-    "population_65_over": "65歳以上",
-    "population_75_over": "75歳以上",
-    "aging_rate_65": "65歳以上",
-    "aging_rate_75": "75歳以上",
-}
-POPULATION_ALIASES = {
-    "総数": ("総数", "総人口", "人口総数", "人口", "総計", "年齢総数", "計"),
-    "65歳以上": ("65歳以上", "65歳以上人口", "老年人口", "高齢者人口", "65歳以上(再掲)"),
-    "75歳以上": ("75歳以上", "75歳以上人口", "後期高齢者人口", "75歳以上(再掲)"),
-}
+DEATHS_TOTAL = "ZT-BASE-04"  # 死亡数（総数）
+DEATHS_AT_HOME_SHARE = "ZT-T-O01"  # 自宅での死亡の割合
+DEATHS_IN_CARE_HOMES_SHARE = "ZT-T-O02"  # 老人ホームでの死亡の割合
+DEATHS_AT_HOME_OR_CARE_HOMES_SHARE = "ZT-T-O03"  # 自宅・老人ホームでの死亡の割合（在宅等死亡割合）
+DEATHS_IN_CARE_FACILITIES_SHARE = "ZT-T-O04"  # 介護医療院・介護老人保健施設での死亡の割合
+DEATHS_IN_HOSPITALS_SHARE = "ZT-T-O05"  # 病院・診療所での死亡の割合
+POPULATION_TOTAL = "ZT-BASE-01"
+POPULATION_75_PLUS = "ZT-BASE-02"
+POPULATION_65_PLUS = "ZT-BASE-03"
+
+DEATH_TOTAL_NAMES = ("総数", "死亡総数", "死亡数総数", "死亡数", "総計", "計")
+# Before 2018 the column was 介護老人保健施設 alone.
+CARE_FACILITY_NAMES = ("介護医療院・介護老人保健施設", "介護医療院･介護老人保健施設", "介護老人保健施設",
+                       "介護医療院・老健", "老健")
+HOME_OR_CARE_HOME = "自宅・老人ホーム"  # summed from 自宅 and 老人ホーム when the file has no such column
+HOSPITAL_OR_CLINIC = "病院・診療所"  # summed from 病院 and 診療所
+DEATH_PLACE_SPECS = (
+    IndicatorSpec(DEATHS_TOTAL, numerator=DEATH_TOTAL_NAMES),
+    IndicatorSpec(DEATHS_AT_HOME_SHARE, numerator=("自宅",), denominator=DEATH_TOTAL_NAMES),
+    IndicatorSpec(DEATHS_IN_CARE_HOMES_SHARE, numerator=("老人ホーム",), denominator=DEATH_TOTAL_NAMES),
+    IndicatorSpec(DEATHS_AT_HOME_OR_CARE_HOMES_SHARE, numerator=(HOME_OR_CARE_HOME, "在宅等"),
+                  denominator=DEATH_TOTAL_NAMES),
+    IndicatorSpec(DEATHS_IN_CARE_FACILITIES_SHARE, numerator=CARE_FACILITY_NAMES, denominator=DEATH_TOTAL_NAMES),
+    IndicatorSpec(DEATHS_IN_HOSPITALS_SHARE, numerator=(HOSPITAL_OR_CLINIC, "病院・診療所計"),
+                  denominator=DEATH_TOTAL_NAMES),
+)
+POPULATION_SPECS = (
+    IndicatorSpec(POPULATION_TOTAL, numerator=("総数", "総人口", "人口総数", "人口", "総計", "年齢総数", "計")),
+    IndicatorSpec(POPULATION_65_PLUS, numerator=("65歳以上", "65歳以上人口", "老年人口", "高齢者人口")),
+    IndicatorSpec(POPULATION_75_PLUS, numerator=("75歳以上", "75歳以上人口", "後期高齢者人口")),
+)
+BUILTIN_CODES = tuple(spec.definition for spec in (*DEATH_PLACE_SPECS, *POPULATION_SPECS))
 
 
-def _rate_or_count(codes: dict[str, str], aliases: dict[str, tuple[str, ...]],
-                   rates: set[str]) -> tuple[IndicatorSpec, ...]:
-    specs = []
-    for code, measure in codes.items():
-        if code in rates:
-            specs.append(IndicatorSpec(code, numerator=aliases.get(measure, (measure,)),
-                                       denominator=aliases["総数"]))
+def derive_death_place_sums(measures: dict[str, str]) -> None:
+    """Add 自宅・老人ホーム and 病院・診療所 summed from their columns when the file has none ("-" is none: 0)."""
+    from .cells import parse_number
+
+    for target, parts in ((HOME_OR_CARE_HOME, ("自宅", "老人ホーム")), (HOSPITAL_OR_CLINIC, ("病院", "診療所"))):
+        if target in measures or not all(part in measures for part in parts):
+            continue
+        numbers = []
+        for part in parts:
+            try:
+                numbers.append(parse_number(measures[part], dash_is_zero=True))
+            except ValueError:
+                numbers = measures[part]  # the sum's indicator reports the cell that is not a number
+                break
+        if isinstance(numbers, str):
+            measures[target] = numbers
         else:
-            specs.append(IndicatorSpec(code, numerator=aliases.get(measure, (measure,))))
-    return tuple(specs)
+            measures[target] = "" if any(n is None for n in numbers) else str(sum(numbers))
 
 
 _AGE_RANGE = re.compile(r"^(\d{1,3})[~〜\-－ー](\d{1,3})歳$")
@@ -207,15 +219,13 @@ LAYOUTS: dict[str, Layout] = {
         label_en="e-Stat vital statistics: deaths by place of death, by municipality",
         source_note="厚生労働省「人口動態統計」死亡の場所別 (e-Stat)",
         area_code=AREA_CODE_NAMES, area_name=AREA_NAME_NAMES, period=PERIOD_NAMES,
-        indicators=_rate_or_count(DEATH_PLACE_CODES, DEATH_PLACE_ALIASES,
-                                  {c for c in DEATH_PLACE_CODES if c.endswith("_share")})),
+        indicators=DEATH_PLACE_SPECS, derive=derive_death_place_sums, dash_is_zero=True),
     "estat-population-age": Layout(
         name="estat-population-age", label_ja="e-Stat 年齢別人口（市区町村別）",
         label_en="e-Stat population by age group, by municipality",
         source_note="総務省「国勢調査」/「住民基本台帳に基づく人口」年齢別人口 (e-Stat)",
         area_code=AREA_CODE_NAMES, area_name=AREA_NAME_NAMES, period=PERIOD_NAMES,
-        indicators=_rate_or_count(POPULATION_CODES, POPULATION_ALIASES, {"aging_rate_65", "aging_rate_75"}),
-        derive=derive_age_totals),
+        indicators=POPULATION_SPECS, derive=derive_age_totals, dash_is_zero=True),
     "mieruka": Layout(
         name="mieruka", label_ja="地域包括ケア「見える化」システム（Excel）",
         label_en="地域包括ケア「見える化」system download (Excel)",
