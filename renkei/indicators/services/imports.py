@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -31,6 +32,7 @@ from ..periods import PeriodError
 from ..policy import NATION
 from .values import CORRECTED, CREATED, UNCHANGED, ValueError_, _checked, _same, values_record
 
+logger = logging.getLogger(__name__)
 MAX_REPORTED_ROWS = 500  # rejected rows and changes kept in a run's report
 
 
@@ -197,13 +199,13 @@ def indicator_file_import(*, path_or_file, file_name: str, mapping, membership=N
         source = _read_source(path_or_file)
         run.file_sha256 = source.sha256
         layout, saved = _layout_of(mapping)
-        parsed = read_file(source.data, layout, file_name=file_name)
+        parsed = _read(source.data, layout, file_name)
         if saved is None and layout.name in ("table", "kdb", "mieruka") and (municipality or prefecture):
             saved = indicator_mapping_for_header(municipality=municipality, prefecture=prefecture,
                                                  headers=parsed.header, layout=layout.name)
             if saved is not None:
                 layout = layout.with_columns(saved.columns or {})
-                parsed = read_file(source.data, layout, file_name=file_name)
+                parsed = _read(source.data, layout, file_name)
         run.mapping = saved
         run.layout = layout.name
         run.source_note = ((saved.source_note if saved is not None else "") or layout.source_note)[:300]
@@ -281,6 +283,19 @@ def _once_per_row_and_reason(errors: list[RowError]) -> list[RowError]:
             seen.add(key)
             out.append(error)
     return out
+
+
+def _read(data: bytes, layout: Layout, file_name: str) -> ParsedFile:
+    """The file read by its layout; whatever a broken file makes a reader raise becomes a FileError (a report
+    for staff, never a server error)."""
+    try:
+        return read_file(data, layout, file_name=file_name)
+    except FileError:
+        raise
+    except Exception as error:  # noqa: BLE001 (openpyxl and csv raise many kinds on damaged files)
+        logger.warning("indicator import: unreadable file %s (%s: %s)", file_name, type(error).__name__, error)
+        raise FileError("ファイルを読めません（壊れているか、対応していない形式です）。",
+                        "Cannot read the file (it is damaged or in a format we do not read).") from error
 
 
 def _file_facts(parsed: ParsedFile) -> dict:

@@ -1,0 +1,1 @@
+"""Reads of the indicators app, built from the policy's scopes: deny by default."""
