@@ -4,7 +4,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from renkei.core.models import Municipality
 from renkei.indicators.models import IndicatorImportRun, IndicatorValue
 from renkei.indicators.services.imports import indicator_file_import
 
@@ -140,3 +143,43 @@ def test_population_by_five_year_age_groups_sums_the_aged_population():
     assert current("ZT-BASE-03", "M262013", 2022).value == 24000  # 65+; 2023-01-01 lies in FY2022
     assert current("ZT-BASE-02", "M262013", 2022).value == 12000  # 75+
     assert current("ZT-BASE-01", "M262013", 2022).value == 76000
+
+
+FULL_WIDTH = str.maketrans("0123456789,", "０１２３４５６７８９，")
+
+
+@pytest.mark.django_db
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(counts=st.lists(st.integers(min_value=0, max_value=2_000_000), min_size=8, max_size=8),
+       full_width=st.booleans(), encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp932"]),
+       delimiter=st.sampled_from([",", "\t"]))
+def test_any_death_place_file_reads_the_same_numbers_whatever_its_writing(counts, full_width, encoding, delimiter):
+    from renkei.indicators.importers.areas import AreaResolver
+    from renkei.indicators.importers.build import values_from
+    from renkei.indicators.importers.layouts import layout_named, read_file
+
+    if not Municipality.objects.filter(jis_code="26201").exists():
+        kyoto_places()
+    definitions = {d.code: d for d in death_place_definitions_once()}
+    total = sum(counts)
+    cells = [f"{n:,}" for n in [total, *counts[1:]]]
+    if full_width:
+        cells = [c.translate(FULL_WIDTH) for c in cells]
+    data = csv_bytes(death_place_wide([("26201 福知山市", cells)]), encoding=encoding, delimiter=delimiter)
+
+    parsed = read_file(data, layout_named("estat-death-place"), file_name="x.csv")
+    built = values_from(parsed, definitions=definitions, resolver=AreaResolver())
+
+    assert not built.errors
+    numerators = {p.item.definition.code: p.item.numerator for p in built.items}
+    assert numerators["ZT-BASE-04"] == total
+    assert numerators["ZT-T-O01"] == counts[6]  # 自宅
+    assert numerators["ZT-T-O05"] == counts[1] + counts[2]  # 病院 + 診療所
+
+
+def death_place_definitions_once():
+    from renkei.indicators.models import IndicatorDefinition
+
+    if not IndicatorDefinition.objects.filter(code="ZT-BASE-04").exists():
+        death_place_definitions()
+    return IndicatorDefinition.objects.all()
