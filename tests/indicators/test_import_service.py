@@ -163,3 +163,15 @@ def test_values_record_the_source_and_the_vintage_of_the_run(places):
     assert run.vintage == dt.date(2024, 9, 17) == value.vintage
     assert "人口動態統計" in run.source_note and value.source_note == run.source_note
     assert value.value == Decimal(900)
+
+
+def test_rows_of_other_municipalities_may_be_left_out_instead_of_rejecting_the_file(places):
+    member = staff_of(places["fukuchiyama"])
+
+    run = run_import([NATION, KYOTO, FUKUCHIYAMA, MAIZURU], membership=member, skip_other_areas=True)
+
+    assert run.status == "applied", run.report
+    assert [s["row"] for s in run.report["skipped"]] == [8]
+    assert "舞鶴市" in run.report["skipped"][0]["ja"]
+    assert run.values_created == 18
+    assert not IndicatorValue.objects.filter(area_key="M262021").exists()

@@ -136,3 +136,16 @@ def test_professionals_cannot_open_the_import_screens(places):
     doctor = MembershipFactory(role=Role.PROFESSIONAL, organization=clinic)
 
     assert client_for(doctor).get(reverse("indicators:import_upload")).status_code == 403
+
+
+def test_leaving_out_neighbours_is_kept_from_the_dry_run_to_the_application(staff):
+    client = client_for(staff)
+    rows = [FUKUCHIYAMA, ("26202 舞鶴市", [1, 1, 0, 0, 0, 0, 0, 0])]
+    upload(client, "pref.csv", csv_bytes(death_place_wide(rows)), skip_other_areas="on")
+    run = IndicatorImportRun.objects.get()
+    assert run.status == "dry_run"
+
+    client.post(reverse("indicators:import_apply", args=[run.pk]))
+
+    assert IndicatorImportRun.objects.latest("pk").status == "applied"
+    assert set(IndicatorValue.objects.values_list("area_key", flat=True)) == {"M262013"}

@@ -177,7 +177,8 @@ def _rejection(error, *, row=None, column: str = "") -> dict:
 
 
 def indicator_file_import(*, path_or_file, file_name: str, mapping, membership=None, municipality=None,
-                          dry_run: bool = False, period: str = "") -> IndicatorImportRun:
+                          dry_run: bool = False, period: str = "",
+                          skip_other_areas: bool = False) -> IndicatorImportRun:
     """Import one file of indicator values, all or nothing; returns the run with its report.
 
     `mapping` is a built-in layout's name ("estat-death-place", "estat-population-age", "mieruka", "kdb",
@@ -185,7 +186,8 @@ def indicator_file_import(*, path_or_file, file_name: str, mapping, membership=N
     of the municipality whose header matches the file is used when there is one. `membership` is asked
     `indicators.record_values` on every value's area (None: the command line, the system itself).
     `municipality` is the importing place (defaults to the member's); `period` the file's period when it has
-    no period column and its title names none.
+    no period column and its title names none. `skip_other_areas`: rows of areas the member may not record
+    (the neighbours in a prefecture-wide e-Stat table) are left out and listed instead of rejecting the file.
     """
     if municipality is None and membership is not None:
         municipality = membership.organization.municipality
@@ -229,7 +231,9 @@ def indicator_file_import(*, path_or_file, file_name: str, mapping, membership=N
     report.update(suppressed=built.suppressed, other_level=built.other_level, skipped=built.skipped[:MAX_REPORTED_ROWS],
                   definitions=[spec.definition for spec in built.specs],
                   missing_definitions=built.missing_definitions)
-    errors = _once_per_row_and_reason([*built.errors, *_checked_items(built, membership)])
+    errors = _once_per_row_and_reason([*built.errors, *_checked_items(built, membership,
+                                                                      skip_other_areas=skip_other_areas)])
+    report["skipped"] = built.skipped[:MAX_REPORTED_ROWS]
     changes = _changes(built) if not errors else []
     if errors:
         run.status = IndicatorImportRun.Status.REJECTED
@@ -304,11 +308,15 @@ def _file_facts(parsed: ParsedFile) -> dict:
             "header": parsed.header[:60]}
 
 
-def _checked_items(built: Built, membership) -> list[RowError]:
-    """Each value as values_record will check it, and the member's right to record it, row by row."""
+def _checked_items(built: Built, membership, *, skip_other_areas: bool = False) -> list[RowError]:
+    """Each value as values_record will check it, and the member's right to record it, row by row.
+
+    With `skip_other_areas`, the values of areas the member may not record are dropped from `built` and their
+    rows listed as skipped."""
     errors: list[RowError] = []
     allowed: dict = {}
     refused_rows: set[int] = set()
+    dropped: list = []
     for planned in built.items:
         row = planned.rows[0]
         area = planned.item.area
@@ -318,6 +326,14 @@ def _checked_items(built: Built, membership) -> list[RowError]:
             if key not in allowed:
                 allowed[key] = policy.check(membership, "indicators.record_values", owner)
             if not allowed[key]:
+                if skip_other_areas:
+                    dropped.append(planned)
+                    if row not in refused_rows:
+                        refused_rows.add(row)
+                        built.skipped.append({
+                            "row": row, "ja": f"{area.name} の値は記録する権限がないため取り込みません。",
+                            "en": f"{area.name}: left out (you may not record its values)."})
+                    continue
                 if row in refused_rows:
                     continue
                 refused_rows.add(row)
@@ -331,6 +347,9 @@ def _checked_items(built: Built, membership) -> list[RowError]:
             _checked(planned.item)
         except (ValueError_, PeriodError) as error:
             errors.append(RowError(error.ja, error.en, row=row))
+    if dropped:
+        left_out = {id(planned) for planned in dropped}
+        built.items = [planned for planned in built.items if id(planned) not in left_out]
     return errors
 
 

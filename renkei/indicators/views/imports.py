@@ -45,6 +45,11 @@ class UploadForm(forms.Form):
                              required=False, max_length=20,
                              help_text=gettext_lazy("e.g. 2023, 令和5年, FY2023, 2024-05. Leave empty when the "
                                                     "file or its title names it."))
+    skip_other_areas = forms.BooleanField(
+        label=gettext_lazy("Leave out the rows of municipalities whose values I may not record (instead of "
+                           "rejecting the file)"), required=False,
+        help_text=gettext_lazy("For a prefecture-wide table: your municipality, your prefecture and the nation are "
+                               "imported, the other rows are listed as left out."))
     municipality = forms.CharField(label=gettext_lazy("Importing municipality (6-digit code)"), required=False,
                                    max_length=6,
                                    help_text=gettext_lazy("Leave empty for your own municipality."))
@@ -103,8 +108,10 @@ def import_upload_view(request):
         run = import_services.indicator_file_import(
             path_or_file=form.data_bytes, file_name=form.cleaned_data["file"].name,
             mapping=form.cleaned_data["mapping"], membership=request.membership,
-            municipality=form.cleaned_data["municipality"], dry_run=True, period=form.cleaned_data["period"])
-        run.report = {**run.report, "period_given": form.cleaned_data["period"]}
+            municipality=form.cleaned_data["municipality"], dry_run=True, period=form.cleaned_data["period"],
+            skip_other_areas=form.cleaned_data["skip_other_areas"])
+        run.report = {**run.report, "period_given": form.cleaned_data["period"],
+                      "skip_other_areas": form.cleaned_data["skip_other_areas"]}
         run.save(update_fields=["report"])
         if run.status == IndicatorImportRun.Status.REJECTED and not _mappable(run):
             import_services.discard_upload(sha)  # kept only while its columns can still be mapped
@@ -146,7 +153,8 @@ def import_apply_view(request, run_id):
     applied = import_services.indicator_file_import(
         path_or_file=data, file_name=run.file_name, mapping=run.mapping or run.layout,
         membership=request.membership, municipality=run.municipality,
-        period=(run.report or {}).get("period_given", ""))
+        period=(run.report or {}).get("period_given", ""),
+        skip_other_areas=bool((run.report or {}).get("skip_other_areas")))
     if applied.status == IndicatorImportRun.Status.APPLIED:
         import_services.discard_upload(run.file_sha256)
         messages.success(request, _("Applied “%(file)s”.") % {"file": run.file_name})
