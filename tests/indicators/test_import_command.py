@@ -56,3 +56,23 @@ def test_command_exits_1_with_the_rows_reasons_when_the_file_is_rejected(tmp_pat
 def test_command_refuses_an_unknown_mapping_without_a_municipality(death_file):
     with pytest.raises(CommandError, match="not a built-in layout"):
         call_command("indicators", "import", str(death_file), "--mapping", "my-survey")
+
+
+def test_command_uses_a_saved_mapping_of_the_municipality_by_its_name(tmp_path, capsys):
+    from renkei.indicators.services.imports import indicator_mapping_save
+
+    from .import_support import make_definition
+
+    places = kyoto_places()
+    make_definition("home_visit_patients")
+    header = ["保険者名", "年度", "在宅医療 受診者数"]
+    columns = {"indicators": [{"definition": "home_visit_patients", "value": "在宅医療 受診者数"}]}
+    indicator_mapping_save(name="KDB", layout="kdb", municipality=places["fukuchiyama"], headers=header,
+                           columns=columns)
+    path = tmp_path / "kdb.csv"
+    path.write_bytes(csv_bytes([header, ["福知山市", "R5", "540"]], encoding="cp932"))
+
+    call_command("indicators", "import", str(path), "--mapping", "KDB", "--municipality", "262013")
+
+    assert IndicatorValue.objects.get(definition__code="home_visit_patients").value == 540
+    assert IndicatorImportRun.objects.get().mapping.name == "KDB"
