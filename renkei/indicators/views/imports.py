@@ -124,6 +124,12 @@ def _mappable(run) -> bool:
     return run.layout in MAPPED_LAYOUTS and bool((run.report or {}).get("header"))
 
 
+def _may_map(membership, run) -> bool:
+    """A mapping belongs to the run's municipality or prefecture: only its recorders may save one."""
+    owner = run.municipality or run.prefecture
+    return owner is not None and policy.check(membership, RULE, owner)
+
+
 @policy.requires(RULE)
 def import_detail_view(request, run_id):
     run = import_run_for(request.membership, run_id)
@@ -136,7 +142,7 @@ def import_detail_view(request, run_id):
     return render(request, "indicators/imports/detail.html", {
         "run": run, "report": report, "can_apply": is_waiting_dry_run and would_change,
         "nothing_to_apply": is_waiting_dry_run and not would_change,
-        "can_map": waiting and _mappable(run), "language_en": language_en,
+        "can_map": waiting and _mappable(run) and _may_map(request.membership, run), "language_en": language_en,
         "layout_label": _layout_label(run.layout) if run.layout in LAYOUTS else run.layout,
     })
 
@@ -248,8 +254,7 @@ def import_mapping_view(request, sha256):
     run = import_runs_for(request.membership).filter(file_sha256=sha256).order_by("-started_at").first()
     if run is None:
         raise Http404
-    owner = run.municipality or run.prefecture
-    if owner is None or not policy.check(request.membership, RULE, owner):
+    if not _may_map(request.membership, run):
         raise PermissionDenied(RULE)
     layout = request.POST.get("layout") or request.GET.get("layout") or (
         run.layout if run.layout in MAPPED_LAYOUTS else "table")
