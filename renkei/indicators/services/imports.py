@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -91,10 +91,6 @@ def indicator_mapping_save(*, name: str, layout: str, columns: dict, headers: li
 
 
 # --- the import ------------------------------------------------------------------------------------------
-
-class _DryRun(Exception):  # noqa: N818 (control flow: roll the transaction back)
-    pass
-
 
 @dataclass
 class _Source:
@@ -472,8 +468,6 @@ def file_header(data: bytes, layout_name: str, *, file_name: str = "") -> tuple[
 
 def replace_indicators(layout: Layout) -> Layout:
     """The layout with no indicators of its own: any header with an area column is accepted (mapping screen)."""
-    from dataclasses import replace
-
     return replace(layout, indicators=())
 
 
