@@ -1,5 +1,9 @@
 """Indicator URLs: each view module lists its own routes (see directory/urls.py)."""
 
+from .views import imports
+
 app_name = "indicators"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    *imports.urlpatterns,
+]

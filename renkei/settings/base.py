@@ -176,7 +176,7 @@ RENKEI_TASK_BACKEND = (os.environ.get("RENKEI_TASK_BACKEND", "")
                        or ("immediate" if RENKEI_RUN_JOBS_INLINE else "rq" if RENKEI_REDIS_URL else "database"))
 RENKEI_JOB_RETRY_SECONDS = int(os.environ.get("RENKEI_JOB_RETRY_SECONDS", 60))
 RENKEI_JOB_STALE_SECONDS = int(os.environ.get("RENKEI_JOB_STALE_SECONDS", 3600))
-# Upload limits and how long an upload not applied is kept (renkei/directory/importers/limits.py), as JSON:
+# Upload limits and how long an upload not applied is kept (renkei/core/files.py), as JSON:
 # RENKEI_UPLOAD_LIMITS='{"rows": 500000, "columns": 200, "retention_days": 7}'
 RENKEI_UPLOAD_LIMITS = json.loads(os.environ.get("RENKEI_UPLOAD_LIMITS", "") or "{}")
 

@@ -2,266 +2,36 @@
 
 Real files arrive as UTF-8 (with or without BOM) or CP932, hold full-width digits and spaces, quoted line
 breaks, 和暦 dates, 0.0 coordinates meaning "unknown", and addresses with or without the prefecture.
-Parsers raise `ValueError` on text they cannot read; importers turn that into a `RowError` with a reason in
-Japanese and English, and the service rejects the whole file (imports are all-or-nothing).
+Decoding and reading rows is `renkei.core.files` (re-exported here). Parsers raise `ValueError` on text
+they cannot read; importers turn that into a `RowError` with a reason in Japanese and English, and the
+service rejects the whole file (imports are all-or-nothing).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
-import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from renkei.core.files import (  # noqa: F401 (re-exported: the generic readers live in core)
+    STREAM_CHUNK,
+    FileError,
+    RowError,
+    clean,
+    clean_header,
+    clean_multiline,
+    decode_bytes,
+    is_xlsx,
+    read_csv_stream,
+    read_csv_text,
+    read_header,
+    read_table,
+    read_xlsx,
+)
 from renkei.core.wareki import ERAS
 
-from .errors import FileError, RowError  # defined apart so limits.py can use them; imported from here
-from .limits import RowCounter, too_large_unpacked, too_many_columns, upload_limits
-
-# --- bytes → text → rows --------------------------------------------------------------------------
-
-_BINARY_SIGNATURES = (b"\x89PNG", b"%PDF", b"PK\x03\x04", b"\xff\xd8\xff", b"GIF8", b"\xd0\xcf\x11\xe0")
-
-
-def decode_bytes(data: bytes) -> tuple[str, str]:
-    """(text, encoding name) for UTF-8 with or without BOM, or CP932 (Shift_JIS as Windows writes it)."""
-    if not data.strip():
-        raise FileError("ファイルが空です。", "The file is empty.")
-    if data.startswith(_BINARY_SIGNATURES) or b"\x00" in data[:4096]:
-        raise FileError("CSV ファイルではありません（画像・PDF・Excel などのファイルです）。",
-                        "This is not a CSV file (it looks like an image, a PDF or a spreadsheet).")
-    if data.startswith(b"\xef\xbb\xbf"):
-        try:
-            return data[3:].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError as error:
-            raise _undecodable() from error
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp932"), "cp932"
-    except UnicodeDecodeError as error:
-        raise _undecodable() from error
-
-
-def _undecodable() -> FileError:
-    return FileError("文字コードを判別できません（UTF-8 または Shift_JIS で保存してください）。",
-                     "Cannot read the text encoding (save the file as UTF-8 or Shift_JIS).")
-
-
-def read_csv_text(text: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    """Header (cleaned) and an iterator of (row number as a spreadsheet shows it, cells).
-
-    Quoted fields keep their embedded line breaks; the row number counts records, not physical lines,
-    so it is the row staff find in Excel (the header is row 1).
-    """
-    return _read_csv(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-
-
-def _read_csv(lines, *, delimiter: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    reader = csv.reader(lines, delimiter=delimiter)
-    try:
-        header = next(reader)
-    except StopIteration as error:
-        raise FileError("ファイルが空です。", "The file is empty.") from error
-    except csv.Error as error:
-        raise FileError(f"CSV として読めません: {error}", f"Cannot read the file as CSV: {error}") from error
-    header = [clean_header(h) for h in header]
-    if not any(header):
-        raise FileError("1 行目に見出しがありません。", "The first row holds no column names.")
-    limits = upload_limits()
-    if len(header) > limits.columns:
-        raise too_many_columns(len(header), limits.columns)
-    counter = RowCounter(limits)
-
-    def rows() -> Iterator[tuple[int, list[str]]]:
-        number = 1
-        try:
-            for cells in reader:
-                number += 1
-                counter.add(number, cells)
-                if not any(c.strip() for c in cells):
-                    continue
-                yield number, cells
-        except csv.Error as error:
-            raise FileError(f"{number} 行目付近が CSV として読めません: {error}",
-                            f"Cannot read the CSV near row {number}: {error}") from error
-
-    return header, rows()
-
-
-STREAM_CHUNK = 1024 * 1024
-
-
-def read_csv_stream(binary) -> tuple[str, list[str], Iterator[tuple[int, list[str]]]]:
-    """(encoding, header, rows) of a CSV read from a binary file object, as `read_csv_text` gives them.
-
-    The file is decoded as it is read, never held whole as text: the encoding is checked in a first pass of
-    one-megabyte chunks (UTF-8 with or without BOM, else CP932), then the CSV reader reads the file again.
-    """
-    start = binary.read(4096)
-    if not start.strip() and not binary.read(1):
-        raise FileError("ファイルが空です。", "The file is empty.")
-    if start.startswith(_BINARY_SIGNATURES) or b"\x00" in start:
-        raise FileError("CSV ファイルではありません（画像・PDF・Excel などのファイルです）。",
-                        "This is not a CSV file (it looks like an image, a PDF or a spreadsheet).")
-    binary.seek(0)
-    encoding = "utf-8-sig" if start.startswith(b"\xef\xbb\xbf") else "utf-8"
-    if not _decodes(binary, encoding):
-        if encoding == "utf-8-sig" or not _decodes(binary, "cp932"):
-            raise _undecodable()
-        encoding = "cp932"
-    text = io.TextIOWrapper(binary, encoding=encoding, newline="")
-    first_line = text.readline()
-    text.seek(0)
-    return encoding, *_read_csv(text, delimiter=_delimiter(first_line))
-
-
-def _decodes(binary, encoding: str) -> bool:
-    import codecs
-
-    decoder = codecs.getincrementaldecoder(encoding)()
-    binary.seek(0)
-    try:
-        while chunk := binary.read(STREAM_CHUNK):
-            decoder.decode(chunk)
-        decoder.decode(b"", final=True)
-        return True
-    except UnicodeDecodeError:
-        return False
-    finally:
-        binary.seek(0)
-
-
-def _delimiter(text: str) -> str:
-    """"\t" when the header line is tab-separated (Excel's タブ区切り text saved as .csv), else ","."""
-    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
-    return "\t" if first_line.count("\t") > first_line.count(",") else ","
-
-
-def is_xlsx(data: bytes) -> bool:
-    """An Excel workbook (.xlsx is a ZIP holding xl/workbook.xml)."""
-    return data.startswith(b"PK\x03\x04") and b"xl/" in data[:65536]
-
-
-def read_xlsx(data: bytes) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    """Header and rows of the first worksheet, as `read_csv_text` gives them for a CSV.
-
-    Dates become ISO text (the date parsers read it), whole numbers lose their ".0", empty cells are "".
-    """
-    import datetime as dt
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    limits = upload_limits()
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(item.file_size for item in archive.infolist())
-        if unpacked > limits.unpacked_bytes:
-            raise too_large_unpacked(limits.unpacked_bytes)
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise FileError("Excel ファイルとして読めません（.xlsx で保存してください）。",
-                        "Cannot read the Excel file (save it as .xlsx).") from error
-    sheet = workbook.worksheets[0]
-
-    def text(value) -> str:
-        if value is None:
-            return ""
-        if isinstance(value, dt.datetime):
-            return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
-        if isinstance(value, dt.date | dt.time):
-            return value.isoformat()
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        return str(value)
-
-    # One column past the limit is read, to tell a file over the limit; the rest is never parsed into cells
-    # (a sheet whose dimension claims 16,384 columns would otherwise be padded to that width, row by row).
-    values = sheet.iter_rows(max_col=limits.columns + 1, values_only=True)
-    try:
-        header = [clean_header(text(v)) for v in next(values)]
-    except StopIteration as error:
-        raise FileError("ファイルが空です。", "The file is empty.") from error
-    while header and not header[-1]:
-        header.pop()
-    if not any(header):
-        raise FileError("1 行目に見出しがありません。", "The first row holds no column names.")
-    if len(header) > limits.columns:
-        raise too_many_columns(len(header), limits.columns)
-    counter = RowCounter(limits)
-
-    def rows() -> Iterator[tuple[int, list[str]]]:
-        for number, cells in enumerate(values, start=2):
-            cells = [text(v) for v in cells]
-            while cells and not cells[-1]:
-                cells.pop()
-            counter.add(number, cells)
-            if any(c.strip() for c in cells):
-                yield number, cells
-
-    return header, rows()
-
-
-def read_table(data: bytes) -> tuple[str, list[str], Iterator[tuple[int, list[str]]]]:
-    """(encoding or "xlsx", header, rows) of a municipality's list, whether CSV or Excel."""
-    if is_xlsx(data):
-        header, rows = read_xlsx(data)
-        return "xlsx", header, rows
-    text, encoding = decode_bytes(data)
-    header, rows = read_csv_text(text)
-    return encoding, header, rows
-
-
-def read_header(file, *, sample_size: int = 5) -> tuple[str, list[str], list[list[str]]]:
-    """(encoding, header, first rows) of a CSV (bytes, a path or a file object): what the mapping screen shows."""
-    if isinstance(file, bytes | bytearray):
-        data = bytes(file)
-    elif hasattr(file, "read"):
-        data = file.read()
-    else:
-        from pathlib import Path
-
-        data = Path(file).read_bytes()
-    encoding, header, rows = read_table(data)
-    sample = []
-    for _, cells in rows:
-        sample.append([clean(c) for c in cells])
-        if len(sample) >= sample_size:
-            break
-    return encoding, header, sample
-
-
 # --- cells ----------------------------------------------------------------------------------------
-
-_SPACES = re.compile(r"[ \t\u3000]+")
-
-
-def clean(value: Any) -> str:
-    """NFKC (full-width digits, letters and spaces to ASCII; half-width kana to full-width), trimmed."""
-    if value is None:
-        return ""
-    text = unicodedata.normalize("NFKC", str(value))
-    if "\t" not in text and "  " not in text:  # NFKC made every other space a single " ": nothing to collapse
-        return text.strip()
-    return _SPACES.sub(" ", text).strip()
-
-
-def clean_header(value: Any) -> str:
-    """A column name: trimmed, BOM removed, but not width-normalized (MHLW names use full-width brackets)."""
-    return _SPACES.sub(" ", str(value or "").replace("\ufeff", "")).strip()
-
-
-def clean_multiline(value: Any) -> str:
-    """Like `clean`, keeping line breaks (notes such as その他の休診日 hold several lines)."""
-    lines = [clean(line) for line in str(value or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    return "\n".join(line for line in lines if line)
 
 
 def parse_int(value: str, *, allow_blank: bool = True) -> int | None:

@@ -1,1 +1,1 @@
-"""Reads of indicators: definitions, values and their latest figures (see each module)."""
+"""Reads of the indicators app, built from the policy's scopes (deny by default): see each module."""
