@@ -29,6 +29,7 @@ class DefinitionForm(forms.ModelForm):
                                             widget=forms.CheckboxSelectMultiple,
                                             help_text=_("None ticked: every level."))
     direction = forms.ChoiceField(label=_("direction"), choices=DIRECTION_CHOICES, initial="neither")
+    source_url = forms.URLField(label=_("source address"), required=False, max_length=200, assume_scheme="https")
 
     class Meta:
         model = IndicatorDefinition

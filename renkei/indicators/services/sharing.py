@@ -87,8 +87,9 @@ def package_read(data: bytes | str) -> dict:
         raise PackageError(f"Renkei の指標定義パッケージ（format: {FORMAT}）ではありません。",
                            f"This is not a Renkei indicator package (format: {FORMAT}).")
     if package.get("version") != VERSION:
-        raise PackageError(f"パッケージの版 {str(package.get('version'))[:10]} には対応していません（{VERSION} のみ）。",
-                           f"Package version {str(package.get('version'))[:10]} is not supported (only {VERSION}).")
+        found = str(package.get("version"))[:10]
+        raise PackageError(f"パッケージの版 {found} には対応していません（{VERSION} のみ）。",
+                           f"Package version {found} is not supported (only {VERSION}).")
     definitions = package.get("definitions")
     if not isinstance(definitions, list):
         raise PackageError("definitions（指標定義の一覧）がありません。", "There is no “definitions” list.")
@@ -147,9 +148,10 @@ def definitions_import(*, membership, package: dict, dry_run: bool = False) -> I
     municipality, prefecture = own_place(membership)
     report = ImportReport()
     if municipality is None and prefecture is None:
-        _reject(report, 0, "", "システム管理者の取り込みは組み込みの指標を変えるため、できません。市区町村または都道府県の"
-                "職員として取り込んでください。", "A system administrator's import would change the built-in "
-                "library: import as municipal or prefecture staff.")
+        _reject(report, 0, "", "システム管理者の取り込みは組み込みの指標を変えるため、できません。"
+                "市区町村または都道府県の職員として取り込んでください。",
+                "A system administrator's import would change the built-in library: import as municipal or "
+                "prefecture staff.")
         return report
     template = definition_new(membership)
     policy.require(membership, "indicators.manage_definitions", template)
@@ -199,7 +201,8 @@ def definitions_import(*, membership, package: dict, dry_run: bool = False) -> I
                     break
                 setattr(definition, name, value)
             if bad_type:
-                _reject(report, index, code, "値の形が正しくありません（文字・数・真偽値のはずの項目に一覧があります）。",
+                _reject(report, index, code,
+                        "値の形が正しくありません（文字・数・真偽値のはずの項目に一覧があります）。",
                         "A value has the wrong shape (a list or object where text, a number or true/false belongs).")
                 continue
             messages = _validation_messages(definition)
