@@ -35,6 +35,14 @@ def _definition(request, definition_id, **kwargs) -> IndicatorDefinition:
     return definition
 
 
+def _definition_to_manage(request, definition_id, **kwargs) -> IndicatorDefinition:
+    """Any definition: the rule `indicators.manage_definitions` decides on it (a 403, as for every write)."""
+    definition = selectors.definition_for_page(None, definition_id)
+    if definition is None:
+        raise Http404
+    return definition
+
+
 def scene_labels(definition) -> list[str]:
     labels = dict(Scene.choices)
     return [str(labels.get(s, s)) for s in definition.scenes]
@@ -142,7 +150,7 @@ def definition_create_view(request):
     return _definition_form(request, definition, created=True)
 
 
-@policy.requires("indicators.manage_definitions", get_object=_definition)
+@policy.requires("indicators.manage_definitions", get_object=_definition_to_manage)
 def definition_edit_view(request, definition_id, obj):
     return _definition_form(request, obj, created=False)
 
