@@ -122,3 +122,25 @@ def test_the_suppression_helper_hides_small_counts_and_rates_built_on_them():
 
 def test_an_anonymous_bad_bearer_is_refused(client, places, data):
     assert client.get("/api/v1/indicators", HTTP_AUTHORIZATION="Bearer nonsense").status_code == 401
+
+
+@pytest.mark.parametrize("path", ["/api/v1/indicators", "/api/v1/indicators/{code}/values"])
+def test_no_generated_indicator_request_answers_with_a_server_error(fuzz_schema, places, data, api_token_for, path):
+    from hypothesis import HealthCheck, given, settings
+
+    headers = {"Authorization": f"Bearer {api_token_for(places.members.city)}"}
+    operation = fuzz_schema[path]["GET"]
+    statuses: list[int] = []
+
+    @settings(max_examples=40, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @given(case=operation.as_strategy())
+    def call(case):
+        if "code" in (case.path_parameters or {}):
+            case.path_parameters["code"] = "EOL01"  # a real indicator, so that the parameters are what varies
+        response = case.call(headers=headers)
+        statuses.append(response.status_code)
+        assert response.status_code < 500, f"{case.formatted_path} {case.query}: {response.text}"
+
+    call()
+    assert 200 in statuses and 401 not in statuses
