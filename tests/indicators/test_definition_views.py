@@ -201,3 +201,26 @@ def test_a_professional_may_not_enter_values(places, builtin):
                                                        "denominator": "2"})
     assert response.status_code == 403
     assert not IndicatorValue.objects.exists()
+
+
+def test_the_detail_pages_queries_do_not_grow_with_its_values(places, builtin):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from renkei.indicators.services.targets import indicator_target_save
+
+    city = places.members.city
+    indicator_target_save(membership=city, definition=builtin, municipality=places.home, start_fiscal_year=2024,
+                          yearly={2024: Decimal("20")}, final_value=Decimal("30"))
+    client = client_for(city)
+    url = reverse("indicators:definition_detail", args=[builtin.pk])
+    counts = []
+    for years in (range(2020, 2022), range(2022, 2030)):
+        for year in years:
+            for numerator in (10, 11):  # each period corrected once
+                value_enter(membership=city, definition=builtin, area=Area.of_municipality(places.home),
+                            period=fiscal_year(year), numerator=numerator, denominator=100)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url, {"start": "2024"}).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

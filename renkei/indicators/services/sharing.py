@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from renkei.core import audit, policy
+from renkei.core.concurrency import StaleEdit, lock_in_order
 from renkei.core.models import AuditEntry
 
 from ..models import IndicatorDefinition
@@ -219,7 +220,12 @@ def definitions_import(*, membership, package: dict, dry_run: bool = False) -> I
     from .definitions import definition_save
 
     with transaction.atomic():
+        # The lock order: every existing row first (by primary key), then the audited saves.
+        stored = lock_in_order(IndicatorDefinition, [d.pk for d, _version in planned if d.pk])
         for definition, version in planned:
-            definition_save(membership=membership, definition=definition, expected_version=version)
+            if definition.pk and stored[definition.pk].version != version:
+                raise StaleEdit(stored[definition.pk], version)
+        for definition, _version in planned:
+            definition_save(membership=membership, definition=definition)
     report.applied = True
     return report

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from renkei.core import policy
-from renkei.core.concurrency import lock_checked
+from renkei.core.concurrency import lock_checked, lock_in_order
 from renkei.core.models import Municipality
 
 from ..models import IndicatorDefinition, IndicatorTarget, IndicatorTargetYear
@@ -47,11 +47,13 @@ def indicator_target_save(*, membership, definition: IndicatorDefinition, munici
                                      start_fiscal_year=start_fiscal_year)
         else:
             lock_checked(target, expected_version)
+        # The lock order: the target, then its yearly rows, before the first audited save.
+        existing = lock_in_order(IndicatorTargetYear, target.years.values_list("pk", flat=True)) if target.pk else {}
+        existing = {row.fiscal_year: row for row in existing.values()}
         target.end_fiscal_year = end_fiscal_year
         target.baseline_value, target.baseline_fiscal_year = baseline_value, baseline_fiscal_year
         target.final_value, target.note, target.set_by = final_value, note, membership.user
         target.save()
-        existing = {row.fiscal_year: row for row in target.years.all()}
         for year, row in existing.items():
             if year not in yearly:
                 row.delete()  # audited like every delete of an audited model
