@@ -97,12 +97,12 @@ def definitions_scope(membership, queryset):
         return queryset
     prefecture_id = membership.organization.prefecture_id
     municipality_id = membership.organization.municipality_id
-    return queryset.filter(
-        Q(owner_municipality__isnull=True, owner_prefecture__isnull=True)
-        | Q(owner_municipality__isnull=True, owner_prefecture_id=prefecture_id)
-        | Q(owner_municipality__prefecture_id=prefecture_id, is_shared=True)
-        | Q(owner_municipality_id=municipality_id)
-    )
+    reach = (Q(owner_municipality__isnull=True, owner_prefecture__isnull=True)
+             | Q(owner_municipality__isnull=True, owner_prefecture_id=prefecture_id)
+             | Q(owner_municipality__prefecture_id=prefecture_id, is_shared=True))
+    if municipality_id is not None:  # Q(owner_municipality_id=None) would be IS NULL: every prefecture's own
+        reach |= Q(owner_municipality_id=municipality_id)
+    return queryset.filter(reach)
 
 
 def values_scope(membership, queryset):

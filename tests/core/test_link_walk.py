@@ -99,7 +99,8 @@ def test_no_page_links_to_a_page_the_role_is_refused(world, role):  # noqa: F811
     facility.organization = world.organization  # the professional's own clinic: they may propose corrections
     facility.save()
     client = client_for(world.members[role]) if role else Client()
-    start = ["/", "/resources/"] + ([f"/directory/facilities/{world.directory.facility.pk}/"] if role else [])
+    start = ["/", "/resources/"] + ([f"/directory/facilities/{world.directory.facility.pk}/",
+                                     "/indicators/definitions/"] if role else [])
     seen, failures = walk(client, start)
     assert not failures, f"{role or 'anonymous'} meets dead ends:\n" + "\n".join(failures)
     assert len(seen) >= (10 if role else 3), f"the walk reached too few pages: {sorted(seen)}"
@@ -108,6 +109,13 @@ def test_no_page_links_to_a_page_the_role_is_refused(world, role):  # noqa: F811
         assert seen.get(f"/directory/facilities/{facility.pk}/propose/") == 200
     if role == "city":
         assert seen.get(f"/directory/corrections/{world.directory.proposal.pk}/") == 200
+        # The indicator screens: the library links the definition, its value entry, target and sharing screens.
+        definition = world.indicators.definition.pk
+        assert seen.get(f"/indicators/definitions/{definition}/") == 200
+        assert seen.get(f"/indicators/definitions/{definition}/edit/") == 200
+        assert any(url.startswith(f"/indicators/definitions/{definition}/values/new/") for url in seen)
+        assert any(url.startswith(f"/indicators/definitions/{definition}/targets/262013/") for url in seen)
+        assert seen.get("/indicators/definitions/import/") == 200
 
 
 @pytest.mark.django_db

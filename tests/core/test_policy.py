@@ -85,7 +85,31 @@ def world(db):
         target_membership=members["doctor"], directory=_directory_world(home, members["city"]),
         job=Job.objects.create(kind="directory.coverage", municipality=home, prefecture=kyoto,
                                status=Job.Status.FAILED),
+        indicators=_indicators_world(home, members["city"]),
     )
+
+
+def _indicators_world(home, staff):
+    """A municipality's own indicator with a corrected value and a target, and a built-in one it publishes."""
+    from renkei.indicators.areas import Area
+    from renkei.indicators.models import IndicatorDefinition, IndicatorPublication
+    from renkei.indicators.periods import fiscal_year
+    from renkei.indicators.services.targets import indicator_target_save
+    from renkei.indicators.services.values import value_enter
+
+    own = IndicatorDefinition.objects.create(code="W01", name_ja="独自の指標", kind="process", owner_municipality=home,
+                                             numerator_label="件数", higher_is_better=True)
+    builtin = IndicatorDefinition.objects.create(code="WB01", name_ja="在宅死亡率", kind="outcome", is_builtin=True,
+                                                 numerator_label="在宅死亡数", denominator_label="死亡数",
+                                                 factor=100, higher_is_better=True)
+    for definition in (own, builtin):
+        for numerator in (3, 4):
+            value_enter(membership=staff, definition=definition, area=Area.of_municipality(home),
+                        period=fiscal_year(2024), numerator=numerator, denominator=100 if definition.is_rate else None)
+        indicator_target_save(membership=staff, definition=definition, municipality=home, start_fiscal_year=2024,
+                              final_value=10)
+    IndicatorPublication.objects.create(municipality=home, definition=builtin)
+    return SimpleNamespace(definition=own, builtin=builtin)
 
 
 def _directory_world(home, staff):
@@ -145,6 +169,7 @@ def url_for(route: str, world) -> str:
         "facility_id": d.facility.pk, "candidate_id": d.candidate.pk, "attribute_id": d.attribute.pk,
         "category_id": d.category.pk, "run_id": d.import_run.pk if route.startswith("directory/imports/")
         else d.coverage_run.pk, "sha256": d.import_run.sha256, "proposal_id": d.proposal.pk,
+        "definition_id": world.indicators.definition.pk,
     }
     url = route
     for name, value in values.items():
@@ -229,12 +254,16 @@ def test_each_role_gets_exactly_what_the_policy_allows_on_every_url(world, rf):
                  "directory:facility_create", "directory:facility_edit", "directory:facility_close",
                  "directory:merge_candidate_list", "directory:taxonomy", "directory:category_create",
                  "directory:import_list", "directory:survey_round_list", "directory:survey_response_review",
-                 "directory:coverage_municipality", "directory:export_page", "directory:correction_review"):
+                 "directory:coverage_municipality", "directory:export_page", "directory:correction_review",
+                 "indicators:definition_create", "indicators:definition_edit", "indicators:value_enter",
+                 "indicators:target_edit", "indicators:definition_import"):
         assert outcomes[name] == {True, False}, f"{name}: {outcomes[name]}"
 
 
 @pytest.mark.django_db
 def api_url(path: str, world) -> str:
+    if path.startswith("/api/v1/indicators/"):
+        path = path.replace("{code}", world.indicators.builtin.code)
     return (path.replace("{code}", world.municipality.code).replace("{organization_id}", str(world.organization.pk))
             .replace("{facility_id}", str(world.directory.facility.pk)))
 

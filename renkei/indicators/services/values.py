@@ -174,10 +174,11 @@ def values_record(*, items: list[ValueInput], origin: str, by=None, membership=N
 
 
 def value_enter(*, membership, definition: IndicatorDefinition, area: Area, period: Period,
-                numerator=None, denominator=None, value=None, source_note: str = "", note: str = "") -> str:
+                numerator=None, denominator=None, value=None, source_note: str = "", note: str = "",
+                vintage: dt.date | None = None) -> str:
     """A staff member enters (or corrects) one value; returns created / corrected / unchanged."""
     result = values_record(items=[ValueInput(definition=definition, area=area, period=period, numerator=numerator,
                                              denominator=denominator, value=value, source_note=source_note,
-                                             note=note)],
+                                             note=note, vintage=vintage)],
                            origin=Origin.ENTERED, membership=membership)
     return next(iter(result.counts))
