@@ -1,0 +1,404 @@
+"""Reads for the indicator dashboards (見える化) and the residents' page: per scene, per indicator, one panel.
+
+A panel holds a municipality's current values of one indicator over time, its prefecture's and the nation's
+(where imported), the target line, the status, the municipality's rank among its prefecture's municipalities
+for the latest period, and the data's source and vintage. A whole dashboard costs a fixed number of queries
+whatever the number of indicators (definitions, values, targets and their years, the rank's values): the
+benchmark is 50 municipalities × 40 indicators × 10 fiscal years (monthly where monthly), p95 < 150 ms.
+
+Every read starts from `policy.scope(...)` (deny by default); the residents' page passes no membership and
+reads only what the municipality marks public (`IndicatorPublication`), suppressed by `suppression.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from renkei.core import policy
+from renkei.core.models import Municipality
+from renkei.core.models.program import FOUR_SCENES, Scene
+
+from . import status as status_rules
+from . import suppression
+from .models import AreaLevel, IndicatorDefinition, IndicatorPublication, IndicatorTarget, IndicatorValue
+from .periods import Period
+
+
+@dataclass(frozen=True)
+class Rank:
+    """The municipality's place among its prefecture's municipalities with a value for `period` (1 = best).
+
+    Ties share a place (competition ranking: 1, 2, 2, 4). `direction` is "higher" when higher is better,
+    "lower" when lower is, "none" when the indicator has no good direction (then ranked high to low).
+    """
+
+    position: int
+    count: int
+    period: Period
+    direction: str
+
+
+@dataclass
+class Point:
+    """One period of a panel: the three series, the target, and how each is shown (suppressed or not)."""
+
+    period: Period
+    own: IndicatorValue | None = None
+    prefecture: IndicatorValue | None = None
+    nation: IndicatorValue | None = None
+    target: Decimal | None = None
+
+
+@dataclass
+class Panel:
+    definition: IndicatorDefinition
+    points: list[Point]
+    status: status_rules.Status
+    rank: Rank | None
+    sources: list[str]
+    vintage: dt.date | None
+    has_prefecture: bool
+    has_nation: bool
+    has_target: bool
+    is_public: bool = False  # values pass the small-count suppression (residents' page)
+
+    @property
+    def latest(self) -> Point | None:
+        for point in reversed(self.points):
+            if point.own is not None and point.own.value is not None:
+                return point
+        return None
+
+    def shown(self, value: IndicatorValue | None) -> suppression.Shown:
+        """How a value is shown in this panel: suppressed on the residents' page when its count is small."""
+        return suppression.shown(self.definition, value, public=self.is_public)
+
+    def rows(self) -> list[dict]:
+        """The data table (and the CSV/Excel rows): one row per period, texts as shown."""
+        return [{
+            "period": point.period, "own": self.shown(point.own), "prefecture": self.shown(point.prefecture),
+            "nation": self.shown(point.nation),
+            "target": suppression.format_number(point.target, self.definition.decimals),
+        } for point in self.points]
+
+    def chart_data(self) -> dict:
+        """What dashboard.js draws (through json_script): suppressed points are gaps, never numbers."""
+        def series(name):
+            return [self.shown(getattr(point, name)).number for point in self.points]
+
+        return {
+            "labels": [point.period.label for point in self.points],
+            "own": series("own"),
+            "prefecture": series("prefecture") if self.has_prefecture else None,
+            "nation": series("nation") if self.has_nation else None,
+            "target": ([float(p.target) if p.target is not None else None for p in self.points]
+                       if self.has_target else None),
+            "unit": self.definition.unit,
+            "decimals": self.definition.decimals,
+        }
+
+
+@dataclass
+class SceneSummary:
+    scene: str
+    label: str
+    counts: dict[str, int] = field(default_factory=dict)
+    total: int = 0
+
+
+@dataclass
+class SceneDashboard:
+    municipality: Municipality
+    scene: str
+    panels: list[Panel]
+
+    @property
+    def scene_label(self) -> str:
+        return str(Scene(self.scene).label)
+
+
+# --- definitions ------------------------------------------------------------------------------------------
+
+def visible_definitions(membership) -> list[IndicatorDefinition]:
+    """The active definitions the member may use (the built-in library, their prefecture's, their own), by code."""
+    return list(policy.scope(membership, "indicators.view_definitions",
+                             IndicatorDefinition.objects.filter(is_active=True)).order_by("code"))
+
+
+def scene_definitions(membership, scene: str) -> list[IndicatorDefinition]:
+    """The visible definitions whose `scenes` contain `scene` (filtered here: SQLite has no JSON `contains`)."""
+    return [d for d in visible_definitions(membership) if scene in (d.scenes or [])]
+
+
+def public_definitions(municipality: Municipality) -> list[IndicatorDefinition]:
+    """What the municipality marks public, in its display order (the residents' page reads nothing else)."""
+    publications = (IndicatorPublication.objects.filter(municipality=municipality, definition__is_active=True)
+                    .select_related("definition").order_by("sort_order", "definition__code"))
+    return [p.definition for p in publications]
+
+
+# --- panels ----------------------------------------------------------------------------------------------
+
+def _values_scope(membership, queryset):
+    """Members read through the policy; the residents' page (no membership) reads published definitions only,
+    which the caller has already narrowed to."""
+    return queryset if membership is None else policy.scope(membership, "indicators.view", queryset)
+
+
+def _series_values(membership, definitions, municipality: Municipality) -> dict[int, dict[str, list]]:
+    """{definition id: {area key: [current values…]}} for the municipality, its prefecture and the nation."""
+    keys = [f"M{municipality.code}", f"P{municipality.prefecture.code}", "N"]
+    rows = _values_scope(membership, IndicatorValue.objects.filter(
+        definition__in=[d.pk for d in definitions], is_current=True, area_key__in=keys))
+    out: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for value in rows.only("id", "definition_id", "area_key", "area_level", "period_type", "period_start",
+                           "numerator", "denominator", "value", "source_note", "vintage", "is_current",
+                           "origin").order_by():
+        out[value.definition_id][value.area_key].append(value)
+    return out
+
+
+def _targets(definitions, municipality: Municipality) -> dict[int, list[IndicatorTarget]]:
+    """The municipality's targets (with their yearly values prefetched) per definition, oldest period first."""
+    out: dict[int, list[IndicatorTarget]] = defaultdict(list)
+    for target in (IndicatorTarget.objects.filter(municipality=municipality,
+                                                  definition__in=[d.pk for d in definitions])
+                   .prefetch_related("years").order_by("start_fiscal_year")):
+        out[target.definition_id].append(target)
+    return out
+
+
+def current_target(targets: list[IndicatorTarget], today: dt.date | None = None) -> IndicatorTarget | None:
+    """The target whose plan period holds this fiscal year, else the latest one set (None without any)."""
+    if not targets:
+        return None
+    today = today or dt.date.today()
+    year = today.year if today.month >= 4 else today.year - 1
+    for target in targets:
+        if target.start_fiscal_year <= year <= target.end_fiscal_year:
+            return target
+    return targets[-1]
+
+
+def _target_on(targets: list[IndicatorTarget], fiscal_year: int) -> Decimal | None:
+    for target in targets:
+        if target.start_fiscal_year <= fiscal_year <= target.end_fiscal_year:
+            return status_rules.target_for_year(target, fiscal_year,
+                                                {y.fiscal_year: y.value for y in target.years.all()})
+    return None
+
+
+def _latest_own_periods(series: dict[int, dict[str, list]], municipality: Municipality) -> dict[int, dt.date]:
+    key = f"M{municipality.code}"
+    latest = {}
+    for definition_id, by_area in series.items():
+        starts = [v.period_start for v in by_area.get(key, []) if v.value is not None]
+        if starts:
+            latest[definition_id] = max(starts)
+    return latest
+
+
+def _ranks(membership, definitions, municipality: Municipality, latest: dict[int, dt.date]) -> dict[int, Rank]:
+    """The municipality's rank per definition among its prefecture's municipalities, for its latest period.
+
+    One query for every definition: the municipal values of the prefecture at any of the latest periods,
+    sorted out per definition here."""
+    if not latest:
+        return {}
+    by_definition = {d.pk: d for d in definitions}
+    rows = _values_scope(membership, IndicatorValue.objects.filter(
+        definition__in=list(latest), is_current=True, area_level=AreaLevel.MUNICIPALITY,
+        prefecture_id=municipality.prefecture_id, period_start__in=set(latest.values()), value__isnull=False))
+    values: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    for definition_id, start, municipality_id, value in rows.values_list(
+            "definition_id", "period_start", "municipality_id", "value").order_by():
+        if latest.get(definition_id) == start:
+            values[definition_id].append((municipality_id, value))
+    ranks = {}
+    for definition_id, entries in values.items():
+        own = next((v for m, v in entries if m == municipality.pk), None)
+        if own is None:
+            continue
+        definition = by_definition[definition_id]
+        lower_is_better = definition.higher_is_better is False
+        better = sum(1 for _m, v in entries if (v < own if lower_is_better else v > own))
+        direction = {True: "higher", False: "lower", None: "none"}[definition.higher_is_better]
+        ranks[definition_id] = Rank(better + 1, len(entries), Period(latest[definition_id], definition.period_type),
+                                    direction)
+    return ranks
+
+
+def _sources(definition: IndicatorDefinition, values: list[IndicatorValue]) -> tuple[list[str], dt.date | None]:
+    notes = sorted({v.source_note for v in values if v.source_note})
+    vintages = [v.vintage for v in values if v.vintage]
+    return notes or ([definition.data_source] if definition.data_source else []), max(vintages, default=None)
+
+
+def build_panels(membership, definitions: list[IndicatorDefinition], municipality: Municipality, *,
+                 public: bool = False, with_rank: bool = True, today: dt.date | None = None) -> list[Panel]:
+    """One panel per definition (in the given order) for the municipality; a fixed number of queries."""
+    if not definitions:
+        return []
+    series = _series_values(membership, definitions, municipality)
+    targets = _targets(definitions, municipality)
+    ranks = _ranks(membership, definitions, municipality, _latest_own_periods(series, municipality)) \
+        if with_rank else {}
+    own_key, prefecture_key = f"M{municipality.code}", f"P{municipality.prefecture.code}"
+    panels = []
+    for definition in definitions:
+        by_area = series.get(definition.pk, {})
+        own = {v.period_start: v for v in by_area.get(own_key, [])}
+        prefecture = {v.period_start: v for v in by_area.get(prefecture_key, [])}
+        nation = {v.period_start: v for v in by_area.get("N", [])}
+        definition_targets = targets.get(definition.pk, [])
+        points = []
+        for start in sorted(set(own) | set(prefecture) | set(nation)):
+            period = Period(start, definition.period_type)
+            target = _target_on(definition_targets, period.fiscal_year) if definition_targets else None
+            points.append(Point(period, own.get(start), prefecture.get(start), nation.get(start), target))
+        target = current_target(definition_targets, today)
+        shown_values = list(own.values()) + list(prefecture.values()) + list(nation.values())
+        sources, vintage = _sources(definition, shown_values)
+        panels.append(Panel(
+            definition=definition, points=points,
+            status=status_rules.status_of(target, list(own.values()), definition.higher_is_better),
+            rank=ranks.get(definition.pk), sources=sources, vintage=vintage,
+            has_prefecture=bool(prefecture), has_nation=bool(nation),
+            has_target=any(p.target is not None for p in points), is_public=public))
+    return panels
+
+
+def scene_dashboard(membership, municipality: Municipality, scene: str) -> SceneDashboard:
+    """The scene's indicators for the municipality, each with its panel (see the module docstring)."""
+    return SceneDashboard(municipality, scene, build_panels(membership, scene_definitions(membership, scene),
+                                                            municipality))
+
+
+def public_panels(municipality: Municipality) -> list[Panel]:
+    """The residents' page: the published indicators only, small counts suppressed, no ranks."""
+    return build_panels(None, public_definitions(municipality), municipality, public=True, with_rank=False)
+
+
+def scene_summaries(membership, municipality: Municipality, today: dt.date | None = None) -> list[SceneSummary]:
+    """Per scene, how many of its indicators are on track, behind, without data or without a target.
+
+    The four scenes always; the other scenes when the municipality has a value or a target for one of their
+    indicators (the scenes its plan adds)."""
+    definitions = visible_definitions(membership)
+    own_key = f"M{municipality.code}"
+    rows = _values_scope(membership, IndicatorValue.objects.filter(
+        definition__in=[d.pk for d in definitions], is_current=True, area_key=own_key))
+    values: dict[int, list[IndicatorValue]] = defaultdict(list)
+    for value in rows.only("id", "definition_id", "period_start", "value", "is_current").order_by():
+        values[value.definition_id].append(value)
+    targets = _targets(definitions, municipality)
+    summaries = []
+    for scene in Scene.values:
+        members = [d for d in definitions if scene in (d.scenes or [])]
+        used = any(values.get(d.pk) or targets.get(d.pk) for d in members)
+        if scene not in FOUR_SCENES and not used:
+            continue
+        summary = SceneSummary(scene, str(Scene(scene).label), {code: 0 for code in status_rules.LABELS})
+        for definition in members:
+            state = status_rules.status_of(current_target(targets.get(definition.pk, []), today),
+                                           values.get(definition.pk, []), definition.higher_is_better)
+            summary.counts[state.code] += 1
+            summary.total += 1
+        summaries.append(summary)
+    return summaries
+
+
+# --- the map ---------------------------------------------------------------------------------------------
+
+@dataclass
+class MapArea:
+    key: str
+    name: str
+    value: IndicatorValue | None
+    shape: object | None  # directory AreaShape
+    is_own: bool = False
+
+
+def map_areas(membership, definition: IndicatorDefinition, municipality: Municipality, level: str
+              ) -> tuple[Period | None, list[MapArea]]:
+    """The latest value by municipality of the prefecture, or by daily living area of the municipality.
+
+    The period is the latest one with any value at that level; every area is listed (no value: "no data")
+    with its outline when the directory has loaded one."""
+    from renkei.directory.selectors.maps import area_shapes_for
+
+    if level == AreaLevel.DAILY_LIVING_AREA:
+        areas = list(municipality.daily_living_areas.order_by("sort_order", "name"))
+        base = IndicatorValue.objects.filter(definition=definition, is_current=True, value__isnull=False,
+                                             area_level=AreaLevel.DAILY_LIVING_AREA,
+                                             daily_living_area__municipality=municipality)
+        keys = {f"D{a.pk}": a for a in areas}
+        names = {k: a.name for k, a in keys.items()}
+        shapes = {f"D{s.daily_living_area_id}": s for s in area_shapes_for(daily_living_areas=areas)}
+    else:
+        areas = list(Municipality.objects.filter(prefecture_id=municipality.prefecture_id,
+                                                 abolished_on__isnull=True).order_by("code"))
+        base = IndicatorValue.objects.filter(definition=definition, is_current=True, value__isnull=False,
+                                             area_level=AreaLevel.MUNICIPALITY,
+                                             prefecture_id=municipality.prefecture_id)
+        keys = {f"M{m.code}": m for m in areas}
+        names = {k: m.name for k, m in keys.items()}
+        by_id = {m.pk: f"M{m.code}" for m in areas}
+        shapes = {by_id[s.municipality_id]: s for s in area_shapes_for(municipalities=areas)}
+    base = _values_scope(membership, base)
+    latest = base.order_by("-period_start").values_list("period_start", flat=True).first()
+    if latest is None:
+        return None, [MapArea(k, names[k], None, shapes.get(k)) for k in keys]
+    values = {v.area_key: v for v in base.filter(period_start=latest).order_by()}
+    own_key = f"M{municipality.code}"
+    return Period(latest, definition.period_type), [
+        MapArea(k, names[k], values.get(k), shapes.get(k), is_own=k == own_key) for k in keys]
+
+
+NO_DATA_COLOR = "#bdbdbd"
+# ColorBrewer "Blues" (5 classes, colour-blind safe and printable in grey): the higher the value, the darker.
+CLASS_COLORS = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"]
+
+
+@dataclass(frozen=True)
+class MapClass:
+    low: Decimal
+    high: Decimal
+    index: int  # into CLASS_COLORS (the legend's CSS class swatch-<index>)
+
+    @property
+    def color(self) -> str:
+        return CLASS_COLORS[self.index]
+
+
+def map_classes(values: list[Decimal], count: int = 5) -> list[MapClass]:
+    """Equal-interval classes over the values shown (fewer when there are fewer distinct values)."""
+    if not values:
+        return []
+    low, high = min(values), max(values)
+    if low == high:
+        return [MapClass(low, high, len(CLASS_COLORS) - 1)]
+    count = min(count, len(set(values)), len(CLASS_COLORS))
+    step = (high - low) / count
+    first = len(CLASS_COLORS) - count  # fewer classes keep the darker colours
+    return [MapClass(low + step * i, high if i == count - 1 else low + step * (i + 1), first + i)
+            for i in range(count)]
+
+
+def class_of(classes: list[MapClass], value: Decimal | None) -> MapClass | None:
+    if value is None or not classes:
+        return None
+    for candidate in classes:
+        if value <= candidate.high:
+            return candidate
+    return classes[-1]
+
+
+def municipality_choices(membership, municipality: Municipality) -> list[Municipality]:
+    """Municipalities of the shown one's prefecture the member may view (the chooser)."""
+    candidates = Municipality.objects.filter(prefecture_id=municipality.prefecture_id,
+                                             abolished_on__isnull=True).select_related("prefecture").order_by("code")
+    return [m for m in candidates if policy.check(membership, "indicators.view", m)]
