@@ -98,6 +98,16 @@ def naive_scene_dashboard(membership, municipality, scene):
 
         own, prefecture, nation = (current(f"M{municipality.code}"), current(f"P{municipality.prefecture.code}"),
                                    current("N"))
+        shown = own + prefecture + nation
+        notes = sorted({v.source_note for v in shown if v.source_note})
+        sources = notes or ([definition.data_source] if definition.data_source else [])
+        vintage = max((v.vintage for v in shown if v.vintage), default=None)
+
+        def light(rows):  # what the panels hold (see dashboards.SeriesValue)
+            return [dashboards.SeriesValue(v.definition_id, v.area_key, v.period_start,
+                                           None if v.value is None else float(v.value)) for v in rows]
+
+        own, prefecture, nation = light(own), light(prefecture), light(nation)
         targets = list(IndicatorTarget.objects.filter(definition=definition, municipality=municipality)
                        .order_by("start_fiscal_year"))
         by_start = {}
@@ -125,7 +135,6 @@ def naive_scene_dashboard(membership, municipality, scene):
             better = sum(1 for _m, v in entries if (v < mine if lower else v > mine))
             rank = dashboards.Rank(better + 1, len(entries), Period(latest, definition.period_type),
                                    {True: "higher", False: "lower", None: "none"}[definition.higher_is_better])
-        sources, vintage = dashboards._sources(definition, own + prefecture + nation)
         target = dashboards.current_target(targets)
         panels.append(dashboards.Panel(
             definition=definition, points=points, status=status.status_of(target, own, definition.higher_is_better),

@@ -16,6 +16,11 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from html import escape
+
+from django.db.models import FloatField, Max
+from django.db.models.functions import Cast
+from django.utils.safestring import mark_safe
 
 from renkei.core import policy
 from renkei.core.models import Municipality
@@ -43,12 +48,12 @@ class Rank:
 
 @dataclass
 class Point:
-    """One period of a panel: the three series, the target, and how each is shown (suppressed or not)."""
+    """One period of a panel: the three series (`SeriesValue` or None) and the target."""
 
     period: Period
-    own: IndicatorValue | None = None
-    prefecture: IndicatorValue | None = None
-    nation: IndicatorValue | None = None
+    own: SeriesValue | None = None
+    prefecture: SeriesValue | None = None
+    nation: SeriesValue | None = None
     target: Decimal | None = None
 
 
@@ -65,24 +70,34 @@ class Panel:
     has_target: bool
     is_public: bool = False  # values pass the small-count suppression (residents' page)
 
-    @property
-    def latest(self) -> Point | None:
-        for point in reversed(self.points):
-            if point.own is not None and point.own.value is not None:
-                return point
-        return None
-
-    def shown(self, value: IndicatorValue | None) -> suppression.Shown:
+    def shown(self, value: SeriesValue | None) -> suppression.Shown:
         """How a value is shown in this panel: suppressed on the residents' page when its count is small."""
-        return suppression.shown(self.definition, value, public=self.is_public)
+        if value is None:
+            return suppression.EMPTY
+        return suppression.shown_number(self.definition, value.number, value.numerator, public=self.is_public)
 
     def rows(self) -> list[dict]:
-        """The data table (and the CSV/Excel rows): one row per period, texts as shown."""
+        """The data table: one row per period, texts as shown."""
         return [{
             "period": point.period, "own": self.shown(point.own), "prefecture": self.shown(point.prefecture),
             "nation": self.shown(point.nation),
             "target": suppression.format_number(point.target, self.definition.decimals),
         } for point in self.points]
+
+    def table_rows_html(self) -> str:
+        """The table's <tbody> rows, built here rather than in the template: a dashboard of 40 indicators has
+        over a thousand rows, and the template engine (and format_html) took most of the page's time on them.
+        Every text is escaped here."""
+        columns = ["own"] + (["prefecture"] if self.has_prefecture else []) + (["nation"] if self.has_nation else [])
+        lines = []
+        for row in self.rows():
+            cells = "".join(
+                f'<td class="number{" suppressed" if row[c].is_suppressed else ""}">{escape(row[c].text or "—")}</td>'
+                for c in columns)
+            if self.has_target:
+                cells += f'<td class="number">{escape(row["target"] or "—")}</td>'
+            lines.append(f'<tr><th scope="row">{escape(row["period"].label)}</th>{cells}</tr>')
+        return mark_safe("\n".join(lines))  # noqa: S308 (every value escaped above)
 
     def chart_data(self) -> dict:
         """What dashboard.js draws (through json_script): suppressed points are gaps, never numbers."""
@@ -149,29 +164,67 @@ def _values_scope(membership, queryset):
 
 
 class SeriesValue:
-    """A current value as the dashboards read it: plain attributes, no model instance (a dashboard reads a few
-    thousand; `status_of` and `suppression` need only these)."""
+    """A current value as the dashboards read it: the number as a float, no model instance.
 
-    __slots__ = ("definition_id", "area_key", "period_start", "numerator", "denominator", "value", "source_note",
-                 "vintage")
+    A dashboard reads thousands (40 indicators, monthly ones over ten years, three areas); building model
+    instances and Decimals for each took most of its time. `value` gives the Decimal back (exactly the stored
+    digits) for `status_of`, which compares it with a Decimal target. `numerator` is read for public views only
+    (small-count suppression)."""
+
+    __slots__ = ("definition_id", "area_key", "period_start", "number", "numerator")
     is_current = True
-    FIELDS = __slots__
 
-    def __init__(self, *row):
-        for name, item in zip(self.FIELDS, row, strict=True):
-            setattr(self, name, item)
+    def __init__(self, definition_id, area_key, period_start, number, numerator=None):
+        self.definition_id, self.area_key, self.period_start = definition_id, area_key, period_start
+        # The field's six decimal places: SQLite keeps what was written, unrounded (PostgreSQL rounds on write).
+        self.number = None if number is None else round(number, VALUE_PLACES)
+        self.numerator = numerator
+
+    @property
+    def value(self) -> Decimal | None:
+        return None if self.number is None else Decimal(repr(self.number))
 
 
-def _series_values(membership, definitions, municipality: Municipality) -> dict[int, dict[str, list]]:
+VALUE_PLACES = IndicatorValue._meta.get_field("value").decimal_places
+
+
+def _as_float(name: str):
+    return Cast(name, FloatField())
+
+
+def _series_values(membership, definitions, municipality: Municipality, *, public: bool = False
+                   ) -> dict[int, dict[str, list]]:
     """{definition id: {area key: [current values…]}} for the municipality, its prefecture and the nation."""
-    keys = [f"M{municipality.code}", f"P{municipality.prefecture.code}", "N"]
     rows = _values_scope(membership, IndicatorValue.objects.filter(
-        definition__in=[d.pk for d in definitions], is_current=True, area_key__in=keys))
+        definition__in=[d.pk for d in definitions], is_current=True, area_key__in=_series_keys(municipality)))
+    fields = ["definition_id", "area_key", "period_start", _as_float("value")]
+    if public:
+        fields.append(_as_float("numerator"))
     out: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for row in rows.order_by().values_list(*SeriesValue.FIELDS):
-        value = SeriesValue(*row)
-        out[value.definition_id][value.area_key].append(value)
+    for row in rows.order_by().values_list(*fields):
+        out[row[0]][row[1]].append(SeriesValue(*row))
     return out
+
+
+def _series_keys(municipality: Municipality) -> list[str]:
+    return [f"M{municipality.code}", f"P{municipality.prefecture.code}", "N"]
+
+
+def _sources(membership, definitions, municipality: Municipality) -> dict[int, tuple[list[str], dt.date | None]]:
+    """Per definition: the sources of the values shown (else the definition's own) and their latest vintage.
+    Grouped by the database: one row per definition and source, not one per value."""
+    rows = _values_scope(membership, IndicatorValue.objects.filter(
+        definition__in=[d.pk for d in definitions], is_current=True, area_key__in=_series_keys(municipality)))
+    notes: dict[int, set[str]] = defaultdict(set)
+    vintages: dict[int, dt.date] = {}
+    for definition_id, note, vintage in (rows.order_by().values_list("definition_id", "source_note")
+                                         .annotate(latest=Max("vintage"))):
+        if note:
+            notes[definition_id].add(note)
+        if vintage and (definition_id not in vintages or vintage > vintages[definition_id]):
+            vintages[definition_id] = vintage
+    return {d.pk: (sorted(notes[d.pk]) or ([d.data_source] if d.data_source else []), vintages.get(d.pk))
+            for d in definitions}
 
 
 def _targets(definitions, municipality: Municipality) -> dict[int, list[IndicatorTarget]]:
@@ -208,7 +261,7 @@ def _latest_own_periods(series: dict[int, dict[str, list]], municipality: Munici
     key = f"M{municipality.code}"
     latest = {}
     for definition_id, by_area in series.items():
-        starts = [v.period_start for v in by_area.get(key, []) if v.value is not None]
+        starts = [v.period_start for v in by_area.get(key, []) if v.number is not None]
         if starts:
             latest[definition_id] = max(starts)
     return latest
@@ -229,11 +282,11 @@ def _ranks(membership, definitions, municipality: Municipality, latest: dict[int
     rows = _values_scope(membership, IndicatorValue.objects.filter(
         definition__in=list(latest), is_current=True, area_key__in=municipal_keys,
         period_start__in=set(latest.values()), value__isnull=False))
-    values: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    values: dict[int, list[tuple[int, float]]] = defaultdict(list)
     for definition_id, start, municipality_id, value in rows.values_list(
-            "definition_id", "period_start", "municipality_id", "value").order_by():
+            "definition_id", "period_start", "municipality_id", _as_float("value")).order_by():
         if latest.get(definition_id) == start:
-            values[definition_id].append((municipality_id, value))
+            values[definition_id].append((municipality_id, round(value, VALUE_PLACES)))
     ranks = {}
     for definition_id, entries in values.items():
         own = next((v for m, v in entries if m == municipality.pk), None)
@@ -248,18 +301,13 @@ def _ranks(membership, definitions, municipality: Municipality, latest: dict[int
     return ranks
 
 
-def _sources(definition: IndicatorDefinition, values: list[IndicatorValue]) -> tuple[list[str], dt.date | None]:
-    notes = sorted({v.source_note for v in values if v.source_note})
-    vintages = [v.vintage for v in values if v.vintage]
-    return notes or ([definition.data_source] if definition.data_source else []), max(vintages, default=None)
-
-
 def build_panels(membership, definitions: list[IndicatorDefinition], municipality: Municipality, *,
                  public: bool = False, with_rank: bool = True, today: dt.date | None = None) -> list[Panel]:
     """One panel per definition (in the given order) for the municipality; a fixed number of queries."""
     if not definitions:
         return []
-    series = _series_values(membership, definitions, municipality)
+    series = _series_values(membership, definitions, municipality, public=public)
+    sources = _sources(membership, definitions, municipality)
     targets = _targets(definitions, municipality)
     ranks = _ranks(membership, definitions, municipality, _latest_own_periods(series, municipality)) \
         if with_rank else {}
@@ -277,12 +325,10 @@ def build_panels(membership, definitions: list[IndicatorDefinition], municipalit
             target = _target_on(definition_targets, period.fiscal_year) if definition_targets else None
             points.append(Point(period, own.get(start), prefecture.get(start), nation.get(start), target))
         target = current_target(definition_targets, today)
-        shown_values = list(own.values()) + list(prefecture.values()) + list(nation.values())
-        sources, vintage = _sources(definition, shown_values)
         panels.append(Panel(
             definition=definition, points=points,
             status=status_rules.status_of(target, list(own.values()), definition.higher_is_better),
-            rank=ranks.get(definition.pk), sources=sources, vintage=vintage,
+            rank=ranks.get(definition.pk), sources=sources[definition.pk][0], vintage=sources[definition.pk][1],
             has_prefecture=bool(prefecture), has_nation=bool(nation),
             has_target=any(p.target is not None for p in points), is_public=public))
     return panels
@@ -308,10 +354,9 @@ def scene_summaries(membership, municipality: Municipality, today: dt.date | Non
     own_key = f"M{municipality.code}"
     rows = _values_scope(membership, IndicatorValue.objects.filter(
         definition__in=[d.pk for d in definitions], is_current=True, area_key=own_key))
-    values: dict[int, list[IndicatorValue]] = defaultdict(list)
-    for row in rows.order_by().values_list(*SeriesValue.FIELDS):
-        value = SeriesValue(*row)
-        values[value.definition_id].append(value)
+    values: dict[int, list[SeriesValue]] = defaultdict(list)
+    for row in rows.order_by().values_list("definition_id", "area_key", "period_start", _as_float("value")):
+        values[row[0]].append(SeriesValue(*row))
     targets = _targets(definitions, municipality)
     summaries = []
     for scene in Scene.values:
@@ -413,12 +458,12 @@ def class_of(classes: list[MapClass], value: Decimal | None) -> MapClass | None:
     return classes[-1]
 
 
-def municipality_choices(membership, municipality: Municipality) -> list[Municipality]:
-    """Municipalities of the shown one's prefecture the member may view (the chooser).
+def municipality_choices(membership, municipality: Municipality) -> list[dict]:
+    """Municipalities of the shown one's prefecture the member may view (the chooser): {pk, code, name}.
 
     indicators.view is decided by the prefecture a place lies in (policy.sees_place), so one answer for the
     prefecture holds for each of its municipalities: one check instead of one per municipality (北海道: 179)."""
     if not policy.check(membership, "indicators.view", municipality.prefecture):
-        return [municipality]
+        return [{"pk": municipality.pk, "code": municipality.code, "name": municipality.name}]
     return list(Municipality.objects.filter(prefecture_id=municipality.prefecture_id, abolished_on__isnull=True)
-                .select_related("prefecture").order_by("code"))
+                .order_by("code").values("pk", "code", "name"))

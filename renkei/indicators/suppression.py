@@ -28,7 +28,7 @@ class Shown:
 EMPTY = Shown("", None)
 
 
-def format_number(value: Decimal | None, decimals: int) -> str:
+def format_number(value: Decimal | float | None, decimals: int) -> str:
     """1234.5 → "1,234.5" with the definition's decimal places ("" for no value)."""
     if value is None:
         return ""
@@ -37,13 +37,19 @@ def format_number(value: Decimal | None, decimals: int) -> str:
 
 def is_suppressed(definition: IndicatorDefinition, value: IndicatorValue) -> bool:
     """Whether a public view must hide this value (see the module docstring)."""
+    if value.value is None:
+        return False
+    return is_suppressed_number(definition, value.value, value.numerator)
+
+
+def is_suppressed_number(definition: IndicatorDefinition, number, numerator) -> bool:
+    """The same rule on bare numbers (the dashboards read values as floats)."""
     threshold = definition.suppression_threshold
-    if not threshold or value.value is None:
+    if not threshold or number is None:
         return False
     if definition.is_rate:
-        return value.numerator is not None and value.numerator < threshold
-    count = value.numerator if value.numerator is not None else value.value
-    return count < threshold
+        return numerator is not None and numerator < threshold
+    return (numerator if numerator is not None else number) < threshold
 
 
 def suppressed_text(definition: IndicatorDefinition) -> str:
@@ -52,8 +58,15 @@ def suppressed_text(definition: IndicatorDefinition) -> str:
 
 def shown(definition: IndicatorDefinition, value: IndicatorValue | None, *, public: bool) -> Shown:
     """The value as shown: suppressed on public views when its count is small, else formatted."""
-    if value is None or value.value is None:
+    if value is None:
         return EMPTY
-    if public and is_suppressed(definition, value):
+    return shown_number(definition, value.value, value.numerator, public=public)
+
+
+def shown_number(definition: IndicatorDefinition, number, numerator=None, *, public: bool) -> Shown:
+    """`shown` for a bare number (float or Decimal) and its numerator."""
+    if number is None:
+        return EMPTY
+    if public and is_suppressed_number(definition, number, numerator):
         return Shown(suppressed_text(definition), None, True)
-    return Shown(format_number(value.value, definition.decimals), round(float(value.value), definition.decimals))
+    return Shown(format_number(number, definition.decimals), round(float(number), definition.decimals))

@@ -34,7 +34,7 @@ def _block_tiles(page) -> None:
 
 @pytest.fixture
 def indicator_world(demo):
-    """(Once per module.) Two end-of-life indicators of 福知山市 with its prefecture, the nation, a neighbour and a target."""
+    """(Once per module.) Two end-of-life indicators of 福知山市: its prefecture, the nation, a neighbour, a target."""
     from decimal import Decimal
 
     from renkei.core.models import Municipality
@@ -52,7 +52,8 @@ def indicator_world(demo):
     city = Municipality.objects.select_related("prefecture").get(code=CITY)
     neighbour = Municipality.objects.filter(prefecture=city.prefecture).exclude(pk=city.pk).order_by("code").first()
     made = []
-    for code, name in (("BT_HOME_DEATH", "在宅死の割合（ブラウザテスト）"), ("BT_VISITS", "訪問診療の件数（ブラウザテスト）")):
+    for code, name in (("BT_HOME_DEATH", "在宅死の割合（ブラウザテスト）"),
+                       ("BT_VISITS", "訪問診療の件数（ブラウザテスト）")):
         definition, created = IndicatorDefinition.objects.get_or_create(code=code, defaults=dict(
             name_ja=name, kind=Kind.OUTCOME, scenes=["end_of_life"], unit="%", higher_is_better=True,
             data_source="人口動態統計", caveat="孤独死を含みます。"))

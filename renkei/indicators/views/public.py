@@ -18,6 +18,7 @@ from renkei.core.models import Municipality
 
 from .. import dashboards as selectors
 from ..models import IndicatorPublication
+from ..policy import municipalities_scope
 from ..services.publication import publication_set
 from .dashboards import _municipality, cards
 
@@ -65,8 +66,9 @@ def publication_view(request, obj):
     published = set(IndicatorPublication.objects.filter(municipality=obj).values_list("definition_id", flat=True))
     return render(request, "indicators/publication.html", {
         "municipality": obj, "rows": [(d, d.pk in published) for d in definitions],
-        "municipalities": [m for m in selectors.municipality_choices(request.membership, obj)
-                           if policy.check(request.membership, "indicators.publish", m)],
+        "municipalities": [m for m in municipalities_scope(request.membership, Municipality.objects.filter(
+            prefecture_id=obj.prefecture_id).select_related("prefecture").order_by("code"))
+            if policy.check(request.membership, "indicators.publish", m)],
     })
 
 
