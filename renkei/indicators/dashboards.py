@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from html import escape
 
-from django.db.models import FloatField, Max
+from django.db.models import FloatField, Max, Q
 from django.db.models.functions import Cast
 from django.utils.safestring import mark_safe
 
@@ -279,9 +279,16 @@ def _ranks(membership, definitions, municipality: Municipality, latest: dict[int
     # of the prefecture through its own index on SQLite.
     municipal_keys = [f"M{code}" for code in Municipality.objects.filter(
         prefecture_id=municipality.prefecture_id).values_list("code", flat=True)]
+    # Definitions grouped by their latest period (usually two groups: the last fiscal year, the last month),
+    # so the index is probed only for the period each definition needs.
+    by_period: dict[dt.date, list[int]] = defaultdict(list)
+    for definition_id, start in latest.items():
+        by_period[start].append(definition_id)
+    wanted = Q()
+    for start, ids in by_period.items():
+        wanted |= Q(definition__in=ids, period_start=start)
     rows = _values_scope(membership, IndicatorValue.objects.filter(
-        definition__in=list(latest), is_current=True, area_key__in=municipal_keys,
-        period_start__in=set(latest.values()), value__isnull=False))
+        wanted, is_current=True, area_key__in=municipal_keys, value__isnull=False))
     values: dict[int, list[tuple[int, float]]] = defaultdict(list)
     for definition_id, start, municipality_id, value in rows.values_list(
             "definition_id", "period_start", "municipality_id", _as_float("value")).order_by():
