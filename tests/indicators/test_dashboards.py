@@ -259,3 +259,13 @@ def test_map_classes_split_the_range_evenly_and_put_values_in_them():
     assert dashboards.class_of(classes, Decimal(50)).index == 4
     assert dashboards.class_of(classes, None) is None
     assert [c.index for c in dashboards.map_classes([Decimal(1), Decimal(2)])] == [3, 4]
+
+
+def test_a_member_without_a_municipality_sees_the_first_of_their_prefecture(municipality, other_municipality):
+    response = client_for(prefecture_staff(municipality.prefecture)).get("/indicators/")
+    assert response.status_code == 200
+    assert f'<option value="{municipality.code}" selected' in response.content.decode()
+
+
+def test_an_unknown_municipality_code_is_not_found(municipality):
+    assert client_for(staff_of(municipality)).get("/indicators/?municipality=999999").status_code == 404
