@@ -28,7 +28,7 @@ from renkei.core.models.program import FOUR_SCENES, Scene
 
 from . import status as status_rules
 from . import suppression
-from .models import AreaLevel, IndicatorDefinition, IndicatorPublication, IndicatorTarget, IndicatorValue
+from .models import IndicatorDefinition, IndicatorPublication, IndicatorTarget, IndicatorValue
 from .periods import Period
 
 
@@ -157,7 +157,7 @@ def public_definitions(municipality: Municipality) -> list[IndicatorDefinition]:
 
 # --- panels ----------------------------------------------------------------------------------------------
 
-def _values_scope(membership, queryset):
+def scoped_values(membership, queryset):
     """Members read through the policy; the residents' page (no membership) reads published definitions only,
     which the caller has already narrowed to."""
     return queryset if membership is None else policy.scope(membership, "indicators.view", queryset)
@@ -195,7 +195,7 @@ def _as_float(name: str):
 def _series_values(membership, definitions, municipality: Municipality, *, public: bool = False
                    ) -> dict[int, dict[str, list]]:
     """{definition id: {area key: [current values…]}} for the municipality, its prefecture and the nation."""
-    rows = _values_scope(membership, IndicatorValue.objects.filter(
+    rows = scoped_values(membership, IndicatorValue.objects.filter(
         definition__in=[d.pk for d in definitions], is_current=True, area_key__in=_series_keys(municipality)))
     fields = ["definition_id", "area_key", "period_start", _as_float("value")]
     if public:
@@ -213,7 +213,7 @@ def _series_keys(municipality: Municipality) -> list[str]:
 def _sources(membership, definitions, municipality: Municipality) -> dict[int, tuple[list[str], dt.date | None]]:
     """Per definition: the sources of the values shown (else the definition's own) and their latest vintage.
     Grouped by the database: one row per definition and source, not one per value."""
-    rows = _values_scope(membership, IndicatorValue.objects.filter(
+    rows = scoped_values(membership, IndicatorValue.objects.filter(
         definition__in=[d.pk for d in definitions], is_current=True, area_key__in=_series_keys(municipality)))
     notes: dict[int, set[str]] = defaultdict(set)
     vintages: dict[int, dt.date] = {}
@@ -287,7 +287,7 @@ def _ranks(membership, definitions, municipality: Municipality, latest: dict[int
     wanted = Q()
     for start, ids in by_period.items():
         wanted |= Q(definition__in=ids, period_start=start)
-    rows = _values_scope(membership, IndicatorValue.objects.filter(
+    rows = scoped_values(membership, IndicatorValue.objects.filter(
         wanted, is_current=True, area_key__in=municipal_keys, value__isnull=False))
     values: dict[int, list[tuple[int, float]]] = defaultdict(list)
     for definition_id, start, municipality_id, value in rows.values_list(
@@ -359,7 +359,7 @@ def scene_summaries(membership, municipality: Municipality, today: dt.date | Non
     indicators (the scenes its plan adds)."""
     definitions = visible_definitions(membership)
     own_key = f"M{municipality.code}"
-    rows = _values_scope(membership, IndicatorValue.objects.filter(
+    rows = scoped_values(membership, IndicatorValue.objects.filter(
         definition__in=[d.pk for d in definitions], is_current=True, area_key=own_key))
     values: dict[int, list[SeriesValue]] = defaultdict(list)
     for row in rows.order_by().values_list("definition_id", "area_key", "period_start", _as_float("value")):
@@ -379,90 +379,6 @@ def scene_summaries(membership, municipality: Municipality, today: dt.date | Non
             summary.total += 1
         summaries.append(summary)
     return summaries
-
-
-# --- the map ---------------------------------------------------------------------------------------------
-
-@dataclass
-class MapArea:
-    key: str
-    name: str
-    value: IndicatorValue | None
-    shape: object | None  # directory AreaShape
-    is_own: bool = False
-
-
-def map_areas(membership, definition: IndicatorDefinition, municipality: Municipality, level: str
-              ) -> tuple[Period | None, list[MapArea]]:
-    """The latest value by municipality of the prefecture, or by daily living area of the municipality.
-
-    The period is the latest one with any value at that level; every area is listed (no value: "no data")
-    with its outline when the directory has loaded one."""
-    from renkei.directory.selectors.maps import area_shapes_for
-
-    if level == AreaLevel.DAILY_LIVING_AREA:
-        areas = list(municipality.daily_living_areas.order_by("sort_order", "name"))
-        keys = {f"D{a.pk}": a for a in areas}
-        base = IndicatorValue.objects.filter(definition=definition, is_current=True, value__isnull=False,
-                                             area_key__in=list(keys))
-        names = {k: a.name for k, a in keys.items()}
-        shapes = {f"D{s.daily_living_area_id}": s for s in area_shapes_for(daily_living_areas=areas)}
-    else:
-        areas = list(Municipality.objects.filter(prefecture_id=municipality.prefecture_id,
-                                                 abolished_on__isnull=True).order_by("code"))
-        keys = {f"M{m.code}": m for m in areas}
-        base = IndicatorValue.objects.filter(definition=definition, is_current=True, value__isnull=False,
-                                             area_key__in=list(keys))
-        names = {k: m.name for k, m in keys.items()}
-        by_id = {m.pk: f"M{m.code}" for m in areas}
-        shapes = {by_id[s.municipality_id]: s for s in area_shapes_for(municipalities=areas)}
-    base = _values_scope(membership, base)
-    latest = base.order_by("-period_start").values_list("period_start", flat=True).first()
-    if latest is None:
-        return None, [MapArea(k, names[k], None, shapes.get(k)) for k in keys]
-    values = {v.area_key: v for v in base.filter(period_start=latest).order_by()}
-    own_key = f"M{municipality.code}"
-    return Period(latest, definition.period_type), [
-        MapArea(k, names[k], values.get(k), shapes.get(k), is_own=k == own_key) for k in keys]
-
-
-NO_DATA_COLOR = "#bdbdbd"
-# ColorBrewer "Blues" (5 classes, colour-blind safe and printable in grey): the higher the value, the darker.
-CLASS_COLORS = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"]
-
-
-@dataclass(frozen=True)
-class MapClass:
-    low: Decimal
-    high: Decimal
-    index: int  # into CLASS_COLORS (the legend's CSS class swatch-<index>)
-
-    @property
-    def color(self) -> str:
-        return CLASS_COLORS[self.index]
-
-
-def map_classes(values: list[Decimal], count: int = 5) -> list[MapClass]:
-    """Equal-interval classes over the values shown (fewer when there are fewer distinct values)."""
-    if not values:
-        return []
-    low, high = min(values), max(values)
-    if low == high:
-        return [MapClass(low, high, len(CLASS_COLORS) - 1)]
-    count = min(count, len(set(values)), len(CLASS_COLORS))
-    step = (high - low) / count
-    first = len(CLASS_COLORS) - count  # fewer classes keep the darker colours
-    return [MapClass(low + step * i, high if i == count - 1 else low + step * (i + 1), first + i)
-            for i in range(count)]
-
-
-def class_of(classes: list[MapClass], value: Decimal | None) -> MapClass | None:
-    if value is None or not classes:
-        return None
-    for candidate in classes:
-        if value <= candidate.high:
-            return candidate
-    return classes[-1]
 
 
 def municipality_choices(membership, municipality: Municipality) -> list[dict]:

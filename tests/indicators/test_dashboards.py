@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from renkei.core.models import DailyLivingArea
 from renkei.directory.models import AreaShape
-from renkei.indicators import dashboards
+from renkei.indicators import choropleth, dashboards
 
 from ..conftest import client_for
 from ..factories import MunicipalityFactory
@@ -236,7 +236,7 @@ def test_the_map_section_lists_every_municipality_with_its_class_or_no_data(muni
     feed = client.get(f"/indicators/map.geojson?municipality={municipality.code}&map=HOME_DEATH&level=municipality")
     features = {f["id"]: f for f in feed.json()["features"]}
     assert set(features) == {f"M{municipality.code}", f"M{neighbours[0].code}"}  # only areas with outlines
-    assert features[f"M{neighbours[0].code}"]["properties"]["style"]["fillColor"] == dashboards.CLASS_COLORS[-1]
+    assert features[f"M{neighbours[0].code}"]["properties"]["style"]["fillColor"] == choropleth.CLASS_COLORS[-1]
     assert features[f"M{municipality.code}"]["properties"]["style"]["weight"] == 3  # our own outline stands out
 
 
@@ -253,12 +253,12 @@ def test_the_map_by_daily_living_area_reads_the_areas_values(municipality, home_
 
 
 def test_map_classes_split_the_range_evenly_and_put_values_in_them():
-    classes = dashboards.map_classes([Decimal(v) for v in (0, 10, 20, 30, 40, 50)])
+    classes = choropleth.map_classes([Decimal(v) for v in (0, 10, 20, 30, 40, 50)])
     assert [(float(c.low), float(c.high)) for c in classes] == [(0, 10), (10, 20), (20, 30), (30, 40), (40, 50)]
-    assert dashboards.class_of(classes, Decimal(10)).index == 0
-    assert dashboards.class_of(classes, Decimal(50)).index == 4
-    assert dashboards.class_of(classes, None) is None
-    assert [c.index for c in dashboards.map_classes([Decimal(1), Decimal(2)])] == [3, 4]
+    assert choropleth.class_of(classes, Decimal(10)).index == 0
+    assert choropleth.class_of(classes, Decimal(50)).index == 4
+    assert choropleth.class_of(classes, None) is None
+    assert [c.index for c in choropleth.map_classes([Decimal(1), Decimal(2)])] == [3, 4]
 
 
 def test_a_member_without_a_municipality_sees_the_first_of_their_prefecture(municipality, other_municipality):

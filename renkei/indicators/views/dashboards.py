@@ -22,6 +22,7 @@ from renkei.core.models import Municipality
 from renkei.core.models.program import Scene
 from renkei.core.spreadsheets import SafeCsvWriter, excel_row
 
+from .. import choropleth, suppression
 from .. import dashboards as selectors
 from ..models import AreaLevel
 from ..status import LABELS as STATUS_LABELS
@@ -86,17 +87,17 @@ def _map_context(request, municipality, definitions) -> dict:
         (AreaLevel.DAILY_LIVING_AREA, _("daily living areas of the municipality"))]}
     if chosen is None:
         return context
-    period, areas = selectors.map_areas(request.membership, chosen, municipality, level)
-    classes = selectors.map_classes([a.value.value for a in areas if a.value is not None])
+    period, areas = choropleth.map_areas(request.membership, chosen, municipality, level)
+    classes = choropleth.map_classes([a.value.value for a in areas if a.value is not None])
     rows = []
     for area in areas:
-        found = selectors.class_of(classes, area.value.value if area.value else None)
+        found = choropleth.class_of(classes, area.value.value if area.value else None)
         rows.append({"area": area, "class": found,
-                     "text": selectors.suppression.format_number(area.value.value if area.value else None,
+                     "text": suppression.format_number(area.value.value if area.value else None,
                                                                  chosen.decimals)})
     query = f"municipality={municipality.code}&map={chosen.code}&level={level}"
     context.update({
-        "map_period": period, "map_rows": rows, "map_classes": classes, "no_data_color": selectors.NO_DATA_COLOR,
+        "map_period": period, "map_rows": rows, "map_classes": classes, "no_data_color": choropleth.NO_DATA_COLOR,
         "map_has_shapes": any(a.shape is not None for a in areas),
         "map_feed_url": reverse("indicators:choropleth_geojson") + "?" + query,
         "map_missing": sum(1 for a in areas if a.value is None),
@@ -184,7 +185,7 @@ def choropleth_geojson_view(request, obj):
         area = row["area"]
         if area.shape is None:
             continue
-        color = row["class"].color if row["class"] else selectors.NO_DATA_COLOR
+        color = row["class"].color if row["class"] else choropleth.NO_DATA_COLOR
         features.append({"type": "Feature", "id": area.key, "geometry": area.shape.geometry, "properties": {
             "name": f"{area.name}: {row['text'] or _('no data')}",
             "popup_html": str(format_html("<strong>{}</strong><br>{} {}", area.name, row["text"] or _("no data"),
