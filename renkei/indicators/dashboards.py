@@ -20,6 +20,7 @@ from html import escape
 
 from django.db.models import FloatField, Max, Q
 from django.db.models.functions import Cast
+from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 
 from renkei.core import policy
@@ -76,8 +77,9 @@ class Panel:
             return suppression.EMPTY
         return suppression.shown_number(self.definition, value.number, value.numerator, public=self.is_public)
 
+    @cached_property
     def rows(self) -> list[dict]:
-        """The data table: one row per period, texts as shown."""
+        """The data table (and the chart's numbers): one row per period, as shown. Computed once per panel."""
         return [{
             "period": point.period, "own": self.shown(point.own), "prefecture": self.shown(point.prefecture),
             "nation": self.shown(point.nation),
@@ -90,7 +92,7 @@ class Panel:
         Every text is escaped here."""
         columns = ["own"] + (["prefecture"] if self.has_prefecture else []) + (["nation"] if self.has_nation else [])
         lines = []
-        for row in self.rows():
+        for row in self.rows:
             cells = "".join(
                 f'<td class="number{" suppressed" if row[c].is_suppressed else ""}">{escape(row[c].text or "—")}</td>'
                 for c in columns)
@@ -102,10 +104,10 @@ class Panel:
     def chart_data(self) -> dict:
         """What dashboard.js draws (through json_script): suppressed points are gaps, never numbers."""
         def series(name):
-            return [self.shown(getattr(point, name)).number for point in self.points]
+            return [row[name].number for row in self.rows]
 
         return {
-            "labels": [point.period.label for point in self.points],
+            "labels": [row["period"].label for row in self.rows],
             "own": series("own"),
             "prefecture": series("prefecture") if self.has_prefecture else None,
             "nation": series("nation") if self.has_nation else None,
