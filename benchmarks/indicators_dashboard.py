@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 import time
 from decimal import Decimal
@@ -143,15 +144,18 @@ def naive_scene_dashboard(membership, municipality, scene):
     return dashboards.SceneDashboard(municipality, scene, panels)
 
 
-def time_view(client, url: str, repeat: int) -> list[float]:
+def time_view(client, url: str, repeat: int) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU milliseconds of `repeat` requests. The CPU time (this process: the view, and SQLite,
+    which runs in it) stays meaningful on a shared, loaded machine, where the wall clock waits for a core."""
     assert client.get(url).status_code == 200, url  # warm: templates compiled, caches filled
-    timings = []
+    wall, cpu = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         response = client.get(url)
-        timings.append((time.perf_counter() - start) * 1000)
+        wall.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
         assert response.status_code == 200
-    return timings
+    return wall, cpu
 
 
 def main() -> None:
@@ -197,7 +201,6 @@ def main() -> None:
 
     results = {}
     for scene in SCENES[:2]:
-        results[f"{scene} (naive baseline)"] = None
         fast = dashboards.scene_dashboard
         dashboards.scene_dashboard = naive_scene_dashboard
         try:
@@ -209,15 +212,16 @@ def main() -> None:
     results["end_of_life, all indicators"] = time_view(client, url.format("end_of_life"), args.repeat)
     results["index (status of every scene)"] = time_view(client, "/indicators/", args.repeat)
 
-    print(f"{'page':34} {'p50 ms':>8} {'p95 ms':>8} {'ratio p95 naive/this':>22}")
-    for label, timings in results.items():
-        p50, p95 = percentile(timings, 50), percentile(timings, 95)
+    print(f"{'page':34} {'p50 ms':>8} {'p95 ms':>8} {'cpu p50':>8} {'cpu p95':>8} {'p95 naive/this':>15}")
+    for label, (wall, cpu) in results.items():
+        p95 = percentile(wall, 95)
         base = results.get(f"{label} (naive baseline)")
-        ratio = f"{percentile(base, 95) / p95:22.1f}" if base else ""
-        print(f"{label:34} {p50:8.1f} {p95:8.1f} {ratio}")
-    worst = max(percentile(t, 95) for label, t in results.items() if "naive" not in label)
-    print(f"target p95 < 150 ms: {'met' if worst < 150 else 'NOT met'} (worst p95 {worst:.1f} ms)")
-
+        ratio = f"{percentile(base[0], 95) / p95:15.1f}" if base else ""
+        print(f"{label:34} {percentile(wall, 50):8.1f} {p95:8.1f} {percentile(cpu, 50):8.1f} {percentile(cpu, 95):8.1f}"
+              f" {ratio}")
+    scenes = [percentile(wall, 95) for label, (wall, _cpu) in results.items() if label in SCENES]
+    print(f"target p95 < 150 ms for a scene dashboard: {'met' if max(scenes) < 150 else 'NOT met'} "
+          f"(worst scene p95 {max(scenes):.1f} ms; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
 
 if __name__ == "__main__":
     main()
