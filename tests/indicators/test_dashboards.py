@@ -269,3 +269,26 @@ def test_a_member_without_a_municipality_sees_the_first_of_their_prefecture(muni
 
 def test_an_unknown_municipality_code_is_not_found(municipality):
     assert client_for(staff_of(municipality)).get("/indicators/?municipality=999999").status_code == 404
+
+
+@pytest.mark.parametrize("who", ["municipal", "prefecture", "professional"])
+def test_every_link_of_the_indicator_pages_opens(municipality, neighbours, home_deaths, who, make_membership):
+    """The link walk's rule on these screens (the walk reaches them once the navigation links them)."""
+    from renkei.core.models import Role
+
+    from ..core.test_link_walk import internal_links
+
+    membership = {"municipal": lambda: staff_of(municipality),
+                  "prefecture": lambda: prefecture_staff(municipality.prefecture),
+                  "professional": lambda: make_membership(Role.PROFESSIONAL)}[who]()
+    client = client_for(membership)
+    pages = ["/indicators/", "/indicators/scene/end_of_life/", "/indicators/scene/end_of_life/?map=HOME_DEATH"]
+    failures = []
+    for page in pages:
+        assert client.get(page).status_code == 200, page
+        for link in internal_links(client.get(page).content.decode()):
+            if link.startswith("/indicators/"):
+                status = client.get(link).status_code
+                if status in (403, 500):
+                    failures.append(f"{page} → {link}: {status}")
+    assert not failures
