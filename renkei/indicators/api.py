@@ -17,9 +17,9 @@ from renkei.core import policy
 from renkei.core.spreadsheets import SafeCsvWriter
 from renkei.directory.api import ANONYMOUS_ALLOWED
 
-from .selectors import definitions as selectors
 from .models import IndicatorDefinition, IndicatorValue, Kind
 from .periods import Period, PeriodError
+from .selectors import definitions as selectors
 from .suppression import is_suppressed, suppression_label
 
 router = Router(tags=["indicators"])

@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from renkei.indicators.selectors import definitions as selectors
 from renkei.indicators.areas import Area
 from renkei.indicators.models import IndicatorPublication, IndicatorTarget, Kind
 from renkei.indicators.periods import fiscal_year
+from renkei.indicators.selectors import definitions as selectors
 from renkei.indicators.services.values import ValueInput, value_enter, values_record
 
 from .factories import LibraryDefinitionFactory

@@ -90,3 +90,11 @@ def data_vintage(municipality: Municipality | None = None) -> DataVintage:
         details = details.filter(facility__municipality=municipality)
     return DataVintage(imports=imports, last_confirmed_on=details.aggregate(last=Max("confirmed_on"))["last"],
                        facility_count=facilities.count())
+
+
+def area_shapes_for(*, municipalities=None, daily_living_areas=None) -> list[AreaShape]:
+    """Outlines for other apps' maps (the indicators' choropleth): the whole-municipality outlines of
+    `municipalities`, or the outlines of `daily_living_areas`."""
+    if daily_living_areas is not None:
+        return list(AreaShape.objects.filter(daily_living_area__in=daily_living_areas))
+    return list(AreaShape.objects.filter(municipality__in=municipalities or [], daily_living_area__isnull=True))

@@ -15,11 +15,11 @@ from renkei.core import policy
 from renkei.core.concurrency import StaleEdit, render_conflict
 from renkei.core.models.program import ProgramItem, Scene
 
-from ..selectors import definitions as selectors
 from ..forms import DefinitionForm, ValueForm
 from ..models import AreaLevel, IndicatorDefinition, Kind, Origin
 from ..periods import PeriodError
 from ..policy import NATION
+from ..selectors import definitions as selectors
 from ..services.definitions import definition_new, definition_save
 from ..services.values import CORRECTED, CREATED, ValueError_, value_enter
 from ..status import status_of

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from renkei.core import policy
 from renkei.core.concurrency import StaleEdit
 
-from ..selectors import definitions as selectors
 from ..forms import PackageUploadForm
+from ..selectors import definitions as selectors
 from ..services.definitions import definition_new
 from ..services.sharing import (
     PackageError,

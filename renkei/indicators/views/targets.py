@@ -16,8 +16,8 @@ from renkei.core import policy
 from renkei.core.concurrency import StaleEdit, render_conflict
 from renkei.core.models import Municipality
 
-from ..selectors import definitions as selectors
 from ..forms import TargetForm
+from ..selectors import definitions as selectors
 from ..services.targets import indicator_target_save
 from ..status import status_of
 from .definitions import _definition, _start_year
