@@ -1,0 +1,126 @@
+"""Logic-model screens: table, diagram, import (check, apply), edits through htmx, export, permissions."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from renkei.core.models import AuditEntry
+from renkei.pdca.models import LogicModel
+from renkei.pdca.services.logic_model_files import logic_model_import
+
+
+@pytest.fixture
+def imported(staff, municipality, small_file):
+    return logic_model_import(membership=staff, municipality=municipality, data=small_file, file_name="a.csv",
+                              fiscal_year=2024)
+
+
+def test_table_shows_every_row_with_repeat_mark_and_rowspans(login_as, staff, imported):
+    response = login_as(staff).get(reverse("pdca:logic_model", args=[imported.plan.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count("data-number=") == 5
+    assert html.count('class="lm-repeat"') == 2
+    assert 'rowspan="2"' in html and "退院カンファレンス実施回数" in html
+
+
+def test_diagram_page_embeds_a_well_formed_svg(login_as, staff, imported):
+    html = login_as(staff).get(reverse("pdca:logic_model_diagram", args=[imported.plan.pk])).content.decode()
+    svg = html[html.index("<svg"):html.index("</svg>") + 6]
+    root = ET.fromstring(svg)
+    assert len([g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "box box-measure"]) == 5
+
+
+def test_fukuchiyama_file_imports_through_the_screen_and_shows_as_table(login_as, staff, municipality,
+                                                                        fukuchiyama_bytes):
+    client = login_as(staff)
+    url = reverse("pdca:logic_model_import", args=[municipality.code])
+    upload = SimpleUploadedFile("fukuchiyama.csv", fukuchiyama_bytes, content_type="text/csv")
+    checked = client.post(url, {"action": "check", "file": upload, "fiscal_year": "2024"})
+    assert checked.status_code == 200 and 'data-rejected="0"' in checked.content.decode()
+    assert not LogicModel.objects.exists()
+    applied = client.post(url, {"action": "apply"})
+    model = LogicModel.objects.get()
+    assert applied.status_code == 302 and applied.url == reverse("pdca:logic_model", args=[model.plan_id])
+    table = client.get(applied.url).content.decode()
+    assert table.count("data-number=") == 55
+
+
+def test_bad_file_through_the_screen_gives_a_report_not_an_error(login_as, staff, municipality):
+    upload = SimpleUploadedFile("bad.csv", "番号,場面\r\n1,x\r\n".encode(), content_type="text/csv")
+    response = login_as(staff).post(reverse("pdca:logic_model_import", args=[municipality.code]),
+                                    {"action": "check", "file": upload, "fiscal_year": "2024"})
+    assert response.status_code == 400 and 'data-rejected="1"' in response.content.decode()
+    assert not LogicModel.objects.exists()
+
+
+def test_export_download_is_the_layout_and_audited(login_as, staff, imported, small_file):
+    response = login_as(staff).get(reverse("pdca:logic_model_export", args=[imported.plan.pk]),
+                                   {"format": "csv", "encoding": "utf-8"})
+    assert response.status_code == 200 and response.content == small_file
+    assert "attachment" in response["Content-Disposition"]
+    assert AuditEntry.objects.filter(action="export", object_type__icontains="logicmodel").exists()
+
+
+def test_editing_an_adopted_revision_starts_a_draft_and_keeps_the_adopted_one(login_as, staff, imported):
+    from renkei.pdca.services.logic_models import logic_model_adopt
+
+    logic_model_adopt(membership=staff, logic_model=imported.logic_model)
+    outcome = imported.logic_model.outcomes.order_by("sort_order").first()
+    response = login_as(staff).post(reverse("pdca:measure_save", args=[imported.plan.pk]),
+                                    {"text": "新しい施策", "status": "planned", "outcome": outcome.key},
+                                    HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "新しい施策" in response.content.decode()
+    adopted, draft = imported.plan.logic_models.order_by("revision")
+    assert adopted.status == "adopted" and not adopted.measures.filter(text="新しい施策").exists()
+    assert draft.status == "draft" and draft.placements.get(measure__text="新しい施策").number == 6
+
+
+def test_repeat_placement_through_the_screen_does_not_copy_the_measure(login_as, staff, imported):
+    model = imported.logic_model
+    measure = model.measures.get(text="窓口の明確化")
+    outcome = model.outcomes.get(scene="end_of_life")
+    response = login_as(staff).post(reverse("pdca:placement_add", args=[imported.plan.pk]),
+                                    {"measure": measure.key, "outcome": outcome.key, "number": "2"})
+    assert response.status_code == 302
+    assert model.measures.filter(text="窓口の明確化").count() == 1
+    placement = model.placements.get(number=2)
+    assert placement.is_repeat and placement.measure == measure
+    assert model.placements.get(number=3).measure.text == "多職種研修の実施"
+
+
+def test_invalid_edit_answers_with_the_message_not_an_error(login_as, staff, imported):
+    response = login_as(staff).post(reverse("pdca:outcome_save", args=[imported.plan.pk]),
+                                    {"scene": "nowhere", "text": "x"})
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("who", ["other_staff", "professional", "other_prefecture_staff"])
+def test_outsiders_cannot_see_the_logic_model(request, login_as, imported, who):
+    client = login_as(request.getfixturevalue(who))
+    assert client.get(reverse("pdca:logic_model", args=[imported.plan.pk])).status_code == 403
+    assert client.get(reverse("pdca:logic_model_diagram", args=[imported.plan.pk])).status_code == 403
+
+
+def test_prefecture_staff_read_but_do_not_edit(login_as, prefecture_staff, imported, municipality):
+    client = login_as(prefecture_staff)
+    page = client.get(reverse("pdca:logic_model", args=[imported.plan.pk]))
+    assert page.status_code == 200
+    assert reverse("pdca:logic_model_edit", args=[imported.plan.pk]) not in page.content.decode()
+    assert client.get(reverse("pdca:logic_model_edit", args=[imported.plan.pk])).status_code == 403
+    assert client.post(reverse("pdca:outcome_save", args=[imported.plan.pk]),
+                       {"scene": "daily_care", "text": "x"}).status_code == 403
+    upload = SimpleUploadedFile("a.csv", b"x", content_type="text/csv")
+    assert client.post(reverse("pdca:logic_model_import", args=[municipality.code]),
+                       {"action": "check", "file": upload, "fiscal_year": "2024"}).status_code == 403
+
+
+def test_revisions_and_compare_pages(login_as, staff, imported, municipality, small_file):
+    data = small_file.decode().replace("窓口の明確化", "窓口の一本化").encode()
+    logic_model_import(membership=staff, municipality=municipality, data=data, file_name="b.csv", fiscal_year=2024)
+    client = login_as(staff)
+    assert client.get(reverse("pdca:logic_model_revisions", args=[imported.plan.pk])).status_code == 200
+    html = client.get(reverse("pdca:logic_model_compare", args=[imported.plan.pk]), {"new": "2"}).content.decode()
+    assert "窓口の一本化" in html and 'data-kind="added"' in html and 'data-kind="removed"' in html
