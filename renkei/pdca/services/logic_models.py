@@ -133,11 +133,17 @@ def outcome_remove(*, membership, plan: PlanPeriod, key: str) -> None:
     plan = _locked_plan(membership, plan)
     draft = logic_model_draft(membership=membership, plan=plan)
     outcome = _outcome_in(draft, key)
+    affected = set()
     for placement in list(outcome.placements.all()):
+        if not placement.is_repeat:
+            affected.add(placement.measure_id)
         placement.delete()
+    for measure in draft.measures.filter(pk__in=affected):
+        _first_listing_again(measure)
     for indicator in list(outcome.indicators.all()):
         indicator.delete()
     outcome.delete()
+    _close_gaps(draft)
 
 
 MEASURE_FIELDS = ("text", "lead_note", "partner_note", "status", "start_date", "end_date", "program_items")
@@ -197,6 +203,15 @@ def measure_remove(*, membership, plan: PlanPeriod, key: str) -> None:
     for placement in list(measure.placements.all()):
         placement.delete()
     measure.delete()
+    _close_gaps(draft)
+
+
+def _close_gaps(draft: LogicModel) -> None:
+    """Number the rows 1, 2, 3… again after rows were taken out (lowest first: each number taken is free)."""
+    for number, placement in enumerate(draft.placements.order_by("number"), start=1):
+        if placement.number != number:
+            placement.number = number
+            placement.save(update_fields=["number"])
 
 
 @transaction.atomic
@@ -237,13 +252,19 @@ def placement_remove(*, membership, plan: PlanPeriod, number: int) -> None:
     placement = draft.placements.filter(number=number).first()
     if placement is None:
         raise _invalid("その番号の行はありません。", "No row has that number.")
-    measure = placement.measure
+    measure, was_first = placement.measure, not placement.is_repeat
     placement.delete()
+    if was_first:
+        _first_listing_again(measure)
+    _shift_numbers(draft, from_number=number + 1, by=-1)
+
+
+def _first_listing_again(measure: Measure) -> None:
+    """When a measure's first listing went, its next row is printed without "(再)"."""
     first = measure.placements.order_by("number").first()
     if first is not None and first.is_repeat and not measure.placements.filter(is_repeat=False).exists():
         first.is_repeat = False
         first.save(update_fields=["is_repeat"])
-    _shift_numbers(draft, from_number=number + 1, by=-1)
 
 
 @transaction.atomic
