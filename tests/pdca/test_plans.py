@@ -33,7 +33,8 @@ def test_municipality_may_add_dementia_and_disasters(staff, municipality):
 
 def test_goal_revision_keeps_the_old_text(staff, plan):
     first = goal_revise(membership=staff, plan=plan, scene="end_of_life", text="最期まで安心", reason="")
-    second = goal_revise(membership=staff, plan=plan, scene="end_of_life", text="最期まで自分らしく", reason="協議会で修正")
+    second = goal_revise(membership=staff, plan=plan, scene="end_of_life", text="最期まで自分らしく",
+                         reason="協議会で修正")
     first.refresh_from_db()
     assert (first.is_current, first.text, second.is_current, second.revision) == (False, "最期まで安心", True, 2)
     assert Goal.objects.filter(plan=plan, scene="end_of_life").count() == 2
