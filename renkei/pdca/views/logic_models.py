@@ -29,6 +29,7 @@ from ..services import logic_models as services
 from ..services.logic_model_files import logic_model_export, logic_model_import, report_lines
 from ..services.plans import current_fiscal_year, goal_current
 from .plans import load_plan
+from .templates import may_save_template
 
 IMPORT_SESSION_KEY = "pdca_logic_model_upload"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # a logic model is a few hundred rows: 5 MB is far more than any
@@ -50,7 +51,8 @@ def logic_model_view(request, plan_id, obj):
     return render(request, "pdca/logic_models/table.html", {
         "plan": obj, "logic_model": logic_model,
         "tables": logic_model_tables(logic_model) if logic_model else [],
-        "overall_goal": goal_current(obj), "may_edit": policy.check(request.membership, "pdca.edit_plan", obj)})
+        "overall_goal": goal_current(obj), "may_edit": policy.check(request.membership, "pdca.edit_plan", obj),
+        "may_save_template": may_save_template(request.membership)})
 
 
 @policy.requires("pdca.view_plan", get_object=load_plan)
