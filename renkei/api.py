@@ -80,3 +80,7 @@ api.add_router("/", core_router)
 from renkei.directory.api import router as directory_router  # noqa: E402
 
 api.add_router("/", directory_router)
+
+from renkei.pdca.api import router as pdca_router  # noqa: E402
+
+api.add_router("/", pdca_router)
