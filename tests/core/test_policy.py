@@ -85,7 +85,26 @@ def world(db):
         target_membership=members["doctor"], directory=_directory_world(home, members["city"]),
         job=Job.objects.create(kind="directory.coverage", municipality=home, prefecture=kyoto,
                                status=Job.Status.FAILED),
+        pdca=_pdca_world(home, members["city"]),
     )
+
+
+def _pdca_world(home, staff):
+    """A plan of the home municipality with a logic model (two blocks, a "(再)" row, an indicator) and a
+    template, for the PDCA URLs."""
+    from renkei.pdca.services.logic_model_files import logic_model_import
+    from renkei.pdca.services.templates import logic_model_template_content, logic_model_template_save
+
+    data = ("番号,場面,具体的な施策,成果指標,取り組みの方向性（中間アウトカム）,目指す姿\r\n"
+            "1,入退院支援,窓口の明確化,支援を受けた患者数,切れ目のない支援,安心して暮らす\r\n"
+            "2,看取り,(再)窓口の明確化,在宅看取り数,望む形で最期まで,\r\n").encode()
+    model = logic_model_import(membership=staff, municipality=home, data=data, file_name="a.csv",
+                               fiscal_year=2024).logic_model
+    template = logic_model_template_save(membership=staff, name="テンプレート", municipality=home,
+                                         content=logic_model_template_content(model))
+    return SimpleNamespace(plan=model.plan, logic_model=model, measure=model.measures.get(),
+                           outcome=model.outcomes.order_by("sort_order").first(),
+                           indicator=model.indicators.first(), template=template)
 
 
 def _directory_world(home, staff):
@@ -145,6 +164,9 @@ def url_for(route: str, world) -> str:
         "facility_id": d.facility.pk, "candidate_id": d.candidate.pk, "attribute_id": d.attribute.pk,
         "category_id": d.category.pk, "run_id": d.import_run.pk if route.startswith("directory/imports/")
         else d.coverage_run.pk, "sha256": d.import_run.sha256, "proposal_id": d.proposal.pk,
+        "plan_id": world.pdca.plan.pk, "scene": "overall", "revision": world.pdca.logic_model.revision,
+        "key": world.pdca.outcome.key if "/outcomes/" in route else world.pdca.measure.key,
+        "number": 1, "indicator_id": world.pdca.indicator.pk, "template_id": world.pdca.template.pk,
     }
     url = route
     for name, value in values.items():
@@ -236,7 +258,7 @@ def test_each_role_gets_exactly_what_the_policy_allows_on_every_url(world, rf):
 @pytest.mark.django_db
 def api_url(path: str, world) -> str:
     return (path.replace("{code}", world.municipality.code).replace("{organization_id}", str(world.organization.pk))
-            .replace("{facility_id}", str(world.directory.facility.pk)))
+            .replace("{facility_id}", str(world.directory.facility.pk)).replace("{plan_id}", str(world.pdca.plan.pk)))
 
 
 @pytest.mark.django_db
@@ -265,6 +287,8 @@ def test_every_api_route_gives_each_role_what_the_policy_allows(world, api_token
         for role, membership in world.members.items():
             # A write is also asked about its object (a facility of another municipality is refused).
             target = world.directory.facility if method != "GET" and "{facility_id}" in path else None
+            if "{plan_id}" in path:  # a plan is read by its municipality's staff and prefecture only
+                target = world.pdca.plan
             allowed = policy.check(membership, func.policy_action, target)
             response = client.generic(method, url, HTTP_AUTHORIZATION=f"Bearer {api_token_for(membership)}", **body)
             if allowed:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from renkei.core.models import AuditEntry
 from renkei.pdca.models import LogicModel
 from renkei.pdca.services.logic_model_files import logic_model_import
+from tests.core.test_policy import world  # noqa: F401  (the fixture: one membership per role, a plan)
 
 
 @pytest.fixture
@@ -124,3 +125,38 @@ def test_revisions_and_compare_pages(login_as, staff, imported, municipality, sm
     assert client.get(reverse("pdca:logic_model_revisions", args=[imported.plan.pk])).status_code == 200
     html = client.get(reverse("pdca:logic_model_compare", args=[imported.plan.pk]), {"new": "2"}).content.decode()
     assert "窓口の一本化" in html and 'data-kind="added"' in html and 'data-kind="removed"' in html
+
+
+def _walk_pdca(client, start):
+    """Follow every /pdca/ link from the start pages (the rest of the site has its own walk)."""
+    from tests.core.test_link_walk import internal_links
+
+    seen, failures, queue = {}, [], [(url, "(start)") for url in start]
+    while queue:
+        url, found_on = queue.pop(0)
+        if url in seen or not url.startswith("/pdca/"):
+            continue
+        response = client.get(url)
+        seen[url] = response.status_code
+        if response.status_code in (403, 500) and found_on != "(start)" or response.status_code == 500:
+            failures.append(f"{url} answers {response.status_code} (linked from {found_on})")
+        elif response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+            queue += [(link, url) for link in internal_links(response.content.decode()) if link not in seen]
+    return seen, failures
+
+
+@pytest.mark.parametrize("role", ["admin", "prefecture", "city", "coordinator", "doctor", "other_city",
+                                  "other_prefecture"])
+def test_pdca_pages_link_only_to_pages_the_role_may_open(world, role):  # noqa: F811
+    from tests.conftest import client_for
+
+    plan = world.pdca.plan
+    start = [reverse("pdca:plan_index"), reverse("pdca:plan_detail", args=[plan.pk]),
+             reverse("pdca:logic_model", args=[plan.pk]), reverse("pdca:logic_model_edit", args=[plan.pk]),
+             reverse("pdca:template_list"), reverse("pdca:logic_model_revisions", args=[plan.pk])]
+    seen, failures = _walk_pdca(client_for(world.members[role]), start)
+    assert not failures, "\n".join(failures)
+    if role == "city":
+        assert seen.get(reverse("pdca:logic_model_diagram", args=[plan.pk])) == 200
+        assert seen.get(reverse("pdca:measure_edit", args=[plan.pk, world.pdca.measure.key])) == 200
+        assert seen.get(reverse("pdca:template_apply", args=[world.pdca.template.pk])) == 200
