@@ -160,3 +160,31 @@ def test_pdca_pages_link_only_to_pages_the_role_may_open(world, role):  # noqa: 
         assert seen.get(reverse("pdca:logic_model_diagram", args=[plan.pk])) == 200
         assert seen.get(reverse("pdca:measure_edit", args=[plan.pk, world.pdca.measure.key])) == 200
         assert seen.get(reverse("pdca:template_apply", args=[world.pdca.template.pk])) == 200
+
+
+def test_indicator_is_linked_to_a_definition_from_the_edit_screen_and_shows_its_status(login_as, staff, imported,
+                                                                                      municipality):
+    import datetime as dt
+    from decimal import Decimal
+
+    from renkei.indicators.models import IndicatorDefinition, IndicatorTarget, IndicatorValue
+
+    definition = IndicatorDefinition.objects.create(code="HOME_DEATH", name_ja="在宅看取り数", kind="outcome",
+                                                    higher_is_better=True, decimals=0, unit="人")
+    IndicatorValue.objects.create(definition=definition, area_level="municipality", area_key=f"M{municipality.code}",
+                                  municipality=municipality, period_type="fiscal_year",
+                                  period_start=dt.date(2024, 4, 1), value=Decimal("12"), origin="entered")
+    IndicatorTarget.objects.create(definition=definition, municipality=municipality, start_fiscal_year=2024,
+                                   end_fiscal_year=2026, final_value=Decimal("20"))
+    client = login_as(staff)
+    indicator = imported.logic_model.indicators.get(label="在宅看取り数")
+    edit = client.get(reverse("pdca:logic_model_edit", args=[imported.plan.pk])).content.decode()
+    assert f'name="indicator" value="{indicator.pk}"' in edit
+    response = client.post(reverse("pdca:indicator_save", args=[imported.plan.pk]), {
+        "indicator": indicator.pk, "outcome": indicator.outcome.key, "label": "在宅看取り数",
+        "definition": definition.pk, "level": "outcome"})
+    assert response.status_code == 302
+    indicator.refresh_from_db()
+    assert indicator.definition == definition
+    table = client.get(reverse("pdca:logic_model", args=[imported.plan.pk])).content.decode()
+    assert 'data-status="behind"' in table and "HOME_DEATH: 12人" in table

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from renkei.core import policy
+from renkei.core.models import Scene
 from renkei.core.selectors import municipality_by_code
 
 from ..diagram import logic_model_svg
@@ -191,6 +192,8 @@ def _edit_context(request, plan, **forms):
         "placement_form": forms.get("placement_form") or PlacementForm(measures=measures, outcomes=outcomes),
         "indicator_form": forms.get("indicator_form") or IndicatorForm(outcomes=outcomes, definitions=definitions),
         "error": forms.get("error", ""),
+        "definitions": list(definitions), "scene_choices": Scene.choices,
+        "level_choices": LogicModelIndicator.Level.choices,
     }
 
 
