@@ -188,3 +188,16 @@ def test_indicator_is_linked_to_a_definition_from_the_edit_screen_and_shows_its_
     assert indicator.definition == definition
     table = client.get(reverse("pdca:logic_model", args=[imported.plan.pk])).content.decode()
     assert 'data-status="behind"' in table and "HOME_DEATH: 12人" in table
+
+
+def test_the_55_row_table_takes_a_fixed_number_of_queries(login_as, staff, municipality, fukuchiyama_bytes,
+                                                          django_assert_max_num_queries):
+    plan = logic_model_import(membership=staff, municipality=municipality, data=fukuchiyama_bytes,
+                              file_name="f.csv", fiscal_year=2024).plan
+    client = login_as(staff)
+    client.get(reverse("pdca:logic_model", args=[plan.pk]))  # warm the session and caches
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("pdca:logic_model", args=[plan.pk]))
+    assert response.content.decode().count("data-number=") == 55
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("pdca:logic_model_diagram", args=[plan.pk])).status_code == 200
