@@ -6,10 +6,19 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from renkei.core.models import AuditEntry, Scene
-from renkei.pdca.importers.logic_model import measure_match_key, parse_logic_model, scene_for_label
+from renkei.pdca.importers.logic_model import (
+    HEADER,
+    SCENE_LABELS,
+    measure_match_key,
+    parse_logic_model,
+    scene_for_label,
+    write_csv,
+)
 from renkei.pdca.models import LogicModel, PlanPeriod
 from renkei.pdca.services.logic_model_files import logic_model_export, logic_model_import, report_lines
 from renkei.pdca.services.plans import goal_current
@@ -175,3 +184,38 @@ def test_command_exits_1_on_a_rejected_file(municipality, tmp_path):
         call_command("logicmodel", "import", str(bad), "--municipality", municipality.code, stdout=out)
     assert raised.value.returncode == 1
     assert "不明" in out.getvalue()
+
+
+_text = st.text(alphabet=st.sampled_from(list("施策連携在宅療養支援 ・、。()=+-@abc123")), min_size=1, max_size=30) \
+    .map(str.strip).filter(lambda t: t and " / " not in t and not t.startswith(("(再)", "'")))
+
+
+@given(st.lists(st.tuples(st.sampled_from(list(SCENE_LABELS)), _text, st.lists(_text, min_size=1, max_size=3),
+                          st.lists(_text, min_size=1, max_size=4)), min_size=1, max_size=5), _text)
+def test_written_tables_read_back_the_same(blocks, goal):
+    rows, number = [list(HEADER)], 0
+    for scene, outcome, indicators, measures in blocks:
+        for index, measure in enumerate(measures):
+            number += 1
+            rows.append([number, SCENE_LABELS[scene], measure, " / ".join(indicators) if index == 0 else "",
+                         outcome if index == 0 else "", goal if number == 1 else ""])
+    parsed = parse_logic_model(write_csv(rows), "p.csv")
+    assert parsed.is_valid, [e.as_dict() for e in parsed.errors]
+    assert parsed.overall_goal == goal
+    assert [(b.scene, b.outcome, b.indicators, [r.text for r in b.rows]) for b in parsed.blocks] == [
+        (str(scene), outcome, indicators, measures) for scene, outcome, indicators, measures in blocks]
+
+
+def test_command_exports_xlsx(staff, municipality, small_file, tmp_path):
+    logic_model_import(membership=staff, municipality=municipality, data=small_file, file_name="a.csv",
+                       fiscal_year=2024)
+    target = tmp_path / "out.xlsx"
+    call_command("logicmodel", "export", "--municipality", municipality.code, "--format", "xlsx",
+                 "--fiscal-year", "2024", "-o", str(target), stderr=io.StringIO())
+    sheet = load_workbook(target).worksheets[0]
+    assert [c.value for c in next(sheet.iter_rows(min_row=2, max_row=2))][:3] == [1, "入退院支援", "窓口の明確化"]
+
+
+def test_command_refuses_an_unknown_municipality(db):
+    with pytest.raises(CommandError):
+        call_command("logicmodel", "export", "--municipality", "999999", "--format", "csv")
