@@ -132,7 +132,9 @@ def logic_model_import_view(request, code, obj):
     """Upload → check (a dry run, the report) → apply the same upload (kept in the session until then)."""
     language = "en" if (get_language() or "ja").startswith("en") else "ja"
     form = LogicModelImportForm(initial={"fiscal_year": current_fiscal_year()})
-    context = {"municipality": obj, "form": form, "report": None, "pending": request.session.get(IMPORT_SESSION_KEY)}
+    pending = request.session.get(IMPORT_SESSION_KEY)
+    context = {"municipality": obj, "form": form, "report": None,
+               "pending": pending if pending and pending.get("municipality") == obj.code else None}
     status = 200
     if request.method == "POST" and request.POST.get("action") == "apply":
         pending = request.session.get(IMPORT_SESSION_KEY)
