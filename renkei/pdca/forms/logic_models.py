@@ -8,14 +8,26 @@ from renkei.core.models import ProgramItem, Scene
 from ..models import LogicModelIndicator, Measure
 
 
-class OutcomeForm(forms.Form):
+class _EditForm(forms.Form):
+    """The edit screen shows several forms at once: each names its inputs' ids after itself (no duplicate ids)."""
+
+    id_prefix = "id"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class OutcomeForm(_EditForm):
+    id_prefix = "outcome"
     key = forms.CharField(widget=forms.HiddenInput, required=False)
     scene = forms.ChoiceField(label=_("Scene"), choices=Scene.choices)
     text = forms.CharField(label=_("Intermediate outcome (取り組みの方向性)"),
                            widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
 
 
-class MeasureForm(forms.Form):
+class MeasureForm(_EditForm):
+    id_prefix = "measure"
     key = forms.CharField(widget=forms.HiddenInput, required=False)
     text = forms.CharField(label=_("Measure (具体的な施策)"), widget=forms.Textarea(attrs={"rows": 2}),
                            max_length=1000)
@@ -40,7 +52,8 @@ class MeasureForm(forms.Form):
             (o.key, f"{o.get_scene_display()}: {o.text[:40]}") for o in outcomes]
 
 
-class PlacementForm(forms.Form):
+class PlacementForm(_EditForm):
+    id_prefix = "placement"
     measure = forms.ChoiceField(label=_("Measure"))
     outcome = forms.ChoiceField(label=_("Block (intermediate outcome)"))
     number = forms.IntegerField(label=_("Number"), min_value=1, required=False,
@@ -52,7 +65,8 @@ class PlacementForm(forms.Form):
         self.fields["outcome"].choices = [(o.key, f"{o.get_scene_display()}: {o.text[:40]}") for o in outcomes]
 
 
-class IndicatorForm(forms.Form):
+class IndicatorForm(_EditForm):
+    id_prefix = "indicator"
     indicator = forms.IntegerField(widget=forms.HiddenInput, required=False)
     outcome = forms.ChoiceField(label=_("Block (intermediate outcome)"))
     label = forms.CharField(label=_("Indicator as written"), max_length=300)
