@@ -84,3 +84,6 @@ api.add_router("/", directory_router)
 from renkei.indicators.api import router as indicators_router  # noqa: E402
 
 api.add_router("/", indicators_router)
+from renkei.pdca.api import router as pdca_router  # noqa: E402
+
+api.add_router("/", pdca_router)

@@ -110,6 +110,8 @@ class LogicModel(models.Model):
     effective_fiscal_year = models.PositiveIntegerField(_("from fiscal year"), null=True, blank=True)
     change_summary = models.TextField(_("what changed"), blank=True)
     source_file = models.CharField(_("imported from"), max_length=255, blank=True)
+    # The 場面 labels as the imported file wrote them ("災害・感染症"), so the export writes them back unchanged.
+    scene_labels = models.JSONField(_("scene labels as written"), default=dict, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("created by"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)

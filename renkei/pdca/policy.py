@@ -126,3 +126,69 @@ policy.register("pdca.view_council", sees_council, scope=council_scope)
 policy.register("pdca.manage_council", edits_plan, scope=editable_scope)
 policy.register("pdca.update_action", updates_action, scope=action_scope)
 policy.register("pdca.report", reads_plan, scope=plan_scope)
+
+
+# --- logic-model templates (shared as JSON: a prefecture's standard set, a municipality's own) -------------
+
+def _template_place(obj):
+    """(municipality, prefecture) of a template, or of the place a new template is made for."""
+    from renkei.core.models import Prefecture
+
+    from .models import LogicModelTemplate
+
+    if isinstance(obj, LogicModelTemplate):
+        return obj.municipality, (obj.prefecture if obj.municipality_id is None else obj.municipality.prefecture)
+    if isinstance(obj, Municipality):
+        return obj, obj.prefecture
+    if isinstance(obj, Prefecture):
+        return None, obj
+    return None, None
+
+
+def sees_template(membership, obj) -> bool:
+    """A municipality's templates: whoever reads its plan; a prefecture's: its staff and its municipalities'."""
+    if obj is None:
+        return membership.role in (ADMIN, MUNICIPAL, COORDINATOR, PREFECTURE)
+    municipality, prefecture = _template_place(obj)
+    if municipality is not None:
+        return reads_plan(membership, municipality)
+    if membership.role == ADMIN:
+        return True
+    return (prefecture is not None and membership.role in (MUNICIPAL, COORDINATOR, PREFECTURE)
+            and membership.organization.prefecture_id == prefecture.pk)
+
+
+def shares_template(membership, obj) -> bool:
+    """Municipal staff and coordinators make their municipality's templates; prefecture staff their prefecture's."""
+    if obj is None:
+        return membership.role in (ADMIN, MUNICIPAL, COORDINATOR, PREFECTURE)
+    municipality, prefecture = _template_place(obj)
+    if municipality is not None:
+        return edits_plan(membership, municipality)
+    if membership.role == ADMIN:
+        return True
+    return (prefecture is not None and membership.role == PREFECTURE
+            and membership.organization.prefecture_id == prefecture.pk)
+
+
+def template_scope(membership, queryset):
+    if membership.role == ADMIN:
+        return queryset
+    prefecture_id = membership.organization.prefecture_id
+    prefecture_templates = Q(municipality__isnull=True, prefecture_id=prefecture_id)
+    if membership.role not in (MUNICIPAL, COORDINATOR, PREFECTURE):
+        return queryset.none()
+    return queryset.filter(prefecture_templates
+                           | Q(municipality__in=_managed_municipalities(membership, read=True)))
+
+
+def shared_template_scope(membership, queryset):
+    if membership.role == ADMIN:
+        return queryset
+    if membership.role == PREFECTURE:
+        return queryset.filter(municipality__isnull=True, prefecture_id=membership.organization.prefecture_id)
+    return queryset.filter(municipality__in=_managed_municipalities(membership, read=False))
+
+
+policy.register("pdca.view_templates", sees_template, scope=template_scope)
+policy.register("pdca.share_template", shares_template, scope=shared_template_scope)

@@ -86,6 +86,7 @@ def world(db):
         job=Job.objects.create(kind="directory.coverage", municipality=home, prefecture=kyoto,
                                status=Job.Status.FAILED),
         indicators=_indicators_world(home, members["city"]),
+        pdca=_pdca_world(home, members["city"]),
     )
 
 
@@ -110,6 +111,24 @@ def _indicators_world(home, staff):
                               final_value=10)
     IndicatorPublication.objects.create(municipality=home, definition=builtin)
     return SimpleNamespace(definition=own, builtin=builtin)
+
+
+def _pdca_world(home, staff):
+    """A plan of the home municipality with a logic model (two blocks, a "(再)" row, an indicator) and a
+    template, for the PDCA URLs."""
+    from renkei.pdca.services.logic_model_files import logic_model_import
+    from renkei.pdca.services.templates import logic_model_template_content, logic_model_template_save
+
+    data = ("番号,場面,具体的な施策,成果指標,取り組みの方向性（中間アウトカム）,目指す姿\r\n"
+            "1,入退院支援,窓口の明確化,支援を受けた患者数,切れ目のない支援,安心して暮らす\r\n"
+            "2,看取り,(再)窓口の明確化,在宅看取り数,望む形で最期まで,\r\n").encode()
+    model = logic_model_import(membership=staff, municipality=home, data=data, file_name="a.csv",
+                               fiscal_year=2024).logic_model
+    template = logic_model_template_save(membership=staff, name="テンプレート", municipality=home,
+                                         content=logic_model_template_content(model))
+    return SimpleNamespace(plan=model.plan, logic_model=model, measure=model.measures.get(),
+                           outcome=model.outcomes.order_by("sort_order").first(),
+                           indicator=model.indicators.first(), template=template)
 
 
 def _directory_world(home, staff):
@@ -170,6 +189,9 @@ def url_for(route: str, world) -> str:
         "category_id": d.category.pk, "run_id": d.import_run.pk if route.startswith("directory/imports/")
         else d.coverage_run.pk, "sha256": d.import_run.sha256, "proposal_id": d.proposal.pk,
         "definition_id": world.indicators.definition.pk,
+        "plan_id": world.pdca.plan.pk, "scene": "overall", "revision": world.pdca.logic_model.revision,
+        "key": world.pdca.outcome.key if "/outcomes/" in route else world.pdca.measure.key,
+        "number": 1, "indicator_id": world.pdca.indicator.pk, "template_id": world.pdca.template.pk,
     }
     url = route
     for name, value in values.items():
@@ -265,7 +287,7 @@ def api_url(path: str, world) -> str:
     if path.startswith("/api/v1/indicators/"):
         path = path.replace("{code}", world.indicators.builtin.code)
     return (path.replace("{code}", world.municipality.code).replace("{organization_id}", str(world.organization.pk))
-            .replace("{facility_id}", str(world.directory.facility.pk)))
+            .replace("{facility_id}", str(world.directory.facility.pk)).replace("{plan_id}", str(world.pdca.plan.pk)))
 
 
 @pytest.mark.django_db
@@ -294,6 +316,8 @@ def test_every_api_route_gives_each_role_what_the_policy_allows(world, api_token
         for role, membership in world.members.items():
             # A write is also asked about its object (a facility of another municipality is refused).
             target = world.directory.facility if method != "GET" and "{facility_id}" in path else None
+            if "{plan_id}" in path:  # a plan is read by its municipality's staff and prefecture only
+                target = world.pdca.plan
             allowed = policy.check(membership, func.policy_action, target)
             response = client.generic(method, url, HTTP_AUTHORIZATION=f"Bearer {api_token_for(membership)}", **body)
             if allowed:
