@@ -398,6 +398,9 @@ class MeetingMaterial(models.Model):
                                     related_name="+", verbose_name=_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
+    # The stored name is random; the log names the file by `file_name` (a FieldFile is not a loggable value).
+    AUDIT_IGNORED_FIELDS = frozenset({"file"})
+
     class Meta:
         ordering = ["meeting", "pk"]
         verbose_name = _("meeting material")
