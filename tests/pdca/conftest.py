@@ -69,3 +69,34 @@ def councils(db, municipality):
         municipality=municipality, office=office, clinic=clinic, station=station, other_city=other_city,
         council=council, wg=wg, small=small, doctor_seat=doctor_seat, meeting=meeting, small_meeting=small_meeting,
         issue=issue, overdue=overdue, soon=soon, later=later, staff_overdue=staff_overdue, **vars(people))
+
+
+@pytest.fixture
+def indicators(councils):
+    """Two indicators the issue names: one behind its target (FY2025 value), one without a target."""
+    from decimal import Decimal
+
+    from renkei.indicators.areas import Area
+    from renkei.indicators.models import IndicatorDefinition, IndicatorTarget, IndicatorTargetYear, Origin
+    from renkei.indicators.periods import fiscal_year
+    from renkei.indicators.services.values import ValueInput, values_record
+
+    home_deaths = IndicatorDefinition.objects.create(
+        code="EOL-01", name_ja="在宅死亡率", kind="outcome", scenes=["end_of_life"], unit="%", decimals=1,
+        higher_is_better=True, data_source="人口動態統計", vintage_note="毎年9月公表", origin=Origin.IMPORTED)
+    handoffs = IndicatorDefinition.objects.create(
+        code="AD-02", name_ja="退院調整実施率", kind="process", scenes=["admission_discharge"], unit="%", decimals=1,
+        higher_is_better=True, data_source="Renkei", origin=Origin.COMPUTED)
+    area = Area.of_municipality(councils.municipality)
+    values_record(items=[
+        ValueInput(definition=home_deaths, area=area, period=fiscal_year(2024), value=Decimal("18.2"),
+                   source_note="人口動態統計（令和6年）", vintage=dt.date(2025, 9, 1)),
+        ValueInput(definition=home_deaths, area=area, period=fiscal_year(2025), value=Decimal("19.5"),
+                   source_note="人口動態統計（令和7年）", vintage=dt.date(2026, 9, 1)),
+        ValueInput(definition=handoffs, area=area, period=fiscal_year(2025), value=Decimal("71.0")),
+    ], origin=Origin.IMPORTED)
+    target = IndicatorTarget.objects.create(definition=home_deaths, municipality=councils.municipality,
+                                            start_fiscal_year=2024, end_fiscal_year=2026, final_value=Decimal("25"))
+    IndicatorTargetYear.objects.create(target=target, fiscal_year=2025, value=Decimal("21.0"))
+    councils.issue.indicators.set([home_deaths, handoffs])
+    return SimpleNamespace(home_deaths=home_deaths, handoffs=handoffs, target=target)
