@@ -85,6 +85,7 @@ def world(db):
         target_membership=members["doctor"], directory=_directory_world(home, members["city"]),
         job=Job.objects.create(kind="directory.coverage", municipality=home, prefecture=kyoto,
                                status=Job.Status.FAILED),
+        pdca=_pdca_world(home, members),
     )
 
 
@@ -125,6 +126,26 @@ def _directory_world(home, staff):
                            proposal=proposal)
 
 
+def _pdca_world(home, members):
+    """A council with a working group, the doctor's seat on the council, a meeting with a decision and a
+    material (its file not stored: its download answers 404 to those allowed), an issue and the doctor's action."""
+    from renkei.pdca.models import Action, Council, CouncilMember, Decision, Issue, Meeting, MeetingMaterial
+
+    council = Council.objects.create(municipality=home, name="協議会")
+    Council.objects.create(municipality=home, parent=council, kind=Council.Kind.WORKING_GROUP, name="部会")
+    seat = CouncilMember.objects.create(council=council, membership=members["doctor"],
+                                        organization=members["doctor"].organization)
+    meeting = Meeting.objects.create(council=council, title="第1回", held_on="2026-06-10")
+    issue = Issue.objects.create(municipality=home, council=council, raised_at=meeting, scene="daily_care",
+                                 title="課題")
+    action = Action.objects.create(municipality=home, meeting=meeting, issue=issue, title="取組",
+                                   owner=members["doctor"], due_on="2026-07-01")
+    return SimpleNamespace(council=council, member=seat, meeting=meeting, issue=issue, action=action,
+                           decision=Decision.objects.create(meeting=meeting, text="決定"),
+                           material=MeetingMaterial.objects.create(meeting=meeting, title="資料",
+                                                                   file="pdca/materials/missing.pdf"))
+
+
 def url_for(route: str, world) -> str:
     """Fill a route's parameters with ids of real objects of the right kind."""
     d = world.directory
@@ -145,6 +166,9 @@ def url_for(route: str, world) -> str:
         "facility_id": d.facility.pk, "candidate_id": d.candidate.pk, "attribute_id": d.attribute.pk,
         "category_id": d.category.pk, "run_id": d.import_run.pk if route.startswith("directory/imports/")
         else d.coverage_run.pk, "sha256": d.import_run.sha256, "proposal_id": d.proposal.pk,
+        "council_id": world.pdca.council.pk, "member_id": world.pdca.member.pk, "meeting_id": world.pdca.meeting.pk,
+        "decision_id": world.pdca.decision.pk, "material_id": world.pdca.material.pk,
+        "issue_id": world.pdca.issue.pk, "action_id": world.pdca.action.pk,
     }
     url = route
     for name, value in values.items():
@@ -229,7 +253,9 @@ def test_each_role_gets_exactly_what_the_policy_allows_on_every_url(world, rf):
                  "directory:facility_create", "directory:facility_edit", "directory:facility_close",
                  "directory:merge_candidate_list", "directory:taxonomy", "directory:category_create",
                  "directory:import_list", "directory:survey_round_list", "directory:survey_response_review",
-                 "directory:coverage_municipality", "directory:export_page", "directory:correction_review"):
+                 "directory:coverage_municipality", "directory:export_page", "directory:correction_review",
+                 "pdca:council_detail", "pdca:council_edit", "pdca:meeting_detail",
+                 "pdca:meeting_pack", "pdca:material_download", "pdca:action_update", "pdca:action_edit"):
         assert outcomes[name] == {True, False}, f"{name}: {outcomes[name]}"
 
 

@@ -71,7 +71,8 @@ def test_the_owner_updates_status_and_result(councils, login_as):
     action.refresh_from_db()
     assert action.status == "done" and action.result_note == "全病院に周知した"
     assert action.completed_on == timezone.localdate()
-    entry = AuditEntry.objects.filter(object_type="pdca.action", object_id=str(action.pk), action="update").latest("seq")
+    entry = (AuditEntry.objects.filter(object_type="pdca.action", object_id=str(action.pk), action="update")
+             .latest("seq"))
     assert entry.changes["status"] == ["open", "done"] and entry.user_label == councils.doctor.user.email
 
 
