@@ -62,10 +62,12 @@ def meeting_edit_view(request, meeting_id, obj):
 def _detail_context(request, meeting: Meeting) -> dict:
     meeting = selectors.meeting_with_details(meeting.pk)
     issues = list(selectors.meeting_issues(meeting))
+    attendee_ids = {seat.pk for seat in meeting.attendees.all()}
+    seats = [seat for seat in selectors.council_members(meeting.council, active_only=False)
+             if seat.is_active or seat.pk in attendee_ids]  # an ended seat shows where it attended
     return {
         "meeting": meeting, "council": meeting.council,
-        "seats": selectors.council_members(meeting.council, active_only=False),
-        "attendee_ids": {seat.pk for seat in meeting.attendees.all()},
+        "seats": seats, "attendee_ids": attendee_ids,
         "agenda_items": [line.strip() for line in meeting.agenda.splitlines() if line.strip()],
         "decisions": meeting.decisions.all(), "materials": meeting.materials.all(),
         "issues": issues, "actions": meeting.actions.select_related("owner__user", "owner_organization", "issue"),
