@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from renkei.core import policy
 from renkei.core.concurrency import add_version_field
@@ -87,7 +88,8 @@ class MeetingForm(forms.ModelForm):
 
 
 class DecisionForm(forms.Form):
-    text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+    text = forms.CharField(label=pgettext_lazy("meeting", "Decision"), widget=forms.Textarea(attrs={"rows": 2}),
+                           max_length=4000)
 
 
 class MaterialForm(forms.Form):
