@@ -69,7 +69,8 @@ def council_actions(council: Council):
     """Open actions decided at the body's meetings or raised for its issues, soonest due first."""
     return (Action.objects.filter(Q(meeting__council=council) | Q(meeting__isnull=True, issue__council=council),
                                   status__in=OPEN_ACTION_STATUSES)
-            .select_related("owner__user", "owner_organization").order_by("due_on", "pk"))
+            .select_related("owner__user", "owner_organization", "meeting__council", "issue__council")
+            .order_by("due_on", "pk"))
 
 
 def visible_children(membership, council: Council):

@@ -140,3 +140,22 @@ def test_due_dates_are_shown_in_wareki(councils, login_as):
     councils.soon.save()
     html = login_as(councils.doctor).get(reverse("pdca:action_detail", args=[councils.soon.pk])).content.decode()
     assert "令和8年12月20日" in html
+
+
+def _many_actions(councils, count):
+    Action.objects.bulk_create([
+        Action(municipality=councils.municipality, meeting=councils.meeting, title=f"取組{n}", owner=councils.doctor,
+               owner_organization=councils.clinic, due_on=timezone.localdate() + dt.timedelta(days=n))
+        for n in range(count)])
+
+
+@pytest.mark.parametrize("role", ["staff", "doctor"])
+def test_the_action_list_costs_the_same_queries_for_5_or_50_actions(councils, login_as, role,
+                                                                   django_assert_max_num_queries):
+    client = login_as(getattr(councils, role))
+    _many_actions(councils, 5)
+    with django_assert_max_num_queries(30) as few:
+        assert client.get(reverse("pdca:action_list")).status_code == 200
+    _many_actions(councils, 45)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(reverse("pdca:action_list")).status_code == 200

@@ -209,3 +209,24 @@ def test_prefecture_staff_read_the_councils_of_their_prefecture(councils, munici
     prefecture = MembershipFactory(role=Role.PREFECTURE_STAFF, organization=office)
     assert policy.check(prefecture, "pdca.view_council", councils.council)
     assert not policy.check(prefecture, "pdca.manage_council", councils.council)
+
+
+def test_the_council_page_costs_the_same_queries_for_5_or_50_actions(councils, login_as,
+                                                                     django_assert_max_num_queries):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    def add(count):
+        Action.objects.bulk_create([
+            Action(municipality=councils.municipality, meeting=councils.meeting, title=f"取組{n}",
+                   owner=councils.doctor, due_on=timezone.localdate() + dt.timedelta(days=n)) for n in range(count)])
+
+    client = login_as(councils.doctor)
+    url = reverse("pdca:council_detail", args=[councils.council.pk])
+    add(5)
+    with django_assert_max_num_queries(40) as few:
+        assert client.get(url).status_code == 200
+    add(45)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200

@@ -32,7 +32,8 @@ def council_detail_view(request, council_id, obj):
         "council": obj, "members": selectors.council_members(obj),
         "children": selectors.visible_children(request.membership, obj),
         "meetings": selectors.council_meetings(obj)[:50], "issues": selectors.council_open_issues(obj),
-        "actions": selectors.council_actions(obj), "measures": selectors.measure_labels(obj.municipality),
+        "actions": selectors.council_actions(obj), "actions_visible": True,  # the body's: its viewers see them
+        "measures": selectors.measure_labels(obj.municipality),
     })
 
 

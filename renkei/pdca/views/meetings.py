@@ -70,7 +70,8 @@ def _detail_context(request, meeting: Meeting) -> dict:
         "seats": seats, "attendee_ids": attendee_ids,
         "agenda_items": [line.strip() for line in meeting.agenda.splitlines() if line.strip()],
         "decisions": meeting.decisions.all(), "materials": meeting.materials.all(),
-        "issues": issues, "actions": meeting.actions.select_related("owner__user", "owner_organization", "issue"),
+        "issues": issues, "actions_visible": True,  # decided here: whoever sees the meeting sees them
+        "actions": meeting.actions.select_related("owner__user", "owner_organization", "issue"),
         "measures": selectors.measure_labels(meeting.council.municipality),
         "decision_form": DecisionForm(), "material_form": MaterialForm(),
     }
