@@ -25,6 +25,8 @@ from renkei.core.concurrency import Versioned
 from renkei.core.models import Membership, Municipality, Organization, Prefecture, Profession, Scene
 from renkei.indicators.models import IndicatorDefinition
 
+from .storage import material_storage
+
 
 def new_key() -> str:
     return uuid.uuid4().hex[:12]
@@ -390,12 +392,16 @@ class MeetingMaterial(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="materials",
                                 verbose_name=_("meeting"))
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to="pdca/materials/%Y/%m/")
+    file = models.FileField(_("file"), upload_to="pdca/materials/%Y/%m/", storage=material_storage)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)  # as uploaded (the stored one is random)
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveIntegerField(default=0)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+", verbose_name=_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    # The stored name is random; the log names the file by `file_name` (a FieldFile is not a loggable value).
+    AUDIT_IGNORED_FIELDS = frozenset({"file"})
 
     class Meta:
         ordering = ["meeting", "pk"]

@@ -11,7 +11,7 @@ from renkei.core import policy
 from renkei.core.models import Municipality, Role
 from renkei.core.policy_rules import manages_municipality
 
-from .models import Action, Council, Issue, Meeting
+from .models import Action, Council, CouncilMember, Decision, Issue, Meeting, MeetingMaterial
 
 ADMIN = Role.SYSTEM_ADMIN
 MUNICIPAL = Role.MUNICIPAL_STAFF
@@ -34,8 +34,10 @@ def council_of(obj):
     """The body an object belongs to (a meeting's, an issue's, an action's through its meeting or issue), or None."""
     if obj is None or isinstance(obj, Council):
         return obj
-    if isinstance(obj, Meeting):
+    if isinstance(obj, Meeting | CouncilMember):
         return obj.council
+    if isinstance(obj, MeetingMaterial | Decision):
+        return obj.meeting.council
     if isinstance(obj, Issue):
         return obj.council if obj.council_id else None
     if isinstance(obj, Action):
@@ -68,18 +70,27 @@ def holds_seat(membership, council) -> bool:
     return council is not None and council.members.filter(membership=membership, is_active=True).exists()
 
 
+def owns_action(membership, obj) -> bool:
+    return isinstance(obj, Action) and obj.owner_id is not None and obj.owner_id == membership.pk
+
+
 def sees_council(membership, obj) -> bool:
-    """Who reads the plan, and whoever holds a seat on the body."""
+    """Who reads the plan, whoever holds a seat on the body, and an action's owner (their own action).
+
+    Objectless ("may they open the councils' screens at all?"): readers of plans, seat holders and owners of
+    an action, so that a professional who owns an action without a seat still reaches "my actions".
+    """
     if obj is None:
-        return reads_plan(membership, None) or membership.council_seats.filter(is_active=True).exists()
-    return reads_plan(membership, obj) or holds_seat(membership, council_of(obj))
+        return (reads_plan(membership, None) or membership.council_seats.filter(is_active=True).exists()
+                or membership.pdca_actions.exists())
+    return reads_plan(membership, obj) or holds_seat(membership, council_of(obj)) or owns_action(membership, obj)
 
 
 def updates_action(membership, obj) -> bool:
     """The plan's editors, and the action's owner (its status and result)."""
     if obj is None:
         return edits_plan(membership, None) or membership.pdca_actions.exists()
-    return edits_plan(membership, obj) or (isinstance(obj, Action) and obj.owner_id == membership.pk)
+    return edits_plan(membership, obj) or owns_action(membership, obj)
 
 
 def _managed_municipalities(membership, *, read: bool):
@@ -103,21 +114,34 @@ def editable_scope(membership, queryset):
     return queryset.filter(municipality__in=_managed_municipalities(membership, read=False))
 
 
+def _seated_councils(membership):
+    return CouncilMember.objects.filter(membership=membership, is_active=True).values("council_id")
+
+
 def council_scope(membership, queryset):
-    """Councils: those of municipalities whose plan the member reads, and those they hold a seat on."""
-    return queryset.filter(
-        Q(municipality__in=_managed_municipalities(membership, read=True))
-        | Q(members__membership=membership, members__is_active=True)
-    ).distinct()
+    """What `pdca.view_council` lists, for councils, meetings, issues and actions alike (the rule's check on
+    one object answers the same): rows of municipalities whose plan the member reads, rows of the bodies they
+    hold a seat on, and (actions) the actions they own. Seats are matched by subquery, so no row repeats."""
+    readable = _managed_municipalities(membership, read=True)
+    seated = _seated_councils(membership)
+    model = queryset.model
+    if model is Council:
+        return queryset.filter(Q(municipality__in=readable) | Q(pk__in=seated))
+    if model is Meeting:
+        return queryset.filter(Q(council__municipality__in=readable) | Q(council_id__in=seated))
+    if model is Issue:
+        return queryset.filter(Q(municipality__in=readable) | Q(council_id__in=seated))
+    if model is Action:
+        # An action's body is its meeting's, else its issue's (policy.council_of).
+        return queryset.filter(
+            Q(municipality__in=readable) | Q(owner=membership) | Q(meeting__council_id__in=seated)
+            | Q(meeting__isnull=True, issue__council_id__in=seated))
+    return queryset.none()
 
 
 def action_scope(membership, queryset):
-    """Actions: those of municipalities whose plan the member reads, those they own, and their councils'."""
-    return queryset.filter(
-        Q(municipality__in=_managed_municipalities(membership, read=True))
-        | Q(owner=membership)
-        | Q(meeting__council__members__membership=membership, meeting__council__members__is_active=True)
-    ).distinct()
+    """Actions the member may update: their municipality's (editors) and their own (owners)."""
+    return queryset.filter(Q(municipality__in=_managed_municipalities(membership, read=False)) | Q(owner=membership))
 
 
 policy.register("pdca.view_plan", reads_plan, scope=plan_scope)

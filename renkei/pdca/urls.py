@@ -1,6 +1,6 @@
 """PDCA URLs: each view module lists its own routes (see directory/urls.py)."""
 
-from .views import logic_models, plans, templates
+from .views import actions, councils, issues, logic_models, meetings, plans, templates
 
 app_name = "pdca"
 
@@ -8,4 +8,8 @@ urlpatterns: list = [
     *plans.urlpatterns,
     *logic_models.urlpatterns,
     *templates.urlpatterns,
+    *councils.urlpatterns,
+    *meetings.urlpatterns,
+    *issues.urlpatterns,
+    *actions.urlpatterns,
 ]

@@ -87,6 +87,7 @@ def world(db):
                                status=Job.Status.FAILED),
         indicators=_indicators_world(home, members["city"]),
         pdca=_pdca_world(home, members["city"]),
+        councils=_councils_world(home, members),
     )
 
 
@@ -168,6 +169,26 @@ def _directory_world(home, staff):
                            proposal=proposal)
 
 
+def _councils_world(home, members):
+    """A council with a working group, the doctor's seat on the council, a meeting with a decision and a
+    material (its file not stored: its download answers 404 to those allowed), an issue and the doctor's action."""
+    from renkei.pdca.models import Action, Council, CouncilMember, Decision, Issue, Meeting, MeetingMaterial
+
+    council = Council.objects.create(municipality=home, name="協議会")
+    Council.objects.create(municipality=home, parent=council, kind=Council.Kind.WORKING_GROUP, name="部会")
+    seat = CouncilMember.objects.create(council=council, membership=members["doctor"],
+                                        organization=members["doctor"].organization)
+    meeting = Meeting.objects.create(council=council, title="第1回", held_on="2026-06-10")
+    issue = Issue.objects.create(municipality=home, council=council, raised_at=meeting, scene="daily_care",
+                                 title="課題")
+    action = Action.objects.create(municipality=home, meeting=meeting, issue=issue, title="取組",
+                                   owner=members["doctor"], due_on="2026-07-01")
+    return SimpleNamespace(council=council, member=seat, meeting=meeting, issue=issue, action=action,
+                           decision=Decision.objects.create(meeting=meeting, text="決定"),
+                           material=MeetingMaterial.objects.create(meeting=meeting, title="資料",
+                                                                   file="pdca/materials/missing.pdf"))
+
+
 def url_for(route: str, world) -> str:
     """Fill a route's parameters with ids of real objects of the right kind."""
     d = world.directory
@@ -192,6 +213,10 @@ def url_for(route: str, world) -> str:
         "plan_id": world.pdca.plan.pk, "scene": "overall", "revision": world.pdca.logic_model.revision,
         "key": world.pdca.outcome.key if "/outcomes/" in route else world.pdca.measure.key,
         "number": 1, "indicator_id": world.pdca.indicator.pk, "template_id": world.pdca.template.pk,
+        "council_id": world.councils.council.pk, "member_id": world.councils.member.pk,
+        "meeting_id": world.councils.meeting.pk,
+        "decision_id": world.councils.decision.pk, "material_id": world.councils.material.pk,
+        "issue_id": world.councils.issue.pk, "action_id": world.councils.action.pk,
     }
     url = route
     for name, value in values.items():
@@ -278,7 +303,9 @@ def test_each_role_gets_exactly_what_the_policy_allows_on_every_url(world, rf):
                  "directory:import_list", "directory:survey_round_list", "directory:survey_response_review",
                  "directory:coverage_municipality", "directory:export_page", "directory:correction_review",
                  "indicators:definition_create", "indicators:definition_edit", "indicators:value_enter",
-                 "indicators:target_edit", "indicators:definition_import"):
+                 "indicators:target_edit", "indicators:definition_import",
+                 "pdca:council_detail", "pdca:council_edit", "pdca:meeting_detail",
+                 "pdca:meeting_pack", "pdca:material_download", "pdca:action_update", "pdca:action_edit"):
         assert outcomes[name] == {True, False}, f"{name}: {outcomes[name]}"
 
 

@@ -18,7 +18,8 @@ def _bearer(token):
 @pytest.fixture
 def data(places):
     builtin = LibraryDefinitionFactory(code="EOL01", scenes=["end_of_life"], kind="outcome")
-    private = LibraryDefinitionFactory(code="H01", owner_municipality=places.home, scenes=["daily_care"], kind="process")
+    private = LibraryDefinitionFactory(code="H01", owner_municipality=places.home, scenes=["daily_care"],
+                                       kind="process")
     city = places.members.city
     for year, deaths in ((2022, 3), (2023, 12), (2024, 15)):
         value_enter(membership=city, definition=builtin, area=Area.of_municipality(places.home),
