@@ -8,4 +8,8 @@ class PdcaConfig(AppConfig):
     verbose_name = _("Issues and measures (PDCA)")
 
     def ready(self) -> None:
+        from renkei.core import dashboard
         from renkei.pdca import policy  # noqa: F401  (registers the PDCA rules)
+        from renkei.pdca.selectors.turn import turn_panel
+
+        dashboard.register(turn_panel)

@@ -1,5 +1,9 @@
 """PDCA URLs: each view module lists its own routes (see directory/urls.py)."""
 
+from .views import cycles
+
 app_name = "pdca"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    *cycles.urlpatterns,
+]
