@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from renkei.core import policy
 from renkei.core.concurrency import StaleEdit, add_version_field, conflict_context, with_version
 from renkei.core.selectors import municipality_or_none
+from renkei.core.models import Role
 from renkei.core.wareki import fiscal_year_wareki
 
 from ..models import PdcaCycle, PlanPeriod
@@ -81,7 +82,7 @@ def _turn_plan(request, plan_id, scene, fiscal_year, **kwargs) -> PlanPeriod:
     return plan
 
 
-def _fiscal_year_param(request) -> int:
+def fiscal_year_param(request) -> int:
     try:
         year = int(request.GET.get("fy", ""))
     except ValueError:
@@ -99,36 +100,51 @@ def plan_list_url() -> str | None:
 
 # --- index -----------------------------------------------------------------------------------------------
 
-@policy.requires("pdca.view_plan")
-def index_view(request):
-    """Where every scene of a municipality's plan stands in its turn in one fiscal year."""
+def choose_municipality(request, action: str):
+    """The municipality a PDCA page is about: `?municipality=CODE` (asked `action` on it), else the viewer's own
+    when they may; returns (municipality or None, error message)."""
     membership = request.membership
-    fiscal_year = _fiscal_year_param(request)
     code = request.GET.get("municipality", "").strip()
-    municipalities = viewable_municipalities(membership)
-    municipality, error = None, ""
     if code:
         municipality = municipality_or_none(code)
         if municipality is None:
-            error = _("No municipality has the code “%(code)s”.") % {"code": code}
-        else:
-            policy.require(membership, "pdca.view_plan", municipality)
-    else:
-        own = membership.organization.municipality
-        if own is not None and policy.check(membership, "pdca.view_plan", own):
-            municipality = own
-    context = {"municipalities": municipalities, "code": code, "error": error, "fiscal_year": fiscal_year,
-               "fiscal_year_label": fiscal_year_wareki(fiscal_year),
-               "can_choose": membership.role in ("prefecture_staff", "system_admin")}
+            return None, _("No municipality has the code “%(code)s”.") % {"code": code}
+        policy.require(membership, action, municipality)
+        return municipality, ""
+    own = membership.organization.municipality
+    if own is not None and policy.check(membership, action, own):
+        return own, ""
+    return None, ""
+
+
+def chooser_context(request, fiscal_year: int) -> dict:
+    membership = request.membership
+    return {"municipalities": viewable_municipalities(membership), "code": request.GET.get("municipality", ""),
+            "fiscal_year": fiscal_year, "fiscal_year_label": fiscal_year_wareki(fiscal_year),
+            "can_choose": membership.role in (Role.PREFECTURE_STAFF, Role.SYSTEM_ADMIN)}
+
+
+def year_choices(municipality, fiscal_year: int) -> list[tuple[int, str]]:
+    """The fiscal years to switch between: those of the municipality's plans, this year and the one shown."""
+    years = {fiscal_year, current_fiscal_year(),
+             *(year for plan in municipality.plan_periods.all() for year in plan.fiscal_years)}
+    return [(year, fiscal_year_wareki(year)) for year in sorted(years)]
+
+
+@policy.requires("pdca.view_plan")
+def index_view(request):
+    """Where every scene of a municipality's plan stands in its turn in one fiscal year."""
+    fiscal_year = fiscal_year_param(request)
+    municipality, error = choose_municipality(request, "pdca.view_plan")
+    context = {**chooser_context(request, fiscal_year), "error": error}
     if municipality is None:
         return render(request, "pdca/turn/index.html", context, status=400 if error else 200)
     plan = plan_for_year(municipality, fiscal_year)
-    years = sorted({fiscal_year, current_fiscal_year(),
-                    *(year for p in municipality.plan_periods.all() for year in p.fiscal_years)})
     context.update({
         "municipality": municipality, "plan": plan, "turns": scene_turns(plan, fiscal_year) if plan else [],
-        "years": [(year, fiscal_year_wareki(year)) for year in years],
-        "plan_list_url": plan_list_url() if policy.check(membership, "pdca.edit_plan", municipality) else None,
+        "years": year_choices(municipality, fiscal_year),
+        "plan_list_url": plan_list_url() if policy.check(request.membership, "pdca.edit_plan", municipality)
+        else None,
     })
     return render(request, "pdca/turn/index.html", context)
 
