@@ -125,6 +125,16 @@ def _directory_world(home, staff):
                            proposal=proposal)
 
 
+def _pdca_turn_values(world) -> dict:
+    """A plan period of the world's municipality (第9期, FY2024–2026) and one of its turns."""
+    from renkei.pdca.models import PlanPeriod
+
+    plan, _created = PlanPeriod.objects.get_or_create(
+        municipality=world.municipality, start_fiscal_year=2024,
+        defaults={"term_number": 9, "end_fiscal_year": 2026, "scenes": ["end_of_life"]})
+    return {"plan_id": plan.pk, "scene": "end_of_life", "section": "plan"}
+
+
 def url_for(route: str, world) -> str:
     """Fill a route's parameters with ids of real objects of the right kind."""
     d = world.directory
@@ -145,6 +155,8 @@ def url_for(route: str, world) -> str:
         "facility_id": d.facility.pk, "candidate_id": d.candidate.pk, "attribute_id": d.attribute.pk,
         "category_id": d.category.pk, "run_id": d.import_run.pk if route.startswith("directory/imports/")
         else d.coverage_run.pk, "sha256": d.import_run.sha256, "proposal_id": d.proposal.pk,
+        **(_pdca_turn_values(world) if route.startswith("pdca/turns/") else {}),
+        "fiscal_year": 2024, "fmt": "pdf",
     }
     url = route
     for name, value in values.items():

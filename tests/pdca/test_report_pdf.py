@@ -75,7 +75,7 @@ def test_the_charts_are_drawn_with_the_years_and_both_lines(data, municipality):
     assert len(lines) == 2  # targets R6–R8 dashed, values R5–R6 solid
     for line in lines:  # every point inside the drawing
         xs, ys = line.points[0::2], line.points[1::2]
-        assert 0 <= min(xs) and max(xs) <= drawing.width and 0 <= min(ys) and max(ys) <= drawing.height
+        assert min(xs) >= 0 and max(xs) <= drawing.width and min(ys) >= 0 and max(ys) <= drawing.height
 
 
 def test_axis_ticks_are_round_and_cover_the_values():

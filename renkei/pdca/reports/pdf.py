@@ -141,9 +141,9 @@ def _ticks(low: float, high: float, count: int = 4) -> list[float]:
 def indicator_chart(check: IndicatorCheck, *, width: float = CHART_WIDTH, height: float = CHART_HEIGHT) -> Drawing:
     """Values (solid, dots) and targets (dashed) by fiscal year, with the fiscal years in 和暦 short form."""
     drawing = Drawing(width, height)
-    unit = check.definition.unit
-    drawing.add(String(2, height - 10, _truncate(check.indicator.label, width - 4, 8.5) + (f"（{unit}）" if unit else ""),
-                       fontName=GOTHIC, fontSize=8.5))
+    unit = f"（{check.definition.unit}）" if check.definition.unit else ""
+    drawing.add(String(2, height - 10, _truncate(check.indicator.label, width - 30, 8.5) + unit, fontName=GOTHIC,
+                       fontSize=8.5))
     series = check.series
     values = [float(p.value) if p.value is not None else None for p in series]
     targets = [float(p.target) if p.target is not None else None for p in series]
@@ -259,7 +259,8 @@ def logic_model_table(turn: SceneTurn, styles) -> Table | Paragraph:
 
 
 def indicator_table(turn: SceneTurn, report: YearlyReport, styles) -> Table:
-    head = ["指標", "基準値", f"{report.fiscal_year_label}の値", f"{report.fiscal_year_label}の目標", "期末目標", "状況"]
+    year = report.fiscal_year_label
+    head = ["指標", "基準値", f"{year}の値", f"{year}の目標", "期末目標", "状況"]
     rows = [[Paragraph(text, styles["cell_head"]) for text in head]]
     for check in turn.checks:
         decimals = check.definition.decimals

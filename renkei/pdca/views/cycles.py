@@ -20,8 +20,8 @@ from django.views.decorators.http import require_POST
 
 from renkei.core import policy
 from renkei.core.concurrency import StaleEdit, add_version_field, conflict_context, with_version
-from renkei.core.selectors import municipality_or_none
 from renkei.core.models import Role
+from renkei.core.selectors import municipality_or_none
 from renkei.core.wareki import fiscal_year_wareki
 
 from ..models import PdcaCycle, PlanPeriod
@@ -193,8 +193,8 @@ def cycle_detail_view(request, plan_id, scene, fiscal_year, obj):
     return _render_turn(request, obj, scene, fiscal_year)
 
 
-@require_POST
 @policy.requires("pdca.edit_plan", get_object=_turn_plan)
+@require_POST
 def cycle_section_view(request, plan_id, scene, fiscal_year, section, obj):
     """Save one section's note(s): plan, do, check (assessment and text) or act."""
     if section not in SECTION_FORMS:
@@ -220,8 +220,8 @@ def cycle_section_view(request, plan_id, scene, fiscal_year, section, obj):
     return _done(request, obj, scene, fiscal_year, _("Saved."))
 
 
-@require_POST
 @policy.requires("pdca.edit_plan", get_object=_turn_plan)
+@require_POST
 def cycle_stage_view(request, plan_id, scene, fiscal_year, obj):
     """Move the turn one stage forward or back."""
     cycle = cycle_services.cycle_open(plan=obj, scene=scene, fiscal_year=fiscal_year, membership=request.membership)
@@ -238,8 +238,8 @@ def cycle_stage_view(request, plan_id, scene, fiscal_year, obj):
                  _("The turn is now at the stage “%(stage)s”.") % {"stage": cycle.get_stage_display()})
 
 
-@require_POST
 @policy.requires("pdca.edit_plan", get_object=_turn_plan)
+@require_POST
 def cycle_next_version_view(request, plan_id, scene, fiscal_year, obj):
     """Record the act as the logic model's next version (effective the next fiscal year)."""
     cycle = cycle_services.cycle_open(plan=obj, scene=scene, fiscal_year=fiscal_year, membership=request.membership)
