@@ -156,3 +156,12 @@ def test_a_scene_or_year_outside_the_plan_is_refused(data, staff):
     data.plan.save()
     with pytest.raises(ValidationError):
         cycles.cycle_open(plan=data.plan, scene=EOL, fiscal_year=2024, membership=staff)
+
+
+def test_the_audit_log_says_where_the_turn_went(data, staff):
+    from django.utils import translation
+
+    cycle = cycles.cycle_open(plan=data.plan, scene=EOL, fiscal_year=2024, membership=staff)
+    cycles.cycle_stage_set(cycle=cycle, stage="do", membership=staff)
+    with translation.override("en"):
+        assert _entries(cycle).latest("seq").summary.startswith("Moved the PDCA turn to the do")
