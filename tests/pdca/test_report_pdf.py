@@ -125,3 +125,17 @@ def test_an_unknown_format_or_a_year_without_plan_is_404(data, staff, login_as, 
     client = login_as(staff)
     assert client.get(reverse("pdca:report_download", args=[municipality.code, 2024, "doc"])).status_code == 404
     assert client.get(reverse("pdca:report_download", args=[municipality.code, 2030, "pdf"])).status_code == 404
+
+
+def test_an_action_no_scene_claims_is_still_listed(data, municipality):
+    from .factories import ActionFactory, CouncilFactory, MeetingFactory
+
+    council = CouncilFactory(municipality=municipality, name="小さな協議体", scenes=[])
+    meeting = MeetingFactory(council=council, scenes=[], held_on=dt.date(2024, 5, 1))
+    ActionFactory(municipality=municipality, meeting=meeting, scene="", title="名簿を更新する",
+                  due_on=dt.date(2024, 8, 31))
+    report = yearly_report(municipality, 2024, today=dt.date(2026, 12, 6))
+    assert [row.action.title for row in report.other_actions] == ["名簿を更新する"]
+    assert ("", "名簿を更新する") in [(scene, row.action.title) for scene, row in report.overdue]
+    content, _pages = report_pdf(report)
+    assert pdf_contains(content, "場面に結び付いていない対応") and pdf_contains(content, "名簿を更新する")

@@ -52,7 +52,7 @@ from ..selectors.report import (
     short_year,
     stage_ja,
 )
-from ..selectors.turn import IndicatorCheck, SceneTurn
+from ..selectors.turn import ActionRow, IndicatorCheck, SceneTurn
 
 GOTHIC = "HeiseiKakuGo-W5"
 MINCHO = "HeiseiMin-W3"
@@ -285,11 +285,11 @@ def charts(turn: SceneTurn) -> Table:
     return table
 
 
-def action_table(turn: SceneTurn, styles) -> Table:
+def action_table(action_rows: list[ActionRow], styles) -> Table:
     head = ["対応", "担当", "期限", "状況"]
     rows = [[Paragraph(text, styles["cell_head"]) for text in head]]
     extra = []
-    for row in turn.actions:
+    for row in action_rows:
         action = row.action
         state = ACTION_STATE_JA[row.state]
         if row.state == "open":
@@ -346,7 +346,7 @@ def scene_story(turn: SceneTurn, report: YearlyReport, styles) -> list:
     counts = turn.action_counts
     story.append(Paragraph(f"対応（アクション）の状況　完了 {counts['done']}件・対応中 {counts['open']}件・"
                            f"期限超過 {counts['overdue']}件", styles["heading"]))
-    story.append(action_table(turn, styles) if turn.actions
+    story.append(action_table(turn.actions, styles) if turn.actions
                  else Paragraph("この年度の対応はありません。", styles["body"]))
     story.append(Paragraph("開催した会議", styles["heading"]))
     if turn.meetings:
@@ -399,16 +399,19 @@ def report_story(report: YearlyReport, styles) -> list:
                    Paragraph(f"{report.fiscal_year_label}の指標の状況は、各指標の年度末までの最新値を目標と比べたものです。"
                              "「期限超過の対応」は、期限を過ぎて完了していない対応の件数です。", styles["body"]),
                    Spacer(1, 3 * mm), summary_table(report, styles)]
-    overdue = [(turn, row) for turn in report.turns for row in turn.overdue_actions]
-    if overdue:
+    if report.overdue:
         story.append(Paragraph("期限を過ぎた対応", styles["heading"]))
         rows = [[Paragraph(t, styles["cell_head"]) for t in ("場面", "対応", "担当", "期限")]]
-        rows += [[scene_ja(turn.scene), Paragraph(_escape(row.action.title), styles["cell"]),
+        rows += [[scene_ja(scene) if scene else "—", Paragraph(_escape(row.action.title), styles["cell"]),
                   Paragraph(_escape(row.owner_label) or "—", styles["cell"]), to_wareki(row.action.due_on)]
-                 for turn, row in overdue]
+                 for scene, row in report.overdue]
         story.append(_grid(rows, [30 * mm, CONTENT_WIDTH - 112 * mm, 52 * mm, 30 * mm]))
     for turn in report.turns:
         story += scene_story(turn, report, styles)
+    if report.other_actions:
+        story += [PageBreak(), Paragraph("場面に結び付いていない対応", styles["section"]),
+                  Paragraph("場面・施策・課題のいずれにも結び付いていない、この年度の対応です。", styles["body"]),
+                  Spacer(1, 2 * mm), action_table(report.other_actions, styles)]
     return story
 
 

@@ -76,6 +76,9 @@ def summary_sheet(workbook: Workbook, report: YearlyReport) -> None:
                                          counts["no_data"], counts["no_target"], actions["done"], actions["open"],
                                          actions["overdue"], assessment_ja(turn.cycle)]),
                       _date(sheet, last.held_on if last else None)])
+    if report.other_actions:
+        _heading(sheet, "場面に結び付いていない対応")
+        _action_rows(sheet, report.other_actions)
 
 
 def scene_sheet(workbook: Workbook, turn: SceneTurn, report: YearlyReport) -> None:
@@ -131,18 +134,22 @@ def scene_sheet(workbook: Workbook, turn: SceneTurn, report: YearlyReport) -> No
                                                                             decision.text])])
 
     _heading(sheet, "対応（アクション）")
-    _head(sheet, ["対応", "担当", "期限", "状況", "完了日", "期限超過"])
-    for row in turn.actions:
-        action = row.action
-        state = ACTION_STATUS_JA.get(action.status, "") if row.state == "open" else ACTION_STATE_JA[row.state]
-        sheet.append([*excel_row(sheet, [action.title, row.owner_label]), _date(sheet, action.due_on),
-                      excel_cell(sheet, state), _date(sheet, action.completed_on),
-                      excel_cell(sheet, "期限超過" if row.state == "overdue" else "")])
+    _action_rows(sheet, turn.actions)
 
     _heading(sheet, "開催した会議")
     _head(sheet, ["開催日", "会議体", "会議"])
     for meeting in turn.meetings:
         sheet.append([_date(sheet, meeting.held_on), *excel_row(sheet, [meeting.council.name, meeting.title])])
+
+
+def _action_rows(sheet, rows) -> None:
+    _head(sheet, ["対応", "担当", "期限", "状況", "完了日", "期限超過"])
+    for row in rows:
+        action = row.action
+        state = ACTION_STATUS_JA.get(action.status, "") if row.state == "open" else ACTION_STATE_JA[row.state]
+        sheet.append([*excel_row(sheet, [action.title, row.owner_label]), _date(sheet, action.due_on),
+                      excel_cell(sheet, state), _date(sheet, action.completed_on),
+                      excel_cell(sheet, "期限超過" if row.state == "overdue" else "")])
 
 
 def data_sheet(workbook: Workbook, report: YearlyReport) -> None:

@@ -16,7 +16,7 @@ from renkei.core.models import Municipality
 from renkei.core.wareki import fiscal_year_wareki
 
 from ..models import Action, Measure, PdcaCycle, PlanPeriod
-from .turn import SceneTurn, plan_for_year, scene_turns
+from .turn import ActionRow, SceneTurn, actions_of_year, plan_for_year, scene_turns
 
 TITLE = "在宅医療・介護連携推進事業 評価報告書"
 
@@ -59,6 +59,8 @@ class YearlyReport:
     fiscal_year: int
     plan: PlanPeriod
     turns: list[SceneTurn] = field(default_factory=list)
+    # The year's actions no scene claims (no scene, measure or issue of one): listed apart, never left out.
+    other_actions: list[ActionRow] = field(default_factory=list)
     issued_on: dt.date = field(default_factory=timezone.localdate)
 
     @property
@@ -72,8 +74,19 @@ class YearlyReport:
                 f"{fiscal_year_wareki(self.plan.end_fiscal_year)}）")
 
     @property
+    def overdue(self) -> list[tuple[str, ActionRow]]:
+        """Every overdue action of the year with its scene ("" for those no scene claims), each once."""
+        seen, out = set(), []
+        for scene, rows in [*((turn.scene, turn.actions) for turn in self.turns), ("", self.other_actions)]:
+            for row in rows:
+                if row.state == "overdue" and row.action.pk not in seen:
+                    seen.add(row.action.pk)
+                    out.append((scene, row))
+        return out
+
+    @property
     def overdue_count(self) -> int:
-        return sum(len(turn.overdue_actions) for turn in self.turns)
+        return len(self.overdue)
 
 
 def yearly_report(municipality: Municipality, fiscal_year: int, *, today: dt.date | None = None
@@ -85,5 +98,8 @@ def yearly_report(municipality: Municipality, fiscal_year: int, *, today: dt.dat
     plan = plan_for_year(municipality, fiscal_year)
     if plan is None:
         return None
-    return YearlyReport(municipality=municipality, fiscal_year=fiscal_year, plan=plan,
-                        turns=scene_turns(plan, fiscal_year, today=today), issued_on=today or timezone.localdate())
+    turns = scene_turns(plan, fiscal_year, today=today)
+    claimed = {row.action.pk for turn in turns for row in turn.actions}
+    others = [row for row in actions_of_year(municipality, fiscal_year, today=today) if row.action.pk not in claimed]
+    return YearlyReport(municipality=municipality, fiscal_year=fiscal_year, plan=plan, turns=turns,
+                        other_actions=others, issued_on=today or timezone.localdate())

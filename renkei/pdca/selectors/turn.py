@@ -240,6 +240,18 @@ def _action_in_year(action: Action, start: dt.date, end: dt.date) -> bool:
     return action.is_open and action.due_on is not None and action.due_on < start
 
 
+def actions_of_year(municipality: Municipality, fiscal_year: int, *, today: dt.date | None = None
+                    ) -> list[ActionRow]:
+    """The municipality's actions of the fiscal year (see the module's rule), by due date, with their state."""
+    today = today or timezone.localdate()
+    start, end = fiscal_year_bounds(fiscal_year)
+    actions = (Action.objects.filter(municipality=municipality)
+               .filter(Q(due_on__isnull=True) | Q(due_on__lte=end))
+               .select_related("owner__user", "owner__organization", "owner_organization", "issue", "meeting")
+               .order_by("due_on", "pk"))
+    return [ActionRow(action, action.is_overdue(today)) for action in actions if _action_in_year(action, start, end)]
+
+
 def scene_turns(plan: PlanPeriod, fiscal_year: int, *, scenes: list[str] | None = None,
                 today: dt.date | None = None) -> list[SceneTurn]:
     """Every scene's turn of the plan in the fiscal year (or only `scenes`), in the plan's scene order."""
@@ -283,19 +295,14 @@ def scene_turns(plan: PlanPeriod, fiscal_year: int, *, scenes: list[str] | None 
             period_start__gte=dt.date(first_year, 4, 1), period_start__lte=end).order_by("period_start"):
         values[value.definition_id].append(value)
 
-    actions = (Action.objects.filter(municipality=municipality)
-               .filter(Q(due_on__isnull=True) | Q(due_on__lte=end))
-               .select_related("owner__user", "owner__organization", "owner_organization", "issue", "meeting")
-               .order_by("due_on", "pk"))
     scene_actions: dict[str, list[ActionRow]] = defaultdict(list)
     action_meetings: dict[str, set[int]] = defaultdict(set)
-    for action in actions:
-        if not _action_in_year(action, start, end):
-            continue
+    for row in actions_of_year(municipality, fiscal_year, today=today):
+        action = row.action
         for scene in scenes:
             if (action.scene == scene or (action.measure_key and action.measure_key in measure_keys[scene])
                     or (action.issue_id and action.issue.scene == scene)):
-                scene_actions[scene].append(ActionRow(action, action.is_overdue(today)))
+                scene_actions[scene].append(row)
                 if action.meeting_id:
                     action_meetings[scene].add(action.meeting_id)
 
