@@ -196,3 +196,18 @@ def test_the_index_reads_in_a_fixed_number_of_queries(data, staff, login_as, dja
         MeetingFactory.create_batch(3, council=data.council, scenes=[scene])
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("pdca:index"), {"fy": "2024"})
+
+
+def test_the_turn_page_reads_in_a_fixed_number_of_queries(data, staff, login_as, django_assert_max_num_queries,
+                                                          municipality):
+    from .factories import ActionFactory, DecisionFactory, MeetingFactory
+
+    client = login_as(staff)
+    client.get(detail_url(data))
+    with django_assert_max_num_queries(40) as few:
+        client.get(detail_url(data))
+    ActionFactory.create_batch(6, municipality=municipality, scene=EOL)
+    for meeting in MeetingFactory.create_batch(3, council=data.council, scenes=[EOL]):
+        DecisionFactory(meeting=meeting)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(detail_url(data))
