@@ -10,6 +10,8 @@ class PdcaConfig(AppConfig):
     def ready(self) -> None:
         from renkei.core import dashboard
         from renkei.pdca import policy  # noqa: F401  (registers the PDCA rules)
-        from renkei.pdca.selectors import pdca_attention
+        from renkei.pdca.selectors.councils import pdca_attention
+        from renkei.pdca.selectors.turn import turn_panel
 
         dashboard.register_attention(pdca_attention)
+        dashboard.register(turn_panel)

@@ -564,6 +564,14 @@ class PdcaCycle(Versioned):
     updated_at = models.DateTimeField(auto_now=True)
 
     AUDIT_IGNORED_FIELDS = frozenset({"version"})
+    # The audit log says where the turn went (a move back reads the same: the entry shows before and after).
+    AUDIT_UPDATE_SENTENCES = {
+        ("stage", "plan"): _("Moved the PDCA turn to the plan: %(label)s"),
+        ("stage", "do"): _("Moved the PDCA turn to the do: %(label)s"),
+        ("stage", "check"): _("Moved the PDCA turn to the check: %(label)s"),
+        ("stage", "act"): _("Moved the PDCA turn to the act: %(label)s"),
+        ("stage", "done"): _("Completed the PDCA turn: %(label)s"),
+    }
 
     class Meta:
         ordering = ["plan", "fiscal_year", "scene"]

@@ -25,8 +25,8 @@ from renkei.core.models import Profession, Scene
 from renkei.core.wareki import fiscal_year_wareki, to_wareki
 from renkei.indicators.periods import period_of
 
-from . import selectors
 from .models import Action, Council, CouncilMember, Issue, Meeting
+from .selectors import councils as selectors
 
 GOTHIC = "HeiseiKakuGo-W5"
 MINCHO = "HeiseiMin-W3"

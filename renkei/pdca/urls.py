@@ -1,6 +1,6 @@
 """PDCA URLs: each view module lists its own routes (see directory/urls.py)."""
 
-from .views import actions, councils, issues, logic_models, meetings, plans, templates
+from .views import actions, councils, cycles, issues, logic_models, meetings, plans, report, templates
 
 app_name = "pdca"
 
@@ -12,4 +12,6 @@ urlpatterns: list = [
     *meetings.urlpatterns,
     *issues.urlpatterns,
     *actions.urlpatterns,
+    *cycles.urlpatterns,
+    *report.urlpatterns,
 ]

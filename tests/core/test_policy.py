@@ -187,6 +187,14 @@ def _councils_world(home, members):
                            decision=Decision.objects.create(meeting=meeting, text="決定"),
                            material=MeetingMaterial.objects.create(meeting=meeting, title="資料",
                                                                    file="pdca/materials/missing.pdf"))
+def _pdca_turn_values(world) -> dict:
+    """A plan period of the world's municipality (第9期, FY2024–2026) and one of its turns."""
+    from renkei.pdca.models import PlanPeriod
+
+    plan, _created = PlanPeriod.objects.get_or_create(
+        municipality=world.municipality, start_fiscal_year=2024,
+        defaults={"term_number": 9, "end_fiscal_year": 2026, "scenes": ["end_of_life"]})
+    return {"plan_id": plan.pk, "scene": "end_of_life", "section": "plan"}
 
 
 def url_for(route: str, world) -> str:
@@ -217,6 +225,8 @@ def url_for(route: str, world) -> str:
         "meeting_id": world.councils.meeting.pk,
         "decision_id": world.councils.decision.pk, "material_id": world.councils.material.pk,
         "issue_id": world.councils.issue.pk, "action_id": world.councils.action.pk,
+        **(_pdca_turn_values(world) if route.startswith("pdca/turns/") else {}),
+        "fiscal_year": 2024, "fmt": "pdf",
     }
     url = route
     for name, value in values.items():

@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from renkei.core import policy
 from renkei.core.models import AuditEntry, Role
-from renkei.pdca import selectors
 from renkei.pdca.models import Action, Council, CouncilMember, Issue, Meeting
+from renkei.pdca.selectors import councils as selectors
 from renkei.pdca.services import councils as council_services
 
 from ..core.test_link_walk import internal_links

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from renkei.core.models import AuditEntry
-from renkei.pdca import selectors
 from renkei.pdca.models import Issue
+from renkei.pdca.selectors import councils as selectors
 
 pytestmark = pytest.mark.django_db
 

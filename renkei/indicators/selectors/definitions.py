@@ -18,8 +18,8 @@ from renkei.core import policy
 from renkei.core.models import DailyLivingArea, Municipality, Prefecture
 from renkei.core.models.program import ProgramItem, Scene
 
-from .areas import Area
-from .models import (
+from ..areas import Area
+from ..models import (
     AreaLevel,
     IndicatorDefinition,
     IndicatorPublication,
@@ -28,7 +28,7 @@ from .models import (
     Kind,
     Origin,
 )
-from .periods import Period, PeriodError, parse_period
+from ..periods import Period, PeriodError, parse_period
 
 # 介護保険事業計画: three fiscal years; 第9期 is FY2024–2026, then 2027–2029 …
 PLAN_PERIOD_YEARS = 3
@@ -221,7 +221,7 @@ def areas_to_view(membership, definition: IndicatorDefinition | None = None) -> 
 
 def areas_for_entry(membership, definition: IndicatorDefinition) -> list[Area]:
     """Areas a member may record a value of this definition for (policy `indicators.record_values`)."""
-    from .policy import NATION
+    from ..policy import NATION
 
     return [a for a in areas_to_view(membership, definition)
             if policy.check(membership, "indicators.record_values", a.owner if a.owner is not None else NATION)]
@@ -299,7 +299,7 @@ def plan_period_number(start_fiscal_year: int) -> int:
 
 
 def current_plan_period_start(today: dt.date | None = None) -> int:
-    from .models import fiscal_year_of
+    from ..models import fiscal_year_of
 
     return plan_period_start(fiscal_year_of(today or timezone.localdate()))
 

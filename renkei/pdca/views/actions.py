@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from renkei.core import policy
 from renkei.core.concurrency import StaleEdit, render_conflict
 
-from .. import selectors
-from ..forms import ActionForm, ActionProgressForm
+from ..forms.councils import ActionForm, ActionProgressForm
 from ..models import Action, Issue
 from ..policy import council_of
+from ..selectors import councils as selectors
 from ..services import actions as action_services
 from . import _loaders
 

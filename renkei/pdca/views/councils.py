@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from renkei.core import policy
 from renkei.core.concurrency import StaleEdit, render_conflict
 
-from .. import selectors
-from ..forms import CouncilForm, CouncilMemberForm
+from ..forms.councils import CouncilForm, CouncilMemberForm
 from ..models import Council, CouncilMember
+from ..selectors import councils as selectors
 from ..services import councils as council_services
 from . import _loaders
 

@@ -12,9 +12,9 @@ from renkei.core import policy
 from renkei.core.concurrency import StaleEdit, render_conflict
 from renkei.core.models import Scene
 
-from .. import selectors
-from ..forms import IssueForm
+from ..forms.councils import IssueForm
 from ..models import Issue
+from ..selectors import councils as selectors
 from ..services import issues as issue_services
 from . import _loaders
 

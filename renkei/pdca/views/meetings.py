@@ -16,10 +16,10 @@ from renkei.core import audit, policy
 from renkei.core.concurrency import StaleEdit, render_conflict
 from renkei.core.models import AuditEntry
 
-from .. import selectors
-from ..forms import DecisionForm, MaterialForm, MeetingForm
+from ..forms.councils import DecisionForm, MaterialForm, MeetingForm
 from ..models import Meeting
 from ..pack import meeting_pack_pdf
+from ..selectors import councils as selectors
 from ..services import meetings as meeting_services
 from . import _loaders
 

@@ -11,8 +11,8 @@ from renkei.core.concurrency import add_version_field
 from renkei.core.models import Membership, Organization, Scene
 from renkei.indicators.models import IndicatorDefinition
 
-from .models import Action, Council, CouncilMember, Issue, Meeting
-from .services.meetings import MATERIAL_TYPES
+from ..models import Action, Council, CouncilMember, Issue, Meeting
+from ..services.meetings import MATERIAL_TYPES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")

@@ -18,8 +18,8 @@ from renkei.core.models import Membership, Role
 from renkei.indicators.models import IndicatorDefinition, IndicatorTarget, IndicatorValue, fiscal_year_of
 from renkei.indicators.status import NO_DATA, Status, status_of, target_for_year
 
-from .models import Action, Council, CouncilMember, Issue, Meeting, PlanPeriod
-from .services.logic_models import logic_model_current
+from ..models import Action, Council, CouncilMember, Issue, Meeting, PlanPeriod
+from ..services.logic_models import logic_model_current
 
 VIEW = "pdca.view_council"
 OPEN_ACTION_STATUSES = (Action.Status.OPEN, Action.Status.IN_PROGRESS)
