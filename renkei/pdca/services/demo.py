@@ -161,7 +161,8 @@ class _DemoPdca:
         council = mine.filter(name="福知山市社会福祉協議会").first()
         if council is None:
             council = organization_save(organization=Organization(
-                kind=Organization.Kind.OTHER_CARE_PROVIDER, name="福知山市社会福祉協議会", kana="フクチヤマシシャカイフクシキョウギカイ",
+                kind=Organization.Kind.OTHER_CARE_PROVIDER, name="福知山市社会福祉協議会",
+                kana="フクチヤマシシャカイフクシキョウギカイ",
                 prefecture=self.kyoto, municipality=self.city, postal_code="620-0035",
                 address="京都府福知山市字内記100番地", phone="0773-22-0000"))
         return {
@@ -629,9 +630,8 @@ class _DemoPdca:
         lines = [f"出席 {len(present)}名（委員 {len(members)}名中）。"]
         for i, (title, note) in enumerate(chosen, start=1):
             lines.append(f"{i}. {title}\n   {note}")
-            Decision.objects.create(meeting=meeting, sort_order=i, text=f"{title}: " + self.rng.choice([
-                "事務局案のとおり進める。", "次回までに各団体の意見をまとめる。", "WGで具体案をつくり協議会に報告する。",
-                "結果を市のホームページで公表する。", "関係機関に文書で周知する。"]))
+            Decision.objects.create(meeting=meeting, sort_order=i,
+                                    text=f"{title}: " + self.rng.choice(content.DECISIONS))
         meeting.minutes = "\n".join(lines)
         meeting.save(update_fields=["minutes"])
         return meeting

@@ -114,7 +114,8 @@ CONCEPTS: dict[str, Concept] = {
         "process", (S.COLLABORATION_SYSTEM, S.ADMISSION_DISCHARGE), "entered", "登録者数", unit="人",
         source="在宅医療・介護連携支援センターの集計", decimals=0, on_track=True),
     "bcp_share": Concept(
-        "ID-BCP-SHARE", "業務継続計画（BCP）を策定した介護事業所の割合", "Share of care providers with a business continuity plan",
+        "ID-BCP-SHARE", "業務継続計画（BCP）を策定した介護事業所の割合",
+        "Share of care providers with a business continuity plan",
         "structure", (S.INFECTION_DISASTER,), "entered", "BCPを策定した事業所数", "介護事業所数", 100, "%", True,
         "市 介護保険課の調査", on_track=False),
 }
@@ -123,7 +124,8 @@ CONCEPTS: dict[str, Concept] = {
 PUBLIC_CONCEPTS = ["home_death_share", "population_75_plus", "home_visit_clinics_per_100k_75",
                    "acp_training_participants", "nursing_24h_share"]
 
-# --- 京都府's municipalities: rounded facts (centre of the area lat/lon, population, area-equivalent radius km, 75+ share) --
+# --- 京都府's municipalities: rounded facts ---------------------------------------------------------------
+# (centre of the area lat/lon, population, area-equivalent radius km, share aged 75+)
 
 MUNICIPALITIES: dict[str, tuple[float, float, int, float, float]] = {
     "261009": (35.080, 135.720, 1440000, 16.0, 0.16),  # 京都市
@@ -168,9 +170,12 @@ OVERALL_GOAL = ("市民一人ひとりが、医療や介護が必要になって
                 "自分の望む暮らしを選び続けることができる。")
 SCENE_GOALS = {
     S.DAILY_CARE: "市民が、通院が難しくなっても、自宅や施設で必要な医療と介護を受けながら暮らし続けられる。",
-    S.ADMISSION_DISCHARGE: "市民が、入院しても退院後の暮らしを見通した支援を受け、安心して自宅や施設に戻ることができる。",
-    S.EMERGENCY: "市民とその家族が、急に具合が悪くなったときの連絡先と対応を知っていて、本人の意向に沿った対応を受けられる。",
-    S.END_OF_LIFE: "市民が、元気なうちから人生の最終段階の過ごし方を家族や支援者と話し合い、望む場所で最期を迎えられる。",
+    S.ADMISSION_DISCHARGE: ("市民が、入院しても退院後の暮らしを見通した支援を受け、"
+                            "安心して自宅や施設に戻ることができる。"),
+    S.EMERGENCY: ("市民とその家族が、急に具合が悪くなったときの連絡先と対応を知っていて、"
+                  "本人の意向に沿った対応を受けられる。"),
+    S.END_OF_LIFE: ("市民が、元気なうちから人生の最終段階の過ごし方を家族や支援者と話し合い、"
+                    "望む場所で最期を迎えられる。"),
     S.COLLABORATION_SYSTEM: "市民が、どの窓口に相談しても、医療と介護の専門職が連携した支援につながることができる。",
     S.INFECTION_DISASTER: "市民が、災害や感染症が広がったときも、療養と介護を途切れさせずに受けられる。",
 }
@@ -266,10 +271,11 @@ BLOCKS = [
 ]
 
 # Revision 2 (a draft, 令和8年度の見直し): what the compare screen shows.
-REV2_SUMMARY = ("令和7年度の評価を受けた見直し案: 北部圏域でオンライン診療を組み合わせる試行を追加、救急医療情報キットと"
-                "「もしものときシート」を一本化、交流会を年3回に、医療的ケア児者の短期入所は障害福祉計画へ移管。")
-REV2_NEW_MEASURE = ("dc8", "北部圏域でオンライン診療と訪問看護を組み合わせる試行", ["medical"], ["vns", "office"], ["c"],
-                    "planned")
+REV2_SUMMARY = ("令和7年度の評価を受けた見直し案: 北部圏域でオンライン診療を組み合わせる試行を追加、"
+                "救急医療情報キットと「もしものときシート」を一本化、交流会を年3回に、"
+                "医療的ケア児者の短期入所は障害福祉計画へ移管。")
+REV2_NEW_MEASURE = ("dc8", "北部圏域でオンライン診療と訪問看護を組み合わせる試行", ["medical"], ["vns", "office"],
+                    ["c"], "planned")
 REV2_TEXT_CHANGES = {
     "em1": "救急医療情報キットと「もしものときシート」を一本化し、配布と年1回の更新を呼びかける",
     "ad4": "病院の地域連携室と居宅介護支援事業所の交流会（年3回）",
@@ -288,7 +294,8 @@ WORKING_GROUPS = [
 AGENDA_TOPICS = {
     "council": [
         ("前回協議会の振り返りと各WGの報告", "各WGの進み具合を共有した。"),
-        ("指標の状況（自宅死の割合・訪問診療を行う医療機関数）", "訪問診療を行う医療機関は横ばい。自宅死の割合は緩やかに上昇。"),
+        ("指標の状況（自宅死の割合・訪問診療を行う医療機関数）",
+         "訪問診療を行う医療機関は横ばい。自宅死の割合は緩やかに上昇。"),
         ("ロジックモデルの中間評価", "急変時の対応の指標が目標に届いていない。原因を各WGで検討することとした。"),
         ("次年度の取組の方向性", "北部圏域の訪問体制を優先課題とすることで合意した。"),
         ("災害時の在宅療養者の支援", "停電時に医療機器を使う人の把握方法について、保健所から説明があった。"),
@@ -306,7 +313,10 @@ AGENDA_TOPICS = {
         ("自宅での死亡の割合の推移", "目標に向けて上昇しているが、独居の方の看取りの支援が課題。"),
     ],
 }
-PLACES = ["福知山市役所 3階 大会議室", "福知山医師会館 会議室", "市民交流プラザふくちやま 会議室", "オンライン（Web会議）"]
+PLACES = ["福知山市役所 3階 大会議室", "福知山医師会館 会議室", "市民交流プラザふくちやま 会議室",
+          "オンライン（Web会議）"]
+DECISIONS = ["事務局案のとおり進める。", "次回までに各団体の意見をまとめる。", "WGで具体案をつくり協議会に報告する。",
+             "結果を市のホームページで公表する。", "関係機関に文書で周知する。"]
 
 # (title, scene, concepts, body key, description, status)
 ISSUES = [
