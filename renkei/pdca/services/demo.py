@@ -18,11 +18,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from renkei.core import audit
-from renkei.core.models import DailyLivingArea, Membership, Municipality, Organization, Prefecture, User
+from renkei.core.models import AuditEntry, DailyLivingArea, Membership, Municipality, Organization, Prefecture, User
 from renkei.core.services.demo import DEMO_MUNICIPALITY_CODE, SURNAMES
 from renkei.core.wareki import fiscal_year_wareki
 from renkei.indicators.areas import Area
@@ -107,6 +106,22 @@ def _aware(day: dt.date, hour: int = 10) -> dt.datetime:
 
 def _decimal(value: float, places: int) -> Decimal:
     return Decimal(str(round(value, places)))
+
+
+def _bulk_create(model, rows: list) -> list:
+    """Insert rows at once with one audit entry each, as their save() would write (bulk_create sends no
+    signal): the demo writes a few hundred rows, and one audit extension instead of one per row keeps
+    `renkei demo` quick."""
+    created = model.objects.bulk_create(rows)
+    if not audit._is_audited(model):
+        return created
+    ignored = audit.ALWAYS_IGNORED_FIELDS | getattr(model, "AUDIT_IGNORED_FIELDS", frozenset())
+    audit.record_many([
+        {"action": AuditEntry.Action.CREATE, "obj": row, "changes": {
+            f.attname: getattr(row, f.attname) for f in model._meta.concrete_fields
+            if f.attname not in ignored and getattr(row, f.attname) not in (None, "")}}
+        for row in created])
+    return created
 
 
 class _DemoPdca:
@@ -365,6 +380,7 @@ class _DemoPdca:
 
     def _targets(self) -> None:
         """Baseline FY2023, yearly targets and the end-of-period target (FY2026): some met, some not."""
+        targets, yearly = [], []
         for name, concept in content.CONCEPTS.items():
             series = self.series.get(name)
             if concept.higher_is_better is None or concept.on_track is None or not series:
@@ -387,20 +403,23 @@ class _DemoPdca:
             final = float(baseline) + slope * (PLAN_END - BASELINE_YEAR)
             if concept.unit == "%":
                 final = min(100.0, max(0.0, final))
-            target = IndicatorTarget.objects.create(
+            targets.append(IndicatorTarget(
                 definition=definition, municipality=self.city, start_fiscal_year=PLAN_START,
                 end_fiscal_year=PLAN_END, baseline_value=_decimal(float(baseline), places),
                 baseline_fiscal_year=BASELINE_YEAR, final_value=_decimal(final, places), set_by=self.staff,
-                note="第9期計画 策定時に協議会で確認（デモ）")
-            for year in range(PLAN_START, PLAN_END):
-                IndicatorTargetYear.objects.create(
-                    target=target, fiscal_year=year,
-                    value=_decimal(float(baseline) + slope * (year - BASELINE_YEAR), places))
+                note="第9期計画 策定時に協議会で確認（デモ）"))
+            yearly.append([_decimal(float(baseline) + slope * (year - BASELINE_YEAR), places)
+                           for year in range(PLAN_START, PLAN_END)])
+        targets = _bulk_create(IndicatorTarget, targets)
+        _bulk_create(IndicatorTargetYear, [
+            IndicatorTargetYear(target=target, fiscal_year=PLAN_START + i, value=value)
+            for target, values in zip(targets, yearly, strict=True) for i, value in enumerate(values)])
 
     def _publications(self) -> None:
-        for order, name in enumerate(content.PUBLIC_CONCEPTS):
-            IndicatorPublication.objects.create(municipality=self.city, definition=self.definitions[name],
-                                                sort_order=order, published_by=self.staff)
+        _bulk_create(IndicatorPublication, [
+            IndicatorPublication(municipality=self.city, definition=self.definitions[name], sort_order=order,
+                                 published_by=self.staff)
+            for order, name in enumerate(content.PUBLIC_CONCEPTS)])
 
     # --- outlines of the other municipalities ------------------------------------------------------------
 
@@ -431,6 +450,7 @@ class _DemoPdca:
         cells = voronoi_diagram(MultiPoint(list(centres.values())), envelope=MultiPoint(
             list(centres.values())).buffer(80))
         rng = random.Random(f"{SEED}-outlines")
+        shapes = []
         for code in codes:
             if code in have or code not in municipalities:
                 continue
@@ -448,68 +468,78 @@ class _DemoPdca:
             if outline.is_empty:
                 continue
             min_lon, min_lat, max_lon, max_lat = outline.bounds
-            AreaShape.objects.create(municipality=municipalities[code], daily_living_area=None,
-                                     geometry=_plain(mapping(outline)), min_lat=min_lat, min_lon=min_lon,
-                                     max_lat=max_lat, max_lon=max_lon)
-            self.summary.outlines += 1
+            shapes.append(AreaShape(municipality=municipalities[code], daily_living_area=None,
+                                    geometry=_plain(mapping(outline)), min_lat=min_lat, min_lon=min_lon,
+                                    max_lat=max_lat, max_lon=max_lon))
+        self.summary.outlines = len(_bulk_create(AreaShape, shapes))
 
     # --- goals and the logic model -----------------------------------------------------------------------
 
     def _goals(self) -> None:
-        adopted = _aware(dt.date(2024, 3, 22))
-        Goal.objects.create(plan=self.plan, scene="", text=content.OVERALL_GOAL, written_by=self.staff,
-                            written_at=adopted)
+        adopted, revised = _aware(dt.date(2024, 3, 22)), _aware(dt.date(2025, 3, 19))
+        goals = [Goal(plan=self.plan, scene="", text=content.OVERALL_GOAL, written_by=self.staff,
+                      written_at=adopted)]
         for scene in content.PLAN_SCENES:
             if scene == content.S.END_OF_LIFE:
-                Goal.objects.create(plan=self.plan, scene=scene, text=content.END_OF_LIFE_GOAL_REV1, revision=1,
-                                    is_current=False, written_by=self.staff, written_at=adopted)
-                Goal.objects.create(plan=self.plan, scene=scene, text=content.SCENE_GOALS[scene], revision=2,
-                                    reason=content.END_OF_LIFE_GOAL_REASON, written_by=self.staff,
-                                    written_at=_aware(dt.date(2025, 3, 19)))
+                goals.append(Goal(plan=self.plan, scene=scene, text=content.END_OF_LIFE_GOAL_REV1, revision=1,
+                                  is_current=False, written_by=self.staff, written_at=adopted))
+                goals.append(Goal(plan=self.plan, scene=scene, text=content.SCENE_GOALS[scene], revision=2,
+                                  reason=content.END_OF_LIFE_GOAL_REASON, written_by=self.staff,
+                                  written_at=revised))
             else:
-                Goal.objects.create(plan=self.plan, scene=scene, text=content.SCENE_GOALS[scene],
-                                    written_by=self.staff, written_at=adopted)
+                goals.append(Goal(plan=self.plan, scene=scene, text=content.SCENE_GOALS[scene],
+                                  written_by=self.staff, written_at=adopted))
+        _bulk_create(Goal, goals)
 
     def _logic_model(self) -> LogicModel:
         model = LogicModel.objects.create(
             plan=self.plan, revision=1, status=LogicModel.Status.ADOPTED, effective_fiscal_year=PLAN_START,
             change_summary="第9期計画の策定にあわせて協議会で作成", created_by=self.staff,
             created_at=_aware(dt.date(2024, 3, 22)))
-        self.measures: dict[str, Measure] = {}
+        outcomes = _bulk_create(Outcome, [
+            Outcome(logic_model=model, key=_key(f"outcome-{scene}"), scene=scene, text=text, sort_order=order)
+            for order, (scene, text, _rows, _indicators) in enumerate(content.BLOCKS)])
+        rows = [row for _scene, _text, block, _indicators in content.BLOCKS for row in block if row[0] != "again"]
+        measures = _bulk_create(Measure, [self._measure_row(model, row) for row in rows])
+        self.measures: dict[str, Measure] = {row[0]: measure for row, measure in zip(rows, measures, strict=True)}
+        self._organizations_of(rows)
+        placements, indicators, uses = [], [], []
         number = 0
-        for order, (scene, outcome_text, rows, indicators) in enumerate(content.BLOCKS):
-            outcome = Outcome.objects.create(logic_model=model, key=_key(f"outcome-{scene}"), scene=scene,
-                                             text=outcome_text, sort_order=order)
+        for outcome, (_scene, _text, block, labels) in zip(outcomes, content.BLOCKS, strict=True):
             in_block = []
-            for row in rows:
+            for row in block:
                 number += 1
-                if row[0] == "again":
-                    measure = self.measures[row[1]]
-                    MeasurePlacement.objects.create(logic_model=model, measure=measure, outcome=outcome,
-                                                    number=number, is_repeat=True)
-                else:
-                    measure = self._measure(model, row)
-                    MeasurePlacement.objects.create(logic_model=model, measure=measure, outcome=outcome,
-                                                    number=number)
+                repeat = row[0] == "again"
+                measure = self.measures[row[1] if repeat else row[0]]
+                placements.append(MeasurePlacement(logic_model=model, measure=measure, outcome=outcome,
+                                                   number=number, is_repeat=repeat))
                 in_block.append(measure)
-            for position, (label, concept, level) in enumerate(indicators):
-                indicator = LogicModelIndicator.objects.create(
-                    logic_model=model, outcome=outcome, label=label, definition=self.definitions[concept],
-                    level=level, sort_order=position)
-                indicator.measures.set(in_block)
+            for position, (label, concept, level) in enumerate(labels):
+                indicators.append(LogicModelIndicator(logic_model=model, outcome=outcome, label=label, level=level,
+                                                      definition=self.definitions[concept], sort_order=position))
+                uses.append(in_block)
+        _bulk_create(MeasurePlacement, placements)
+        through = LogicModelIndicator.measures.through
+        through.objects.bulk_create([
+            through(logicmodelindicator_id=indicator.pk, measure_id=measure.pk)
+            for indicator, block in zip(_bulk_create(LogicModelIndicator, indicators), uses, strict=True)
+            for measure in dict.fromkeys(block)])
         self.summary.measures = len(self.measures)
         return model
 
-    def _measure(self, model: LogicModel, row) -> Measure:
-        ref, text, leads, partners, items, status = row
-        measure = Measure.objects.create(
-            logic_model=model, key=_key(f"measure-{ref}"), text=text, status=status, program_items=items,
-            start_date=dt.date(PLAN_START, 4, 1), end_date=dt.date(PLAN_END + 1, 3, 31),
-            lead_note="福知山市消防本部" if ref == "em5" else "")
-        measure.lead_organizations.set(self._orgs(leads))
-        measure.partner_organizations.set(self._orgs(partners))
-        self.measures[ref] = measure
-        return measure
+    def _measure_row(self, model: LogicModel, row) -> Measure:
+        ref, text, _leads, _partners, items, status = row
+        return Measure(logic_model=model, key=_key(f"measure-{ref}"), text=text, status=status,
+                       program_items=items, start_date=dt.date(PLAN_START, 4, 1),
+                       end_date=dt.date(PLAN_END + 1, 3, 31), lead_note="福知山市消防本部" if ref == "em5" else "")
+
+    def _organizations_of(self, rows) -> None:
+        """Lead and partner organizations of the measures just created (rows of `content.BLOCKS`)."""
+        for relation, column in ((Measure.lead_organizations.through, 2),
+                                 (Measure.partner_organizations.through, 3)):
+            relation.objects.bulk_create([
+                relation(measure_id=self.measures[row[0]].pk, organization_id=organization.pk)
+                for row in rows for organization in dict.fromkeys(self._orgs(row[column]))])
 
     def _revision(self) -> LogicModel:
         """Revision 2, a draft: one measure added, one dropped, one merged (suspended), two reworded, one
@@ -528,7 +558,11 @@ class _DemoPdca:
         slot = dropped.placements.get(logic_model=rev2)
         outcome, number = slot.outcome, slot.number
         dropped.delete()
-        added = self._measure(rev2, content.REV2_NEW_MEASURE)
+        added = self._measure_row(rev2, content.REV2_NEW_MEASURE)
+        added.save()
+        self.measures[content.REV2_NEW_MEASURE[0]] = added
+        self._organizations_of([content.REV2_NEW_MEASURE])
+        # The new measure takes the dropped one's number: the numbers stay 1…n as printed.
         MeasurePlacement.objects.create(logic_model=rev2, measure=added, outcome=outcome, number=number)
         for indicator in rev2.indicators.filter(outcome=outcome):
             indicator.measures.add(added)
@@ -536,11 +570,6 @@ class _DemoPdca:
         block = rev2.outcomes.get(scene=scene)
         LogicModelIndicator.objects.create(logic_model=rev2, outcome=block, label=label, level=level,
                                            sort_order=block.indicators.count())
-        # Keep placement numbers dense and in block order (1…n as printed).
-        placements = list(rev2.placements.select_related("outcome").order_by("outcome__sort_order", "number"))
-        rev2.placements.update(number=F("number") + 1000)
-        for position, placement in enumerate(placements, start=1):
-            MeasurePlacement.objects.filter(pk=placement.pk).update(number=position)
         return rev2
 
     # --- councils, meetings, issues, actions -------------------------------------------------------------
@@ -552,11 +581,11 @@ class _DemoPdca:
               position=CouncilMember.Position.MEMBER, note: str = "") -> CouncilMember:
         membership = self.memberships.get(handle) if handle else None
         if membership is not None:
-            return CouncilMember.objects.create(
+            return CouncilMember(
                 council=body, organization=organization or membership.organization, membership=membership,
                 person_name=membership.user.display_name, profession=membership.profession, position=position)
-        return CouncilMember.objects.create(council=body, organization=organization, organization_note=note,
-                                            person_name=self._person(), position=position)
+        return CouncilMember(council=body, organization=organization, organization_note=note,
+                             person_name=self._person(), position=position)
 
     def _councils(self) -> None:
         org = self.organizations
@@ -575,34 +604,39 @@ class _DemoPdca:
             dict(handle="city", position=CouncilMember.Position.SECRETARIAT),
             dict(handle="coordinator", position=CouncilMember.Position.SECRETARIAT),
         ]
-        for seat in seats:
-            self._seat(council, **seat)
+        members = [self._seat(council, **seat) for seat in seats]
         self.bodies = {"council": council}
         for name, purpose, scenes in content.WORKING_GROUPS:
             wg = Council.objects.create(municipality=self.city, parent=council, kind=Council.Kind.WORKING_GROUP,
                                         name=name, purpose=purpose, scenes=[str(s) for s in scenes])
             self.bodies[name] = wg
         ad, eol = self.bodies["入退院支援WG"], self.bodies["看取り・ACP WG"]
-        for seat in (dict(handle="discharge", position=CouncilMember.Position.CHAIR),
-                     dict(organization=org["hospital"][1]), dict(handle="caremanager"), dict(handle="nurse"),
-                     dict(organization=org["hcc"][-1]), dict(organization=org["pharma"][0]),
-                     dict(handle="coordinator", position=CouncilMember.Position.SECRETARIAT)):
-            self._seat(ad, **seat)
-        for seat in (dict(handle="doctor", position=CouncilMember.Position.CHAIR),
+        members += [self._seat(ad, **seat) for seat in (
+                    dict(handle="discharge", position=CouncilMember.Position.CHAIR),
+                    dict(organization=org["hospital"][1]), dict(handle="caremanager"), dict(handle="nurse"),
+                    dict(organization=org["hcc"][-1]), dict(organization=org["pharma"][0]),
+                    dict(handle="coordinator", position=CouncilMember.Position.SECRETARIAT))]
+        members += [self._seat(eol, **seat) for seat in (dict(handle="doctor", position=CouncilMember.Position.CHAIR),
                      dict(handle="nurse", position=CouncilMember.Position.VICE_CHAIR),
                      dict(organization=org["pharma"][0]), dict(handle="caremanager"),
                      dict(organization=org["hcc"][0]), dict(note="特別養護老人ホーム 施設長会"),
                      dict(handle="city", position=CouncilMember.Position.SECRETARIAT),
-                     dict(handle="coordinator", position=CouncilMember.Position.SECRETARIAT)):
-            self._seat(eol, **seat)
+                     dict(handle="coordinator", position=CouncilMember.Position.SECRETARIAT))]
+        self.seats: dict[int, list[CouncilMember]] = {}
+        for member in _bulk_create(CouncilMember, members):
+            self.seats.setdefault(member.council_id, []).append(member)
         schedules = {"council": ([-700, -520, -330, -150], 35, dt.time(14, 0)),
                      "入退院支援WG": ([-690, -600, -510, -420, -330, -240, -150, -60], 25, dt.time(18, 30)),
                      "看取り・ACP WG": ([-670, -580, -490, -400, -310, -220, -130, -40], 40, dt.time(19, 0))}
         self.meetings: dict[str, list[Meeting]] = {}
+        self.decisions: list[Decision] = []
+        self.attendance: list = []
         for key, (held, upcoming, starts) in schedules.items():
             self.meetings[key] = [self._meeting(key, offset, starts, index, held=True)
                                   for index, offset in enumerate(held)]
             self._meeting(key, upcoming, starts, len(held), held=False)
+        _bulk_create(Decision, self.decisions)
+        Meeting.attendees.through.objects.bulk_create(self.attendance)
 
     def _meeting(self, key: str, offset: int, starts: dt.time, index: int, *, held: bool) -> Meeting:
         body = self.bodies[key]
@@ -616,24 +650,22 @@ class _DemoPdca:
         count = 3 if key == "council" else 2
         chosen = [topics[(index * count + i) % len(topics)] for i in range(count)]
         agenda = "\n".join(f"{i}. {title}" for i, (title, _note) in enumerate(chosen, start=1))
+        members = self.seats[body.pk] if held else []
+        present = [m for m in members if self.rng.random() < 0.8 or m.position == CouncilMember.Position.CHAIR]
+        lines = [f"出席 {len(present)}名（委員 {len(members)}名中）。"]
+        lines += [f"{i}. {title}\n   {note}" for i, (title, note) in enumerate(chosen, start=1)]
         meeting = Meeting.objects.create(
             council=body, title=f"{fiscal_year_wareki(year)} 第{number}回 {short}", held_on=day, starts_at=starts,
             place=self.rng.choice(content.PLACES), agenda=agenda + "\n（その他）",
             status=Meeting.Status.HELD if held else Meeting.Status.PLANNED,
-            scenes=list(body.scenes) if key != "council" else [])
+            scenes=list(body.scenes) if key != "council" else [], minutes="\n".join(lines) if held else "")
         self.summary.meetings += 1
-        if not held:
-            return meeting
-        members = list(body.members.all())
-        present = [m for m in members if self.rng.random() < 0.8 or m.position == CouncilMember.Position.CHAIR]
-        meeting.attendees.set(present)
-        lines = [f"出席 {len(present)}名（委員 {len(members)}名中）。"]
-        for i, (title, note) in enumerate(chosen, start=1):
-            lines.append(f"{i}. {title}\n   {note}")
-            Decision.objects.create(meeting=meeting, sort_order=i,
-                                    text=f"{title}: " + self.rng.choice(content.DECISIONS))
-        meeting.minutes = "\n".join(lines)
-        meeting.save(update_fields=["minutes"])
+        if held:
+            through = Meeting.attendees.through
+            self.attendance += [through(meeting_id=meeting.pk, councilmember_id=m.pk) for m in present]
+            self.decisions += [Decision(meeting=meeting, sort_order=i,
+                                        text=f"{title}: " + self.rng.choice(content.DECISIONS))
+                               for i, (title, _note) in enumerate(chosen, start=1)]
         return meeting
 
     def _issues_and_actions(self) -> None:
@@ -679,24 +711,28 @@ class _DemoPdca:
     def _cycles(self) -> None:
         """FY2024 complete (assessed, its act is revision 2); FY2025 in check; FY2026 under way."""
         blocks = {scene: (outcome, indicators) for scene, outcome, _rows, indicators in content.BLOCKS}
+        cycles = []
         for scene in content.PLAN_SCENES:
             outcome, indicators = blocks[scene]
             names = "、".join(label for label, _concept, _level in indicators)
             goal = content.SCENE_GOALS[scene]
-            PdcaCycle.objects.create(
-                plan=self.plan, scene=scene, fiscal_year=2024, stage=PdcaCycle.Stage.DONE,
-                plan_note=f"目指す姿「{goal}」に向け、ロジックモデル rev.1 の施策を進める。指標: {names}。",
-                do_note="施策はおおむね計画どおり実施。協議会・WGで進み具合を確認した。",
-                check_assessment=self.ASSESSMENTS_2024[scene],
-                check_note=f"中間アウトカム「{outcome}」について、令和6年度の値を目標と比べて評価した。",
-                act_note="評価を受けてロジックモデルの見直し案（rev.2）に反映した。",
-                next_logic_model=self.rev2, updated_by=self.staff)
-            PdcaCycle.objects.create(
-                plan=self.plan, scene=scene, fiscal_year=2025, stage=PdcaCycle.Stage.CHECK,
-                plan_note=f"rev.1 の施策を継続。令和6年度の評価で目標に届かなかった指標（{names}）を重点に見る。",
-                do_note="WGで課題を整理し、アクションを分担して実施。",
-                check_note="令和7年度の値が出そろったものから評価中。", updated_by=self.staff)
-            PdcaCycle.objects.create(
-                plan=self.plan, scene=scene, fiscal_year=2026, stage=PdcaCycle.Stage.DO,
-                plan_note="第9期の最終年度。終期目標に向けて施策を進め、第10期計画の準備を始める。",
-                do_note="上半期の取組を協議会に報告した。", updated_by=self.staff)
+            cycles += [
+                PdcaCycle(
+                    plan=self.plan, scene=scene, fiscal_year=2024, stage=PdcaCycle.Stage.DONE,
+                    plan_note=f"目指す姿「{goal}」に向け、ロジックモデル rev.1 の施策を進める。指標: {names}。",
+                    do_note="施策はおおむね計画どおり実施。協議会・WGで進み具合を確認した。",
+                    check_assessment=self.ASSESSMENTS_2024[scene],
+                    check_note=f"中間アウトカム「{outcome}」について、令和6年度の値を目標と比べて評価した。",
+                    act_note="評価を受けてロジックモデルの見直し案（rev.2）に反映した。",
+                    next_logic_model=self.rev2, updated_by=self.staff),
+                PdcaCycle(
+                    plan=self.plan, scene=scene, fiscal_year=2025, stage=PdcaCycle.Stage.CHECK,
+                    plan_note=f"rev.1 の施策を継続。令和6年度の評価で目標に届かなかった指標（{names}）を重点に見る。",
+                    do_note="WGで課題を整理し、アクションを分担して実施。",
+                    check_note="令和7年度の値が出そろったものから評価中。", updated_by=self.staff),
+                PdcaCycle(
+                    plan=self.plan, scene=scene, fiscal_year=2026, stage=PdcaCycle.Stage.DO,
+                    plan_note="第9期の最終年度。終期目標に向けて施策を進め、第10期計画の準備を始める。",
+                    do_note="上半期の取組を協議会に報告した。", updated_by=self.staff),
+            ]
+        _bulk_create(PdcaCycle, cycles)

@@ -22,7 +22,8 @@ KDB = "KDB（国保データベース）帳票（デモ用に生成）"
 
 @dataclass(frozen=True)
 class Concept:
-    """An indicator the demo needs; `code` is the built-in library's code, used when it exists there."""
+    """An indicator the demo needs. `code` is the built-in library's (`renkei.indicators.library`), used when the
+    library has it; "FK-…" codes are 福知山市's own indicators (the library has no such definition)."""
 
     code: str
     name_ja: str
@@ -52,69 +53,69 @@ S = Scene
 CONCEPTS: dict[str, Concept] = {
     # imported (e-Stat, KDB): every municipality of 京都府, 京都府 and 全国
     "home_death_share": Concept(
-        "EOL-HOME-DEATH", "自宅での死亡の割合", "Share of deaths at home", "outcome", (S.END_OF_LIFE,), "imported",
+        "ZT-T-O01", "自宅での死亡の割合", "Share of deaths at home", "outcome", (S.END_OF_LIFE,), "imported",
         "自宅での死亡数", "死亡数（総数）", 100, "%", True, ESTAT_DEATHS, whole_prefecture=True, on_track=True),
     "nursing_home_death_share": Concept(
-        "EOL-NURSING-HOME-DEATH", "老人ホームでの死亡の割合", "Share of deaths in care homes", "outcome",
+        "ZT-T-O02", "老人ホームでの死亡の割合", "Share of deaths in care homes", "outcome",
         (S.END_OF_LIFE,), "imported", "老人ホームでの死亡数", "死亡数（総数）", 100, "%", True, ESTAT_DEATHS,
         whole_prefecture=True, on_track=False),
     "population_75_plus": Concept(
-        "POP-75-PLUS", "75歳以上人口", "Population aged 75 and over", "structure", (), "imported", "75歳以上人口",
+        "ZT-BASE-02", "75歳以上人口", "Population aged 75 and over", "structure", (), "imported", "75歳以上人口",
         unit="人", higher_is_better=None, source=ESTAT_POPULATION, decimals=0, whole_prefecture=True,
         on_track=None),
     "home_visit_patients_per_1000": Concept(
-        "DC-HOME-VISIT-PATIENTS", "訪問診療を受けた患者数（75歳以上人口千人当たり）",
+        "ZT-D-P01", "訪問診療を受けた患者数（75歳以上人口千人当たり）",
         "Patients receiving scheduled home visits per 1,000 aged 75+", "process", (S.DAILY_CARE,), "imported",
         "訪問診療を受けた75歳以上の患者数", "75歳以上人口", 1000, "人", True, KDB, whole_prefecture=True,
         on_track=True),
     "urgent_visit_patients_per_1000": Concept(
-        "EM-URGENT-VISIT-PATIENTS", "往診を受けた患者数（75歳以上人口千人当たり）",
+        "ZT-E-P01", "往診を受けた患者数（75歳以上人口千人当たり）",
         "Patients receiving urgent home visits per 1,000 aged 75+", "process", (S.EMERGENCY,), "imported",
         "往診を受けた75歳以上の患者数", "75歳以上人口", 1000, "人", True, KDB, whole_prefecture=True,
         on_track=False),
     # computed from the directory (its providers)
     "home_visit_clinics_per_100k_75": Concept(
-        "DC-HOME-VISIT-CLINICS", "訪問診療を行う診療所・病院数（75歳以上人口10万対）",
+        "ZT-D-S01", "訪問診療を行う診療所・病院数（75歳以上人口10万対）",
         "Clinics and hospitals doing home visits per 100,000 aged 75+", "structure", (S.DAILY_CARE,), "computed",
         "訪問診療を行う診療所・病院数", "75歳以上人口", 100000, "施設", True, "Renkei 資源一覧",
-        "directory.home_visit_clinics_per_75", on_track=True),
+        "directory.home_visit_clinics_per_100k_75plus", on_track=True),
     "home_care_support_clinics": Concept(
-        "DC-HOME-CARE-SUPPORT", "在宅療養支援診療所・病院数", "Home care support clinics and hospitals",
+        "ZT-D-S02", "在宅療養支援診療所・病院数", "Home care support clinics and hospitals",
         "structure", (S.DAILY_CARE, S.EMERGENCY), "computed", "在宅療養支援診療所・病院数", unit="施設",
         source="Renkei 資源一覧", provider="directory.home_care_support_clinics", decimals=0, on_track=False),
     "outside_reach_share": Concept(
-        "DC-OUTSIDE-16KM", "訪問診療16km圏外の人口の割合", "Share of the population outside the 16 km home-visit reach",
+        "ZT-D-S05", "訪問診療16km圏外の人口の割合", "Share of the population outside the 16 km home-visit reach",
         "structure", (S.DAILY_CARE,), "computed", "16km圏外の人口", "人口", 100, "%", False, "Renkei 資源一覧",
-        "directory.outside_home_visit_reach", on_track=True),
+        "directory.population_beyond_home_visit_reach", on_track=True),
     "nursing_24h_share": Concept(
-        "EM-VNS-24H", "24時間対応の訪問看護ステーションの割合", "Share of visiting nursing stations open 24 hours",
+        "ZT-E-S02", "24時間対応の訪問看護ステーションの割合", "Share of visiting nursing stations open 24 hours",
         "structure", (S.EMERGENCY,), "computed", "24時間対応の訪問看護ステーション数", "訪問看護ステーション数", 100,
-        "%", True, "Renkei 資源一覧", "directory.nursing_round_the_clock_share", on_track=True),
+        "%", True, "Renkei 資源一覧", "directory.round_the_clock_nursing_share", on_track=True),
     "details_confirmed_share": Concept(
-        "CS-DETAILS-CONFIRMED", "連携情報を12か月以内に確認した事業所の割合",
+        "ZT-C-P01", "連携情報を12か月以内に確認した事業所の割合",
         "Share of facilities whose collaboration details were confirmed in the last 12 months", "process",
         (S.COLLABORATION_SYSTEM,), "computed", "12か月以内に確認した事業所数", "事業所数", 100, "%", True,
-        "Renkei 資源一覧", "directory.details_confirmed_share", on_track=False),
+        "Renkei 資源一覧", "directory.details_confirmed_within_12_months", on_track=False),
     # entered by the municipality's staff
     "discharge_conferences": Concept(
-        "AD-DISCHARGE-CONFERENCES", "退院前カンファレンスの開催回数", "Pre-discharge conferences held", "process",
+        "FK-A-P01", "退院前カンファレンスの開催回数", "Pre-discharge conferences held", "process",
         (S.ADMISSION_DISCHARGE,), "entered", "退院前カンファレンス開催回数", unit="回",
         source="市内病院 地域連携室の集計", decimals=0, on_track=True),
     "discharge_handoff_share": Concept(
-        "AD-DISCHARGE-HANDOFF", "退院時に在宅の支援者へ情報を引き継いだ割合",
+        "ZT-A-P04", "退院時に在宅の支援者へ情報を引き継いだ割合",
         "Share of discharges handed over to home-care staff", "outcome", (S.ADMISSION_DISCHARGE,), "entered",
         "在宅の支援者へ情報を引き継いだ退院数", "要支援・要介護者の退院数", 100, "%", True,
         "ケアマネジャー調査（市）", on_track=False),
     "acp_training_participants": Concept(
-        "EOL-ACP-TRAINING", "人生会議（ACP）研修・講座の参加者数", "Participants in ACP courses", "process",
+        "FK-T-P01", "人生会議（ACP）研修・講座の参加者数", "Participants in ACP courses", "process",
         (S.END_OF_LIFE,), "entered", "参加者数", unit="人", source="市 高齢者福祉課の集計", decimals=0,
         on_track=True),
     "ict_registered": Concept(
-        "CS-ICT-REGISTERED", "ICT連携ネットワークに登録した在宅療養者数", "Home patients registered on the ICT network",
+        "FK-C-P01", "ICT連携ネットワークに登録した在宅療養者数", "Home patients registered on the ICT network",
         "process", (S.COLLABORATION_SYSTEM, S.ADMISSION_DISCHARGE), "entered", "登録者数", unit="人",
         source="在宅医療・介護連携支援センターの集計", decimals=0, on_track=True),
     "bcp_share": Concept(
-        "ID-BCP-SHARE", "業務継続計画（BCP）を策定した介護事業所の割合",
+        "FK-I-S01", "業務継続計画（BCP）を策定した介護事業所の割合",
         "Share of care providers with a business continuity plan",
         "structure", (S.INFECTION_DISASTER,), "entered", "BCPを策定した事業所数", "介護事業所数", 100, "%", True,
         "市 介護保険課の調査", on_track=False),
