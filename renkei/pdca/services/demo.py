@@ -32,8 +32,10 @@ from renkei.indicators.models import (
     IndicatorPublication,
     IndicatorTarget,
     IndicatorTargetYear,
+    IndicatorValue,
     Origin,
     PeriodType,
+    fiscal_year_of,
 )
 from renkei.indicators.periods import fiscal_year
 from renkei.indicators.services.values import ValueInput, values_record
@@ -379,11 +381,20 @@ class _DemoPdca:
     # --- targets and publication -----------------------------------------------------------------------
 
     def _targets(self) -> None:
-        """Baseline FY2023, yearly targets and the end-of-period target (FY2026): some met, some not."""
+        """Baseline FY2023, yearly targets and the end-of-period target (FY2026): some met, some not.
+
+        Set from the values as stored (whatever wrote them: this demo, or the engine's computation of the
+        current year), so "on track" and "behind" come out as the content says."""
         targets, yearly = [], []
+        stored: dict[int, dict[int, Decimal]] = {}
+        for definition_id, start, value in IndicatorValue.objects.filter(
+                definition__in=self.definitions.values(), area_key=Area.of_municipality(self.city).key,
+                is_current=True, value__isnull=False).values_list("definition_id", "period_start", "value"):
+            stored.setdefault(definition_id, {})[fiscal_year_of(start)] = value
         for name, concept in content.CONCEPTS.items():
-            series = self.series.get(name)
-            if concept.higher_is_better is None or concept.on_track is None or not series:
+            series = stored.get(self.definitions[name].pk)
+            if concept.higher_is_better is None or concept.on_track is None or not series \
+                    or BASELINE_YEAR not in series:
                 continue
             definition = self.definitions[name]
             places = max(0, definition.decimals)
