@@ -148,8 +148,10 @@ class _DemoPdca:
         for name in content.CONCEPTS:
             self.definitions[name] = self._definition(name)
         self._prefecture_values()
-        self._own_values()
-        self._daily_living_area_values()
+        self._entered_values()
+        if not self._computed_values():
+            self._own_computed_values()
+            self._daily_living_area_values()
         self._targets()
         self._publications()
         self._outlines()
@@ -334,29 +336,70 @@ class _DemoPdca:
         "bcp_share": {2022: (18, 96), 2023: (41, 97), 2024: (63, 98), 2025: (71, 98)},
     }
 
-    def _own_values(self) -> None:
-        """Computed values (as the directory's providers give them) and values the city's staff entered."""
+    def _series_items(self, names, years) -> list[ValueInput]:
+        """福知山市's own figures (OWN_SERIES) of these concepts as values to record."""
         area = Area.of_municipality(self.city)
         aged = {year: int(value) for year, value in self.series["population_75_plus"].items()}
-        aged[2025] = round(aged[2024] * 1.02)
-        computed, entered = [], []
-        for name, years in self.OWN_SERIES.items():
+        items = []
+        for name in names:
             concept = content.CONCEPTS[name]
-            for year in OWN_YEARS:
-                figure = years[year]
+            for year in years:
+                figure = self.OWN_SERIES[name][year]
                 numerator, denominator = figure if isinstance(figure, tuple) else (figure, None)
                 if name == "home_visit_clinics_per_100k_75":
-                    denominator = aged[year]
-                self._remember(name, year, numerator, denominator)
-                item = ValueInput(definition=self.definitions[name], area=area, period=fiscal_year(year),
-                                  numerator=Decimal(numerator),
-                                  denominator=None if denominator is None else Decimal(denominator),
-                                  source_note=concept.source)
-                (computed if concept.origin == "computed" else entered).append(item)
-        result = values_record(items=computed, origin=Origin.COMPUTED)
+                    denominator = aged.get(year) or round(aged[max(aged)] * 1.02 ** (year - max(aged)))
+                items.append(ValueInput(definition=self.definitions[name], area=area, period=fiscal_year(year),
+                                        numerator=Decimal(numerator),
+                                        denominator=None if denominator is None else Decimal(denominator),
+                                        source_note=concept.source))
+        return items
+
+    def _entered_values(self) -> None:
+        """What the city's staff entered (their login is on each value)."""
+        names = [name for name in self.OWN_SERIES if content.CONCEPTS[name].origin == "entered"]
+        result = values_record(items=self._series_items(names, OWN_YEARS), origin=Origin.ENTERED,
+                               membership=self.memberships["city"])
         self.summary.values += len(result.values)
-        result = values_record(items=entered, origin=Origin.ENTERED, membership=self.memberships["city"])
+
+    def _own_computed_values(self) -> None:
+        """Without the engine's computation: the computed indicators' values as its providers would give them."""
+        names = [name for name in self.OWN_SERIES if content.CONCEPTS[name].origin == "computed"]
+        result = values_record(items=self._series_items(names, OWN_YEARS), origin=Origin.COMPUTED)
         self.summary.values += len(result.values)
+
+    # Earlier years of a computed indicator, as a share of the current year's numerator: the directory grew
+    # (higher is better) or its gaps closed (lower is better) year by year.
+    GROWTH = {True: [0.93, 0.86, 0.80, 0.74, 0.70], False: [1.25, 1.6, 2.0, 2.4, 2.8], None: [1.0] * 5}
+
+    def _computed_values(self) -> bool:
+        """The engine computes the current fiscal year from the directory's records (city and daily living
+        areas); the years before are drawn back from it, so the series leads into what the records show.
+        False when the engine's computation is not installed."""
+        try:
+            from renkei.indicators.services.compute import indicators_compute
+        except ImportError:
+            return False
+        result = indicators_compute(municipality=self.city)
+        self.summary.values += sum(result.as_dict()[key] for key in ("created", "corrected"))
+        current = fiscal_year_of(self.today)
+        items = []
+        for row in IndicatorValue.objects.filter(
+                definition__origin=Origin.COMPUTED, origin=Origin.COMPUTED, municipality=self.city,
+                period_start=fiscal_year(current).start, is_current=True, numerator__isnull=False,
+        ).select_related("definition", "daily_living_area"):
+            area = (Area.of_daily_living_area(row.daily_living_area) if row.daily_living_area_id
+                    else Area.of_municipality(self.city))
+            ratios = self.GROWTH[row.definition.higher_is_better]
+            for back, year in enumerate(range(current - 1, OWN_YEARS[0] - 1, -1)):
+                ratio = ratios[min(back, len(ratios) - 1)]
+                numerator = round(row.numerator * Decimal(str(ratio)))
+                if row.denominator is not None and row.definition.factor == 100:  # a share stays within 100 %
+                    numerator = min(numerator, int(row.denominator))
+                items.append(ValueInput(definition=row.definition, area=area, period=fiscal_year(year),
+                                        numerator=Decimal(numerator), denominator=row.denominator,
+                                        source_note=row.source_note or "Renkei 資源一覧"))
+        self.summary.values += len(values_record(items=items, origin=Origin.COMPUTED).values)
+        return True
 
     # Share of each daily living area's people outside the home-visit reach (the north is the gap).
     AREA_OUTSIDE = {"中央圏域": 0.0, "東部圏域": 1.5, "西部圏域": 4.0, "北部圏域": 46.0, "三和圏域": 6.5,

@@ -90,7 +90,7 @@ CONCEPTS: dict[str, Concept] = {
     "nursing_24h_share": Concept(
         "ZT-E-S02", "24時間対応の訪問看護ステーションの割合", "Share of visiting nursing stations open 24 hours",
         "structure", (S.EMERGENCY,), "computed", "24時間対応の訪問看護ステーション数", "訪問看護ステーション数", 100,
-        "%", True, "Renkei 資源一覧", "directory.round_the_clock_nursing_share", on_track=True),
+        "%", True, "Renkei 資源一覧", "directory.round_the_clock_nursing_share", on_track=False),
     "details_confirmed_share": Concept(
         "ZT-C-P01", "連携情報を12か月以内に確認した事業所の割合",
         "Share of facilities whose collaboration details were confirmed in the last 12 months", "process",
