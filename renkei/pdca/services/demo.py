@@ -141,7 +141,7 @@ class _DemoPdca:
         }
         self.staff: User = self.memberships["city"].user
         self.definitions: dict[str, IndicatorDefinition] = {}
-        self.series: dict[str, dict[int, Decimal]] = {}  # 福知山市's values per concept and fiscal year
+        self.aged_75: dict[int, int] = {}  # 福知山市's population aged 75+ per fiscal year (a denominator)
 
     def build(self) -> None:
         self.organizations = self._organizations()
@@ -267,8 +267,8 @@ class _DemoPdca:
                     total = totals.setdefault((name, year), [0, 0])
                     total[0] += numerator
                     total[1] += denominator or 0
-                    if code == DEMO_MUNICIPALITY_CODE:
-                        self._remember(name, year, numerator, denominator)
+                    if code == DEMO_MUNICIPALITY_CODE and name == "population_75_plus":
+                        self.aged_75[year] = numerator
         prefecture = Area.of_prefecture(self.kyoto)
         for (name, year), (numerator, denominator) in sorted(totals.items()):
             add(name, prefecture, year, numerator, denominator or None)
@@ -313,14 +313,6 @@ class _DemoPdca:
             }
         return rows
 
-    def _remember(self, name: str, year: int, numerator, denominator) -> None:
-        concept = content.CONCEPTS[name]
-        if denominator:
-            value = Decimal(numerator) / Decimal(denominator) * concept.factor
-        else:
-            value = Decimal(numerator) * concept.factor
-        self.series.setdefault(name, {})[year] = value
-
     # 福知山市's own figures: (numerator, denominator) per fiscal year, written for the demo.
     OWN_SERIES = {
         "home_visit_clinics_per_100k_75": {2022: 9, 2023: 10, 2024: 10, 2025: 11},
@@ -339,7 +331,7 @@ class _DemoPdca:
     def _series_items(self, names, years) -> list[ValueInput]:
         """福知山市's own figures (OWN_SERIES) of these concepts as values to record."""
         area = Area.of_municipality(self.city)
-        aged = {year: int(value) for year, value in self.series["population_75_plus"].items()}
+        aged = self.aged_75
         items = []
         for name in names:
             concept = content.CONCEPTS[name]
