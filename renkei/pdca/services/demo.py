@@ -239,12 +239,14 @@ class _DemoPdca:
         municipalities = {m.code: m for m in Municipality.objects.filter(
             prefecture=self.kyoto, code__in=content.MUNICIPALITIES, abolished_on__isnull=True)}
         runs = {}
-        for source, file_name, vintage in (
-                (content.ESTAT_DEATHS, "demo-estat-deaths-by-place.csv", dt.date(2025, 9, 1)),
-                (content.ESTAT_POPULATION, "demo-estat-population-by-age.csv", dt.date(2025, 1, 1)),
-                (content.KDB, "demo-kdb-home-care.csv", dt.date(2025, 7, 1))):
+        # As if 京都府's staff had imported three files (layout names: the importers' built-in layouts).
+        for source, layout, file_name, vintage in (
+                (content.ESTAT_DEATHS, "estat-death-place", "demo-estat-deaths-by-place.csv", dt.date(2025, 9, 1)),
+                (content.ESTAT_POPULATION, "estat-population-age", "demo-estat-population-by-age.csv",
+                 dt.date(2025, 1, 1)),
+                (content.KDB, "kdb", "demo-kdb-home-care.csv", dt.date(2025, 7, 1))):
             runs[source] = IndicatorImportRun.objects.create(
-                prefecture=self.kyoto, layout="demo", file_name=file_name, source_note=source, vintage=vintage,
+                prefecture=self.kyoto, layout=layout, file_name=file_name, source_note=source, vintage=vintage,
                 status=IndicatorImportRun.Status.APPLIED, started_by=self.memberships["prefecture"].user)
         items: dict[str, list[ValueInput]] = {source: [] for source in runs}
         totals: dict[tuple[str, int], list[int]] = {}
