@@ -60,19 +60,25 @@ class Command(BaseCommand):
         from renkei.directory.services.demo import build_directory_demo
 
         facilities = build_directory_demo()
+        from renkei.pdca.services.demo import build_pdca_demo
+
+        pdca = build_pdca_demo()
         from renkei.core.tasks import run_waiting_jobs
 
         run_waiting_jobs()  # anything the build queued is done before anyone looks
-        self.print_summary(logins, facilities, host, port)
+        self.print_summary(logins, facilities, host, port, pdca=pdca)
         if not options["no_serve"]:
             self.serve(host, port)
 
-    def print_summary(self, logins, facilities: int, host: str, port: int) -> None:
+    def print_summary(self, logins, facilities: int, host: str, port: int, pdca=None) -> None:
         base = f"http://{host}:{port}"
         renkei = renkei_command()
         self.stdout.write(self.style.SUCCESS(f"Demo municipality: 京都府福知山市 ({DEMO_MUNICIPALITY_CODE})"))
         if facilities:
             self.stdout.write(f"Resource directory: {facilities} facilities")
+        if pdca:
+            self.stdout.write(f"PDCA: logic model of {pdca.measures} measures, {pdca.meetings} meetings, "
+                              f"{pdca.actions} actions ({pdca.overdue} overdue); {pdca.values} indicator values")
         self.stdout.write(f"Staff pages (log in):  {base}/")
         self.stdout.write(f"Residents' portal:     {base}/resources/{DEMO_MUNICIPALITY_CODE}/")
         self.stdout.write(f"API docs:              {base}/api/v1/docs  (schema: {base}/api/v1/openapi.json)")
