@@ -45,6 +45,9 @@ def generate(*, prefecture, municipalities, indicators: int, years: int, seed: i
     )
 
     rng = random.Random(seed)
+    # Exactly `indicators` definitions on the dashboards: the shipped library (seeded by migration) is set aside.
+    IndicatorDefinition.objects.filter(owner_municipality=None, owner_prefecture=None,
+                                       is_builtin=True).update(is_active=False)
     definitions = IndicatorDefinition.objects.bulk_create([IndicatorDefinition(
         code=f"BENCH{n:02d}", name_ja=f"ベンチマーク指標{n}", kind=Kind.OUTCOME, scenes=[SCENES[n % len(SCENES)]],
         unit="%", denominator_label="分母", factor=100, higher_is_better=n % 3 != 0, data_source="ベンチマーク",

@@ -21,9 +21,10 @@ class NavItem:
     url_name: str | None = None
     action: str = "core.use_app"
     children: tuple[NavItem, ...] = field(default_factory=tuple)
+    url_kwargs: tuple[tuple[str, str], ...] = ()
 
     def url(self) -> str | None:
-        return reverse(self.url_name) if self.url_name else None
+        return reverse(self.url_name, kwargs=dict(self.url_kwargs)) if self.url_name else None
 
 
 PROGRAM_ITEMS = [
@@ -40,7 +41,20 @@ PROGRAM_ITEMS = [
                 "directory.manage_taxonomy"),
         NavItem("directory_portal", _("Residents' page"), "portal:index", "core.use_app"),
     )),
-    NavItem("b", _("(b) Issues and measures (PDCA)")),
+    NavItem("b", _("(b) Issues and measures (PDCA)"), "pdca:index", "pdca.view_plan", children=(
+        NavItem("indicators_dashboards", _("Indicators by scene"), "indicators:index", "indicators.view"),
+        NavItem("pdca_plans", _("Plans and logic models"), "pdca:plan_index", "pdca.view_plan"),
+        NavItem("pdca_councils", _("Councils and meetings"), "pdca:council_list", "pdca.view_council"),
+        NavItem("pdca_issues", _("Issues"), "pdca:issue_list", "pdca.view_council"),
+        NavItem("pdca_actions", _("Actions"), "pdca:action_list", "pdca.view_council"),
+        NavItem("pdca_report", _("Yearly evaluation report"), "pdca:report", "pdca.report"),
+        NavItem("indicators_library", _("Indicator library"), "indicators:definition_list",
+                "indicators.view_definitions"),
+        NavItem("indicators_imports", _("Indicator imports"), "indicators:import_list", "indicators.record_values"),
+        NavItem("indicators_publication", _("Indicators for residents"), "indicators:publication",
+                "indicators.publish"),
+        NavItem("pdca_templates", _("Logic-model templates"), "pdca:template_list", "pdca.view_templates"),
+    )),
     NavItem("c", _("(c) Seamless provision")),
     NavItem("d", _("(d) Information sharing")),
     NavItem("e", _("(e) Consultation desk")),
@@ -49,11 +63,11 @@ PROGRAM_ITEMS = [
     NavItem("h", _("(h) Cross-municipal cooperation")),
 ]
 
+# Each scene opens its indicators' dashboard (見える化); later capabilities add their screens per scene.
 SCENES = [
-    NavItem("daily_care", _("Daily care")),
-    NavItem("admission_discharge", _("Admission and discharge")),
-    NavItem("emergency", _("Emergencies")),
-    NavItem("end_of_life", _("End of life")),
+    NavItem(scene, label, "indicators:scene_dashboard", "indicators.view", url_kwargs=(("scene", scene),))
+    for scene, label in (("daily_care", _("Daily care")), ("admission_discharge", _("Admission and discharge")),
+                         ("emergency", _("Emergencies")), ("end_of_life", _("End of life")))
 ]
 
 ADMINISTRATION = [
@@ -72,10 +86,13 @@ def navigation_for(membership) -> dict[str, list[dict]]:
         for item in items:
             allowed = membership is not None and policy.check(membership, item.action)
             url = item.url() if allowed else None
-            if item.url_name and not allowed:
+            # An item whose own screen the member may not open still leads to the children they may open
+            # (a professional on a council: (b)'s councils, not its plan).
+            children = entries(list(item.children)) if membership is not None else []
+            if item.url_name and not allowed and not children:
                 continue
             out.append({"key": item.key, "label": item.label, "url": url, "is_built": bool(item.url_name),
-                        "children": entries(list(item.children)) if allowed else []})
+                        "children": children})
         return out
 
     return {

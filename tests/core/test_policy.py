@@ -31,7 +31,9 @@ PUBLIC_VIEWS = {"core:login", "core:login_verify", "core:logout", "core:invitati
                 # The survey link a facility answers without an account, and the residents' portal.
                 "directory:survey_answer", "directory:survey_answer_thanks",
                 "portal:index", "portal:facilities_geojson", "portal:areas_geojson", "portal:search", "portal:about",
-                "portal:facility"}
+                "portal:facility",
+                # The residents' page of the indicators a municipality marks public (small counts suppressed).
+                "indicators:public"}
 
 
 def walk_url_patterns(patterns=None, prefix="", namespace=""):

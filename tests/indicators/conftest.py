@@ -16,6 +16,11 @@ from tests.factories import (
 
 @pytest.fixture
 def places(db):
+    # These tests count and list definitions exactly: they start without the shipped library (its own tests
+    # are in test_library.py).
+    from renkei.indicators.models import IndicatorDefinition
+
+    IndicatorDefinition.objects.filter(is_builtin=True, owner_municipality=None, owner_prefecture=None).delete()
     kyoto = PrefectureFactory(code="26", name="京都府")
     tokyo = PrefectureFactory(code="13", name="東京都")
     home = MunicipalityFactory(jis_code="26201", name="福知山市", prefecture=kyoto)

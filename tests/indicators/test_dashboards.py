@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from renkei.core.models import DailyLivingArea
 from renkei.directory.models import AreaShape
 from renkei.indicators import choropleth, dashboards
+from renkei.indicators.models import IndicatorDefinition
 
 from ..conftest import client_for
 from ..factories import MunicipalityFactory
@@ -25,6 +26,12 @@ from .dashboard_data import (
 )
 
 TODAY = dt.date(2025, 6, 1)  # fiscal year 2025: inside the 2024–2026 plan period
+
+
+@pytest.fixture(autouse=True)
+def _without_the_shipped_library(db):
+    """These tests list a scene's indicators exactly: they start without the shipped library."""
+    IndicatorDefinition.objects.filter(owner_municipality=None, owner_prefecture=None).delete()
 
 
 @pytest.fixture
