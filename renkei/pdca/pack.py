@@ -17,19 +17,16 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from renkei.core.models import Profession, Scene
+from renkei.core.pdf import GOTHIC, MINCHO, register_japanese_fonts
 from renkei.core.wareki import fiscal_year_wareki, to_wareki
 from renkei.indicators.periods import period_of
 
 from .models import Action, Council, CouncilMember, Issue, Meeting
 from .selectors import councils as selectors
 
-GOTHIC = "HeiseiKakuGo-W5"
-MINCHO = "HeiseiMin-W3"
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 15 * mm
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
@@ -52,16 +49,6 @@ POSITION_JA = {CouncilMember.Position.CHAIR: "会長", CouncilMember.Position.VI
                CouncilMember.Position.MEMBER: "委員", CouncilMember.Position.SECRETARIAT: "事務局",
                CouncilMember.Position.OBSERVER: "オブザーバー"}
 
-_fonts_registered = False
-
-
-def _register_fonts() -> None:
-    global _fonts_registered
-    if not _fonts_registered:
-        for name in (GOTHIC, MINCHO):
-            if name not in pdfmetrics.getRegisteredFontNames():
-                pdfmetrics.registerFont(UnicodeCIDFont(name))
-        _fonts_registered = True
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -234,7 +221,7 @@ def pack_story(meeting: Meeting, *, today, styles) -> list:
 
 def meeting_pack_pdf(meeting: Meeting, *, today=None) -> bytes:
     """Render the meeting pack of `meeting` (load it with selectors.meeting_with_details)."""
-    _register_fonts()
+    register_japanese_fonts()
     today = today or timezone.localdate()
     buffer = io.BytesIO()
     footer = f"{meeting.council.municipality.name} {meeting.council.name}　{meeting.title}　{to_wareki(today)}作成"

@@ -292,7 +292,7 @@ def test_the_printed_booklet_holds_no_professional_only_attribute(professional_o
     from renkei.directory.exports import booklet
 
     scope = ExportScope(municipality=municipality)
-    booklet._register_fonts()
+    booklet.register_japanese_fonts()
     story = booklet.booklet_story(scope, booklet._sections(scope), dt.date(2026, 4, 1), booklet._styles())
     text = "\n".join(t for flowable in story for t in _flowable_text(flowable))
     assert "網羅確認" in text

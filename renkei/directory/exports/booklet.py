@@ -28,7 +28,6 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -44,14 +43,13 @@ from reportlab.platypus import (
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from renkei.core.models import DailyLivingArea
+from renkei.core.pdf import GOTHIC, MINCHO, register_japanese_fonts
 from renkei.core.wareki import to_wareki
 
 from ..models import AreaShape, CollaborationAttribute, Facility
 from . import common
 from .scope import KIND_ORDER, ExportScope, areas_of, iter_export_facilities
 
-GOTHIC = "HeiseiKakuGo-W5"
-MINCHO = "HeiseiMin-W3"
 TITLE = "在宅医療・介護資源マップ"
 AREA_NOT_SET_TITLE = "圏域未設定の資源"
 
@@ -98,15 +96,6 @@ SOURCE_LABELS = {
 }
 YES_MARK, NO_MARK = "○", "－"
 
-_fonts_registered = False
-
-
-def _register_fonts() -> None:
-    global _fonts_registered
-    if not _fonts_registered:
-        pdfmetrics.registerFont(UnicodeCIDFont(GOTHIC))
-        pdfmetrics.registerFont(UnicodeCIDFont(MINCHO))
-        _fonts_registered = True
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -598,7 +587,7 @@ def booklet_story(scope: ExportScope, sections: list[Section], issued_on: dt.dat
 
 def booklet_pdf(scope: ExportScope, *, issued_on: dt.date | None = None) -> tuple[bytes, BookletInfo]:
     """Render the booklet for the scope; returns the PDF and what it holds (pages, sections, facilities)."""
-    _register_fonts()
+    register_japanese_fonts()
     issued_on = issued_on or timezone.localdate()
     styles = _styles()
     sections = _sections(scope)

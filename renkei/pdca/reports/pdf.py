@@ -23,7 +23,6 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -38,6 +37,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from renkei.core.pdf import GOTHIC, MINCHO, register_japanese_fonts
 from renkei.core.wareki import to_wareki
 
 from ..selectors.report import (
@@ -54,8 +54,6 @@ from ..selectors.report import (
 )
 from ..selectors.turn import ActionRow, IndicatorCheck, SceneTurn
 
-GOTHIC = "HeiseiKakuGo-W5"
-MINCHO = "HeiseiMin-W3"
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 15 * mm
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
@@ -64,16 +62,6 @@ BLUE, ORANGE, GREY = colors.HexColor("#0B5394"), colors.HexColor("#D55E00"), col
 HEAD_BACKGROUND = colors.HexColor("#DCE6F2")
 OVERDUE_BACKGROUND = colors.HexColor("#FDE2D6")
 
-_fonts_registered = False
-
-
-def _register_fonts() -> None:
-    global _fonts_registered
-    if not _fonts_registered:
-        for name in (GOTHIC, MINCHO):
-            if name not in pdfmetrics.getRegisteredFontNames():
-                pdfmetrics.registerFont(UnicodeCIDFont(name))
-        _fonts_registered = True
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -417,7 +405,7 @@ def report_story(report: YearlyReport, styles) -> list:
 
 def report_pdf(report: YearlyReport) -> tuple[bytes, int]:
     """The report as PDF bytes, and its number of pages."""
-    _register_fonts()
+    register_japanese_fonts()
     buffer = io.BytesIO()
     title = f"{report.municipality} {report.fiscal_year_label} {TITLE}"
     doc = _ReportTemplate(buffer, footer=f"{report.fiscal_year_label} {TITLE}　{report.municipality}",
