@@ -10,8 +10,8 @@ from django.utils import timezone
 from renkei.core.models import AuditEntry
 from renkei.core.wareki import to_wareki
 from renkei.pdca import pack
-from renkei.pdca.selectors import councils as selectors
 from renkei.pdca.models import Action
+from renkei.pdca.selectors import councils as selectors
 
 from ..directory.test_exports import pdf_contains, pdf_drawn_text
 
