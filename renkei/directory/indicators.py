@@ -271,4 +271,4 @@ PROVIDERS = {
 def register_providers() -> None:
     """Called once from DirectoryConfig.ready()."""
     for key, provider in PROVIDERS.items():
-        register(key, provider)
+        register(key, provider, reads=(POPULATION_75_PLUS,) if key.endswith("_per_100k_75plus") else ())

@@ -31,13 +31,22 @@ class Computed:
 
 Provider = Callable[[list, Period], Iterable[Computed]]
 _providers: dict[str, Provider] = {}
+_inputs: set[str] = set()
 
 
-def register(key: str, provider: Provider) -> Provider:
+def register(key: str, provider: Provider, *, reads: Iterable[str] = ()) -> Provider:
+    """Register `provider` under `key`. `reads` names the definitions (codes) whose values it divides by or
+    otherwise uses: an import that changes them queues a recomputation (population 75+ → rates per 75+)."""
     if key in _providers and _providers[key] is not provider:
         raise ValueError(f"indicator provider {key!r} registered twice")
     _providers[key] = provider
+    _inputs.update(reads)
     return provider
+
+
+def is_provider_input(code: str) -> bool:
+    """Whether some provider reads this definition's values (see `register(reads=…)`)."""
+    return code in _inputs
 
 
 def provider(key: str) -> Provider | None:

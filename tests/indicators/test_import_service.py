@@ -175,3 +175,33 @@ def test_rows_of_other_municipalities_may_be_left_out_instead_of_rejecting_the_f
     assert "舞鶴市" in run.report["skipped"][0]["ja"]
     assert run.values_created == 18
     assert not IndicatorValue.objects.filter(area_key="M262021").exists()
+
+
+@pytest.mark.django_db
+def test_importing_the_aged_population_queues_a_recomputation_of_the_rates_that_divide_by_it(
+        django_capture_on_commit_callbacks):
+    from renkei.core.models import Job
+    from renkei.indicators.areas import Area
+    from renkei.indicators.jobs import COMPUTE_JOB
+    from renkei.indicators.models import Origin
+    from renkei.indicators.periods import fiscal_year
+    from renkei.indicators.services.imports import _schedule_recomputation
+    from renkei.indicators.services.values import ValueInput, values_record
+
+    from .import_support import kyoto_places, population_definitions
+
+    places = kyoto_places()
+    definitions = population_definitions()
+    city = next(iter(places.values()))
+    written = values_record(items=[
+        ValueInput(definitions["ZT-BASE-01"], Area.of_municipality(city), fiscal_year(2024), 70000),
+    ], origin=Origin.IMPORTED).values
+    with django_capture_on_commit_callbacks(execute=True):
+        _schedule_recomputation(written)
+    assert not Job.objects.filter(kind=COMPUTE_JOB).exists()  # the total population feeds no provider
+    written = values_record(items=[
+        ValueInput(definitions["ZT-BASE-02"], Area.of_municipality(city), fiscal_year(2024), 12000),
+    ], origin=Origin.IMPORTED).values
+    with django_capture_on_commit_callbacks(execute=True):
+        _schedule_recomputation(written)
+    assert Job.objects.filter(kind=COMPUTE_JOB, prefecture=city.prefecture).exists()

@@ -22,7 +22,7 @@ from django.db import transaction
 
 from renkei.core import policy
 from renkei.core.files import FileError, RowError, too_large
-from renkei.core.models import Municipality
+from renkei.core.models import Municipality, Prefecture
 
 from ..importers.areas import AreaResolver
 from ..importers.build import Built, values_from
@@ -261,6 +261,7 @@ def indicator_file_import(*, path_or_file, file_name: str, mapping, membership=N
             run.values_corrected = result.counts[CORRECTED]
             run.values_unchanged = result.counts[UNCHANGED]
             run.save(update_fields=["values_created", "values_corrected", "values_unchanged"])
+            _schedule_recomputation(result.values)
     except (ValueError_, PeriodError, PermissionDenied) as error:  # checked above; a race or a new rule
         run.pk = None
         run.status = IndicatorImportRun.Status.REJECTED
@@ -272,6 +273,18 @@ def indicator_file_import(*, path_or_file, file_name: str, mapping, membership=N
         run.report = report
         run.save()
     return run
+
+
+def _schedule_recomputation(written) -> None:
+    """Computed indicators that divide by what this file changed (population 75+ → visits per 75+) are
+    recomputed for the prefectures it touched, by the background job once the import has committed."""
+    from ..jobs import schedule_indicators_compute
+    from ..registry import is_provider_input
+
+    prefectures = {value.prefecture_id or (value.municipality.prefecture_id if value.municipality_id else None)
+                   for value in written if is_provider_input(value.definition.code)}
+    for prefecture in Prefecture.objects.filter(pk__in=prefectures - {None}):
+        transaction.on_commit(lambda prefecture=prefecture: schedule_indicators_compute(prefecture=prefecture))
 
 
 def _once_per_row_and_reason(errors: list[RowError]) -> list[RowError]:
