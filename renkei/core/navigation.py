@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import policy
 
@@ -46,7 +47,7 @@ PROGRAM_ITEMS = [
         NavItem("pdca_plans", _("Plans and logic models"), "pdca:plan_index", "pdca.view_plan"),
         NavItem("pdca_councils", _("Councils and meetings"), "pdca:council_list", "pdca.view_council"),
         NavItem("pdca_issues", _("Issues"), "pdca:issue_list", "pdca.view_council"),
-        NavItem("pdca_actions", _("Actions"), "pdca:action_list", "pdca.view_council"),
+        NavItem("pdca_actions", pgettext_lazy("PDCA", "Actions"), "pdca:action_list", "pdca.view_council"),
         NavItem("pdca_report", _("Yearly evaluation report"), "pdca:report", "pdca.report"),
         NavItem("indicators_library", _("Indicator library"), "indicators:definition_list",
                 "indicators.view_definitions"),

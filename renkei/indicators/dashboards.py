@@ -150,6 +150,11 @@ def scene_definitions(membership, scene: str) -> list[IndicatorDefinition]:
     return [d for d in visible_definitions(membership) if scene in (d.scenes or [])]
 
 
+def has_public_indicators(municipality: Municipality) -> bool:
+    """Whether the municipality shows residents any indicator (the portal links its page only then)."""
+    return IndicatorPublication.objects.filter(municipality=municipality, definition__is_active=True).exists()
+
+
 def public_definitions(municipality: Municipality) -> list[IndicatorDefinition]:
     """What the municipality marks public, in its display order (the residents' page reads nothing else)."""
     publications = (IndicatorPublication.objects.filter(municipality=municipality, definition__is_active=True)

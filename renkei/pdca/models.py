@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from renkei.core.concurrency import Versioned
 from renkei.core.models import Membership, Municipality, Organization, Prefecture, Profession, Scene
@@ -331,7 +332,7 @@ class CouncilMember(models.Model):
     organization_note = models.CharField(_("organization (as written)"), max_length=120, blank=True)
     membership = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="council_seats", verbose_name=_("member in Renkei"))
-    person_name = models.CharField(_("name"), max_length=80, blank=True)
+    person_name = models.CharField(pgettext_lazy("person", "name"), max_length=80, blank=True)
     profession = models.CharField(_("profession"), max_length=40, choices=Profession.choices, blank=True)
     position = models.CharField(_("position"), max_length=20, choices=Position.choices, default=Position.MEMBER)
     is_active = models.BooleanField(_("active"), default=True)
@@ -439,7 +440,7 @@ class Issue(Versioned):
     """課題: raised at a meeting or elsewhere, tied to a scene and to the indicators that show it."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("open")
+        OPEN = "open", pgettext_lazy("issue", "open")
         ADDRESSED = "addressed", _("being addressed")
         CLOSED = "closed", _("closed")
 

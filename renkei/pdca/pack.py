@@ -37,7 +37,7 @@ SCENE_JA = {Scene.DAILY_CARE: "日常の療養支援", Scene.ADMISSION_DISCHARGE
             Scene.EMERGENCY: "急変時の対応", Scene.END_OF_LIFE: "看取り", Scene.DEMENTIA: "認知症",
             Scene.INFECTION_DISASTER: "感染症・災害",
             Scene.COLLABORATION_SYSTEM: "多職種連携の体制"}
-STATUS_JA = {"on_track": "順調", "behind": "遅れ", "no_data": "データなし", "no_target": "目標未設定"}
+STATUS_JA = {"on_track": "順調", "behind": "遅れ", "no_data": "データなし", "no_target": "目標なし"}
 MEETING_STATUS_JA = {Meeting.Status.PLANNED: "開催予定", Meeting.Status.HELD: "開催済み",
                      Meeting.Status.CANCELLED: "中止"}
 ISSUE_STATUS_JA = {Issue.Status.OPEN: "未対応", Issue.Status.ADDRESSED: "対応中", Issue.Status.CLOSED: "解決"}

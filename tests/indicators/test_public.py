@@ -151,3 +151,11 @@ def test_the_publication_screen_switches_an_indicator(municipality):
 def test_the_publication_screen_refuses_professionals(municipality, make_membership):
     client = client_for(make_membership(Role.PROFESSIONAL))
     assert client.get(f"/indicators/publication/?municipality={municipality.code}").status_code == 403
+
+
+def test_the_portal_links_the_residents_indicators_only_where_some_are_published(municipality, other_municipality,
+                                                                                  published):
+    link = f'href="/indicators/public/{municipality.code}/"'
+    assert link in Client().get(f"/resources/{municipality.code}/").content.decode()
+    other = Client().get(f"/resources/{other_municipality.code}/").content.decode()
+    assert "/indicators/public/" not in other

@@ -36,7 +36,7 @@ def test_the_pack_gives_the_current_status_of_the_indicators_its_issues_name(cou
     assert "退院調整もれが多い" in text
     assert "在宅死亡率" in text and "19.5%" in text and "令和7年度" in text  # latest value and its period
     assert "21.0%" in text  # the target for that fiscal year
-    assert "遅れ" in text and "目標未設定" in text  # behind; the other has no target
+    assert "遅れ" in text and "目標なし" in text  # behind; the other has no target
     assert "人口動態統計（令和7年）" in text and "令和8年9月1日時点" in text  # source and vintage
 
 

@@ -17,6 +17,7 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 
 from renkei.core import policy
+from renkei.indicators.dashboards import has_public_indicators
 
 from ..hours import hours_by_day, is_public_holiday
 from ..models import Facility, FacilityKind
@@ -74,6 +75,7 @@ def search_view(request, code):
     page_query = request.GET.copy()
     context = {
         "municipality": municipality,
+        "has_public_indicators": has_public_indicators(municipality),
         "params": params,
         "errors": errors,
         "result": result,
