@@ -32,34 +32,37 @@ _AUDIT_GUARD = importlib.import_module("renkei.core.migrations.0002_audit_append
 def _flush_keeping_migration_state() -> None:
     """Empty every table like pytest-django's transactional teardown, then put back what migrations made.
 
-    The audit table refuses DELETE through SQLite triggers (migration 0002), so they are dropped for the
-    flush and recreated after it, with the audit chain head row. PostgreSQL flushes with TRUNCATE, which its
-    row triggers do not catch.
+    Migrations leave the built-in rows (the collaboration taxonomy, the indicator library) and an empty audit
+    log: the data migrations' historical models write no entries. Re-seeding here with the real models does
+    write entries, so they are removed again and the chain head reset — otherwise a later test that restores
+    the serialized database (serialized_rollback) puts the head back to 0 beside entries 1…N, and its first
+    audited write collides with entry 1. The audit table refuses DELETE through SQLite triggers (migration
+    0002): they are dropped meanwhile. PostgreSQL empties it with TRUNCATE, which its row triggers do not catch.
     """
     from django.core.management import call_command
     from django.db import connection
 
-    from renkei.core.models.audit import AuditChainHead
+    from renkei.core.models.audit import AuditChainHead, AuditEntry
+    from renkei.directory.models import CollaborationAttribute, CollaborationCategory
+    from renkei.directory.taxonomy import seed_taxonomy
+    from renkei.indicators.library import seed_library
 
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             for sql in _AUDIT_GUARD.SQLITE_REVERSE:
                 cursor.execute(sql)
     call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+    AuditChainHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": "0" * 64})
+    seed_taxonomy(CollaborationCategory, CollaborationAttribute)
+    seed_library()
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}" if connection.vendor == "sqlite" else f"TRUNCATE {table}")  # noqa: S608
+    AuditChainHead.objects.filter(pk=1).update(seq=0, hash="0" * 64)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             for sql in _AUDIT_GUARD.SQLITE:
                 cursor.execute(sql)
-    AuditChainHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": "0" * 64})
-    # Rows data migrations made: the directory's built-in collaboration taxonomy.
-    from renkei.directory.models import CollaborationAttribute, CollaborationCategory
-    from renkei.directory.taxonomy import seed_taxonomy
-
-    seed_taxonomy(CollaborationCategory, CollaborationAttribute)
-    # The built-in indicator library (indicators migration 0002).
-    from renkei.indicators.library import seed_library
-
-    seed_library()
 
 
 @pytest.fixture(scope="module")
