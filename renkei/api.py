@@ -9,7 +9,11 @@ from ninja.security import HttpBearer, SessionAuth
 
 from renkei.core import audit
 from renkei.core.middleware import TwoFactorMiddleware
+from renkei.core.models import APIToken
 from renkei.core.services import accounts
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class BearerToken(HttpBearer):
@@ -19,6 +23,8 @@ class BearerToken(HttpBearer):
         membership = accounts.membership_for_api_token(token)
         if membership is None or not membership.is_active or not membership.user.is_active:
             return None
+        if membership.api_scope == APIToken.Scope.READ_ONLY and request.method not in SAFE_METHODS:
+            raise PermissionDenied("read-only token")
         request.membership = membership
         request.user = membership.user
         audit._context.set(audit.AuditContext(

@@ -32,7 +32,7 @@ from .models.audit import AuditChainHead, AuditEntry
 GENESIS_HASH = "0" * 64
 # Apps whose models are audited automatically; later capabilities add their label here.
 AUDITED_APP_LABELS = {"core", "directory", "pdca", "provision", "handoff", "consult", "training", "region",
-                      "indicators"}
+                      "indicators", "careteams"}
 ALWAYS_SENSITIVE_FIELDS = frozenset({"password", "secret", "token", "key_hash", "token_hash"})
 # Person data: the log says that such a field changed, never its value (a log entry cannot be erased).
 # Models add their own with AUDIT_SENSITIVE_FIELDS (e.g. a survey respondent's name).
@@ -158,6 +158,32 @@ def _with_prefecture(owner: Owner) -> Owner:
     return Owner(owner.municipality_id, prefecture_id)
 
 
+# --- whose personal data it is -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Subject:
+    """The person an entry's data is about: ("patient", 12). Empty: not person-identifying data."""
+
+    type: str = ""
+    id: int | None = None
+
+
+NO_SUBJECT = Subject()
+
+
+def subject_of(obj: Any) -> Subject:
+    """The data subject of an object, from its `audit_subject()` (a Subject, or an object that has one)."""
+    if obj is None or isinstance(obj, Subject):
+        return obj or NO_SUBJECT
+    hook = getattr(obj, "audit_subject", None)
+    if not callable(hook):
+        return NO_SUBJECT
+    found = hook()
+    if found is None or found is obj:
+        return NO_SUBJECT
+    return subject_of(found)
+
+
 # --- which values are never written ---------------------------------------------------------------
 
 def sensitive_fields(model_or_instance) -> frozenset[str]:
@@ -171,6 +197,9 @@ def sensitive_fields(model_or_instance) -> frozenset[str]:
     meta = getattr(model_or_instance, "_meta", None)
     if meta is None:
         return frozenset(names)
+    if callable(getattr(model_or_instance, "audit_subject", None)):
+        # About a person (a patient…): every field is sensitive by default; the log says what changed, never to what.
+        names = names | {f.name for f in meta.concrete_fields}
     attnames = {f.attname for f in meta.concrete_fields if f.name in names}
     return frozenset(names | attnames)
 
@@ -208,6 +237,8 @@ def _payload(entry: AuditEntry) -> dict[str, Any]:
         payload["owner_municipality"] = entry.owner_municipality_id
     if entry.owner_prefecture_id is not None:
         payload["owner_prefecture"] = entry.owner_prefecture_id
+    if entry.subject_id is not None:
+        payload["subject"] = [entry.subject_type, entry.subject_id]
     return payload
 
 
@@ -222,14 +253,17 @@ def record(
     permission: str = "",
     reason: str = "",
     owner: Any = None,
+    subject: Any = None,
 ) -> AuditEntry:
     """Append one entry to the audit log, chained to the previous one.
 
     `owner` (a municipality, a prefecture, an object or an Owner) says whose entry it is when `obj` does not
-    (a bulk write, a read of many rows); by default it is `owner_of(obj)`.
+    (a bulk write, a read of many rows); by default it is `owner_of(obj)`. `subject` (a Subject or an object)
+    says whose personal data it is about; by default `subject_of(obj)`.
     """
     ctx = _context.get()
     owner = owner_of(owner if owner is not None else obj)
+    subject = subject_of(subject if subject is not None else obj)
     if obj is not None:
         object_type = object_type or object_type_of(obj)
         object_id = object_id or obj.pk
@@ -257,6 +291,8 @@ def record(
             user_agent=ctx.user_agent[:300],
             owner_municipality_id=owner.municipality_id,
             owner_prefecture_id=owner.prefecture_id,
+            subject_type=subject.type or None,
+            subject_id=subject.id,
             prev_hash=head.hash,
         )
         entry.hash = compute_hash(entry.prev_hash, _payload(entry))
@@ -283,6 +319,7 @@ def record_many(items: list[dict[str, Any]]) -> int:
         for item in items:
             obj = item.get("obj")
             owner = owner_of(item.get("owner") if item.get("owner") is not None else obj)
+            subject = subject_of(item.get("subject") if item.get("subject") is not None else obj)
             object_type, object_id = item.get("object_type", ""), item.get("object_id", "")
             object_label = item.get("object_label")
             if obj is not None:
@@ -299,6 +336,7 @@ def record_many(items: list[dict[str, Any]]) -> int:
                 changes=_canonical(item.get("changes") or {}), reason=item.get("reason") or ctx.reason,
                 ip_address=ctx.ip_address, user_agent=ctx.user_agent[:300], prev_hash=prev_hash,
                 owner_municipality_id=owner.municipality_id, owner_prefecture_id=owner.prefecture_id,
+                subject_type=subject.type or None, subject_id=subject.id,
             )
             entry.hash = compute_hash(prev_hash, _payload(entry))
             prev_hash = entry.hash
@@ -339,10 +377,19 @@ def record_reads(objects, *, what: str = "", permission: str = "", reason: str =
 
     Each entry names the first few objects, counts all of them and keeps up to READ_IDS_KEPT ids, so the
     staff of each municipality see that their rows were read. Nothing is written for an empty list.
+    Objects about a person (`subject_of`) get one entry each instead (returned: only the grouped entries).
     """
     resolved: dict[Owner, Owner] = {}  # the prefecture is looked up once per municipality, not per row
     by_owner: dict[Owner, list] = {}
+    about_people: list[dict[str, Any]] = []
     for obj in objects:
+        subject = subject_of(obj)
+        if subject.id is not None:
+            # Personal data: one entry per person, so each one's access history shows this read.
+            about_people.append({"action": AuditEntry.Action.READ, "obj": obj, "subject": subject,
+                                 "permission": permission, "reason": reason,
+                                 "changes": {"what": what} if what else None})
+            continue
         partial = _owner_ids(obj)
         if partial not in resolved:
             resolved[partial] = _with_prefecture(partial)
@@ -357,6 +404,7 @@ def record_reads(objects, *, what: str = "", permission: str = "", reason: str =
         entries.append(record(action=AuditEntry.Action.READ, object_type=object_type_of(group[0]),
                               object_label=label, changes=changes, permission=permission, reason=reason,
                               owner=owner))
+    record_many(about_people)
     return entries
 
 

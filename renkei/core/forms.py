@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .concurrency import add_version_field
-from .models import AreaGroup, AuditEntry, DailyLivingArea, Municipality, Organization, Profession, Role
+from .models import APIToken, AreaGroup, AuditEntry, DailyLivingArea, Municipality, Organization, Profession, Role
 from .services.places import is_valid_local_government_code
 
 
@@ -235,3 +235,9 @@ class AuditFilterForm(forms.Form):
 class APITokenForm(forms.Form):
     name = forms.CharField(label=_("Token name"), max_length=80)
     days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=366, initial=90)
+    scope = forms.ChoiceField(label=_("Scope"), choices=APIToken.Scope.choices, initial=APIToken.Scope.READ_ONLY,
+                              required=False)
+
+    def clean_scope(self):
+        # Least power when the field is left out (an older form, a script).
+        return self.cleaned_data.get("scope") or APIToken.Scope.READ_ONLY

@@ -30,16 +30,25 @@ class Rule:
     scope: Scope | None = None
     # Objectless checks (list screens) ask "could this membership do it to anything?".
     needs_object: bool = False
+    # Reads or writes person-identifying data (patients…): refused to API tokens scoped "no patient data".
+    patient_data: bool = False
 
 
 _rules: dict[str, Rule] = {}
+NO_PATIENT_DATA = "no_patient_data"  # core.models.APIToken.Scope.NO_PATIENT_DATA (models import policy later)
 
 
-def register(action: str, predicate: Predicate, *, scope: Scope | None = None, needs_object: bool = False) -> None:
+def register(action: str, predicate: Predicate, *, scope: Scope | None = None, needs_object: bool = False,
+             patient_data: bool = False) -> None:
     """Register the rule for `action`. Without `scope`, `scope()` lists no rows for it (fail closed)."""
     if action in _rules:
         raise ValueError(f"policy rule {action!r} registered twice")
-    _rules[action] = Rule(action, predicate, scope, needs_object)
+    _rules[action] = Rule(action, predicate, scope, needs_object, patient_data)
+
+
+def is_patient_data(action: str) -> bool:
+    rule = _rules.get(action)
+    return rule is not None and rule.patient_data
 
 
 def unregister(action: str) -> None:
@@ -57,6 +66,8 @@ def check(membership, action: str, obj: Any = None) -> bool:
     if rule is None or membership is None or not _is_usable(membership):
         return False
     if rule.needs_object and obj is None:
+        return False
+    if rule.patient_data and getattr(membership, "api_scope", None) == NO_PATIENT_DATA:
         return False
     return bool(rule.predicate(membership, obj))
 
@@ -76,6 +87,8 @@ def scope(membership, action: str, queryset: QuerySet) -> QuerySet:
     """
     rule = _rules.get(action)
     if rule is None or rule.scope is None or membership is None or not _is_usable(membership):
+        return queryset.none()
+    if rule.patient_data and getattr(membership, "api_scope", None) == NO_PATIENT_DATA:
         return queryset.none()
     return rule.scope(membership, queryset)
 

@@ -146,9 +146,13 @@ def administers_account(membership, user) -> bool:
 
 def audit_scope(membership, queryset):
     """Entries about objects the member's office owns (core.audit.owner_of), whoever acted: municipal staff
-    their municipality's (and its wards'), prefecture staff their prefecture's, administrators all."""
+    their municipality's (and its wards'), prefecture staff their prefecture's, administrators all but
+    those about a person's data."""
     from .models import Municipality
 
+    # Entries about a person's data (patients, consultation clients) are shown on that person's access
+    # history to the people their app allows, never here: a municipality's staff see counts, not patients.
+    queryset = queryset.filter(subject_id__isnull=True)
     if membership.role == ADMIN:
         return queryset
     own = _municipality_id(membership)

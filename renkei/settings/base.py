@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "renkei.directory",
     "renkei.indicators",
     "renkei.pdca",
+    "renkei.careteams",
 ]
 
 MIDDLEWARE = [

@@ -36,6 +36,12 @@ class AuditEntry(models.Model):
     # Whose object the entry is about (core.audit.owner_of): who may see it, whoever acted. Plain ids too.
     owner_municipality_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     owner_prefecture_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    # The person the data is about (a patient, a consultation client: 個人情報保護法's 本人), when it is
+    # person-identifying: such entries are shown only on that person's access history, to the people the
+    # subject's app allows (core.audit.subject_of), never on the municipality's audit screen.
+    # Nullable, as the owner columns: both databases add them in place, so 0002's triggers stay.
+    subject_type = models.CharField(max_length=40, null=True, blank=True)  # noqa: DJ001
+    subject_id = models.BigIntegerField(null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
@@ -45,6 +51,7 @@ class AuditEntry(models.Model):
         ordering = ["-seq"]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
+        indexes = [models.Index(fields=["subject_type", "subject_id", "seq"], name="audit_subject_seq")]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.summary}"

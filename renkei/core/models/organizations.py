@@ -136,6 +136,8 @@ class Membership(models.Model):
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     profession = models.CharField(_("profession"), max_length=40, choices=Profession.choices, blank=True)
     title = models.CharField(_("job title"), max_length=80, blank=True)
+    # 個人情報管理責任者: reviews the organization's break-glass accesses and sees its patients' access histories.
+    is_responsible_person = models.BooleanField(_("responsible person for personal data"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     started_at = models.DateTimeField(_("started at"), default=timezone.now)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)

@@ -71,8 +71,15 @@ class LoginAttempt(models.Model):
 class APIToken(models.Model):
     """A bearer token for the JSON API, bound to one membership (so the same policy applies)."""
 
+    class Scope(models.TextChoices):
+        FULL = "full", _("read and write, as the member may on screen")
+        READ_ONLY = "read_only", _("read only")
+        NO_PATIENT_DATA = "no_patient_data", _("no patient data")
+
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=80)
+    # What the token may do, at most: the policy still decides within it (core.policy.check, core api auth).
+    scope = models.CharField(_("scope"), max_length=20, choices=Scope.choices, default=Scope.FULL)
     prefix = models.CharField(max_length=12, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -288,12 +288,13 @@ def totp_reset(*, user: User, by: User | None = None) -> str:
     return code
 
 
-def api_token_create(*, membership: Membership, name: str, days: int | None = 90) -> tuple[APIToken, str]:
+def api_token_create(*, membership: Membership, name: str, days: int | None = 90,
+                     scope: str = APIToken.Scope.FULL) -> tuple[APIToken, str]:
     """Create a bearer token for the API; the clear token is shown once and never stored."""
     raw = "rk_" + secrets.token_urlsafe(32)
     expires = timezone.now() + dt.timedelta(days=days) if days else None
     with transaction.atomic():
-        token = APIToken.objects.create(membership=membership, name=name, prefix=raw[:10],
+        token = APIToken.objects.create(membership=membership, name=name, prefix=raw[:10], scope=scope,
                                         key_hash=hashlib.sha256(raw.encode()).hexdigest(), expires_at=expires)
     return token, raw
 
@@ -312,4 +313,6 @@ def membership_for_api_token(raw: str) -> Membership | None:
     if token is None or (token.expires_at and token.expires_at <= timezone.now()):
         return None
     APIToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-    return token.membership
+    membership = token.membership
+    membership.api_scope = token.scope  # core.policy.check and the API's auth narrow what it may do
+    return membership

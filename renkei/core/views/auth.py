@@ -218,7 +218,8 @@ def account_view(request):
             return redirect("core:account")
         if form.is_valid():
             _token, new_token = accounts.api_token_create(membership=membership, name=form.cleaned_data["name"],
-                                                          days=form.cleaned_data["days"])
+                                                          days=form.cleaned_data["days"],
+                                                          scope=form.cleaned_data["scope"])
             form = APITokenForm()
     return render(request, "core/account.html", {
         "form": form, "new_token": new_token,
