@@ -12,7 +12,6 @@ from renkei.core.middleware import TwoFactorMiddleware
 from renkei.core.models import APIToken
 from renkei.core.services import accounts
 
-
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 

@@ -52,7 +52,9 @@ def team_member(membership, patient) -> CareTeamMember | None:
 
 
 def is_current_team_member(membership, patient) -> bool:
-    return membership is not None and membership.role == Role.PROFESSIONAL and team_member(membership, patient) is not None
+    if membership is None or membership.role != Role.PROFESSIONAL:
+        return False
+    return team_member(membership, patient) is not None
 
 
 def _consent_covers(consent: Consent, membership, member: CareTeamMember | None) -> bool:
