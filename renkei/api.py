@@ -92,3 +92,6 @@ api.add_router("/", indicators_router)
 from renkei.pdca.api import router as pdca_router  # noqa: E402
 
 api.add_router("/", pdca_router)
+from renkei.careteams.api import router as careteams_router  # noqa: E402
+
+api.add_router("/", careteams_router)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("directory/", include("renkei.directory.urls")),
     path("indicators/", include("renkei.indicators.urls")),
     path("pdca/", include("renkei.pdca.urls")),
+    path("patients/", include("renkei.careteams.urls")),
     path("resources/", include((portal_urlpatterns, "portal"))),
     path("", include("renkei.core.urls")),
 ]

@@ -1,0 +1,5 @@
+"""consent API operations."""
+
+from ninja import Router
+
+router = Router(tags=["patients"])

@@ -1,0 +1,5 @@
+"""emergency API operations."""
+
+from ninja import Router
+
+router = Router(tags=["patients"])

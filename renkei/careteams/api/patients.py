@@ -1,0 +1,5 @@
+"""patients API operations."""
+
+from ninja import Router
+
+router = Router(tags=["patients"])

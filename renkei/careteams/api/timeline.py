@@ -1,0 +1,5 @@
+"""timeline API operations."""
+
+from ninja import Router
+
+router = Router(tags=["patients"])

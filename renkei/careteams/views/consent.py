@@ -1,0 +1,3 @@
+"""consent screens."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""emergency screens."""
+
+urlpatterns: list = []

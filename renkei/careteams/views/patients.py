@@ -1,0 +1,3 @@
+"""patients screens."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""timeline screens."""
+
+urlpatterns: list = []
