@@ -37,6 +37,7 @@ def professional(*, kind=Organization.Kind.CARE_MANAGEMENT_OFFICE, municipality=
 class PatientFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Patient
+        skip_postgeneration_save = True
 
     registered_by = factory.LazyFunction(professional)
     registered_by_organization = factory.SelfAttribute("registered_by.organization")
