@@ -54,7 +54,8 @@ api = NinjaAPI(
     version="1",
     description=_("Renkei: 在宅医療・介護連携推進事業 platform"),
     urls_namespace="api",
-    auth=[SessionWithTwoFactor(), BearerToken()],
+    # Bearer first: the session auth checks CSRF on a POST and answers 403 before a token is even looked at.
+    auth=[BearerToken(), SessionWithTwoFactor()],
     renderer=UTF8JSONRenderer(),
 )
 

@@ -1,6 +1,7 @@
 """Patients (利用者・患者) and their key people: 要配慮個人情報, seen only through the careteams policy."""
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from renkei.core.audit import Subject
@@ -136,6 +137,13 @@ class Patient(Versioned):
 
     def audit_subject(self) -> Subject:
         return Subject("patient", self.pk)
+
+    @property
+    def age(self) -> int:
+        """Full years today (or on the day of death)."""
+        death = getattr(self, "death", None) if self.pk else None
+        on = death.died_on if death else timezone.localdate()
+        return on.year - self.birth_date.year - ((on.month, on.day) < (self.birth_date.month, self.birth_date.day))
 
     def audit_owner(self):
         return self.municipality or self.registered_by_organization

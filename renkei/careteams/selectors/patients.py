@@ -26,9 +26,12 @@ def patient_for(membership, patient_id, *, action: str = "careteams.view_patient
     """The patient `patient_id` when the policy allows `action`; 404 when missing, PermissionDenied (logged)
     when refused. The read is logged unless `record` is False (a write service logs its own entry)."""
     try:
+        pk = int(patient_id)
+        if not 0 < pk < 2**63:  # a bigger number overflows the database's integer: not found, not a 500
+            raise ValueError(pk)
         patient = (Patient.objects.select_related("municipality", "daily_living_area", "registered_by_organization")
-                   .get(pk=int(patient_id)))
-    except (Patient.DoesNotExist, TypeError, ValueError) as exc:
+                   .get(pk=pk))
+    except (Patient.DoesNotExist, TypeError, ValueError, OverflowError) as exc:
         raise Http404("patient") from exc
     policy.require(membership, action, patient)
     if record:
