@@ -105,3 +105,10 @@ def queued_jobs(settings):
     return settings.TASKS
 
 
+
+
+@pytest.fixture(autouse=True)
+def patient_files_root(settings, tmp_path_factory):
+    """Patients' files of a test go to a temporary folder, never to the checkout's var/."""
+    settings.RENKEI_PATIENT_FILES_ROOT = tmp_path_factory.getbasetemp() / "patient-files"
+    return settings.RENKEI_PATIENT_FILES_ROOT

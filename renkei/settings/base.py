@@ -167,6 +167,10 @@ RENKEI_TILE_URL = os.environ.get(
 RENKEI_TILE_ATTRIBUTION = os.environ.get("RENKEI_TILE_ATTRIBUTION", "地理院タイル")
 RENKEI_TILE_ATTRIBUTION_URL = os.environ.get("RENKEI_TILE_ATTRIBUTION_URL",
                                              "https://maps.gsi.go.jp/development/ichiran.html")
+# Patients' files (timeline photos and PDFs, scanned consent forms): outside the web root, served only after
+# the policy check (renkei/careteams/storage.py). Back this folder up with the database.
+RENKEI_PATIENT_FILES_ROOT = Path(os.environ.get("RENKEI_PATIENT_FILES_ROOT", DATA_DIR / "patient-files"))
+RENKEI_PATIENT_FILE_MAX_BYTES = int(os.environ.get("RENKEI_PATIENT_FILE_MAX_BYTES", 20 * 1024 * 1024))
 RENKEI_SITE_NAME = os.environ.get("RENKEI_SITE_NAME", "Renkei")
 # The address links in e-mails point to (survey links sent by cron have no request to take it from).
 RENKEI_BASE_URL = os.environ.get("RENKEI_BASE_URL", "")
