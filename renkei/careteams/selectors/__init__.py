@@ -6,11 +6,11 @@ of the apps built on careteams load patients with `patient_for` and record their
 """
 
 from .patients import (
-    key_people_of,
-    patient_or_404,
     find_patient,
+    key_people_of,
     my_patients,
     patient_for,
+    patient_or_404,
     record_read,
 )
 

@@ -127,3 +127,38 @@ def waiting_invitations_count(membership) -> int:
                                           invitation__revoked_at__isnull=True,
                                           invitation__expires_at__gt=timezone.now())
             .exclude(ended_on__lt=today).count())
+
+
+def consents_of(patient: Patient) -> list:
+    """The patient's consents, current and withdrawn (the caller logs the read)."""
+    from ..models import Consent
+
+    return list(Consent.objects.filter(patient=patient).select_related("patient__care_team")
+                .prefetch_related("organizations"))
+
+
+def organization_to_add(organization_id):
+    """An active organization to put on a team (from the directory's / core's organizations), or None."""
+    from renkei.core.models import Organization
+
+    try:
+        pk = int(organization_id)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < pk < 2**63:
+        return None
+    return Organization.objects.filter(pk=pk, is_active=True).select_related("municipality").first()
+
+
+def professional_of(organization, membership_id):
+    """An active professional membership of `organization`, or None."""
+    from renkei.core.models import Membership, Role
+
+    try:
+        pk = int(membership_id)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < pk < 2**63:
+        return None
+    return (Membership.objects.filter(pk=pk, organization=organization, role=Role.PROFESSIONAL, is_active=True)
+            .select_related("user", "organization").first())

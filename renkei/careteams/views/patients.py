@@ -7,6 +7,8 @@ second factor again (`recent_second_factor`).
 
 from __future__ import annotations
 
+import contextlib
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -43,7 +45,9 @@ from ..selectors.teams import (
     join_request_for,
     member_of_team,
     my_roles,
+    organization_to_add,
     pending_join_requests,
+    professional_of,
     team_of,
     team_sizes,
 )
@@ -121,11 +125,10 @@ def request_join_view(request):
         return redirect("careteams:patient_find")
     form = JoinRequestForm(request.POST)
     if form.is_valid():
-        try:
+        # The same answer whatever happened: nothing is revealed about which teams exist.
+        with contextlib.suppress(CareTeam.DoesNotExist, ValidationError):
             team_services.request_join(by=request.membership, team_id=form.cleaned_data["team"],
                                        role=form.cleaned_data["role"], message=form.cleaned_data["message"])
-        except (CareTeam.DoesNotExist, ValidationError):
-            pass  # the same answer as a request sent: nothing is revealed about which teams exist
         messages.success(request, _("Your request was sent to the team. You will see the patient once they "
                                     "accept it and a consent covers you."))
         return redirect("careteams:my_patients")
@@ -231,12 +234,8 @@ def key_person_remove_view(request, patient_id, obj, key_person_id):
 
 def _organization_choice(request):
     """The organization picked on the team page (`?organization=`), or None."""
-    from renkei.core.models import Organization
-
     raw = request.GET.get("organization") or request.POST.get("organization") or ""
-    if not raw.isdecimal() or len(raw) > 12:
-        return None
-    return Organization.objects.filter(pk=int(raw), is_active=True).select_related("municipality").first()
+    return organization_to_add(raw) if raw.isdecimal() and len(raw) < 19 else None
 
 
 def _people_of(organization) -> list[tuple[int, str]]:
@@ -286,9 +285,7 @@ def team_member_add_view(request, patient_id, obj):
     form = TeamMemberAddForm(request.POST, people=_people_of(organization))
     if form.is_valid():
         data = form.cleaned_data
-        membership = None
-        if data["membership"]:
-            membership = organization_members(data["organization"]).filter(pk=data["membership"]).first()
+        membership = professional_of(data["organization"], data["membership"]) if data["membership"] else None
         try:
             team_services.team_member_add(by=request.membership, team=obj.care_team, role=data["role"],
                                           organization=data["organization"], membership=membership,
