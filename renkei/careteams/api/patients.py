@@ -1,8 +1,6 @@
 """Patients API: my patients, register, find, one patient (read, change), its team (read, add, end) and the
 FHIR shapes of the patient, the team and the consents. The same policy and read entries as the screens."""
 
-from __future__ import annotations
-
 import datetime as dt
 from functools import wraps
 from typing import Annotated
