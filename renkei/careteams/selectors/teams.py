@@ -162,3 +162,11 @@ def professional_of(organization, membership_id):
         return None
     return (Membership.objects.filter(pk=pk, organization=organization, role=Role.PROFESSIONAL, is_active=True)
             .select_related("user", "organization").first())
+
+
+def pending_join_requests_count(membership) -> int:
+    """How many requests wait on the teams this member is on (a count: no patient is named, nothing is read)."""
+    ids = access.visible_patient_ids(membership)
+    if not ids:
+        return 0
+    return TeamJoinRequest.objects.filter(team__patient_id__in=ids, status=TeamJoinRequest.Status.PENDING).count()
