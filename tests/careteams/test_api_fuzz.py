@@ -36,7 +36,7 @@ def test_no_generated_patient_request_answers_with_a_server_error(fuzz_schema, w
     real = {"patient_id": world.patient.pk, "member_id": world.team_members["nurse"].pk}
     statuses: list[int] = []
 
-    @settings(max_examples=15, deadline=None, database=None,
+    @settings(max_examples=8, deadline=None, database=None,
               suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                      HealthCheck.filter_too_much])
     @given(case=operation.as_strategy())
