@@ -7,7 +7,7 @@ import datetime as dt
 from functools import wraps
 
 from django.core.exceptions import ValidationError
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from renkei.core.models import Organization
@@ -133,7 +133,7 @@ def consent_create(request, patient_id: int, payload: ConsentIn):
         covers_whole_team=payload.covers_whole_team, organizations=organizations,
         roles=[str(r) for r in payload.roles], consented_on=payload.consented_on,
         paper_reference=payload.paper_reference)
-    return 201, ConsentOut.of(consent)
+    return Status(201, ConsentOut.of(consent))
 
 
 @router.post("/patients/{patient_id}/consents/{consent_id}/withdraw", response=ConsentOut)
@@ -159,8 +159,8 @@ def break_glass_start(request, patient_id: int, payload: BreakGlassIn):
         raise Http404("patient")
     glass = break_glass_services.break_glass_start(membership=request.membership, patient=patient,
                                                    reason=payload.reason, minutes=payload.minutes)
-    return 201, BreakGlassOut(id=glass.pk, patient_id=patient.pk, started_at=glass.started_at,
-                              expires_at=glass.expires_at)
+    return Status(201, BreakGlassOut(id=glass.pk, patient_id=patient.pk, started_at=glass.started_at,
+                                     expires_at=glass.expires_at))
 
 
 @router.get("/patients/{patient_id}/history", response=list[HistoryOut])
