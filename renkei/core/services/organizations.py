@@ -7,8 +7,8 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
