@@ -1,7 +1,10 @@
 """A patient's access history: who, when (和暦), what, why; for the team and the responsible person only;
 printed as a PDF for a disclosure request, the printing itself logged."""
 
+import base64
 import datetime as dt
+import re
+import zlib
 
 import pytest
 from django.utils import timezone
@@ -16,6 +19,24 @@ from .factories import ConsentFactory, PatientFactory, professional, team_with
 from .walk_world import HISTORY_READERS, build_world
 
 Kind = Organization.Kind
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text drawn in a reportlab PDF with the Japanese CID fonts (UTF-16BE literal strings, Flate streams)."""
+    text = []
+    for stream in re.findall(rb"stream\r?\n(.*?)endstream", pdf, re.S):
+        try:
+            content = zlib.decompress(stream)
+        except zlib.error:
+            try:  # reportlab may wrap the stream in ASCII85 (/Filter [/ASCII85Decode /FlateDecode])
+                content = zlib.decompress(base64.a85decode(stream.strip(), adobe=True))
+            except (ValueError, zlib.error):
+                continue
+        for literal in re.findall(rb"\(((?:\\.|[^\\)])*)\) Tj", content, re.S):
+            raw = re.sub(rb"\\([0-7]{1,3}|.)", lambda m: bytes([int(m[1], 8)]) if m[1][:1].isdigit()
+                         else {b"n": b"\n", b"r": b"\r", b"t": b"\t"}.get(m[1], m[1]), literal)
+            text.append(raw.decode("utf-16-be", errors="replace"))
+    return "".join(text)
 
 
 @pytest.fixture
@@ -74,6 +95,9 @@ def test_the_history_prints_as_a_pdf_and_the_printing_is_logged(patient):
     response = client_for(patient.registered_by).get(f"/patients/{patient.pk}/history/pdf/")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-") and b"HeiseiKakuGo-W5" in response.content
+    text = pdf_text(response.content)
+    assert "アクセス記録" in text and patient.name in text and to_wareki(timezone.localdate()) in text
+    assert patient.registered_by.organization.name in text
     export = AuditEntry.objects.get(action="export", subject_id=patient.pk)
     assert export.permission == "careteams.view_access_history" and export.changes["file"] == "PDF"
     assert export.changes["count"] >= 1
@@ -83,3 +107,13 @@ def test_someone_off_the_team_cannot_print_the_history(patient):
     outsider = professional()
     assert client_for(outsider).get(f"/patients/{patient.pk}/history/pdf/").status_code == 403
     assert not AuditEntry.objects.filter(action="export", subject_id=patient.pk).exists()
+
+
+def test_the_history_costs_the_same_few_queries_however_many_people_read(patient, django_assert_max_num_queries):
+    for _ in range(6):
+        member = professional(kind=Kind.VISITING_NURSING_STATION)
+        team_with(patient, member)
+        client_for(member).get(f"/patients/{patient.pk}/consents/")
+    with django_assert_max_num_queries(8):
+        rows = access_history(patient)
+    assert len({r.person for r in rows if r.kind_code == "read"}) == 6
