@@ -12,3 +12,7 @@ class CareteamsConfig(AppConfig):
         from renkei.careteams.home import register as register_home
 
         register_home()  # the home page's attention items (join requests, invitations waiting)
+        from renkei.careteams.home_consent import break_glass_attention
+        from renkei.core import dashboard
+
+        dashboard.register_attention(break_glass_attention)

@@ -114,6 +114,11 @@ def reviews_break_glass(membership, obj) -> bool:
     return obj is None or obj.membership.organization_id == membership.organization_id
 
 
+def owns_break_glass(membership, obj) -> bool:
+    """Only the person who broke the glass ends it early (it also ends by itself)."""
+    return isinstance(obj, BreakGlassAccess) and obj.membership_id == membership.pk
+
+
 def visible_patients_scope(membership, queryset):
     return queryset.filter(pk__in=access.visible_patient_ids(membership))
 
@@ -152,6 +157,7 @@ register_rule("careteams.view_emergency_sheet", reads_sheet, needs_object=True)
 register_rule("careteams.edit_emergency_sheet", on_team_with_consent, needs_object=True)
 register_rule("careteams.record_death", on_team_with_consent, needs_object=True)
 register_rule("careteams.break_glass", may_break_glass)
+register_rule("careteams.end_break_glass", owns_break_glass, needs_object=True)
 register_rule("careteams.view_access_history", policy.any_of(on_team_with_consent, is_responsible_person),
               needs_object=True)
 register_rule("careteams.review_break_glass", reviews_break_glass, scope=break_glass_review_scope)

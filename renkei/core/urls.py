@@ -35,6 +35,8 @@ urlpatterns = [
     path("invitations/<int:pk>/revoke/", organizations.invitation_revoke_view, name="invitation_revoke"),
     path("memberships/<int:pk>/deactivate/", organizations.membership_deactivate_view,
          name="membership_deactivate"),
+    path("memberships/<int:pk>/responsible/", organizations.membership_responsible_view,
+         name="membership_responsible"),
     path("users/<int:pk>/deactivate/", organizations.user_deactivate_view, name="user_deactivate"),
     path("users/<int:pk>/two-factor/reset/", organizations.two_factor_reset_view, name="two_factor_reset"),
     path("users/<int:pk>/login-lockout/lift/", organizations.login_lockout_lift_view, name="login_lockout_lift"),

@@ -67,6 +67,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "renkei.core.context_processors.shell",
+                "renkei.careteams.context_processors.break_glass",
             ],
         },
     },

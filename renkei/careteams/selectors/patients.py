@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from renkei.core import audit, policy
 
 from .. import access
-from ..models import Patient
+from ..models import BreakGlassAccess, Patient
 
 PATIENT_DETAILS = gettext_noop("patient details")
 PATIENT_LIST = gettext_noop("patient list entry")
@@ -18,7 +19,22 @@ PATIENT_LIST = gettext_noop("patient list entry")
 
 def record_read(obj, *, what: str, permission: str, reason: str = "") -> None:
     """Log that the acting member read `what` of a patient's data (with the break-glass reason while one lasts)."""
+    if not reason:
+        reason = _break_glass_reason(obj)
     audit.record_read(obj, what=what, permission=permission, reason=reason)
+
+
+def _break_glass_reason(obj) -> str:
+    """The reason of the acting member's running break-glass access to the patient `obj` is about, or ""."""
+    from ..policy import patient_of
+
+    membership_id = audit.current_context().membership_id
+    patient = patient_of(obj)
+    if membership_id is None or patient is None:
+        return ""
+    return (BreakGlassAccess.objects.filter(membership_id=membership_id, patient_id=patient.pk, ended_at__isnull=True,
+                                            expires_at__gt=timezone.now())
+            .values_list("reason", flat=True).first() or "")
 
 
 def patient_for(membership, patient_id, *, action: str = "careteams.view_patient", what: str = PATIENT_DETAILS,

@@ -7,6 +7,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
@@ -67,6 +68,20 @@ def membership_deactivate(*, membership: Membership) -> Membership:
         membership.is_active = False
         membership.ended_at = timezone.now()
         membership.save()
+    return membership
+
+
+def membership_set_responsible(*, membership: Membership, is_responsible: bool) -> Membership:
+    """Name (or stop naming) a member the organization's responsible person for personal data
+    (個人情報管理責任者): they review its members' break-glass accesses and see its patients' access histories.
+    The membership's own audit entry records the change."""
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        if membership.is_responsible_person != is_responsible:
+            if is_responsible and not membership.is_active:
+                raise ValidationError(_("An ended membership cannot be named responsible person."))
+            membership.is_responsible_person = is_responsible
+            membership.save(update_fields=["is_responsible_person"])
     return membership
 
 

@@ -153,6 +153,19 @@ def membership_deactivate_view(request, pk, obj):
     return redirect("core:organization_detail", pk=obj.organization_id)
 
 
+@policy.requires("core.manage_members", get_object=_membership)
+@recent_second_factor
+def membership_responsible_view(request, pk, obj):
+    """Name or stop naming the organization's responsible person for personal data (個人情報管理責任者)."""
+    if request.method == "POST" and obj.is_active:
+        named = request.POST.get("responsible") == "1"
+        org_services.membership_set_responsible(membership=obj, is_responsible=named)
+        messages.success(request, (_("%(name)s is now a responsible person for personal data.") if named else
+                                   _("%(name)s is no longer a responsible person for personal data."))
+                         % {"name": obj.user})
+    return redirect("core:organization_detail", pk=obj.organization_id)
+
+
 def _user(request, pk, **kwargs):
     return get_object_or_404(User, pk=pk)
 
