@@ -96,7 +96,8 @@ def test_older_posts_come_a_page_at_a_time_without_gaps_or_repeats(team):
     assert seen == expected and len(seen) == 7
 
 
-@pytest.mark.parametrize("cursor", ["garbage", "2026-01-01T00:00:00_abc", "_1", "2026-01-01T00:00:00_99999999999999999999"])
+@pytest.mark.parametrize("cursor", ["garbage", "2026-01-01T00:00:00_abc", "_1",
+                                    "2026-01-01T00:00:00_99999999999999999999"])
 def test_a_bad_cursor_shows_the_newest_page(team, cursor):
     post = write(team)
     assert ids(timeline_page(team.doctor, team.patient.pk, before=cursor)) == [post.pk]

@@ -15,7 +15,7 @@ from functools import wraps
 
 from django.http import FileResponse, Http404
 from django.utils.http import content_disposition_header
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from renkei.core import policy
 
@@ -203,9 +203,9 @@ def create_post(request, patient_id: int):
             recipient_ids=data.recipients, files=files, client_key=data.client_key or None,
             base_url=request.build_absolute_uri("/")[:-1])
     except services.PostRefused as refused:
-        return 422, _refusal(refused)
+        return Status(422, _refusal(refused))
     post = selectors.annotated_post(request.membership, result.post)
-    return (201 if result.created else 200), _post_out(post)
+    return Status(201 if result.created else 200, _post_out(post))
 
 
 @router.post("/patients/{patient_id}/timeline/{post_id}/acknowledge", response=PostOut)
