@@ -130,3 +130,22 @@ def test_the_doctor_acknowledges_a_post_with_the_keyboard(phone_page, page_error
     assert page.locator(f"#post-{post.pk} .post-readers li").count() == 1
     _no_sideways_scroll(page)
     assert page_errors.messages == [], "\n".join(page_errors.messages)
+
+
+def test_older_posts_load_below_on_a_phone(phone_page, page_errors, login, patient):
+    from renkei.careteams.services.timeline import post_create
+    from renkei.core.models import Membership
+
+    nurse = Membership.objects.get(user__email=demo_email("nurse"))
+    for n in range(23):
+        post_create(membership=nurse, patient=patient, text=f"記録 {n:02d}")
+    page = phone_page
+    login(page, demo_email("doctor"))
+    page.goto(f"/patients/{patient.pk}/timeline/")
+    assert page.locator("#posts > li.post").count() == 20
+    page.locator("#older a").click()
+    page.locator("#posts > li.post", has_text="記録 00").wait_for()
+    texts = page.locator("#posts > li.post .post-text").all_inner_texts()
+    assert texts == [f"記録 {n:02d}" for n in range(22, -1, -1)]
+    assert page.locator("#older").count() == 0
+    assert page_errors.messages == [], "\n".join(page_errors.messages)
