@@ -10,9 +10,10 @@ class CareteamsConfig(AppConfig):
     def ready(self) -> None:
         from renkei.careteams import policy  # noqa: F401  (registers the patient rules)
         from renkei.careteams.home import register as register_home
-
-        register_home()  # the home page's attention items (join requests, invitations waiting)
         from renkei.careteams.home_consent import break_glass_attention
+        from renkei.careteams.home_timeline import timeline_attention
         from renkei.core import dashboard
 
+        register_home()  # the home page's attention items (join requests, invitations waiting)
         dashboard.register_attention(break_glass_attention)
+        dashboard.register_attention(timeline_attention)
