@@ -9,3 +9,6 @@ class CareteamsConfig(AppConfig):
 
     def ready(self) -> None:
         from renkei.careteams import policy  # noqa: F401  (registers the patient rules)
+        from renkei.careteams.indicators import register_providers
+
+        register_providers()  # the patients' indicators (careteams/indicators.py)
