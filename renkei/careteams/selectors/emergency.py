@@ -21,6 +21,7 @@ from .patients import patient_for, record_read
 EMERGENCY_SHEET = gettext_noop("emergency sheet")
 EMERGENCY_SHEET_PRINT = gettext_noop("emergency sheet (printed)")
 EMERGENCY_SHEET_VERSIONS = gettext_noop("emergency sheet versions")
+DEATH_RECORD = gettext_noop("death record")
 VIEW = "careteams.view_emergency_sheet"
 
 
@@ -178,7 +179,3 @@ def versions_page(membership, patient_id, *, older=None, newer=None) -> dict:
             a, b = b, a
         compared = {"older": a, "newer": b, "changes": sheet_diff(a, b)}
     return {"patient": patient, "rows": rows, "compared": compared, "numbers": sorted(by_number)}
-
-
-def record_sheet_read(sheet: EmergencySheet, *, what: str = EMERGENCY_SHEET) -> None:
-    record_read(sheet.patient, what=what, permission=VIEW)
