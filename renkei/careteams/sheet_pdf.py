@@ -104,7 +104,7 @@ def _story(page: SheetPage, styles, limit: int | None, width: float) -> list:
     patient = page.patient
     sheet = page.sheet
     who = " ".join(x for x in (
-        f"{to_wareki(patient.birth_date)}生（{patient.age}歳）", patient.get_sex_display() if patient.sex else "",
+        _("born %(date)s (age %(age)s)") % {"date": to_wareki(patient.birth_date), "age": patient.age}, patient.get_sex_display() if patient.sex else "",
         patient.address, patient.phone) if x)
     story = [
         Paragraph(_text(_("Emergency information (救急医療情報)")), styles["title"]),
@@ -145,6 +145,7 @@ def _longest_text(page: SheetPage) -> int:
 
 def fitting_story(page: SheetPage) -> list:
     """The story at the largest font size that fits one page; at the smallest, texts cut until it fits."""
+    register_japanese_fonts()
     width, height = A4[0] - 2 * MARGIN, A4[1] - 2 * MARGIN - 4  # a frame's own padding
     frame_width = width - 12
     for size in SIZES:
