@@ -19,9 +19,16 @@ NOTE = "Renkei の患者・チームの記録から計算"
 
 
 def _count_provider(function):
+    """A count; only for municipalities where some patient was registered by then (elsewhere: no data, not 0)."""
+
     def provide(municipalities: list, period: Period) -> list[Computed]:
-        found = function([m.pk for m in municipalities], period)
-        return [Computed(Area.of_municipality(m), found.get(m.pk, 0), None, NOTE) for m in municipalities]
+        ids = [m.pk for m in municipalities]
+        using = counts.municipalities_with_patients(ids, period)
+        if not using:
+            return []
+        found = function(sorted(using), period)
+        return [Computed(Area.of_municipality(m), found.get(m.pk, 0), None, NOTE) for m in municipalities
+                if m.pk in using]
 
     return provide
 

@@ -103,9 +103,9 @@ def _sections(page: SheetPage) -> list[tuple[str, str]]:
 def _story(page: SheetPage, styles, limit: int | None, width: float) -> list:
     patient = page.patient
     sheet = page.sheet
-    who = " ".join(x for x in (
-        _("born %(date)s (age %(age)s)") % {"date": to_wareki(patient.birth_date), "age": patient.age}, patient.get_sex_display() if patient.sex else "",
-        patient.address, patient.phone) if x)
+    born = _("born %(date)s (age %(age)s)") % {"date": to_wareki(patient.birth_date), "age": patient.age}
+    sex = patient.get_sex_display() if patient.sex else ""
+    who = " ".join(x for x in (born, sex, patient.address, patient.phone) if x)
     story = [
         Paragraph(_text(_("Emergency information (救急医療情報)")), styles["title"]),
         Paragraph(_text(f"{patient.name}（{patient.kana}）"), styles["name"]),

@@ -83,8 +83,8 @@ SMALL_AREA_CAVEAT = (
     " / Small municipalities' cells are often suppressed at the source: use the area's or the secondary medical "
     "area's value and label it so.")
 RENKEI_PATIENTS_CAVEAT = (
-    "Renkei にチームを登録した患者だけを数えます（市町村の在宅患者すべてではありません）。利用が広がるまでは増減の多くが"
-    "登録の広がりによるものです。 / Counts only the patients whose team uses Renkei, not every patient at home: "
+    "Renkei にチームを登録した患者だけを数えます（市町村の在宅患者すべてではありません）。利用が広がるまでは増減の"
+    "多くが登録の広がりによるものです。 / Counts only the patients whose team uses Renkei, not every patient at home: "
     "while use spreads, most of the change is the spread itself.")
 NOT_YET_COMPUTED = (
     "今は職員が入力します。この業務を記録する機能ができると、Renkei の記録から自動で計算されます。"

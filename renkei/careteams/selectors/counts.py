@@ -74,9 +74,16 @@ def _end_of(day: dt.date) -> dt.datetime:
 
 
 def _patients_alive(ids: list[int], day: dt.date):
-    """Patients of the municipalities registered by `day` and not dead before it."""
+    """Patients of the municipalities registered by `day` and still alive after it."""
     return (Patient.objects.filter(municipality_id__in=ids, created_at__lt=_end_of(day))
-            .filter(Q(death__isnull=True) | Q(death__died_on__gte=day)))
+            .filter(Q(death__isnull=True) | Q(death__died_on__gt=day)))
+
+
+def municipalities_with_patients(ids: list[int], period: Period) -> set[int]:
+    """The municipalities (of `ids`) where some patient was registered by the period's reading day."""
+    day = as_of(period)
+    return set(Patient.objects.filter(municipality_id__in=ids, created_at__lt=_end_of(day))
+               .order_by().values_list("municipality_id", flat=True).distinct())
 
 
 def _by_municipality(queryset) -> dict[int, int]:

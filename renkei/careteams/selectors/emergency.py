@@ -16,7 +16,7 @@ from renkei.core import policy
 
 from ..models import CareTeamMember, EmergencySheet, KeyPerson, Patient
 from ..services.emergency import SHEET_FIELDS, WISH_FIELDS
-from .patients import patient_for, record_read
+from .patients import patient_for
 
 EMERGENCY_SHEET = gettext_noop("emergency sheet")
 EMERGENCY_SHEET_PRINT = gettext_noop("emergency sheet (printed)")
