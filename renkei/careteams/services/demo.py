@@ -106,13 +106,12 @@ class _DemoCareteams:
         for i, (patient, members) in enumerate(patients):
             self.consent(i, patient, members)
             self.timeline(i, patient, members)
-        for i, (patient, members) in enumerate(patients):
+        for i, (patient, _members) in enumerate(patients):
             if i < len(content.WISH_HISTORY):
                 self.sheets(i, patient)
-        for index, place, days_ago in DEATHS:
-            patient = patients[index][0]
-            death_record(membership=self.manager, patient=patient, died_on=self.today - dt.timedelta(days=days_ago),
-                         place=place, note=content.DEATH_NOTES[DEATHS.index((index, place, days_ago))])
+        for (index, place, days_ago), note in zip(DEATHS, content.DEATH_NOTES, strict=True):
+            death_record(membership=self.manager, patient=patients[index][0],
+                         died_on=self.today - dt.timedelta(days=days_ago), place=place, note=note)
             self.summary.deaths += 1
 
     def patient(self, i: int, spec) -> tuple[Patient, dict[str, CareTeamMember]]:
