@@ -8,7 +8,7 @@ from django.urls import path
 from renkei.core import policy
 
 from ..forms.emergency import CountsYearForm
-from ..selectors.counts import SUPPRESS_BELOW, counts_table
+from ..selectors.counts import SUPPRESS_BELOW, counts_table, suppressed
 
 
 @policy.requires("careteams.view_counts")
@@ -18,7 +18,8 @@ def counts(request):
     year = form.cleaned_data.get("year") if form.is_valid() else None
     table = counts_table(request.membership, year=year)
     return render(request, "careteams/counts.html",
-                  {"table": table, "form": form, "suppress_below": SUPPRESS_BELOW})
+                  {"table": table, "form": form, "suppress_top": SUPPRESS_BELOW - 1,
+                   "suppress_mark": suppressed(1)})
 
 
 urlpatterns: list = [
