@@ -87,6 +87,14 @@ def test_the_care_manager_sees_every_demo_patient_and_the_nurse_not_the_one_with
     assert nurse_sees and "見本 三郎" not in nurse_sees  # no consent yet
 
 
+def test_the_demo_computes_the_patients_indicators_of_this_year(demo):
+    from renkei.indicators.models import IndicatorValue
+
+    value = IndicatorValue.objects.get(definition__code="ZT-C-P07", definition__is_builtin=True,
+                                       area_key="M262013", is_current=True)
+    assert value.value == 7  # ten patients, three of them died
+
+
 def test_the_audit_chain_still_verifies_after_the_demo(demo):
     result = audit.verify()
     assert result.is_intact and result.checked > 300, result.problems

@@ -69,6 +69,10 @@ def build_careteams_demo() -> CareteamsDemoSummary | None:
     builder = _DemoCareteams(city)
     with transaction.atomic(), audit.bind(user_label="system: renkei demo"):
         builder.build()
+    from renkei.indicators.services.compute import indicators_compute
+
+    with audit.bind(user_label="system: renkei demo"):
+        indicators_compute(municipality=city)  # the patients' indicators of this fiscal year (ZT-C-P07…)
     return builder.summary
 
 
