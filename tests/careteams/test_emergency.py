@@ -279,3 +279,25 @@ def test_the_death_screen_records_and_returns_to_the_sheet(patient):
                                                              "place": "home"})
     assert response.status_code == 302
     assert DeathRecord.objects.get(patient=patient).matched_wish == "unknown"
+
+
+# --- the API ---------------------------------------------------------------------------------------
+
+def test_the_api_gives_the_sheet_and_contacts_under_the_same_rule(patient, api_token_for, client):
+    emergency_sheet_save(membership=patient.registered_by, patient=patient, after_hours_phone="090-0000-1111",
+                         resuscitation_wish="no")
+    emergency_sheet_save(membership=patient.registered_by, patient=patient, medications="見本薬")
+    url = f"/api/v1/patients/{patient.pk}/emergency-sheet"
+    response = client.get(url, HTTP_AUTHORIZATION=f"Bearer {api_token_for(patient.registered_by)}")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["sheet"]["version"] == 2 and body["sheet"]["after_hours_phone"] == "090-0000-1111"
+    assert body["team_contacts"][0]["role"]
+    versions = client.get(url + "/versions", HTTP_AUTHORIZATION=f"Bearer {api_token_for(patient.registered_by)}")
+    assert [v["version"] for v in versions.json()] == [2, 1]
+    assert [c["field"] for c in versions.json()[0]["changes"]] == ["medications"]
+    outsider = client.get(url, HTTP_AUTHORIZATION=f"Bearer {api_token_for(professional())}")
+    assert outsider.status_code == 403
+    missing = client.get(f"/api/v1/patients/{2**70}/emergency-sheet",
+                         HTTP_AUTHORIZATION=f"Bearer {api_token_for(patient.registered_by)}")
+    assert missing.status_code in (404, 422)

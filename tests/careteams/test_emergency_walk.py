@@ -2,6 +2,7 @@
 allows (403 otherwise, logged), and the counts page only the municipality's roles."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from renkei.core import policy
@@ -19,10 +20,19 @@ ROUTES = [("careteams:emergency_sheet", "careteams.view_emergency_sheet"),
           ("careteams:death_record", "careteams.record_death")]
 
 
-def test_every_person_of_the_walk_gets_exactly_what_the_policy_allows_on_the_emergency_routes():
+API = [("/api/v1/patients/{}/emergency-sheet", "careteams.view_emergency_sheet"),
+       ("/api/v1/patients/{}/emergency-sheet/versions", "careteams.view_patient")]
+
+
+def test_every_person_of_the_walk_gets_exactly_what_the_policy_allows_on_the_emergency_routes(api_token_for):
     world = build_world()
     for name, membership in world.members.items():
         client = client_for(membership)
+        token = api_token_for(membership)
+        for path, action in API:
+            allowed = policy.check(membership, action, world.patient)
+            status = Client().get(path.format(world.patient.pk), HTTP_AUTHORIZATION=f"Bearer {token}").status_code
+            assert (status == 200) == allowed and status in (200, 403), f"{name} {path}: {status}"
         for route, action in ROUTES:
             allowed = policy.check(membership, action, world.patient)
             refusals = AuditEntry.objects.filter(action="refuse").count()
