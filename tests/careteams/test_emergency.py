@@ -301,3 +301,25 @@ def test_the_api_gives_the_sheet_and_contacts_under_the_same_rule(patient, api_t
     missing = client.get(f"/api/v1/patients/{2**70}/emergency-sheet",
                          HTTP_AUTHORIZATION=f"Bearer {api_token_for(patient.registered_by)}")
     assert missing.status_code in (404, 422)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/patients/{patient_id}/emergency-sheet",
+                                  "/api/v1/patients/{patient_id}/emergency-sheet/versions"])
+def test_no_generated_emergency_sheet_request_answers_with_a_server_error(fuzz_schema, patient, api_token_for, path):
+    from hypothesis import HealthCheck, given, settings
+
+    EmergencySheetFactory(patient=patient, number=1)
+    headers = {"Authorization": f"Bearer {api_token_for(patient.registered_by)}"}
+    operation = fuzz_schema[path]["GET"]
+    statuses: list[int] = []
+
+    @settings(max_examples=30, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @given(case=operation.as_strategy())
+    def call(case):
+        response = case.call(headers=headers)
+        statuses.append(response.status_code)
+        assert response.status_code < 500, f"{case.formatted_path}: {response.text}"
+
+    call()
+    assert 401 not in statuses and set(statuses) <= {200, 403, 404, 422}
