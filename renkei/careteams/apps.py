@@ -12,8 +12,10 @@ class CareteamsConfig(AppConfig):
         from renkei.careteams.home import register as register_home
         from renkei.careteams.home_consent import break_glass_attention
         from renkei.careteams.home_timeline import timeline_attention
+        from renkei.careteams.indicators import register_providers
         from renkei.core import dashboard
 
         register_home()  # the home page's attention items (join requests, invitations waiting)
         dashboard.register_attention(break_glass_attention)
         dashboard.register_attention(timeline_attention)
+        register_providers()  # the patients' indicators (careteams/indicators.py)

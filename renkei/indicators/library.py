@@ -56,6 +56,7 @@ RENKEI_DIRECTORY = "Renkei 資源リスト（事業ア: 協力内容、確認日
 RENKEI_COVERAGE = "Renkei 資源リストのカバー範囲計算（16 km、地域メッシュ人口）"
 RENKEI_RECORDS = "Renkei の記録（今は職員が入力）"
 OWN_SURVEY = "市町村の独自調査（ケアマネジャー調査等）"
+RENKEI_PATIENTS = "Renkei の患者・ケアチームの記録（careteams: チーム、同意、急変時シート、死亡の記録）"
 
 AS_OF_NOW = "Renkei の記録から随時計算（年度末時点、当年度は計算した日時点）"
 VITAL_VINTAGE = "人口動態統計: 毎年9月頃に前年分（暦年）が確定"
@@ -81,6 +82,10 @@ SMALL_AREA_CAVEAT = (
     "人口の少ない市町村では値が秘匿（空欄）されることがあります。その場合は圏域・二次医療圏の値を参照してください。"
     " / Small municipalities' cells are often suppressed at the source: use the area's or the secondary medical "
     "area's value and label it so.")
+RENKEI_PATIENTS_CAVEAT = (
+    "Renkei にチームを登録した患者だけを数えます（市町村の在宅患者すべてではありません）。利用が広がるまでは増減の"
+    "多くが登録の広がりによるものです。 / Counts only the patients whose team uses Renkei, not every patient at home: "
+    "while use spreads, most of the change is the spread itself.")
 NOT_YET_COMPUTED = (
     "今は職員が入力します。この業務を記録する機能ができると、Renkei の記録から自動で計算されます。"
     " / Entered by staff for now; computed from Renkei's records once the app recording this work is in use.")
@@ -244,6 +249,17 @@ DEFINITIONS: list[dict] = [
        f"{RENKEI_RECORDS}; 協議会・医師会の登録簿", "登録簿の集計時点", NOT_YET_COMPUTED, FY, [PREF, MUNI, DLA],
        PATIENTS, ENTERED),
 
+    _d("ZT-E-P03", "急変時シートのある患者数", "Patients with an emergency sheet",
+       "Renkei にチームのある患者のうち、急変時シート（救急医療情報キット: 蘇生・搬送・最期を迎えたい場所の希望、医師の"
+       "指示、連絡先、服薬）が作成されている患者の数（年度末時点、当年度は計算日時点）。",
+       P, [EMERGENCY, END_OF_LIFE], [D], "急変時シートのある患者数", "", 1, "人", 0, True, RENKEI_PATIENTS,
+       AS_OF_NOW, RENKEI_PATIENTS_CAVEAT, FY, [PREF, MUNI], PATIENTS, COMPUTED,
+       "careteams.patients_with_emergency_sheet"),
+    _d("ZT-E-S05", "副主治医のいる患者数", "Patients with a backup doctor (副主治医)",
+       "Renkei のケアチームに副主治医が加わっている患者の数（年度末時点、当年度は計算日時点）。",
+       S, [EMERGENCY], [C], "副主治医のいる患者数", "", 1, "人", 0, True, RENKEI_PATIENTS, AS_OF_NOW,
+       RENKEI_PATIENTS_CAVEAT, FY, [PREF, MUNI], PATIENTS, COMPUTED, "careteams.patients_with_backup_doctor"),
+
     # --- 看取り ----------------------------------------------------------------------------------------
     _d("ZT-T-S01", "在宅看取りを行う診療所・病院数", "Clinics and hospitals providing end-of-life care at home",
        "資源リストで在宅看取りに「あり」と答えた開設中の診療所・病院の数。",
@@ -284,6 +300,16 @@ DEFINITIONS: list[dict] = [
        O, [END_OF_LIFE], [B], "病院・診療所での死亡数", "死亡数（総数）", 100, "%", 1, None, VITAL_STATISTICS,
        VITAL_VINTAGE, PLACE_OF_DEATH_CAVEAT, FY, PUBLISHED_LEVELS, NO_SUPPRESSION, IMPORTED,
        source_url="https://www.e-stat.go.jp/"),
+    _d("ZT-T-O06", "自宅で亡くなった患者の割合（Renkei の記録）", "Share of team patients who died at home",
+       "Renkei にチームのある患者で年度内に亡くなった人のうち、チームが死亡の場所を「自宅」と記録した人の割合。",
+       O, [END_OF_LIFE], [B], "自宅で亡くなった患者数", "亡くなった患者数", 100, "%", 1, True, RENKEI_PATIENTS,
+       AS_OF_NOW, RENKEI_PATIENTS_CAVEAT, FY, [PREF, MUNI], PATIENTS, COMPUTED, "careteams.deaths_at_home_share"),
+    _d("ZT-T-O07", "望んだ場所で亡くなった患者の割合", "Share of team patients who died where they wished",
+       "年度内に亡くなった患者のうち急変時シートに最期を迎えたい場所の希望が記録されていた人について、チームが記録した"
+       "死亡の場所が希望と同じだった人の割合（希望が未記録・未定の人は分母に入れません）。",
+       O, [END_OF_LIFE], [B], "望んだ場所で亡くなった患者数", "希望が記録されていた亡くなった患者数", 100, "%", 1, True,
+       RENKEI_PATIENTS, AS_OF_NOW, RENKEI_PATIENTS_CAVEAT, FY, [PREF, MUNI], PATIENTS, COMPUTED,
+       "careteams.deaths_where_wished_share"),
 
     # --- 連携の体制: directory upkeep, consultations, training, information sharing -----------------------
     _d("ZT-C-P01", "協力内容を12か月以内に確認した割合",
@@ -318,6 +344,14 @@ DEFINITIONS: list[dict] = [
        P, [DAILY, COLLABORATION], [D], "情報共有の場が活発な患者数", "訪問診療を受けている患者数", 100, "%", 1, True,
        f"{RENKEI_RECORDS}; 情報共有ツールの管理画面の集計", "集計時点", NOT_YET_COMPUTED, FY, [PREF, MUNI, DLA],
        PATIENTS, ENTERED),
+    _d("ZT-C-P07", "ケアチームで情報を共有している患者数", "Patients whose care team shares information in Renkei",
+       "Renkei にケアチーム（現在のメンバーが1人以上）のある患者の数（年度末時点、当年度は計算日時点）。",
+       P, [DAILY, COLLABORATION], [D], "ケアチームのある患者数", "", 1, "人", 0, True, RENKEI_PATIENTS, AS_OF_NOW,
+       RENKEI_PATIENTS_CAVEAT, FY, [PREF, MUNI], PATIENTS, COMPUTED, "careteams.patients_with_team"),
+    _d("ZT-C-P08", "情報共有の同意がある患者数", "Patients with a current consent to share information",
+       "Renkei に記録された情報共有の同意（本人または代理人）が有効な（撤回されていない）患者の数（年度末時点）。",
+       P, [COLLABORATION], [D], "同意が有効な患者数", "", 1, "人", 0, True, RENKEI_PATIENTS, AS_OF_NOW,
+       RENKEI_PATIENTS_CAVEAT, FY, [PREF, MUNI], PATIENTS, COMPUTED, "careteams.patients_with_consent"),
 ]
 
 FIELDS = [name for name in DEFINITIONS[0] if name != "code"]

@@ -1,5 +1,111 @@
-"""emergency API operations."""
+"""emergency API operations: the current emergency sheet with the contacts (the same rule and read entry as the
+page), and the versions with what changed. Writes stay on the screens (the second factor guards a wish)."""
 
-from ninja import Router
+from __future__ import annotations
+
+import datetime as dt
+from functools import wraps
+
+from ninja import Router, Schema
+
+from ..selectors import emergency as selectors
+from ..services.emergency import SHEET_FIELDS
 
 router = Router(tags=["patients"])
+
+
+def patient_operation(action: str):
+    """The operation loads the patient through the selectors, which ask the policy for `action` on that patient
+    (404 missing, 403 refused and logged) and write the read entry; marked for the API walk."""
+
+    def decorator(func):
+        @wraps(func)
+        def wrapper(request, *args, **kwargs):
+            return func(request, *args, **kwargs)
+
+        wrapper.policy_action = action
+        return wrapper
+
+    return decorator
+
+
+class ContactOut(Schema):
+    name: str
+    role: str
+    organization: str
+    phone: str
+
+
+class KeyPersonOut(Schema):
+    name: str
+    relation: str
+    phone: str
+
+
+class SheetOut(Schema):
+    version: int
+    created_at: dt.datetime
+    resuscitation_wish: str
+    transfer_wish: str
+    place_of_death_wish: str
+    acp_summary: str
+    acp_participants: str
+    acp_on: dt.date | None
+    acp_record_location: str
+    doctor_order: str
+    doctor_order_on: dt.date | None
+    doctor_order_by: str
+    medications: str
+    conditions: str
+    after_hours_phone: str
+    backup_hospital: str
+    note: str
+
+
+class EmergencySheetOut(Schema):
+    patient_id: int
+    sheet: SheetOut | None
+    key_contacts: list[KeyPersonOut]
+    team_contacts: list[ContactOut]
+
+
+class ChangeOut(Schema):
+    field: str
+    label: str
+    is_wish: bool
+
+
+class VersionOut(Schema):
+    version: int
+    created_at: dt.datetime
+    changes: list[ChangeOut]
+
+
+def _sheet_out(sheet) -> dict | None:
+    if sheet is None:
+        return None
+    out = {name: getattr(sheet, name) for name in SHEET_FIELDS if name != "backup_hospital"}
+    out.update(version=sheet.number, created_at=sheet.created_at,
+               backup_hospital=sheet.backup_hospital.name if sheet.backup_hospital_id else "")
+    return out
+
+
+@router.get("/patients/{patient_id}/emergency-sheet", response=EmergencySheetOut)
+@patient_operation("careteams.view_emergency_sheet")
+def get_emergency_sheet(request, patient_id: int):
+    """The current emergency sheet, the key people to call and the team's contacts."""
+    page = selectors.sheet_page(request.membership, patient_id)
+    return {"patient_id": page.patient.pk, "sheet": _sheet_out(page.sheet),
+            "key_contacts": [{"name": k.name, "relation": k.get_relation_display(), "phone": k.phone}
+                             for k in page.key_people],
+            "team_contacts": [c.__dict__ for c in page.contacts]}
+
+
+@router.get("/patients/{patient_id}/emergency-sheet/versions", response=list[VersionOut])
+@patient_operation("careteams.view_patient")
+def list_emergency_sheet_versions(request, patient_id: int):
+    """Every version, newest first, with the fields each changed (names and labels, not values)."""
+    data = selectors.versions_page(request.membership, patient_id)
+    return [{"version": row["version"].number, "created_at": row["version"].created_at,
+             "changes": [{"field": c.name, "label": c.label, "is_wish": c.is_wish} for c in row["changes"]]}
+            for row in data["rows"]]

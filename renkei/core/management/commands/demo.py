@@ -63,14 +63,17 @@ class Command(BaseCommand):
         from renkei.pdca.services.demo import build_pdca_demo
 
         pdca = build_pdca_demo()
+        from renkei.careteams.services.demo import build_careteams_demo
+
+        careteams = build_careteams_demo()
         from renkei.core.tasks import run_waiting_jobs
 
         run_waiting_jobs()  # anything the build queued is done before anyone looks
-        self.print_summary(logins, facilities, host, port, pdca=pdca)
+        self.print_summary(logins, facilities, host, port, pdca=pdca, careteams=careteams)
         if not options["no_serve"]:
             self.serve(host, port)
 
-    def print_summary(self, logins, facilities: int, host: str, port: int, pdca=None) -> None:
+    def print_summary(self, logins, facilities: int, host: str, port: int, pdca=None, careteams=None) -> None:
         base = f"http://{host}:{port}"
         renkei = renkei_command()
         self.stdout.write(self.style.SUCCESS(f"Demo municipality: 京都府福知山市 ({DEMO_MUNICIPALITY_CODE})"))
@@ -79,6 +82,9 @@ class Command(BaseCommand):
         if pdca:
             self.stdout.write(f"PDCA: logic model of {pdca.measures} measures, {pdca.meetings} meetings, "
                               f"{pdca.actions} actions ({pdca.overdue} overdue); {pdca.values} indicator values")
+        if careteams:
+            self.stdout.write(f"Patients: {careteams.patients} synthetic patients, {careteams.posts} timeline posts, "
+                              f"{careteams.sheets} emergency sheet versions, {careteams.deaths} deaths")
         self.stdout.write(f"Staff pages (log in):  {base}/")
         self.stdout.write(f"Residents' portal:     {base}/resources/{DEMO_MUNICIPALITY_CODE}/")
         self.stdout.write(f"API docs:              {base}/api/v1/docs  (schema: {base}/api/v1/openapi.json)")
