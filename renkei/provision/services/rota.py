@@ -16,27 +16,27 @@ from renkei.core.models import Membership, Organization
 from ..models import CoverArrangement, CoverGroup, RotaShift, ShiftKind
 
 
-@transaction.atomic
 def group_create(*, membership, name: str, municipality, kind: str = CoverGroup.Kind.DOCTORS,
                  organizations=(), members=(), station: Organization | None = None, phone: str = "",
                  daily_living_area=None) -> CoverGroup:
     policy.require(membership, "provision.create_group")
-    if kind == CoverGroup.Kind.NURSING_STATION:
-        station = station or membership.organization
-        if station.kind != Organization.Kind.VISITING_NURSING_STATION:
-            raise ValidationError(_("A nursing station's rota needs a visiting nursing station."))
-    group = CoverGroup.objects.create(name=name, kind=kind, municipality=municipality, station=station,
-                                      phone=phone, daily_living_area=daily_living_area, created_by=membership)
-    group.organizations.set({membership.organization, *organizations, *([station] if station else [])})
-    group.members.set({membership, *members})
-    return group
+    with transaction.atomic():  # after the check: a refusal is logged, not rolled back
+        if kind == CoverGroup.Kind.NURSING_STATION:
+            station = station or membership.organization
+            if station.kind != Organization.Kind.VISITING_NURSING_STATION:
+                raise ValidationError(_("A nursing station's rota needs a visiting nursing station."))
+        group = CoverGroup.objects.create(name=name, kind=kind, municipality=municipality, station=station,
+                                          phone=phone, daily_living_area=daily_living_area, created_by=membership)
+        group.organizations.set({membership.organization, *organizations, *([station] if station else [])})
+        group.members.set({membership, *members})
+        return group
 
 
-@transaction.atomic
 def group_add_member(*, membership, group: CoverGroup, member: Membership) -> None:
     policy.require(membership, "provision.manage_rota", group)
-    group.members.add(member)
-    group.organizations.add(member.organization)
+    with transaction.atomic():  # after the check: a refusal is logged, not rolled back
+        group.members.add(member)
+        group.organizations.add(member.organization)
 
 
 def covering_choices(group: CoverGroup):
@@ -49,32 +49,32 @@ def covering_choices(group: CoverGroup):
             .select_related("user", "organization").distinct().order_by("organization__name", "pk"))
 
 
-@transaction.atomic
 def shift_save(*, membership, group: CoverGroup, date: dt.date, kind: str, covering: Membership | None,
                phone: str = "", note: str = "") -> RotaShift:
     """Assign (or clear, with covering None) the shift of `kind` on `date`."""
     policy.require(membership, "provision.manage_rota", group)
-    if kind not in ShiftKind.values:
-        raise ValidationError(_("Unknown shift."))
-    if covering is not None and not covering_choices(group).filter(pk=covering.pk).exists():
-        raise ValidationError(_("The covering person must be a member of the group."))
-    shift, _created = RotaShift.objects.get_or_create(group=group, date=date, kind=kind)
-    shift.covering = covering
-    shift.phone = phone or (covering.organization.phone if covering else "")
-    shift.note = note
-    shift.updated_by = membership
-    shift.save()
-    return shift
+    with transaction.atomic():  # after the check: a refusal is logged, not rolled back
+        if kind not in ShiftKind.values:
+            raise ValidationError(_("Unknown shift."))
+        if covering is not None and not covering_choices(group).filter(pk=covering.pk).exists():
+            raise ValidationError(_("The covering person must be a member of the group."))
+        shift, _created = RotaShift.objects.get_or_create(group=group, date=date, kind=kind)
+        shift.covering = covering
+        shift.phone = phone or (covering.organization.phone if covering else "")
+        shift.note = note
+        shift.updated_by = membership
+        shift.save()
+        return shift
 
 
-@transaction.atomic
 def cover_arrange(*, membership, patient: Patient, group: CoverGroup) -> CoverArrangement:
     """Link the patient's team to a doctors' cover group (a team member who is in the group, or the group of
     the patient's attending doctor)."""
     policy.require(membership, "provision.arrange_cover", patient)
-    if group.kind != CoverGroup.Kind.DOCTORS or not group.is_active:
-        raise ValidationError(_("Choose an active doctors' cover group."))
-    team = CareTeam.objects.get(patient=patient)
-    arrangement, _created = CoverArrangement.objects.update_or_create(
-        team=team, defaults={"group": group, "arranged_by": membership})
-    return arrangement
+    with transaction.atomic():  # after the check: a refusal is logged, not rolled back
+        if group.kind != CoverGroup.Kind.DOCTORS or not group.is_active:
+            raise ValidationError(_("Choose an active doctors' cover group."))
+        team = CareTeam.objects.get(patient=patient)
+        arrangement, _created = CoverArrangement.objects.update_or_create(
+            team=team, defaults={"group": group, "arranged_by": membership})
+        return arrangement
