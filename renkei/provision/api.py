@@ -8,8 +8,6 @@
   records
 """
 
-from __future__ import annotations
-
 import datetime as dt
 
 from django.core.exceptions import ValidationError
