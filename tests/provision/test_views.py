@@ -142,3 +142,18 @@ def test_the_summary_section_template_shows_the_call_plan_to_the_team(world, rf)
     assert world.enrolled.organization.name in html
     assert render_to_string("provision/_patient_section.html", {"patient": world.patient,
                                                                 "membership": world.outsider}).strip() == ""
+
+
+@pytest.mark.django_db
+def test_proposing_an_enrolment_asks_for_the_second_factor_again_when_it_is_old(world):
+    from renkei.core import second_factor
+
+    client = client_for(world.care_manager)
+    session = client.session
+    session[second_factor.SESSION_KEY] = 0
+    session.save()
+    url = reverse("provision:enrolment_propose", kwargs={"patient_id": world.patient.pk})
+    response = client.post(url, {"hospital": world.not_enrolled.organization_id,
+                                 "starts_on": timezone.localdate().isoformat()})
+    assert "reverify_" in response.content.decode()  # the page asks for the code (or password) again
+    assert not PatientEnrolment.objects.filter(hospital=world.not_enrolled.organization).exists()

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from renkei.careteams import frame
 from renkei.careteams.selectors.patients import record_read
 from renkei.core import policy
+from renkei.core.second_factor import recent_second_factor
 
 from ..forms import AdmissionForm, ArrangeForm, EnrolmentForm
 from ..models import CoverGroup, PatientEnrolment
@@ -70,6 +71,7 @@ def cover_arrange_view(request, patient_id, obj):
 
 
 @policy.requires("provision.propose_enrolment", get_object=_loaders.patient)
+@recent_second_factor  # an enrolment lets a hospital read the emergency sheet: like a consent
 def enrolment_propose_view(request, patient_id, obj):
     form = EnrolmentForm(request.POST or None, initial={"starts_on": timezone.localdate()},
                          prefecture_id=request.membership.organization.prefecture_id)
@@ -87,6 +89,7 @@ def enrolment_propose_view(request, patient_id, obj):
 
 @require_POST
 @policy.requires("provision.decide_enrolment", get_object=_loaders.enrolment)
+@recent_second_factor
 def enrolment_decide_view(request, enrolment_id, obj):
     accept = request.POST.get("decision") == "accept"
     services.enrolment_decide(membership=request.membership, enrolment=obj, accept=accept)
