@@ -96,3 +96,6 @@ api.add_router("/", pdca_router)
 from renkei.careteams.api import router as careteams_router  # noqa: E402
 
 api.add_router("/", careteams_router)
+from renkei.provision.api import router as provision_router  # noqa: E402
+
+api.add_router("/", provision_router)

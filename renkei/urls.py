@@ -12,6 +12,7 @@ urlpatterns = [
     path("indicators/", include("renkei.indicators.urls")),
     path("pdca/", include("renkei.pdca.urls")),
     path("patients/", include("renkei.careteams.urls")),
+    path("provision/", include("renkei.provision.urls")),
     path("resources/", include((portal_urlpatterns, "portal"))),
     path("", include("renkei.core.urls")),
 ]

@@ -259,6 +259,26 @@ DEFINITIONS: list[dict] = [
        "Renkei のケアチームに副主治医が加わっている患者の数（年度末時点、当年度は計算日時点）。",
        S, [EMERGENCY], [C], "副主治医のいる患者数", "", 1, "人", 0, True, RENKEI_PATIENTS, AS_OF_NOW,
        RENKEI_PATIENTS_CAVEAT, FY, [PREF, MUNI], PATIENTS, COMPUTED, "careteams.patients_with_backup_doctor"),
+    # --- provision (ウ): on-call cover and backup beds, computed by renkei/provision/indicators.py ------------
+    # Numbers from 11 up leave ZT-E-P03…P10 free for other parts.
+    _d("ZT-E-P11", "オンコール当番のいない夜の割合", "Share of nights without on-call cover",
+       "市町村の医師の連携グループ（主治医・副主治医の当番表）が必要とした夜（18時〜翌9時）のうち、当番が入力されて"
+       "いなかった夜の割合。グループを作った日から、年度末（当年度は計算日）までを数えます。",
+       P, [EMERGENCY], [C], "当番のいない夜の数", "グループが必要とした夜の数", 100, "%", 1, False, RENKEI_RECORDS,
+       AS_OF_NOW, "", FY, [PREF, MUNI], NO_SUPPRESSION, COMPUTED, "provision.nights_without_cover"),
+    _d("ZT-E-P12", "後方支援病院への緊急入院の件数", "Emergency admissions to backup hospitals",
+       "事前登録した病院が Renkei に記録した在宅患者の緊急入院の件数（患者の住所地の市町村、年度内）。",
+       P, [EMERGENCY], [C], "緊急入院の件数", "", 1, "件", 0, None, RENKEI_RECORDS, AS_OF_NOW, "", FY,
+       [PREF, MUNI], PATIENTS, COMPUTED, "provision.emergency_admissions"),
+    _d("ZT-E-P13", "後方支援病院に事前登録された患者数", "Patients enrolled with a backup hospital",
+       "年度末（当年度は計算日）時点で、在宅療養後方支援病院等への事前登録が有効な患者の数（Renkei の記録、"
+       "患者の住所地）。",
+       P, [EMERGENCY], [C], "事前登録された患者数", "", 1, "人", 0, True, RENKEI_RECORDS, AS_OF_NOW, "", FY,
+       [PREF, MUNI], PATIENTS, COMPUTED, "provision.patients_enrolled_with_backup_hospital"),
+    _d("ZT-E-P14", "副主治医のいる患者の割合", "Share of patients with a backup doctor",
+       "年度末（当年度は計算日）時点で主治医がチームにいる患者のうち、副主治医もいる患者の割合（Renkei の記録）。",
+       P, [EMERGENCY, DAILY], [C], "副主治医のいる患者数", "主治医のいる患者数", 100, "%", 1, True, RENKEI_RECORDS,
+       AS_OF_NOW, "", FY, [PREF, MUNI], PATIENTS, COMPUTED, "provision.patients_with_backup_doctor"),
 
     # --- 看取り ----------------------------------------------------------------------------------------
     _d("ZT-T-S01", "在宅看取りを行う診療所・病院数", "Clinics and hospitals providing end-of-life care at home",

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "renkei.indicators",
     "renkei.pdca",
     "renkei.careteams",
+    "renkei.provision",
 ]
 
 MIDDLEWARE = [
