@@ -75,3 +75,28 @@ def test_break_glass_through_the_api_then_the_history_shows_the_reason(client, p
     history = _call(client, "get", f"/patients/{patient.pk}/history", api_token_for(patient.registered_by))
     assert history.status_code == 200
     assert any(row["why"] == "救急外来で確認" for row in history.json())
+
+
+OPERATIONS = [("/patients/{patient_id}/consents", "GET"), ("/patients/{patient_id}/consents", "POST"),
+              ("/patients/{patient_id}/consents/{consent_id}/withdraw", "POST"),
+              ("/patients/{patient_id}/break-glass", "POST"), ("/patients/{patient_id}/history", "GET")]
+
+
+@pytest.mark.parametrize(("path", "method"), OPERATIONS)
+def test_no_consent_operation_answers_with_a_server_error(fuzz_schema, patient, api_token_for, path, method):
+    from hypothesis import HealthCheck, given, settings
+
+    ConsentFactory(patient=patient)
+    headers = {"Authorization": f"Bearer {api_token_for(patient.registered_by)}"}
+    operation = fuzz_schema["/api/v1" + path][method]
+
+    @settings(max_examples=20, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @given(case=operation.as_strategy())
+    def call(case):
+        if isinstance(case.path_parameters.get("patient_id"), int) and case.path_parameters["patient_id"] % 2:
+            case.path_parameters["patient_id"] = patient.pk  # half the cases reach the real patient
+        response = case.call(headers=headers)
+        assert response.status_code < 500, f"{case.method} {case.formatted_path} {case.body}: {response.text}"
+
+    call()
