@@ -15,6 +15,7 @@ from ..models import BreakGlassAccess, Patient
 
 PATIENT_DETAILS = gettext_noop("patient details")
 PATIENT_LIST = gettext_noop("patient list entry")
+PATIENT_HEADER = gettext_noop("patient's name and date of birth")
 
 
 def record_read(obj, *, what: str, permission: str, reason: str = "") -> None:
@@ -22,6 +23,16 @@ def record_read(obj, *, what: str, permission: str, reason: str = "") -> None:
     if not reason:
         reason = _break_glass_reason(obj)
     audit.record_read(obj, what=what, permission=permission, reason=reason)
+    if isinstance(obj, Patient):
+        obj._read_recorded = True  # the patient frame need not log its header again (record_header_read)
+
+
+def record_header_read(membership, patient: Patient) -> None:
+    """The patient frame shows name, kana and date of birth: a page that logged no read of the patient itself
+    (a form, a confirmation) logs this one, so no page about a patient goes unrecorded."""
+    if membership is None or patient is None or getattr(patient, "_read_recorded", False):
+        return
+    record_read(patient, what=PATIENT_HEADER, permission="careteams.patient_frame")
 
 
 def _break_glass_reason(obj) -> str:

@@ -9,6 +9,9 @@ register = template.Library()
 
 @register.inclusion_tag("careteams/_patient_tabs.html", takes_context=True)
 def patient_tabs(context, patient, active: str = ""):
+    from ..selectors.patients import record_header_read
+
+    record_header_read(context.get("membership"), patient)
     return {"tabs": frame.tabs_for(context.get("membership"), patient), "active": active}
 
 

@@ -66,14 +66,18 @@ class Command(BaseCommand):
         from renkei.careteams.services.demo import build_careteams_demo
 
         careteams = build_careteams_demo()
+        from renkei.provision.services.demo import build_provision_demo
+
+        provision = build_provision_demo()  # cover groups, rota and backup beds for the demo's patients
         from renkei.core.tasks import run_waiting_jobs
 
         run_waiting_jobs()  # anything the build queued is done before anyone looks
-        self.print_summary(logins, facilities, host, port, pdca=pdca, careteams=careteams)
+        self.print_summary(logins, facilities, host, port, pdca=pdca, careteams=careteams, provision=provision)
         if not options["no_serve"]:
             self.serve(host, port)
 
-    def print_summary(self, logins, facilities: int, host: str, port: int, pdca=None, careteams=None) -> None:
+    def print_summary(self, logins, facilities: int, host: str, port: int, pdca=None, careteams=None,
+                      provision=None) -> None:
         base = f"http://{host}:{port}"
         renkei = renkei_command()
         self.stdout.write(self.style.SUCCESS(f"Demo municipality: 京都府福知山市 ({DEMO_MUNICIPALITY_CODE})"))
@@ -85,6 +89,10 @@ class Command(BaseCommand):
         if careteams:
             self.stdout.write(f"Patients: {careteams.patients} synthetic patients, {careteams.posts} timeline posts, "
                               f"{careteams.sheets} emergency sheet versions, {careteams.deaths} deaths")
+        if provision:
+            self.stdout.write(f"On-call cover: {provision.groups} cover groups, {provision.shifts} shifts "
+                              f"({provision.gaps} nights uncovered in the next 14 days), {provision.enrolments} "
+                              f"backup-hospital enrolments, {provision.admissions} emergency admissions")
         self.stdout.write(f"Staff pages (log in):  {base}/")
         self.stdout.write(f"Residents' portal:     {base}/resources/{DEMO_MUNICIPALITY_CODE}/")
         self.stdout.write(f"API docs:              {base}/api/v1/docs  (schema: {base}/api/v1/openapi.json)")
