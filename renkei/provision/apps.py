@@ -13,10 +13,11 @@ class ProvisionConfig(AppConfig):
         from renkei.indicators import registry
         from renkei.provision import policy  # noqa: F401  (registers the provision rules and the sheet reader)
         from renkei.provision.home import provision_attention
-        from renkei.provision.indicators import PROVIDERS
+        from renkei.provision.indicators import PROVIDERS, register_counts
 
         frame.register_section("provision_contacts", "provision/_patient_section.html", "careteams.view_patient",
                                order=20)
         dashboard.register_attention(provision_attention)
         for key, provider in PROVIDERS.items():
             registry.register(key, provider)
+        register_counts()  # the same numbers on the municipality's counts page

@@ -112,3 +112,33 @@ PROVIDERS = {
     "provision.patients_enrolled_with_backup_hospital": patients_enrolled,
     "provision.patients_with_backup_doctor": patients_with_backup_doctor,
 }
+
+
+def _numerators(provider):
+    """A provider as a count of the careteams counts page: {municipality id: numerator}."""
+    from renkei.core.models import Municipality
+
+    def count(municipality_ids: list[int], period: Period) -> dict[int, int]:
+        municipalities = list(Municipality.objects.filter(pk__in=municipality_ids))
+        return {c.area.municipality.pk: int(c.numerator or 0) for c in provider(municipalities, period)}
+
+    return count
+
+
+count_enrolled = _numerators(patients_enrolled)
+count_admissions = _numerators(emergency_admissions)
+count_nights_without_cover = _numerators(nights_without_cover)
+
+
+def register_counts() -> None:
+    """Provision's lines on the municipality's counts page (/patients/counts/), from the same functions."""
+    from django.utils.translation import gettext_lazy as _
+
+    from renkei.careteams.selectors.counts import register_count
+
+    register_count("provision.enrolled", _("patients with a backup-hospital enrolment"),
+                   count_enrolled, 45)
+    register_count("provision.admissions", _("emergency admissions to backup hospitals in the fiscal year"),
+                   count_admissions, 50)
+    register_count("provision.nights_without_cover", _("nights without on-call cover in the fiscal year"),
+                   count_nights_without_cover, 55)

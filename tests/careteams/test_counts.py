@@ -65,7 +65,9 @@ def test_the_municipality_sees_its_counts(city):
     assert _values(table, city["home"]) == {
         "careteams.with_team": 2, "careteams.with_consent": 2, "careteams.with_sheet": 1,
         "careteams.with_backup_doctor": 1, "careteams.deaths": 3, "careteams.deaths_at_home": 2,
-        "careteams.deaths_where_wished": 1}
+        "careteams.deaths_where_wished": 1,
+        # provision's (no enrolment, admission or cover group here)
+        "provision.enrolled": 0, "provision.admissions": 0, "provision.nights_without_cover": 0}
     # Patients 2–4 died today: no longer counted as patients; patient 5's team has no current member.
 
 
@@ -108,11 +110,11 @@ def test_last_years_deaths_are_not_in_this_years_counts(city):
 
 def test_another_app_adds_its_count(city, monkeypatch):
     monkeypatch.setattr(counts, "_counts", dict(counts._counts))
-    register_count("provision.enrolled", "with a backup-hospital enrolment",
+    register_count("another_app.count", "with something else",
                    lambda ids, period: dict.fromkeys(ids, 7), order=35)
     table = counts_table(city["staff"])
-    assert [c.key for c in table.columns].index("provision.enrolled") == 3
-    assert _values(table, city["home"])["provision.enrolled"] == 7
+    assert [c.key for c in table.columns].index("another_app.count") == 3
+    assert _values(table, city["home"])["another_app.count"] == 7
 
 
 # --- the indicators --------------------------------------------------------------------------------

@@ -48,3 +48,22 @@ def test_admissions_enrolments_and_backup_doctors_are_counted_per_municipality(w
     assert admissions.numerator == 1
     assert enrolled.numerator == 1  # the current enrolment; the ended one does not count
     assert (backup.numerator, backup.denominator) == (1, 1)
+
+
+def test_the_counts_page_shows_provisions_numbers_from_the_same_functions(db):
+    """Enrolments, emergency admissions and uncovered nights appear on the municipality's counts page."""
+    from renkei.careteams.selectors.counts import counts_table
+    from renkei.core.models import Organization, Role
+    from tests.factories import MembershipFactory, OrganizationFactory
+
+    from .factories import build_world
+
+    world = build_world()
+    municipality = world.patient.municipality
+    staff = MembershipFactory(role=Role.MUNICIPAL_STAFF, organization=OrganizationFactory(
+        kind=Organization.Kind.MUNICIPALITY_OFFICE, municipality=municipality))
+    table = counts_table(staff)
+    row = next(r for r in table.rows if r["municipality"] == municipality)
+    values = {c.key: v for c, v in zip(table.columns, row["values"], strict=True)}
+    assert values["provision.enrolled"] == 1  # the enrolled hospital's (the ended one no longer counts)
+    assert values["provision.admissions"] == 0
