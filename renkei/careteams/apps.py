@@ -19,3 +19,7 @@ class CareteamsConfig(AppConfig):
         dashboard.register_attention(break_glass_attention)
         dashboard.register_attention(timeline_attention)
         register_providers()  # the patients' indicators (careteams/indicators.py)
+        from renkei.careteams.services.demo import build_careteams_demo, careteams_demo_summary
+        from renkei.core import demo_steps
+
+        demo_steps.register("careteams", build_careteams_demo, careteams_demo_summary, order=30)

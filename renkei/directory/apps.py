@@ -17,6 +17,10 @@ class DirectoryConfig(AppConfig):
         dashboard.register_attention(directory_attention)
         dashboard.register(directory_panel)
         register_providers()  # the directory's indicators (renkei/directory/indicators.py)
+        from renkei.core import demo_steps
+        from renkei.directory.services.demo import build_directory_demo, directory_demo_summary
+
+        demo_steps.register("directory", build_directory_demo, directory_demo_summary, order=10)
         post_migrate.connect(restore_facility_indexes, sender=self, dispatch_uid="directory_facility_indexes")
 
 

@@ -15,3 +15,8 @@ class PdcaConfig(AppConfig):
 
         dashboard.register_attention(pdca_attention)
         dashboard.register(turn_panel)
+
+        from renkei.core import demo_steps
+        from renkei.pdca.services.demo import build_pdca_demo, pdca_demo_summary
+
+        demo_steps.register("pdca", build_pdca_demo, pdca_demo_summary, order=20)

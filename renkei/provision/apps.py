@@ -21,3 +21,7 @@ class ProvisionConfig(AppConfig):
         for key, provider in PROVIDERS.items():
             registry.register(key, provider)
         register_counts()  # the same numbers on the municipality's counts page
+        from renkei.core import demo_steps
+        from renkei.provision.services.demo import build_provision_demo, provision_demo_summary
+
+        demo_steps.register("provision", build_provision_demo, provision_demo_summary, order=40)

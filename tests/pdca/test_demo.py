@@ -217,12 +217,14 @@ def test_the_audit_log_verifies_after_the_pdca_demo(demo, capsys):
 def test_renkei_demo_prints_what_the_pdca_demo_built(demo):
     import io
 
+    from renkei.core import demo_steps
     from renkei.core.management.commands.demo import Command
 
+    step = next(s for s in demo_steps.steps() if s.key == "pdca")
     out = io.StringIO()
     command = Command(stdout=out)
-    command.print_summary([], 0, "127.0.0.1", 8000, pdca=demo["first"])
+    command.print_summary([], [(step, demo["first"])], "127.0.0.1", 8000)
     line = next(line for line in out.getvalue().splitlines() if line.startswith("PDCA:"))
     assert f"{demo['first'].measures} measures" in line and f"({demo['first'].overdue} overdue)" in line
-    command.print_summary([], 0, "127.0.0.1", 8000, pdca=None)  # built before: nothing to say
+    command.print_summary([], [(step, None)], "127.0.0.1", 8000)  # built before: nothing to say
     assert out.getvalue().count("PDCA:") == 1

@@ -225,3 +225,9 @@ class _DemoCareteams:
             membership = attending if version % 2 == 0 else self.manager
             emergency_sheet_save(membership=membership, patient=patient, **values)
             self.summary.sheets += 1
+
+
+def careteams_demo_summary(careteams) -> list[str]:
+    """The line `renkei demo` prints about the patients' part."""
+    return [f"Patients: {careteams.patients} synthetic patients, {careteams.posts} timeline posts, "
+            f"{careteams.sheets} emergency sheet versions, {careteams.deaths} deaths"]

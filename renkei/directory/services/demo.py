@@ -432,3 +432,8 @@ def _plain(geometry) -> dict:
         return value
 
     return convert(dict(geometry))
+
+
+def directory_demo_summary(facilities: int) -> list[str]:
+    """The line `renkei demo` prints about the directory's part."""
+    return [f"Resource directory: {facilities} facilities"]

@@ -784,3 +784,9 @@ class _DemoPdca:
                     do_note="上半期の取組を協議会に報告した。", updated_by=self.staff),
             ]
         _bulk_create(PdcaCycle, cycles)
+
+
+def pdca_demo_summary(pdca) -> list[str]:
+    """The line `renkei demo` prints about the PDCA part."""
+    return [f"PDCA: logic model of {pdca.measures} measures, {pdca.meetings} meetings, {pdca.actions} actions "
+            f"({pdca.overdue} overdue); {pdca.values} indicator values"]

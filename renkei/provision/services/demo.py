@@ -162,3 +162,10 @@ def build_provision_demo() -> ProvisionDemo | None:
 
     return ProvisionDemo(groups=2, shifts=shifts, gaps=len(gaps(group)), enrolments=len(enrolments),
                          admissions=admissions)
+
+
+def provision_demo_summary(provision) -> list[str]:
+    """The line `renkei demo` prints about on-call cover and backup beds."""
+    return [f"On-call cover: {provision.groups} cover groups, {provision.shifts} shifts ({provision.gaps} nights "
+            f"uncovered in the next 14 days), {provision.enrolments} backup-hospital enrolments, "
+            f"{provision.admissions} emergency admissions"]

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from renkei.core import demo_steps
 from renkei.core.services.demo import DEMO_MUNICIPALITY_CODE, DEMO_PASSWORD, build_demo
 
 DEFAULT_HOST = "127.0.0.1"
@@ -56,43 +57,23 @@ class Command(BaseCommand):
         host, port = server_address(options["addr"], port)
         call_command("migrate", interactive=False, verbosity=0)
         logins = build_demo()
-        # Each capability adds its part of the demo after the core (places, organizations, people).
-        from renkei.directory.services.demo import build_directory_demo
-
-        facilities = build_directory_demo()
-        from renkei.pdca.services.demo import build_pdca_demo
-
-        pdca = build_pdca_demo()
-        from renkei.careteams.services.demo import build_careteams_demo
-
-        careteams = build_careteams_demo()
-        from renkei.provision.services.demo import build_provision_demo
-
-        provision = build_provision_demo()  # cover groups, rota and backup beds for the demo's patients
+        # Each capability adds its part after the core (places, organizations, people), in its registered order.
+        built = [(step, step.build()) for step in demo_steps.steps()]
         from renkei.core.tasks import run_waiting_jobs
 
         run_waiting_jobs()  # anything the build queued is done before anyone looks
-        self.print_summary(logins, facilities, host, port, pdca=pdca, careteams=careteams, provision=provision)
+        self.print_summary(logins, built, host, port)
         if not options["no_serve"]:
             self.serve(host, port)
 
-    def print_summary(self, logins, facilities: int, host: str, port: int, pdca=None, careteams=None,
-                      provision=None) -> None:
+    def print_summary(self, logins, built: list, host: str, port: int) -> None:
+        """What was built (each step's lines; nothing for a step built before), the addresses and the logins."""
         base = f"http://{host}:{port}"
         renkei = renkei_command()
         self.stdout.write(self.style.SUCCESS(f"Demo municipality: 京都府福知山市 ({DEMO_MUNICIPALITY_CODE})"))
-        if facilities:
-            self.stdout.write(f"Resource directory: {facilities} facilities")
-        if pdca:
-            self.stdout.write(f"PDCA: logic model of {pdca.measures} measures, {pdca.meetings} meetings, "
-                              f"{pdca.actions} actions ({pdca.overdue} overdue); {pdca.values} indicator values")
-        if careteams:
-            self.stdout.write(f"Patients: {careteams.patients} synthetic patients, {careteams.posts} timeline posts, "
-                              f"{careteams.sheets} emergency sheet versions, {careteams.deaths} deaths")
-        if provision:
-            self.stdout.write(f"On-call cover: {provision.groups} cover groups, {provision.shifts} shifts "
-                              f"({provision.gaps} nights uncovered in the next 14 days), {provision.enrolments} "
-                              f"backup-hospital enrolments, {provision.admissions} emergency admissions")
+        for step, result in built:
+            for line in demo_steps.summary_lines(step, result):
+                self.stdout.write(line)
         self.stdout.write(f"Staff pages (log in):  {base}/")
         self.stdout.write(f"Residents' portal:     {base}/resources/{DEMO_MUNICIPALITY_CODE}/")
         self.stdout.write(f"API docs:              {base}/api/v1/docs  (schema: {base}/api/v1/openapi.json)")
