@@ -63,3 +63,12 @@ class ArrangeForm(forms.Form):
         super().__init__(*args, **kwargs)
         if groups is not None:
             self.fields["group"].queryset = groups
+
+
+class GroupMemberForm(forms.Form):
+    member = forms.ModelChoiceField(label=_("Add a member"), queryset=Membership.objects.none())
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = candidates
+        self.fields["member"].label_from_instance = lambda m: f"{m.user.display_name}（{m.organization.name}）"

@@ -68,3 +68,56 @@ def test_the_month_calendar_marks_holidays_and_weekends_and_starts_on_monday(wor
     assert cells[dt.date(2027, 1, 2)]["weekend"]
     assert cal["weeks"][0][:4] == [None, None, None, None]  # 2027-01-01 is a Friday
     assert cal["month_label"] == "令和9年1月"
+
+
+@pytest.mark.django_db
+def test_a_group_member_adds_a_doctor_of_the_municipality_who_then_sees_the_rota(world, client):
+    from renkei.core import policy
+    from tests.conftest import client_for
+
+    assert world.outsider in services.member_candidates(world.group)
+    response = client_for(world.attending).post(f"/provision/groups/{world.group.pk}/members/",
+                                                {"member": world.outsider.pk})
+    assert response.status_code == 302
+    assert world.group.members.filter(pk=world.outsider.pk).exists()
+    assert policy.check(world.outsider, "provision.view_group", world.group)
+    assert AuditEntry.objects.filter(object_type="provision.covergroup", object_id=str(world.group.pk),
+                                     permission="provision.manage_rota").exists()
+
+
+@pytest.mark.django_db
+def test_someone_outside_the_group_cannot_add_members_and_the_refusal_is_logged(world):
+    from tests.conftest import client_for
+
+    before = AuditEntry.objects.filter(action=AuditEntry.Action.REFUSE).count()
+    response = client_for(world.outsider).post(f"/provision/groups/{world.group.pk}/members/",
+                                               {"member": world.outsider.pk})
+    assert response.status_code == 403
+    assert not world.group.members.filter(pk=world.outsider.pk).exists()
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.REFUSE).count() == before + 1
+
+
+@pytest.mark.django_db
+def test_a_professional_of_another_municipality_cannot_join(world):
+    from tests.factories import MunicipalityFactory
+
+    from .factories import doctor
+
+    stranger = doctor(MunicipalityFactory())
+    assert stranger not in services.member_candidates(world.group)
+    with pytest.raises(ValidationError):
+        services.group_add_member(membership=world.attending, group=world.group, member=stranger)
+
+
+@pytest.mark.django_db
+def test_the_nursing_stations_rota_takes_only_its_own_staff(world):
+    from renkei.core.models import Organization, Profession
+    from tests.careteams.factories import professional
+
+    colleague = professional(organization=world.nurse.organization, profession=Profession.VISITING_NURSE)
+    other_station = professional(kind=Organization.Kind.VISITING_NURSING_STATION,
+                                 municipality=world.patient.municipality, profession=Profession.VISITING_NURSE)
+    candidates = list(services.member_candidates(world.station_group))
+    assert colleague in candidates and other_station not in candidates
+    with pytest.raises(PermissionDenied):
+        services.group_add_member(membership=world.attending, group=world.station_group, member=colleague)

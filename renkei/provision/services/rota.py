@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from renkei.careteams.models import CareTeam, Patient
-from renkei.core import policy
+from renkei.core import audit, policy
 from renkei.core.models import Membership, Organization
 
 from ..models import CoverArrangement, CoverGroup, RotaShift, ShiftKind
@@ -32,11 +32,31 @@ def group_create(*, membership, name: str, municipality, kind: str = CoverGroup.
         return group
 
 
+def member_candidates(group: CoverGroup):
+    """Who may join the group: active professionals of clinics, hospitals and visiting nursing stations of the
+    group's municipality (a station's own rota: that station's staff), not yet members."""
+    from renkei.core.models import Role
+
+    kinds = ([Organization.Kind.VISITING_NURSING_STATION] if group.kind == CoverGroup.Kind.NURSING_STATION
+             else [Organization.Kind.CLINIC, Organization.Kind.HOSPITAL, Organization.Kind.VISITING_NURSING_STATION])
+    candidates = Membership.objects.filter(role=Role.PROFESSIONAL, is_active=True, organization__kind__in=kinds,
+                                           organization__municipality_id=group.municipality_id)
+    if group.station_id:
+        candidates = candidates.filter(organization_id=group.station_id)
+    return (candidates.exclude(cover_groups=group).select_related("user", "organization")
+            .order_by("organization__name", "pk"))
+
+
 def group_add_member(*, membership, group: CoverGroup, member: Membership) -> None:
+    """Add a professional to the group (and their organization): they see its rota and may cover shifts."""
     policy.require(membership, "provision.manage_rota", group)
+    if not member_candidates(group).filter(pk=member.pk).exists():
+        raise ValidationError(_("This person cannot join this group."))
     with transaction.atomic():  # after the check: a refusal is logged, not rolled back
         group.members.add(member)
         group.organizations.add(member.organization)
+        audit.record(action="update", obj=group, changes={"members": {"added": member.pk}},
+                     permission="provision.manage_rota")
 
 
 def covering_choices(group: CoverGroup):

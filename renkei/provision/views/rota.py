@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from renkei.core import policy
 
 from .. import days
-from ..forms import GroupForm, ShiftForm
+from ..forms import GroupForm, GroupMemberForm, ShiftForm
 from ..models import RotaShift, ShiftKind
 from ..selectors import enrolments as enrolment_selectors
 from ..selectors import rota as selectors
@@ -54,6 +54,7 @@ def group_detail_view(request, group_id, obj):
         "group": obj, "cal": selectors.month_calendar(obj, month), "gaps": selectors.gaps(obj),
         "members": services.covering_choices(obj),
         "may_manage": policy.check(request.membership, "provision.manage_rota", obj),
+        "member_form": GroupMemberForm(candidates=services.member_candidates(obj)),
         "weekdays": [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]})
 
 
@@ -89,9 +90,27 @@ def shift_edit_view(request, group_id, date, kind, obj):
         "shift": shift}, status=400 if form.errors else 200)
 
 
+@policy.requires("provision.manage_rota", get_object=_loaders.group)
+def group_member_add_view(request, group_id, obj):
+    if request.method == "POST":
+        form = GroupMemberForm(request.POST, candidates=services.member_candidates(obj))
+        if form.is_valid():
+            try:
+                services.group_add_member(membership=request.membership, group=obj,
+                                          member=form.cleaned_data["member"])
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("Added to the group."))
+        else:
+            messages.error(request, _("Choose who to add."))
+    return redirect("provision:group_detail", group_id=obj.pk)
+
+
 urlpatterns = [
     path("", index_view, name="index"),
     path("groups/new/", group_create_view, name="group_create"),
     path("groups/<int:group_id>/", group_detail_view, name="group_detail"),
+    path("groups/<int:group_id>/members/", group_member_add_view, name="group_member_add"),
     path("groups/<int:group_id>/shifts/<str:date>/<str:kind>/", shift_edit_view, name="shift_edit"),
 ]
