@@ -66,7 +66,7 @@ class ArrangeForm(forms.Form):
 
 
 class GroupMemberForm(forms.Form):
-    member = forms.ModelChoiceField(label=_("Add a member"), queryset=Membership.objects.none())
+    member = forms.ModelChoiceField(label=_("Person to add"), queryset=Membership.objects.none())
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
