@@ -21,7 +21,6 @@ else happens through the screens, each person in their own browser:
 from __future__ import annotations
 
 import io
-import time
 
 import pytest
 
@@ -112,7 +111,6 @@ def test_the_care_team_journey_of_issue_10(browser, live_server, page_errors, wo
     from renkei.provision.models import PatientEnrolment
     from tests.factories import PASSWORD
 
-    started = time.monotonic()
     contexts = []
 
     def browser_of(key: str, viewport: dict, **kwargs):
@@ -263,4 +261,3 @@ def test_the_care_team_journey_of_issue_10(browser, live_server, page_errors, wo
     finally:
         for context in contexts:
             context.close()
-    assert time.monotonic() - started < 60, "the journey takes under a minute"
