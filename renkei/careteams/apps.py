@@ -9,3 +9,11 @@ class CareteamsConfig(AppConfig):
 
     def ready(self) -> None:
         from renkei.careteams import policy  # noqa: F401  (registers the patient rules)
+        from renkei.careteams.home_timeline import timeline_attention
+        from renkei.core import dashboard
+
+        dashboard.register_attention(timeline_attention)
+
+        from renkei.careteams.home import register as register_home
+
+        register_home()  # the home page's attention items (join requests, invitations waiting)

@@ -114,6 +114,25 @@ def reviews_break_glass(membership, obj) -> bool:
     return obj is None or obj.membership.organization_id == membership.organization_id
 
 
+def visible_posts_scope(membership, queryset):
+    """The posts this membership sees (the query form of `sees_post`): those of its visible patients, where a
+    post addressed to chosen members counts only for them and its author; every post of a patient while a
+    break-glass access to them lasts."""
+    from django.db.models import Exists, OuterRef, Q
+    from django.utils import timezone
+
+    visible = access.visible_patient_ids(membership)
+    member_ids = list(access.current_members_of(membership).filter(team__patient_id__in=visible)
+                      .values_list("pk", flat=True)) if visible else []
+    through = Post.recipients.through
+    addressed = Exists(through.objects.filter(post_id=OuterRef("pk")))
+    to_them = Exists(through.objects.filter(post_id=OuterRef("pk"), careteammember_id__in=member_ids))
+    glass = BreakGlassAccess.objects.filter(membership=membership, ended_at__isnull=True,
+                                            expires_at__gt=timezone.now()).values("patient_id")
+    return queryset.filter(Q(patient_id__in=visible) & (~addressed | to_them | Q(author_id__in=member_ids))
+                           | Q(patient_id__in=glass))
+
+
 def visible_patients_scope(membership, queryset):
     return queryset.filter(pk__in=access.visible_patient_ids(membership))
 
@@ -144,7 +163,7 @@ register_rule("careteams.manage_team", on_team_with_consent, needs_object=True)
 register_rule("careteams.decide_join_request", on_team_with_consent, needs_object=True)
 register_rule("careteams.manage_consent", on_team_with_consent, needs_object=True)
 register_rule("careteams.view_timeline", seeing, needs_object=True)
-register_rule("careteams.view_post", sees_post, needs_object=True)
+register_rule("careteams.view_post", sees_post, needs_object=True, scope=visible_posts_scope)
 register_rule("careteams.post_timeline", on_team_with_consent, needs_object=True)
 register_rule("careteams.acknowledge_post", policy.all_of(on_team_with_consent, sees_post), needs_object=True)
 register_rule("careteams.download_attachment", sees_post, needs_object=True)

@@ -7,9 +7,11 @@ of the apps built on careteams load patients with `patient_for` and record their
 
 from .patients import (
     find_patient,
+    key_people_of,
     my_patients,
     patient_for,
+    patient_or_404,
     record_read,
 )
 
-__all__ = ["find_patient", "my_patients", "patient_for", "record_read"]
+__all__ = ["find_patient", "key_people_of", "my_patients", "patient_for", "patient_or_404", "record_read"]

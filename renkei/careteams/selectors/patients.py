@@ -96,3 +96,22 @@ def find_patient(membership, *, care_insured_number: str = "", name: str = "", k
                  object_id=patient.pk, object_label="", subject=patient, owner=patient,
                  changes={"what": "exists elsewhere"})
     return FindResult(exists_elsewhere_team_id=team.pk if team else None)
+
+
+def patient_or_404(patient_id) -> Patient:
+    """The patient row for a view's policy check (`policy.requires(get_object=…)`): 404 when missing.
+
+    Reads nothing for the viewer: the decorator asks the policy next, and the view logs its read with
+    `record_read` once allowed."""
+    try:
+        pk = int(patient_id)
+        if not 0 < pk < 2**63:
+            raise ValueError(pk)
+        return (Patient.objects.select_related("municipality", "daily_living_area", "registered_by_organization")
+                .get(pk=pk))
+    except (Patient.DoesNotExist, TypeError, ValueError, OverflowError) as exc:
+        raise Http404("patient") from exc
+
+
+def key_people_of(patient: Patient) -> list:
+    return list(patient.key_people.all())

@@ -102,6 +102,25 @@ def invitation_send(*, invited_by: Membership, organization: Organization, email
     if role == Role.SYSTEM_ADMIN:
         policy.require(invited_by, "core.grant_system_admin")
     policy.require(invited_by, "core.grant_role", RoleGrant(role, organization))
+    return _invitation_create(invited_by=invited_by, organization=organization, email=email, role=role,
+                              profession=profession, base_url=base_url)
+
+
+def care_team_invitation_send(*, invited_by: Membership, organization: Organization, email: str,
+                              profession: str = "", base_url: str = "") -> tuple[Invitation, str]:
+    """Invite a professional not yet on Renkei to a patient's care team (careteams asks its own policy,
+    `careteams.manage_team`, before calling this).
+
+    It grants no more than a plain professional membership of `organization` (the role every care team
+    member has; never a staff or administrator role, whoever invites), and the e-mail names the organization
+    only: no patient data. `core.grant_role` is not asked: the inviter usually works elsewhere.
+    """
+    return _invitation_create(invited_by=invited_by, organization=organization, email=email,
+                              role=Role.PROFESSIONAL, profession=profession, base_url=base_url)
+
+
+def _invitation_create(*, invited_by: Membership, organization: Organization, email: str, role: str,
+                       profession: str = "", base_url: str = "") -> tuple[Invitation, str]:
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         invitation = Invitation(

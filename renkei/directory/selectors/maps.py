@@ -98,3 +98,38 @@ def area_shapes_for(*, municipalities=None, daily_living_areas=None) -> list[Are
     if daily_living_areas is not None:
         return list(AreaShape.objects.filter(daily_living_area__in=daily_living_areas))
     return list(AreaShape.objects.filter(municipality__in=municipalities or [], daily_living_area__isnull=True))
+
+
+def place_of_address(*, address: str = "", postal_code: str = ""):
+    """(municipality, daily living area) of an address, as the directory places facilities: the postal code's
+    or the address's municipality (gazetteer), then the daily living area whose outline holds the address's
+    estimated point. (None, None) when nothing matches; the area is None when it cannot be told."""
+    from shapely.geometry import Point, shape
+
+    from renkei.core.text import normalize_width
+
+    from ..gazetteer import POSTAL_CODE, _municipalities_named, postal_entry, resolve_near
+
+    address = normalize_width(address or "").strip().replace(" ", "").replace("\u3000", "")[:200]
+    postal = POSTAL_CODE.match(normalize_width(postal_code or "").strip())
+    municipality = None
+    if address:
+        named = _municipalities_named(address)
+        municipality = named[0][0] if named else None
+    if municipality is None and postal:
+        entry = postal_entry(postal.group(1) + postal.group(2))
+        jis = (getattr(entry, "jisx0402", None) or getattr(entry, "jis", "")) if entry else ""
+        municipality = Municipality.objects.filter(jis_code=jis).first() if jis else None
+    if municipality is None:
+        return None, None
+    place = resolve_near(address, municipality=municipality) if address else None
+    if place is None or place.quality != Facility.CoordinateQuality.TOWN:
+        return municipality, None  # only the municipality is known: an area guessed from its centre would mislead
+    point = Point(place.lon, place.lat)
+    for area_shape in (AreaShape.objects.filter(municipality=municipality, daily_living_area__isnull=False,
+                                                min_lat__lte=place.lat, max_lat__gte=place.lat,
+                                                min_lon__lte=place.lon, max_lon__gte=place.lon)
+                       .select_related("daily_living_area")):
+        if shape(area_shape.geometry).contains(point):
+            return municipality, area_shape.daily_living_area
+    return municipality, None
