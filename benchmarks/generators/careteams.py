@@ -163,8 +163,10 @@ def _reset_sequences(models) -> None:
 
 
 def generate(*, scale: float = 1.0, patients: int | None = None, posts: int | None = None, seed: int = SEED,
-             log=print) -> World:
-    """Write the world into the current database (migrated, with the demo). Returns what was written."""
+             municipality=None, log=print) -> World:
+    """Write the world into the current database (migrated, with the demo). Returns what was written.
+
+    `municipality`: the home town (default: the demo's); the others are its prefecture's."""
     from django.contrib.auth.hashers import make_password
     from django.db import connection, transaction
     from django.utils import timezone
@@ -182,7 +184,7 @@ def generate(*, scale: float = 1.0, patients: int | None = None, posts: int | No
     today = timezone.localdate()
     world = World(patients=n_patients, compositions=n_compositions)
 
-    home = Municipality.objects.select_related("prefecture").get(code=DEMO_MUNICIPALITY_CODE)
+    home = municipality or Municipality.objects.select_related("prefecture").get(code=DEMO_MUNICIPALITY_CODE)
     places = list(Municipality.objects.filter(prefecture=home.prefecture, abolished_on__isnull=True)
                   .order_by("code"))
     places = [home] * 3 + places  # the demo town holds more of them
