@@ -107,8 +107,17 @@ def permission(world, repeat: int, rng: random.Random) -> dict:
         naive_s.append(time.perf_counter() - began)
         if allowed != naive_allowed:
             raise SystemExit(f"the naive check disagrees on patient {patient.pk}: {naive_allowed} vs {allowed}")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    access.forget(member)
+    with CaptureQueriesContext(connection) as allowed_queries:
+        policy.check(member, VIEW_TIMELINE, mine[0])
+    with CaptureQueriesContext(connection) as naive_queries:
+        naive.naive_check(member, mine[0])
     print(line(f"permission decision (policy.check {VIEW_TIMELINE}, {len(mine)} of the member's patients and "
-               f"{len(others)} others)", fast, naive_s), flush=True)
+               f"{len(others)} others; {len(allowed_queries)} queries, naive {len(naive_queries)})", fast, naive_s),
+          flush=True)
     lists, ids = timed(lambda: access.visible_patient_ids(member), max(10, repeat // 10),
                        before=lambda: access.forget(member))
     naive_lists, naive_ids = timed(lambda: naive.naive_visible_patient_ids(member), max(3, repeat // 50))
