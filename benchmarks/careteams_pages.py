@@ -195,7 +195,7 @@ def over_http(world, repeat: int, env: dict[str, str], work: Path) -> dict:
             client = Client(server.url)
             client.cookies[cookie[0]] = cookie[1]
             for label, path in targets:
-                count = repeat if variant == "renkei" else max(5, repeat // 4)
+                count = repeat if variant == "renkei" else max(5, repeat // 10)  # the naive pages take seconds
                 for _ in range(3):  # warm the worker (imports, templates)
                     client.get(path)
                 seconds = []
