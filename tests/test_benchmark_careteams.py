@@ -105,3 +105,17 @@ def test_the_load_benchmark_counts_every_post_and_verifies_the_audit_log(tmp_pat
     assert "missing 0, stored more than once 0, stored under another key 0" in out
     assert "renkei audit verify: passed" in out
     assert "target (no lost or duplicated post, no error, audit verify passes): met" in out
+
+
+@pytest.mark.django_db
+def test_my_patients_reads_a_fixed_number_of_queries_however_many_patients(django_assert_max_num_queries):
+    from renkei.careteams.selectors.patients import my_patients
+    from renkei.core import audit
+
+    world = generate(patients=100, posts=0, municipality=MunicipalityFactory(), log=lambda *a: None)
+    member = Membership.objects.select_related("user", "organization").get(pk=world.member_membership_id)
+    assert len(world.member_patient_ids) >= 10
+    with audit.bind_membership(member), django_assert_max_num_queries(12):
+        patients = my_patients(member)
+        ages = [p.age for p in patients]  # the list shows each age: no query per row (the date of death)
+    assert len(ages) == len(world.member_patient_ids)
