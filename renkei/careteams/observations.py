@@ -92,7 +92,7 @@ LEVELS: tuple[Level, ...] = (
     Level("adl_toileting", _("Toileting"), "排泄", ADL_LEVELS),
     Level("adl_moving", _("Moving"), "移動", ADL_LEVELS),
     Level("adl_bathing", _("Bathing"), "入浴", ADL_LEVELS),
-    Level("medication_change", _("Change"), "変更内容", MEDICATION_CHANGES, group=MEDICATION),
+    Level("medication_change", _("What changed"), "変更内容", MEDICATION_CHANGES, group=MEDICATION),
 )
 TEXTS: tuple[Text, ...] = (
     Text("medication_drug", _("Medicine"), "薬剤名", 100),

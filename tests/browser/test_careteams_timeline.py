@@ -63,11 +63,18 @@ def test_a_nurse_posts_a_photo_from_a_phone(phone_page, page_errors, login, scre
     assert box is not None and box["height"] >= 44 and box["width"] >= 44, "the send button is a large target"
     assert box["y"] + box["height"] <= PHONE["height"], "the send button is on the first screen, in thumb reach"
     page.locator("#compose summary").click()
+    vitals = page.locator("#compose fieldset[data-group=vitals]")
+    assert not vitals.is_visible(), "a note shows no observation fields"
+    page.select_option("#compose select[name=kind]", "observation")
+    assert vitals.is_visible(), "choosing an observation reveals its fields"
+    page.fill("#compose input[name=obs_temperature]", "37.2")
     page.locator("#compose input[name=files][multiple]").set_input_files(str(_photo(tmp_path)))
     page.fill("#compose textarea[name=text]", "右足の発赤、写真を共有します")
     send.click()
     page.locator(".post .post-text", has_text="右足の発赤").wait_for()
     post = Post.objects.get(patient=patient)
+    assert post.observations == {"temperature": 37.2}
+    assert "37.2℃" in page.locator(f"#post-{post.pk} .post-observations").inner_text()
     assert post.attachments.get().original_name == "足の写真.jpg"
     link = page.locator(".post-attachments a", has_text="足の写真.jpg")
     href = link.get_attribute("href")
@@ -129,4 +136,23 @@ def test_the_doctor_acknowledges_a_post_with_the_keyboard(phone_page, page_error
     page.keyboard.press("Enter")
     assert page.locator(f"#post-{post.pk} .post-readers li").count() == 1
     _no_sideways_scroll(page)
+    assert page_errors.messages == [], "\n".join(page_errors.messages)
+
+
+def test_older_posts_load_below_on_a_phone(phone_page, page_errors, login, patient):
+    from renkei.careteams.services.timeline import post_create
+    from renkei.core.models import Membership
+
+    nurse = Membership.objects.get(user__email=demo_email("nurse"))
+    for n in range(23):
+        post_create(membership=nurse, patient=patient, text=f"記録 {n:02d}")
+    page = phone_page
+    login(page, demo_email("doctor"))
+    page.goto(f"/patients/{patient.pk}/timeline/")
+    assert page.locator("#posts > li.post").count() == 20
+    page.locator("#older a").click()
+    page.locator("#posts > li.post", has_text="記録 00").wait_for()
+    texts = page.locator("#posts > li.post .post-text").all_inner_texts()
+    assert texts == [f"記録 {n:02d}" for n in range(22, -1, -1)]
+    assert page.locator("#older").count() == 0
     assert page_errors.messages == [], "\n".join(page_errors.messages)

@@ -197,3 +197,20 @@ def test_the_home_page_names_join_requests_and_waiting_invitations_as_counts():
     assert len(texts) == 2
     assert all(world.patient.name not in text for text in texts)
     assert careteams_attention(world.members["outsider"]) == []
+
+
+def test_the_same_insured_number_is_not_registered_twice():
+    existing = PatientFactory()
+    with pytest.raises(ValidationError) as error:
+        patient_services.patient_register(by=professional(), values={
+            **VALUES, "care_insured_number": existing.care_insured_number})
+    assert "care_insured_number" in error.value.message_dict
+
+
+def test_the_home_page_shows_the_join_requests_item():
+    from tests.conftest import client_for
+
+    world = build_world()
+    team_services.request_join(by=world.members["outsider"], team_id=world.patient.care_team.pk, role="other")
+    body = client_for(world.members["care_manager"]).get("/").content.decode()
+    assert "/patients/join-requests/" in body

@@ -144,3 +144,32 @@ def test_huge_ids_are_not_found_or_invalid_never_500(team, path):
     client = api(team.doctor)
     response = client.post(path) if "acknowledge" in path else client.get(path)
     assert response.status_code in (403, 404, 422)
+
+
+@pytest.mark.parametrize("path, method", [
+    ("/api/v1/patients/{patient_id}/timeline", "GET"),
+    ("/api/v1/patients/{patient_id}/timeline", "POST"),
+    ("/api/v1/patients/{patient_id}/timeline/{post_id}/acknowledge", "POST"),
+    ("/api/v1/patients/{patient_id}/attachments/{attachment_id}", "GET"),
+])
+def test_no_generated_timeline_request_answers_with_a_server_error(fuzz_schema, team, path, method):
+    from hypothesis import HealthCheck, given, settings
+
+    post = write(team, files=[jpeg()])
+    token = api_token_create(membership=team.doctor, name="fuzz")[1]
+    operation = fuzz_schema[path][method]
+    statuses: list[int] = []
+
+    @settings(max_examples=25, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @given(case=operation.as_strategy())
+    def call(case):
+        if case.path_parameters and len(statuses) % 2 == 0:  # half on the real patient, so the body varies
+            case.path_parameters.update({"patient_id": team.patient.pk, "post_id": post.pk,
+                                         "attachment_id": post.attachments.get().pk})
+        response = case.call(headers={"Authorization": f"Bearer {token}"})
+        statuses.append(response.status_code)
+        assert response.status_code < 500, f"{case.formatted_path} {case.query} {case.body!r}: {response.text}"
+
+    call()
+    assert 401 not in statuses

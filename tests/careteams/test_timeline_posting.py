@@ -202,3 +202,16 @@ def test_a_normal_post_without_mentions_mails_nobody(team, django_capture_on_com
 def test_no_email_is_sent_before_the_post_is_committed(team):
     write(team, mention_ids=[team.members.doctor.pk])
     assert mail.outbox == []  # the test's transaction never commits
+
+
+def test_a_member_outside_the_consent_gets_no_email(team, django_capture_on_commit_callbacks):
+    from renkei.core.models import Organization, Profession
+
+    from .factories import professional, team_with
+
+    dentist = professional(kind=Organization.Kind.DENTAL_CLINIC, profession=Profession.DENTIST)
+    team.patient.consents.update(covers_whole_team=False)
+    team.patient.consents.get().organizations.set([team.nurse.organization, team.doctor.organization])
+    team_with(team.patient, dentist, "dentist")
+    _post, outbox = _mails_after(django_capture_on_commit_callbacks, team=team, urgency=Post.Urgency.URGENT)
+    assert sorted(m.to[0] for m in outbox) == sorted([team.doctor.user.email, team.care_manager.user.email])

@@ -300,3 +300,34 @@ def test_an_accepted_invitation_gives_the_invitee_the_patient():
 def test_team_with_helper_still_works():
     patient = PatientFactory()
     assert team_with(patient, professional()).is_current
+
+
+@pytest.mark.parametrize("url", ["/patients/{pk}/key-people/99999999999999999999/",
+                                 "/patients/{pk}/key-people/99999999999999999999/remove/",
+                                 "/patients/99999999999999999999/", "/patients/99999999999999999999/team/"])
+def test_huge_ids_are_not_found_not_a_500(url):
+    patient = PatientFactory()
+    assert client_for(patient.registered_by).get(url.format(pk=patient.pk)).status_code == 404
+
+
+def test_bad_team_form_input_is_a_400_or_404_not_a_500():
+    patient = PatientFactory()
+    client = client_for(patient.registered_by)
+    assert client.post(f"/patients/{patient.pk}/team/end/", {"member": "99999999999999999999"}).status_code == 400
+    assert client.post(f"/patients/{patient.pk}/team/end/", {"member": "12345"}).status_code == 404
+    assert client.post(f"/patients/{patient.pk}/team/add/", {"organization": "99999999999999999999",
+                                                             "role": "x"}).status_code == 400
+    assert client.get(f"/patients/{patient.pk}/team/", {"organization": "99999999999999999999"}).status_code == 200
+    assert client.post("/patients/join-requests/", {"join_request": "99999999999999999999",
+                                                    "decision": "accept"}).status_code == 404
+    assert client.post("/patients/find/join/", {"team": "99999999999999999999", "role": "other"}).status_code == 400
+    assert client.get("/patients/find/", {"birth_date": "2026-02-31", "name": "x"}).status_code == 400
+
+
+def test_a_member_of_another_patients_team_cannot_be_ended_from_this_one():
+    patient, other = PatientFactory(), PatientFactory()
+    member = other.care_team.members.get()
+    response = client_for(patient.registered_by).post(f"/patients/{patient.pk}/team/end/", {"member": member.pk})
+    assert response.status_code == 404
+    member.refresh_from_db()
+    assert member.ended_on is None

@@ -118,14 +118,14 @@ class TeamMemberAddForm(forms.Form):
 class TeamInviteForm(forms.Form):
     organization = forms.ModelChoiceField(label=_("organization"), queryset=Organization.objects.filter(
         is_active=True), widget=forms.HiddenInput)
-    person_name = forms.CharField(label=_("name"), max_length=80)
+    person_name = forms.CharField(label=_("full name"), max_length=80)
     email = forms.EmailField(label=_("e-mail"))
     profession = forms.ChoiceField(label=_("profession"), choices=[("", "—"), *Profession.choices], required=False)
     role = forms.ChoiceField(label=_("role on this team"), choices=PROFESSIONAL_ROLES)
 
 
 class TeamFamilyForm(forms.Form):
-    person_name = forms.CharField(label=_("name"), max_length=80)
+    person_name = forms.CharField(label=_("full name"), max_length=80)
     phone = forms.CharField(label=_("phone"), required=False, max_length=20)
     email = forms.EmailField(label=_("e-mail"), required=False)
 

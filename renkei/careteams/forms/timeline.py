@@ -45,7 +45,7 @@ class PostForm(forms.Form):
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Post.Urgency.choices, initial=Post.Urgency.NORMAL,
                                 widget=forms.RadioSelect)
     recipients = forms.MultipleChoiceField(
-        label=_("To"), required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Addressed to"), required=False, widget=forms.CheckboxSelectMultiple,
         help_text=_("Nobody chosen: the whole team sees the post. Chosen: only them (and you)."))
     mentions = forms.MultipleChoiceField(label=_("Mention (they get an e-mail)"), required=False,
                                          widget=forms.CheckboxSelectMultiple)

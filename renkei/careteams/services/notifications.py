@@ -17,6 +17,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from renkei.core import policy
+
 from ..models import CareTeamMember, Post
 
 logger = logging.getLogger(__name__)
@@ -24,7 +26,8 @@ logger = logging.getLogger(__name__)
 
 def people_to_notify(post: Post) -> list[CareTeamMember]:
     """Who gets an e-mail: the members mentioned, and for an urgent post everyone it is addressed to (the
-    chosen members, or the whole current team). Never the author; only members who can log in and see it."""
+    chosen members, or the whole current team). Never the author; only members the policy lets see the post
+    (on the team and covered by the consent), so nobody is sent a link they cannot open."""
     chosen = {m.pk: m for m in post.mentions.select_related("membership__user")}
     if post.urgency == Post.Urgency.URGENT:
         addressed = post.recipients.select_related("membership__user")
@@ -36,7 +39,7 @@ def people_to_notify(post: Post) -> list[CareTeamMember]:
         chosen = {pk: m for pk, m in chosen.items() if pk in allowed}
     return [m for pk, m in chosen.items()
             if pk != post.author_id and m.membership_id and m.is_current and m.membership.user.is_active
-            and m.membership.user.email]
+            and m.membership.user.email and policy.check(m.membership, "careteams.view_post", post)]
 
 
 def post_notify(*, post: Post, base_url: str = "") -> int:

@@ -11,8 +11,10 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from renkei.core import policy
 from renkei.core.concurrency import lock_checked
@@ -60,6 +62,13 @@ def patient_register(*, by, values: Mapping[str, Any], role: str = TeamRole.CARE
     _derive_place(patient)
     with transaction.atomic():
         patient.full_clean()
+        # One record per person: the same 被保険者番号 is found (find_patient says "exists elsewhere", no more)
+        # and joined, not registered twice.
+        if patient.care_insured_number and Patient.objects.filter(
+                care_insured_number=patient.care_insured_number).exists():
+            raise ValidationError({"care_insured_number": _(
+                "A patient with this insured number is already registered. Find them and ask to join their "
+                "team.")})
         patient.save()
         team = CareTeam.objects.create(patient=patient)
         CareTeamMember.objects.create(team=team, role=role, membership=by, organization=by.organization,
