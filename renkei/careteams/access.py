@@ -46,25 +46,33 @@ def team_member(membership, patient) -> CareTeamMember | None:
     key = ("member", patient.pk)
     cache = _cache(membership)
     if key not in cache:
-        cache[key] = (current_members_of(membership).filter(team__patient_id=patient.pk)
-                      .select_related("team").first())
+        today = timezone.localdate()
+        # The same question as current_members_of(membership).filter(team__patient_id=…), in SQL written once:
+        # every request about a patient asks it, and compiling the ORM query cost more than running it
+        # (benchmarks/careteams_pages.py, the permission decision).
+        found = list(CareTeamMember.objects.raw(
+            _TEAM_MEMBER_SQL, [patient.pk, today, today, membership.pk, membership.pk]))
+        cache[key] = found[0] if found else None
     return cache[key]
+
+
+_TEAM_MEMBER_SQL = (
+    "SELECT m.* FROM careteams_careteammember m "
+    "JOIN careteams_careteam t ON t.id = m.team_id "
+    "LEFT JOIN core_invitation i ON i.id = m.invitation_id "
+    "WHERE t.patient_id = %s AND m.started_on <= %s AND (m.ended_on IS NULL OR m.ended_on >= %s) "
+    "AND (m.membership_id = %s OR (m.membership_id IS NULL AND i.accepted_membership_id = %s)) "
+    "ORDER BY m.id LIMIT 1")
+
+
+_CONSENTS_SQL = ("SELECT id, covers_whole_team, roles FROM careteams_consent "
+                 "WHERE patient_id = %s AND withdrawn_at IS NULL AND consented_on <= %s")
 
 
 def is_current_team_member(membership, patient) -> bool:
     if membership is None or membership.role != Role.PROFESSIONAL:
         return False
     return team_member(membership, patient) is not None
-
-
-def _consent_covers(consent: Consent, membership, member: CareTeamMember | None) -> bool:
-    if not consent.is_current:
-        return False
-    if consent.covers_whole_team:
-        return True
-    if membership.organization_id in {o.pk for o in consent.organizations.all()}:
-        return True
-    return member is not None and member.role in (consent.roles or [])
 
 
 def has_consent_for(membership, patient) -> bool:
@@ -77,9 +85,15 @@ def has_consent_for(membership, patient) -> bool:
     cache = _cache(membership)
     if key not in cache:
         member = team_member(membership, patient)
-        consents = Consent.objects.filter(patient_id=patient.pk, withdrawn_at__isnull=True).prefetch_related(
-            "organizations")
-        cache[key] = any(_consent_covers(c, membership, member) for c in consents)
+        # One query for the common case (a consent for the whole team, or the member's role); the consents'
+        # organizations are asked only when neither covers: this runs on every request about a patient.
+        consents = list(Consent.objects.raw(_CONSENTS_SQL, [patient.pk, timezone.localdate()]))
+        role = member.role if member is not None else None
+        covered = any(c.covers_whole_team or (role is not None and role in (c.roles or [])) for c in consents)
+        if not covered and consents:
+            covered = Consent.organizations.through.objects.filter(
+                consent_id__in=[c.pk for c in consents], organization_id=membership.organization_id).exists()
+        cache[key] = covered
     return cache[key]
 
 
