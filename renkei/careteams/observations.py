@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 
 VITALS, ADL, MEALS, MEDICATION = "vitals", "adl", "meals", "medication"
@@ -119,6 +119,12 @@ class ObservationError(ValueError):
         return [{"field": key, "reason": ja, "reason_en": en} for key, (ja, en) in self.errors.items()]
 
 
+def _en(label) -> str:
+    """A field's label in English, whatever the active language (for the English half of a reason)."""
+    with override("en"):
+        return str(label)
+
+
 def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -144,11 +150,11 @@ def _clean_measure(field: Measure, value: Any) -> int | float:
     except ValueError as exc:
         raise ObservationError({field.key: (
             f"{field.label_ja}は数字で入力してください。",
-            f"{field.label}: enter a number.")}) from exc
+            f"{_en(field.label)}: enter a number.")}) from exc
     if not field.minimum <= number <= field.maximum:
         raise ObservationError({field.key: (
             f"{field.label_ja}は {field.bounds()} の範囲で入力してください（{value} はありえない値です）。",
-            f"{field.label} must be between {field.minimum} and {field.maximum} {field.unit} "
+            f"{_en(field.label)} must be between {field.minimum} and {field.maximum} {field.unit} "
             f"({value} is not possible).")})
     rounded = round(number, field.decimals)
     return float(rounded) if field.decimals else int(rounded)
@@ -158,7 +164,7 @@ def _clean_level(field: Level, value: Any) -> str:
     value = str(value).strip()
     if value not in {key for key, _label in field.choices}:
         raise ObservationError({field.key: (f"{field.label_ja}の選択肢から選んでください。",
-                                            f"{field.label}: choose one of the listed values.")})
+                                            f"{_en(field.label)}: choose one of the listed values.")})
     return value
 
 
@@ -167,7 +173,7 @@ def _clean_text(field: Text, value: Any) -> str:
     if len(text) > field.max_length:
         raise ObservationError({field.key: (
             f"{field.label_ja}は {field.max_length} 文字以内で入力してください。",
-            f"{field.label}: at most {field.max_length} characters.")})
+            f"{_en(field.label)}: at most {field.max_length} characters.")})
     return text
 
 

@@ -117,6 +117,8 @@ def reviews_break_glass(membership, obj) -> bool:
 def owns_break_glass(membership, obj) -> bool:
     """Only the person who broke the glass ends it early (it also ends by itself)."""
     return isinstance(obj, BreakGlassAccess) and obj.membership_id == membership.pk
+
+
 def visible_posts_scope(membership, queryset):
     """The posts this membership sees (the query form of `sees_post`): those of its visible patients, where a
     post addressed to chosen members counts only for them and its author; every post of a patient while a
@@ -125,8 +127,7 @@ def visible_posts_scope(membership, queryset):
     from django.utils import timezone
 
     visible = access.visible_patient_ids(membership)
-    member_ids = list(access.current_members_of(membership).filter(team__patient_id__in=visible)
-                      .values_list("pk", flat=True)) if visible else []
+    member_ids = access.current_member_ids(membership) if visible else []
     through = Post.recipients.through
     addressed = Exists(through.objects.filter(post_id=OuterRef("pk")))
     to_them = Exists(through.objects.filter(post_id=OuterRef("pk"), careteammember_id__in=member_ids))

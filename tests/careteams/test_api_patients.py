@@ -161,3 +161,20 @@ def test_the_fhir_consents_are_a_valid_r4_bundle(client, api_token_for):
     bundle = FhirBundle.model_validate(response.json())
     statuses = sorted(e.resource.status for e in bundle.entry)
     assert statuses == ["active", "active", "inactive"]
+
+
+@pytest.mark.django_db
+def test_a_text_sent_as_null_is_stored_empty_and_a_null_name_is_refused(client, api_token_for):
+    from tests.careteams.factories import PatientFactory
+
+    patient = PatientFactory(allergies="卵")
+    token = api_token_for(patient.registered_by)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}", "content_type": "application/json"}
+    response = client.patch(f"/api/v1/patients/{patient.pk}", data={"allergies": None}, **auth)
+    assert response.status_code == 200
+    patient.refresh_from_db()
+    assert patient.allergies == ""
+    response = client.patch(f"/api/v1/patients/{patient.pk}", data={"name": None}, **auth)
+    assert response.status_code in (400, 422)
+    patient.refresh_from_db()
+    assert patient.name

@@ -168,5 +168,5 @@ def test_the_responsible_person_is_asked_on_the_home_page(scene):
         return [item for item in dashboard.attention_for(membership) if item.url == "/patients/break-glass/review/"]
 
     [item] = review_items(responsible)
-    assert item.text.startswith("1")
+    assert " 1 " in f" {item.text} "  # one access waits (in whichever language the page is)
     assert review_items(elsewhere) == [] and review_items(doctor) == []

@@ -12,6 +12,7 @@ from django.utils import timezone
 from renkei.careteams import frame
 from renkei.careteams import policy as careteams_policy
 from renkei.careteams.models import DeathRecord, EmergencySheet, Patient, TeamRole
+from renkei.careteams.models.emergency import Wish
 from renkei.careteams.selectors.emergency import sheet_diff, sheet_for_print, sheet_page
 from renkei.careteams.services.deaths import death_record
 from renkei.careteams.services.emergency import emergency_sheet_save
@@ -77,8 +78,8 @@ def test_the_diff_names_the_changed_fields_by_their_labels(patient):
     second = emergency_sheet_save(membership=me, patient=patient, resuscitation_wish="no", medications="薬A")
     changes = sheet_diff(first, second)
     assert [(c.label, c.old, c.new, c.is_wish) for c in changes] == [
-        (str(EmergencySheet._meta.get_field("resuscitation_wish").verbose_name), "wishes it", "does not wish it",
-         True)]
+        (str(EmergencySheet._meta.get_field("resuscitation_wish").verbose_name), str(Wish.YES.label),
+         str(Wish.NO.label), True)]
 
 
 def test_the_versions_page_compares_two_versions(patient, settings):

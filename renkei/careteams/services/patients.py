@@ -78,6 +78,12 @@ def patient_register(*, by, values: Mapping[str, Any], role: str = TeamRole.CARE
 
 
 def _clean_strings(patient: Patient) -> None:
+    # A text left out as null (an API client's None) is empty, not a database error: full_clean() skips
+    # empty values of blank=True fields, so the NOT NULL column would refuse it only on save.
+    for field in Patient._meta.concrete_fields:
+        if not field.null and field.blank and field.get_internal_type() in ("CharField", "TextField") and \
+                getattr(patient, field.attname) is None:
+            setattr(patient, field.attname, "")
     for name in ("name", "kana", "postal_code", "address", "phone", "care_insurer_number", "care_insured_number",
                  "medical_insurer_number", "medical_insured_symbol_number"):
         value = getattr(patient, name)
