@@ -187,6 +187,25 @@ def api_requires(action: str):
     return decorator
 
 
+def api_asks_on_object(action: str):
+    """Ninja operation decorator for rules that need the object (a patient, a post): the operation loads it
+    through a selector or service that asks `require(membership, action, obj)` (an objectless check cannot
+    answer such a rule). This marks the operation for the API walk and refuses, logged, a caller without an
+    active membership before anything is loaded."""
+
+    def decorator(func):
+        @wraps(func)
+        def wrapper(request, *args, **kwargs):
+            if getattr(request, "membership", None) is None:
+                require(None, action)
+            return func(request, *args, **kwargs)
+
+        wrapper.policy_action = action
+        return wrapper
+
+    return decorator
+
+
 def api_public(action: str):
     """Ninja operation decorator for operations anonymous callers may use too (resident portal, open data).
 

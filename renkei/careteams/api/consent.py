@@ -1,8 +1,6 @@
 """Consent, break-glass and access-history operations under /api/v1/patients/…: the same policy, services and
 read entries as the screens (a scanned form is attached on the screen, not through the API)."""
 
-from __future__ import annotations
-
 import datetime as dt
 from functools import wraps
 
@@ -10,6 +8,7 @@ from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from renkei.core import policy
 from renkei.core.models import Organization
 
 from ..models import Consent, TeamRole
@@ -26,19 +25,18 @@ BREAK, HISTORY = "careteams.break_glass", "careteams.view_access_history"
 
 
 def asks(action: str):
-    """Mark an operation with the rule it asks; the operation loads the patient with `patient_for`, which asks
-    the policy on that patient (an objectless check cannot answer patient rules)."""
+    """Core's mark for a rule asked on the patient (`patient_for` asks it), and a service's ValidationError
+    answered as 400 with its messages."""
 
     def decorator(func):
         @wraps(func)
-        def wrapper(request, *args, **kwargs):
+        def answering_invalid(request, *args, **kwargs):
             try:
                 return func(request, *args, **kwargs)
             except ValidationError as error:
                 raise HttpError(400, " ".join(error.messages)) from error
 
-        wrapper.policy_action = action
-        return wrapper
+        return policy.api_asks_on_object(action)(answering_invalid)
 
     return decorator
 
@@ -60,7 +58,7 @@ class ConsentOut(Schema):
     withdrawal_note: str
 
     @staticmethod
-    def of(consent: Consent) -> ConsentOut:
+    def of(consent: Consent) -> "ConsentOut":
         return ConsentOut(
             id=consent.pk, given_by=consent.given_by, proxy_name=consent.proxy_name,
             proxy_relation=consent.proxy_relation, purposes=list(consent.purposes or []),

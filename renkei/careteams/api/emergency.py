@@ -2,16 +2,14 @@
 page), the versions with what changed, and saving a new version (careteams.edit_emergency_sheet, as on the
 screen; a read-only token is refused by renkei/api.py)."""
 
-from __future__ import annotations
-
 import datetime as dt
-from functools import wraps
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
+from renkei.core import policy
 from renkei.core.models import Organization
 
 from ..models.emergency import PlaceWish, Wish
@@ -20,21 +18,6 @@ from ..selectors.patients import patient_for
 from ..services.emergency import SHEET_FIELDS, emergency_sheet_save
 
 router = Router(tags=["patients"])
-
-
-def patient_operation(action: str):
-    """The operation loads the patient through the selectors, which ask the policy for `action` on that patient
-    (404 missing, 403 refused and logged) and write the read entry; marked for the API walk."""
-
-    def decorator(func):
-        @wraps(func)
-        def wrapper(request, *args, **kwargs):
-            return func(request, *args, **kwargs)
-
-        wrapper.policy_action = action
-        return wrapper
-
-    return decorator
 
 
 class ContactOut(Schema):
@@ -99,7 +82,7 @@ def _sheet_out(sheet) -> dict | None:
 
 
 @router.get("/patients/{patient_id}/emergency-sheet", response=EmergencySheetOut)
-@patient_operation("careteams.view_emergency_sheet")
+@policy.api_asks_on_object("careteams.view_emergency_sheet")
 def get_emergency_sheet(request, patient_id: int):
     """The current emergency sheet, the key people to call and the team's contacts."""
     page = selectors.sheet_page(request.membership, patient_id)
@@ -110,7 +93,7 @@ def get_emergency_sheet(request, patient_id: int):
 
 
 @router.get("/patients/{patient_id}/emergency-sheet/versions", response=list[VersionOut])
-@patient_operation("careteams.view_patient")
+@policy.api_asks_on_object("careteams.view_patient")
 def list_emergency_sheet_versions(request, patient_id: int):
     """Every version, newest first, with the fields each changed (names and labels, not values)."""
     data = selectors.versions_page(request.membership, patient_id)
@@ -148,7 +131,7 @@ class ErrorOut(Schema):
 
 
 @router.post("/patients/{patient_id}/emergency-sheet", response={200: EmergencySheetOut, 422: ErrorOut})
-@patient_operation("careteams.edit_emergency_sheet")
+@policy.api_asks_on_object("careteams.edit_emergency_sheet")
 def save_emergency_sheet(request, patient_id: int, payload: SheetIn):
     """Save the sheet as its next version with the fields sent (the others carried over)."""
     patient = patient_for(request.membership, patient_id, action="careteams.edit_emergency_sheet", record=False)

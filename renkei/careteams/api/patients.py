@@ -2,7 +2,6 @@
 FHIR shapes of the patient, the team and the consents. The same policy and read entries as the screens."""
 
 import datetime as dt
-from functools import wraps
 from typing import Annotated
 
 from django.core.exceptions import ValidationError
@@ -31,21 +30,6 @@ from ..services import teams as team_services
 
 router = Router(tags=["patients"])
 MAX_ID = 2**63 - 1
-
-
-def patient_op(action: str):
-    """An operation on one patient: `patient_for` asks the policy with the patient (404 / 403 logged);
-    the mark tells the API walk which action guards it."""
-
-    def decorator(func):
-        @wraps(func)
-        def wrapper(request, *args, **kwargs):
-            return func(request, *args, **kwargs)
-
-        wrapper.policy_action = action
-        return wrapper
-
-    return decorator
 
 
 def _storable(value: str) -> str:
@@ -304,7 +288,7 @@ def find(request, filters: Query[FindFilter]):
 
 
 @router.get("/patients/{patient_id}", response=PatientOut)
-@patient_op("careteams.view_patient")
+@policy.api_asks_on_object("careteams.view_patient")
 def get_patient(request, patient_id: int, response: HttpResponse):
     patient = patient_for(request.membership, patient_id)
     response["ETag"] = etag(patient)
@@ -312,7 +296,7 @@ def get_patient(request, patient_id: int, response: HttpResponse):
 
 
 @router.patch("/patients/{patient_id}", response={200: PatientOut, 409: ConflictOut, 412: ErrorOut, 422: ErrorOut})
-@patient_op("careteams.edit_patient")
+@policy.api_asks_on_object("careteams.edit_patient")
 def change_patient(request, patient_id: int, payload: PatientPatch, response: HttpResponse):
     """Change the fields sent. Send the version read (`If-Match` or `version`): when someone saved since,
     nothing is written and the answer is 409 with the current version."""
@@ -352,7 +336,7 @@ def change_patient(request, patient_id: int, payload: PatientPatch, response: Ht
 
 
 @router.get("/patients/{patient_id}/fhir", response=dict)
-@patient_op("careteams.view_patient")
+@policy.api_asks_on_object("careteams.view_patient")
 def get_patient_fhir(request, patient_id: int):
     """The patient as a FHIR R4 Patient (JP Core identifiers where defined)."""
     patient = patient_for(request.membership, patient_id, what="patient details (FHIR)")
@@ -360,7 +344,7 @@ def get_patient_fhir(request, patient_id: int):
 
 
 @router.get("/patients/{patient_id}/team", response=TeamOut)
-@patient_op("careteams.view_patient")
+@policy.api_asks_on_object("careteams.view_patient")
 def get_team(request, patient_id: int):
     patient = patient_for(request.membership, patient_id, record=False)
     team = team_of(patient)
@@ -370,7 +354,7 @@ def get_team(request, patient_id: int):
 
 
 @router.get("/patients/{patient_id}/team/fhir", response=dict)
-@patient_op("careteams.view_patient")
+@policy.api_asks_on_object("careteams.view_patient")
 def get_team_fhir(request, patient_id: int):
     """The care team as a FHIR R4 CareTeam (current, invited and past members with their periods)."""
     patient = patient_for(request.membership, patient_id, record=False)
@@ -379,7 +363,7 @@ def get_team_fhir(request, patient_id: int):
 
 
 @router.post("/patients/{patient_id}/team/members", response={201: MemberOut, 404: ErrorOut, 422: ErrorOut})
-@patient_op("careteams.manage_team")
+@policy.api_asks_on_object("careteams.manage_team")
 def add_member(request, patient_id: int, payload: MemberIn):
     """Put a member of an organization on the team (`membership_id`), the organization itself, or invite
     someone not yet on Renkei by e-mail (`invite_email`): they count once they accept."""
@@ -412,7 +396,7 @@ def add_member(request, patient_id: int, payload: MemberIn):
 
 
 @router.post("/patients/{patient_id}/team/members/{member_id}/end", response={200: MemberOut, 404: ErrorOut})
-@patient_op("careteams.manage_team")
+@policy.api_asks_on_object("careteams.manage_team")
 def end_member(request, patient_id: int, member_id: int, payload: EndIn):
     """End a place on the team (today unless `ended_on`); it grants nothing from then on, at once."""
     patient = patient_for(request.membership, patient_id, action="careteams.manage_team", record=False)
@@ -425,7 +409,7 @@ def end_member(request, patient_id: int, member_id: int, payload: EndIn):
 
 
 @router.get("/patients/{patient_id}/consents/fhir", response=dict)
-@patient_op("careteams.view_patient")
+@policy.api_asks_on_object("careteams.view_patient")
 def get_consents_fhir(request, patient_id: int):
     """The patient's consents (current and withdrawn) as a FHIR R4 Bundle of Consent resources."""
     patient = patient_for(request.membership, patient_id, record=False)

@@ -6,12 +6,9 @@
 A refused post answers 422 with the reason in Japanese and English for each field.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import json
 import uuid
-from functools import wraps
 
 from django.http import FileResponse, Http404
 from django.utils.http import content_disposition_header
@@ -27,22 +24,6 @@ from ..services import timeline as services
 
 router = Router(tags=["patients"])
 
-
-def asks_about_patient(action: str):
-    """Mark an operation whose policy question needs the patient (or post, attachment): the selector or service
-    it calls asks `policy.require(membership, action, obj)`; without a membership it is refused outright."""
-
-    def decorator(func):
-        @wraps(func)
-        def wrapper(request, *args, **kwargs):
-            if getattr(request, "membership", None) is None:
-                policy.require(None, action)
-            return func(request, *args, **kwargs)
-
-        wrapper.policy_action = action
-        return wrapper
-
-    return decorator
 
 VIEW_TIMELINE = "careteams.view_timeline"
 
@@ -145,7 +126,7 @@ def _refusal(refused: services.PostRefused) -> dict:
 
 
 @router.get("/patients/{patient_id}/timeline", response=TimelineOut)
-@asks_about_patient(VIEW_TIMELINE)
+@policy.api_asks_on_object(VIEW_TIMELINE)
 def get_timeline(request, patient_id: int, filters: Query[TimelineFilter]):
     page = selectors.timeline_page(request.membership, patient_id, before=filters.before, how=filters.show)
     return {"patient_id": page.patient.pk, "posts": [_post_out(p) for p in page.posts], "older": page.older_cursor,
@@ -192,7 +173,7 @@ def _post_input(request) -> tuple[PostIn, list]:
                      "recipients": {"type": "array", "items": {"type": "integer"}},
                      "client_key": {"type": "string"},
                      "files": {"type": "array", "items": {"type": "string", "format": "binary"}}}}}}}})
-@asks_about_patient("careteams.post_timeline")
+@policy.api_asks_on_object("careteams.post_timeline")
 def create_post(request, patient_id: int):
     patient = patient_for(request.membership, patient_id, action="careteams.post_timeline", record=False)
     try:
@@ -209,7 +190,7 @@ def create_post(request, patient_id: int):
 
 
 @router.post("/patients/{patient_id}/timeline/{post_id}/acknowledge", response=PostOut)
-@asks_about_patient("careteams.acknowledge_post")
+@policy.api_asks_on_object("careteams.acknowledge_post")
 def acknowledge_post(request, patient_id: int, post_id: int):
     post = selectors.post_for(request.membership, patient_id, post_id, action="careteams.acknowledge_post")
     services.post_acknowledge(membership=request.membership, post=post)
@@ -218,7 +199,7 @@ def acknowledge_post(request, patient_id: int, post_id: int):
 
 @router.get("/patients/{patient_id}/attachments/{attachment_id}", response={200: None, 404: DetailOut},
             url_name="get_attachment")
-@asks_about_patient("careteams.download_attachment")
+@policy.api_asks_on_object("careteams.download_attachment")
 def get_attachment(request, patient_id: int, attachment_id: int):
     attachment = selectors.attachment_for(request.membership, patient_id, attachment_id)
     try:
