@@ -62,3 +62,12 @@ def test_a_clinic_is_not_a_backup_hospital(api_token_for):
     clinic = OrganizationFactory(kind=Organization.Kind.CLINIC)
     response = _post(api_token_for(patient.registered_by), patient, {"backup_hospital_id": clinic.pk})
     assert response.status_code == 422 and "backup_hospital" in response.json()["errors"]
+
+
+def test_a_wish_sent_as_null_is_recorded_as_not_decided(api_token_for):
+    patient = PatientFactory()
+    response = _post(api_token_for(patient.registered_by), patient,
+                     {"resuscitation_wish": None, "place_of_death_wish": None})
+    assert response.status_code == 200, response.content
+    sheet = EmergencySheet.objects.get(patient=patient)
+    assert (sheet.resuscitation_wish, sheet.place_of_death_wish) == ("undecided", "undecided")

@@ -146,6 +146,8 @@ def save_emergency_sheet(request, patient_id: int, payload: SheetIn):
             values["backup_hospital"] = hospital
         elif name in ("acp_on", "doctor_order_on"):
             values[name] = value
+        elif name in ("resuscitation_wish", "transfer_wish", "place_of_death_wish"):
+            values[name] = value or Wish.UNDECIDED  # a wish sent as null is "not decided", never an empty choice
         else:
             values[name] = value or ""
     try:

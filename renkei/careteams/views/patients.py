@@ -325,9 +325,13 @@ def team_family_add_view(request, patient_id, obj):
         return redirect("careteams:team", patient_id=obj.pk)
     form = TeamFamilyForm(request.POST)
     if form.is_valid():
-        team_services.team_family_add(by=request.membership, team=obj.care_team, **form.cleaned_data)
-        messages.success(request, _("Added to the team."))
-        return redirect("careteams:team", patient_id=obj.pk)
+        try:
+            team_services.team_family_add(by=request.membership, team=obj.care_team, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Added to the team."))
+            return redirect("careteams:team", patient_id=obj.pk)
     return _team_page(request, obj, status=400, family_form=form)
 
 
