@@ -99,3 +99,6 @@ api.add_router("/", careteams_router)
 from renkei.provision.api import router as provision_router  # noqa: E402
 
 api.add_router("/", provision_router)
+from renkei.handoff.api import router as handoff_router  # noqa: E402
+
+api.add_router("/", handoff_router)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("pdca/", include("renkei.pdca.urls")),
     path("patients/", include("renkei.careteams.urls")),
     path("provision/", include("renkei.provision.urls")),
+    path("handoffs/", include("renkei.handoff.urls")),
     path("resources/", include((portal_urlpatterns, "portal"))),
     path("", include("renkei.core.urls")),
 ]

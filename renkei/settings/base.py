@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "renkei.pdca",
     "renkei.careteams",
     "renkei.provision",
+    "renkei.handoff",
 ]
 
 MIDDLEWARE = [

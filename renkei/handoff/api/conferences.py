@@ -1,0 +1,5 @@
+"""conferences API."""
+
+from ninja import Router
+
+router = Router(tags=["handoffs"])

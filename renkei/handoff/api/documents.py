@@ -1,0 +1,5 @@
+"""documents API."""
+
+from ninja import Router
+
+router = Router(tags=["handoffs"])

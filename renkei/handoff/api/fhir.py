@@ -1,0 +1,5 @@
+"""fhir API."""
+
+from ninja import Router
+
+router = Router(tags=["handoffs"])

@@ -1,0 +1,5 @@
+"""measures API."""
+
+from ninja import Router
+
+router = Router(tags=["handoffs"])

@@ -1,0 +1,5 @@
+"""rules API."""
+
+from ninja import Router
+
+router = Router(tags=["handoffs"])

@@ -1,0 +1,5 @@
+"""workflow API."""
+
+from ninja import Router
+
+router = Router(tags=["handoffs"])

@@ -1,0 +1,3 @@
+"""conferences screens."""
+
+urlpatterns: list = []

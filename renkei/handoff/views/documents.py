@@ -1,0 +1,3 @@
+"""documents screens."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""fhir screens."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""measures screens."""
+
+urlpatterns: list = []

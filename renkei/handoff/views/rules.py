@@ -1,0 +1,3 @@
+"""rules screens."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""workflow screens."""
+
+urlpatterns: list = []
