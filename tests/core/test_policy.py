@@ -49,9 +49,10 @@ def web_views():
     return [(route, name, view) for route, name, view in walk_url_patterns() if not route.startswith("api/")]
 
 
-# Patient routes are walked with a world of patients, teams and consents in tests/careteams/test_access_walk.py.
-PATIENT_ROUTE_PREFIXES = ("patients/", "provision/")
-PATIENT_API_PREFIXES = ("/api/v1/patients", "/api/v1/provision")
+# Patient routes are walked with a world of patients, teams and consents in tests/careteams/test_access_walk.py
+# (handoffs: tests/handoff/test_*_walk.py).
+PATIENT_ROUTE_PREFIXES = ("patients/", "provision/", "handoffs/")
+PATIENT_API_PREFIXES = ("/api/v1/patients", "/api/v1/provision", "/api/v1/handoffs")
 
 
 def walked_here(route: str) -> bool:
