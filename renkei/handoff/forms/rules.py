@@ -26,7 +26,7 @@ class RuleForm(forms.Form):
         label=_("Planned stays of up to this many days are not covered (0: all are)"), min_value=0, max_value=14,
         initial=0)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    source_url = forms.URLField(label=_("Where the rule is published (URL)"), required=False)
+    source_url = forms.URLField(label=_("Where the rule is published (URL)"), required=False, assume_scheme="https")
 
     def __init__(self, *args, area_choices: list[tuple[str, str]], fixed_area: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
