@@ -7,7 +7,7 @@ note says so. A region picks one on the "new rule" screen, changes what its own 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
@@ -28,7 +28,6 @@ class RuleTemplate:
     covers_uncertified: bool = True
     excluded_planned_stay_days: int = 0
     note: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 def _step(key, actor, anchor, offset, *, unit=DayUnit.CALENDAR, after_hours=False, required=True, missed=False,
@@ -54,15 +53,16 @@ TEMPLATES: dict[str, RuleTemplate] = {t.key: t for t in (
         name="入退院支援ルール（全国の標準をもとに）",
         summary=_("Admission information on the day of admission or the next two days; screening within 3 days; "
                   "interview within 7; the care manager told before the discharge day; summaries within 2 days."),
-        source="令和6年度介護報酬改定 入院時情報連携加算（Ⅰ）（Ⅱ）; 診療報酬 A246 入退院支援加算1（研究ノート A1.3–A1.4）",
+        source=("令和6年度介護報酬改定 入院時情報連携加算（Ⅰ）（Ⅱ）; 診療報酬 A246 入退院支援加算1"
+                "（研究ノート A1.3–A1.4）"),
         source_url="", steps=_national()),
     RuleTemplate(
         key="fukui", title=_("Example: Fukui model (about one week to prepare the discharge)"),
         name="入退院支援ルール（福井県の退院支援ルールを参考に）",
         summary=_("The hospital tells the care manager 7 days before the planned discharge (the rule's 退院準備期間 "
                   "of about one week), then the pre-discharge coordination and the information at discharge."),
-        source="福井県 退院支援ルール（フロー図: ①入院時の連絡 ②入院中の連携 ③退院支援開始の連絡 ④退院前調整 ⑤退院時・退院後の情報提供; "
-               "退院準備期間「約1週間」）（研究ノート A2.2）",
+        source=("福井県 退院支援ルール（フロー図: ①入院時の連絡 ②入院中の連携 ③退院支援開始の連絡 "
+                "④退院前調整 ⑤退院時・退院後の情報提供; 退院準備期間「約1週間」）（研究ノート A2.2）"),
         source_url="",
         steps=(ADMISSION_INFO, SCREENING,
                _step(StepKey.DISCHARGE_NOTICE, Actor.HOSPITAL, Anchor.PLANNED_DISCHARGE, -7, missed=True,
@@ -71,21 +71,24 @@ TEMPLATES: dict[str, RuleTemplate] = {t.key: t for t in (
                      label="退院前調整（情報共有・カンファレンス）"),
                DISCHARGE,
                _step(StepKey.SUMMARIES, Actor.HOSPITAL, Anchor.DISCHARGE, 0, label="退院時の情報提供")),
-        note="ケアマネジャーがいない人は、病院が家族に市町・地域包括支援センターへの相談を促します（このルールの手順Bは "
-             "Renkei の手順として数えません）。要介護は居宅介護支援事業所、要支援は地域包括支援センターへ連絡します。"),
+        note=("ケアマネジャーがいない人は、病院が家族に市町・地域包括支援センターへの相談を促します"
+              "（このルールの手順Bは Renkei の手順として数えません）。"
+              "要介護は居宅介護支援事業所、要支援は地域包括支援センターへ連絡します。")),
     RuleTemplate(
         key="seino", title=_("Example: Seino model (stages 2 and 3 within 7 days of admission)"),
         name="入退院支援ルール（西濃医療圏の退院支援ルールを参考に）",
         summary=_("Four stages; the hospital's stages 2 and 3 (screening, interview and plan) within 7 days "
                   "counting the day of admission."),
-        source="岐阜県 西濃医療圏 退院支援ルール Q&A（第1–4段階; 第2・3段階は入院当日から7日以内）（研究ノート A2.2）",
+        source="岐阜県 西濃医療圏 退院支援ルール Q&A（第1–4段階; 第2・3段階は入院当日から7日以内）"
+               "（研究ノート A2.2）",
         source_url="",
         steps=({**ADMISSION_INFO, "label": "第1段階"},
                _step(StepKey.SCREENING, Actor.HOSPITAL, Anchor.ADMISSION, 6, label="第2段階"),
                _step(StepKey.INTERVIEW, Actor.HOSPITAL, Anchor.ADMISSION, 6, label="第3段階"),
                _step(StepKey.DISCHARGE_NOTICE, Actor.HOSPITAL, Anchor.PLANNED_DISCHARGE, -3, missed=True,
                      label="第4段階",
-                     note="例: 3日前。Q&A は退院2–3日前の急な連絡を課題に挙げています。地域で合意した日数にしてください"),
+                     note="例: 3日前。Q&A は退院2–3日前の急な連絡を課題に挙げています。"
+                          "地域で合意した日数にしてください"),
                _step(StepKey.CONFERENCE, Actor.HOSPITAL, Anchor.PLANNED_DISCHARGE, -1, required=False),
                DISCHARGE,
                _step(StepKey.SUMMARIES, Actor.HOSPITAL, Anchor.DISCHARGE, 2))),
@@ -98,8 +101,9 @@ TEMPLATES: dict[str, RuleTemplate] = {t.key: t for t in (
         source="兵庫県 但馬圏域入退院支援運用ガイドライン（H28-07-01 運用、年1回改定）（研究ノート A2.2）",
         source_url="https://www.tajima.or.jp/?p=221586",
         steps=_national(), excluded_planned_stay_days=3,
-        note="対象外: 3日程度の短期入院（検査・白内障等パス通り）、定期レスパイト入院（初回を除く）、救急病棟のみの入院。"
-             "レスパイトと救急病棟のみの入院は、病院が手順を「不要」として記録します。期限は全国の標準のままです。"),
+        note=("対象外: 3日程度の短期入院（検査・白内障等パス通り）、定期レスパイト入院（初回を除く）、"
+              "救急病棟のみの入院。レスパイトと救急病棟のみの入院は、病院が手順を「不要」として記録します。"
+              "期限は全国の標準のままです。")),
 )}
 
 

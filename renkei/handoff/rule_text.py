@@ -1,7 +1,8 @@
 """A rule step as a sentence people read, in Japanese and in English, generated from the step's fields.
 
-"入院日を含め3日以内（土日祝・閉庁日を除く）": the count starts on the anchor's day (day 0, see `days.Calendar.deadline`),
-so an offset of N days is "the anchor's day and the N days after it", i.e. within N+1 days counting that day.
+"入院日を含め3日以内（土日祝・閉庁日を除く）": the count starts on the anchor's day (day 0, see
+`days.Calendar.deadline`), so an offset of N days is "the anchor's day and the N days after it", i.e. within
+N+1 days counting that day.
 """
 
 from __future__ import annotations

@@ -13,7 +13,8 @@ def test_working_days_read_as_within_n_days_counting_the_day_of_admission_withou
 
 
 def test_calendar_days_say_a_deadline_on_a_day_off_moves_to_the_next_working_day():
-    assert timing_ja(step(day_unit="calendar")) == "入院日を含め3日以内（期限が土日祝・閉庁日にあたるときは次の開庁日まで）"
+    assert timing_ja(step(day_unit="calendar")) == (
+        "入院日を含め3日以内（期限が土日祝・閉庁日にあたるときは次の開庁日まで）")
 
 
 def test_a_step_before_the_planned_discharge_reads_as_days_before():
@@ -33,7 +34,8 @@ def test_the_full_sentence_names_who_does_what_in_both_languages():
     assert step_sentence(national, "ja").startswith("ケアマネジャーが、入院日を含め3日以内（")
     assert step_sentence(national, "ja").endswith("に入院時情報（入院時情報提供書）を病院へ提供する。")
     assert step_sentence(national, "en").startswith(
-        "The care manager sends the admission information to the hospital: within 3 days of admission, counting its day")
+        "The care manager sends the admission information to the hospital: "
+        "within 3 days of admission, counting its day")
 
 
 def test_the_day_itself_an_optional_step_and_a_label_read_naturally():
@@ -44,3 +46,18 @@ def test_the_day_itself_an_optional_step_and_a_label_read_naturally():
         "退院時サマリー・看護サマリー等を送る（退院時の情報提供）。（必要な場合）")
     assert step_sentence(same_day, "en").endswith("(when needed)")
     assert "on the day of discharge" in step_sentence(same_day, "en")
+
+
+def test_every_example_template_is_a_valid_rule_that_cites_its_source():
+    from renkei.handoff.rule_templates import TEMPLATES
+    from renkei.handoff.services.rules import steps_problems
+
+    assert set(TEMPLATES) == {"national", "fukui", "seino", "tajima"}
+    for template in TEMPLATES.values():
+        assert steps_problems(list(template.steps)) == [], template.key
+        assert template.source and "研究ノート" in template.source
+        assert all(step_sentence(s, "ja") for s in template.steps)
+    notice = {s["key"]: s for s in TEMPLATES["fukui"].steps}["discharge_notice"]
+    assert (notice["offset_days"], notice["counts_for_missed"]) == (-7, True)
+    assert TEMPLATES["tajima"].excluded_planned_stay_days == 3
+    assert {s["key"]: s["offset_days"] for s in TEMPLATES["seino"].steps}["interview"] == 6

@@ -86,6 +86,11 @@ class StepForm(forms.Form):
 
 
 class BaseStepFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove this step")
+
     def clean(self):
         if any(self.errors):
             return
