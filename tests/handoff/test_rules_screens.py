@@ -181,3 +181,9 @@ def test_municipal_staff_add_a_range_of_closed_days_and_remove_a_future_one_on_t
     bad = client.post(f"/handoffs/rules/closed-days/{municipality.pk}/add/", {"first": f"{year}-12-29",
                                                                               "last": f"{year}-12-01"})
     assert bad.status_code == 400
+
+
+def test_a_step_added_at_the_bottom_takes_its_place_on_the_timeline():
+    formset = StepFormSet(formset_data([NOTICE, row()]), prefix="steps")
+    assert formset.is_valid(), formset.errors
+    assert [s["key"] for s in formset.steps()] == ["admission_info", "discharge_notice"]

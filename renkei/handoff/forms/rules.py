@@ -48,6 +48,9 @@ class RuleForm(forms.Form):
         return day
 
 
+STEP_ORDER = list(StepKey.values)
+
+
 class StepForm(forms.Form):
     key = forms.ChoiceField(label=_("Step"), choices=[("", "---------"), *StepKey.choices])
     actor = forms.ChoiceField(label=_("Who does it"), choices=Actor.choices)
@@ -108,10 +111,12 @@ class BaseStepFormSet(forms.BaseFormSet):
             raise forms.ValidationError(_("A rule needs at least one step."))
 
     def steps(self) -> list[dict]:
-        """The kept rows as the service wants them, in the order written."""
-        return [{name: form.cleaned_data[name] for name in StepForm.base_fields}
+        """The kept rows as the service wants them, in the order the steps usually happen (a row added at the
+        bottom still lands in its place on the timeline)."""
+        kept = [{name: form.cleaned_data[name] for name in StepForm.base_fields}
                 for form in self.forms
                 if form.has_changed() and not (self.can_delete and self._should_delete_form(form))]
+        return sorted(kept, key=lambda step: STEP_ORDER.index(step["key"]))
 
 
 StepFormSet = forms.formset_factory(StepForm, formset=BaseStepFormSet, extra=1, can_delete=True, max_num=20,
