@@ -187,3 +187,14 @@ def test_a_step_added_at_the_bottom_takes_its_place_on_the_timeline():
     formset = StepFormSet(formset_data([NOTICE, row()]), prefix="steps")
     assert formset.is_valid(), formset.errors
     assert [s["key"] for s in formset.steps()] == ["admission_info", "discharge_notice"]
+
+
+def test_the_rule_page_shows_the_municipalitys_coming_closed_days(world):
+    municipality = world.patient.municipality
+    rule = municipal_rule(world.municipal, municipality)
+    ClosedDay.objects.create(municipality=municipality, date=timezone.localdate() + dt.timedelta(days=20),
+                             name="市の創立記念日")
+    ClosedDay.objects.create(municipality=municipality, date=timezone.localdate() - dt.timedelta(days=20),
+                             name="過ぎた休み")
+    page = client_for(world.care_manager).get(f"/handoffs/rules/{rule.pk}/").content.decode()
+    assert "市の創立記念日" in page and "過ぎた休み" not in page

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Actor, Anchor, DayUnit, RuleSet, RuleStep, StepKey
@@ -43,7 +44,7 @@ class RuleForm(forms.Form):
 
     def clean_effective_from(self):
         day = self.cleaned_data["effective_from"]
-        if day < dt.date(2000, 1, 1) or day > dt.date.today() + dt.timedelta(days=3 * 366):
+        if day < dt.date(2000, 1, 1) or day > timezone.localdate() + dt.timedelta(days=3 * 366):
             raise forms.ValidationError(_("Enter an effective date between 2000 and three years from now."))
         return day
 

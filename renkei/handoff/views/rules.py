@@ -67,6 +67,7 @@ def rule_detail_view(request, rule_set_id, obj):
         municipalities[0] if municipalities else None)
     preview_form = PreviewForm(request.GET if "admitted_at" in request.GET else None, municipalities=municipalities,
                                initial={"municipality": default_municipality.pk if default_municipality else None})
+    closed_municipality = obj.municipality or default_municipality
     preview = None
     if preview_form.is_bound and preview_form.is_valid():
         data = preview_form.cleaned_data
@@ -80,7 +81,9 @@ def rule_detail_view(request, rule_set_id, obj):
         "previous": previous, "diff": selectors.version_diff(previous, obj) if previous else None,
         "preview_form": preview_form, "preview": preview,
         "can_manage": policy.check(membership, MANAGE, obj),
-        "closed_municipality": obj.municipality or default_municipality,
+        "closed_municipality": closed_municipality,
+        "closed_upcoming": list(selectors.closed_days_of(closed_municipality, since=timezone.localdate())[:12])
+        if closed_municipality else [],
     }
     if request.headers.get("HX-Request") and preview_form.is_bound:
         return render(request, "handoff/rules/_preview.html", context, status=200 if preview else 400)
