@@ -12,6 +12,7 @@ from renkei.handoff.selectors import rules as selectors
 from renkei.handoff.services import rules as services
 from tests.conftest import client_for
 
+from .rules_helpers import NOTICE_7 as NOTICE_STEP
 from .rules_helpers import municipal_rule
 
 pytestmark = pytest.mark.django_db
@@ -198,3 +199,16 @@ def test_the_rule_page_shows_the_municipalitys_coming_closed_days(world):
                              name="過ぎた休み")
     page = client_for(world.care_manager).get(f"/handoffs/rules/{rule.pk}/").content.decode()
     assert "市の創立記念日" in page and "過ぎた休み" not in page
+
+
+def test_any_two_versions_of_an_area_can_be_compared_but_not_another_areas(world):
+    municipality = world.patient.municipality
+    first = municipal_rule(world.municipal, municipality)
+    municipal_rule(world.municipal, municipality, steps=[{**NOTICE_STEP, "offset_days": -5}])
+    third = municipal_rule(world.municipal, municipality, steps=[{**NOTICE_STEP, "offset_days": -3}])
+    client = client_for(world.care_manager)
+    page = client.get(f"/handoffs/rules/{third.pk}/", {"compare": first.pk}).content.decode()
+    assert "退院予定日の7日前まで" in page and "退院予定日の3日前まで" in page
+    national = services.national_defaults()
+    page = client.get(f"/handoffs/rules/{third.pk}/", {"compare": national.pk}).content.decode()
+    assert "退院予定日の5日前まで" in page  # another area is ignored: the previous version is compared

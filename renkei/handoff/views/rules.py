@@ -60,7 +60,13 @@ def rule_list_view(request):
 def rule_detail_view(request, rule_set_id, obj):
     membership = request.membership
     versions = selectors.area_versions(obj)
-    previous = selectors.previous_version(obj)
+    # Compare with the previous version, or with any version of the same area (?compare=<id>).
+    compare = request.GET.get("compare", "")
+    previous = None
+    if compare.isdigit() and int(compare) != obj.pk:
+        previous = selectors.rule_set_of(int(compare)) if selectors.same_area(obj).filter(pk=int(compare)).exists() \
+            else None
+    previous = previous or selectors.previous_version(obj)
     municipalities = list(selectors.area_municipalities(obj)[:200])
     own = selectors.viewer_municipality(membership)
     default_municipality = own if own and (not municipalities or own in municipalities) else (
