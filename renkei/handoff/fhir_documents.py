@@ -313,7 +313,7 @@ def _condition(full_url: str, item: dict, subject: str, category: str) -> dict:
 
 
 def _dose_quantity(dose: str) -> dict | None:
-    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([^\d\s].*)", dose.strip())
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([^\d\s]+)", dose.strip())
     if not match:
         return None
     number = match.group(1)
