@@ -116,8 +116,6 @@ def fhir_import(request, handoff_id, obj):
                 context["rows"] = [{"label": FIELD_LABELS.get(k, k), "filled": k in result.filled,
                                     "count": len(data[k]) if isinstance(data.get(k), list) else None}
                                    for k in FIELDS["discharge_summary"]]
-        else:
-            status = 422
     else:
         handoff_for(request.membership, handoff.pk, action=WRITE, what="FHIR import page")
     return render(request, "handoff/fhir_import.html", context, status=status)
