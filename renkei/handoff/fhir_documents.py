@@ -461,8 +461,8 @@ class _Builder:
             subsections.append(_section(code, title, text=text if text.strip() else "", entries=entries,
                                         empty=empty))
         code, title = STRUCTURED
-        return {"title": title, "code": {"coding": [{"system": SECTIONS, "code": code, "display": f"{title}セクション"}]},
-                "section": subsections}
+        coding = {"system": SECTIONS, "code": code, "display": f"{title}セクション"}
+        return {"title": title, "code": {"coding": [coding]}, "section": subsections}
 
     def composition(self, *, profile: str, doc_type: tuple[str, str], category: tuple[str, str], title: str,
                     number: str, author_url: str, organization_url: str, encounter_url: str,

@@ -156,7 +156,8 @@ def test_sections_carry_their_codes_text_and_entries(world, stay):
 
 def test_conditions_keep_dates_as_dates_and_other_onsets_as_text(world, stay):
     bundle = fd.discharge_summary_bundle(document(world, stay), stay)
-    onsets = [(c["code"]["text"], c.get("onsetDateTime"), c.get("onsetString")) for c in _resources(bundle, "Condition")]
+    onsets = [(c["code"]["text"], c.get("onsetDateTime"), c.get("onsetString"))
+              for c in _resources(bundle, "Condition")]
     assert ("誤嚥性肺炎", "2026-11-01", None) in onsets
     assert ("嚥下障害", None, "数年前から") in onsets
     assert ("脱水症", None, None) in onsets
@@ -180,7 +181,8 @@ def test_text_is_escaped_in_the_xhtml(world, stay):
 
 def test_the_patient_is_jp_patient_ecs_with_the_clins_insured_identifier_and_no_full_width_space(world, stay):
     patient = world.patient
-    patient.name, patient.medical_insurer_number, patient.medical_insured_symbol_number = "試験\u3000花子", "39262014", "あいう:187"
+    patient.name = "試験\u3000花子"
+    patient.medical_insurer_number, patient.medical_insured_symbol_number = "39262014", "あいう:187"
     patient.save()
     bundle = fd.discharge_summary_bundle(document(world, stay), stay)
     [resource] = _resources(bundle, "Patient")

@@ -41,9 +41,10 @@ def document_import_fhir(*, membership, handoff: Handoff, bundle: dict) -> Impor
             "The document is about another patient: its insured number, or its name and date of birth, do not "
             "match this handoff's patient. Nothing was imported."))
     warnings = []
-    if data.get("admitted_on") and data["admitted_on"] != _local(handoff.admitted_at):
+    ours = _local(handoff.admitted_at)
+    if data.get("admitted_on") and data["admitted_on"] != ours:
         warnings.append(_("The document's admission date (%(theirs)s) is not this handoff's (%(ours)s): check that "
-                          "it is the right stay.") % {"theirs": data["admitted_on"], "ours": _local(handoff.admitted_at)})
+                          "it is the right stay.") % {"theirs": data["admitted_on"], "ours": ours})
     if handoff.status == Handoff.Status.CANCELLED:
         raise fhir_documents.FhirDocumentError(_("This handoff was cancelled."))
     with transaction.atomic():

@@ -82,7 +82,8 @@ FIELD_LABELS = {
     "social_history": gettext_lazy("social history"), "admission_findings": gettext_lazy("findings on admission"),
     "family_history": gettext_lazy("family history"), "hospital_course": gettext_lazy("course in hospital"),
     "discharge_details": gettext_lazy("on discharge"), "discharge_diagnoses": gettext_lazy("diagnoses on discharge"),
-    "discharge_medications": gettext_lazy("medication on discharge"), "discharge_plan": gettext_lazy("plan after discharge"),
+    "discharge_medications": gettext_lazy("medication on discharge"),
+    "discharge_plan": gettext_lazy("plan after discharge"),
     "discharge_findings": gettext_lazy("findings on discharge"), "treatments": gettext_lazy("treatment in hospital"),
     "test_results": gettext_lazy("test results"), "advance_directive": gettext_lazy("advance directive"),
 }
