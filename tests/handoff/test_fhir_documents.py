@@ -238,3 +238,12 @@ def test_a_referral_by_the_attending_doctor_is_issued_by_the_clinic_as_an_outpat
     assert bundle["identifier"]["value"].startswith("2617654321^")
     assert bundle["entry"][0]["resource"]["category"][0]["coding"][0]["code"] == "OUTPATIENT"
     assert clins_problems(bundle, "referral") == []
+
+
+def test_every_message_of_the_fhir_part_has_a_japanese_translation():
+    from pathlib import Path
+
+    po = (Path(__file__).resolve().parents[2] / "i18n" / "fhir.po").read_text(encoding="utf-8")
+    entries = po.split("\n\n")[1:]
+    assert len(entries) > 60
+    assert not [e for e in entries if 'msgstr ""' in e or 'msgstr[0] ""' in e]

@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from renkei.core import policy
 
@@ -118,7 +118,7 @@ def fhir_import(request, handoff_id, obj):
                                     "count": len(data[k]) if isinstance(data.get(k), list) else None}
                                    for k in FIELDS["discharge_summary"]]
     else:
-        handoff_for(request.membership, handoff.pk, action=WRITE, what="FHIR import page")
+        handoff_for(request.membership, handoff.pk, action=WRITE, what=gettext_noop("FHIR import page"))
     return render(request, "handoff/fhir_import.html", context, status=status)
 
 
