@@ -200,8 +200,8 @@ def _name(text: str) -> dict:
 def institution_number(facility: Facility | None) -> str:
     """The 10-digit 保険医療機関番号 of a hospital or clinic (都道府県番号 + 点数表番号 + 医療機関コード), or "".
 
-    A 7-digit 医療機関コード (as municipal lists give it) takes the facility's prefecture and the 点数表 of its kind
-    (1 医科, 3 歯科); nothing is made up when the directory has no code.
+    A 7-digit 医療機関コード (as municipal lists give it), alone or after the facility's own 都道府県番号, takes that
+    prefecture and the 点数表 of its kind (1 医科, 3 歯科); nothing is made up when the directory has no code.
     """
     if facility is None:
         return ""
@@ -210,12 +210,17 @@ def institution_number(facility: Facility | None) -> str:
     for code in codes:
         if INSTITUTION_NO_PATTERN.match(code):
             return code
+    if not facility.prefecture_id:
+        return ""
+    prefecture = facility.prefecture.code
+    table = "3" if facility.kind == FacilityKind.DENTAL_CLINIC else "1"
     for code in codes:
-        if len(code) == 7 and facility.prefecture_id:
-            table = "3" if facility.kind == FacilityKind.DENTAL_CLINIC else "1"
-            candidate = f"{facility.prefecture.code}{table}{code}"
-            if INSTITUTION_NO_PATTERN.match(candidate):
-                return candidate
+        # 医療機関コード alone (7 digits), or written after the facility's own 都道府県番号 (9 digits).
+        if len(code) == 9 and code.startswith(prefecture):
+            code = code[2:]
+        candidate = f"{prefecture}{table}{code}" if len(code) == 7 else ""
+        if INSTITUTION_NO_PATTERN.match(candidate):
+            return candidate
     return ""
 
 

@@ -117,8 +117,16 @@ def test_a_hospital_without_a_code_is_refused_with_a_clear_reason_and_nothing_is
     assert "試験市民病院 has no medical institution code" in error.value.reasons[0]
 
 
-def test_a_code_of_the_wrong_shape_is_not_used(world):
-    give_code(world, "261000007")  # nine digits: neither a 10-digit number nor a 7-digit code
+def test_a_nine_digit_code_after_the_prefecture_number_is_completed_with_the_medical_table(world):
+    give_code(world, "261000007")
+    stay = discharged(world, open_handoff(world, days_ago=10))
+    bundle = fd.discharge_summary_bundle(document(world, stay), stay)
+    assert bundle["identifier"]["value"].startswith("2611000007^")
+
+
+@pytest.mark.parametrize("code", ["131000007", "26100000", "2641234567"])
+def test_a_code_of_the_wrong_shape_is_not_used(world, code):
+    give_code(world, code)  # another prefecture's number, eight digits, a 点数表 number that does not exist
     stay = discharged(world, open_handoff(world, days_ago=10))
     with pytest.raises(fd.FhirDocumentError):
         fd.discharge_summary_bundle(document(world, stay), stay)
