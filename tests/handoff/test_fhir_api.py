@@ -204,3 +204,15 @@ def test_the_section_template_renders_its_links(world, stay):
     html = render_to_string("handoff/_fhir_section.html", {"context": context})
     assert f"/handoffs/{stay.pk}/fhir/discharge-summary.json" in html
     assert f"/handoffs/{stay.pk}/fhir/import/" in html
+
+
+def test_a_download_asks_for_the_second_factor_again_after_a_while(world, stay):
+    from renkei.core import second_factor
+
+    client = client_for(world.nurse)
+    session = client.session
+    session[second_factor.SESSION_KEY] = 0  # proved long ago
+    session.save()
+    response = client.get(f"/handoffs/{stay.pk}/fhir/discharge-summary.json")
+    assert response.status_code == 302
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).exists()

@@ -192,3 +192,15 @@ def test_the_jp_clins_referral_example_is_read_as_a_document_of_the_wrong_type()
                    "type": {"coding": [{"code": "57133-1", "system": fd.DOC_TYPES, "display": "診療情報提供書"}]}}}]}
     with translation.override("en"), pytest.raises(fd.FhirDocumentError, match="not a 退院時サマリー"):
         fd.parse_discharge_summary(example)
+
+
+def test_finding_the_handoff_of_a_bundle_takes_a_fixed_number_of_queries(world, exported, django_assert_max_num_queries):
+    from renkei.core.audit import bind_membership
+    from renkei.handoff.selectors import fhir as selectors
+
+    for days in (15, 12, 9, 6):
+        discharged(world, open_handoff(world, days_ago=days), days_ago=days - 1)
+    patient = fd.bundle_patient(exported)
+    with bind_membership(world.care_manager), django_assert_max_num_queries(6):
+        handoff = selectors.handoff_for_bundle(world.care_manager, patient)
+    assert handoff.patient == world.patient

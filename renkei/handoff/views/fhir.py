@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from renkei.core import policy
+from renkei.core.second_factor import recent_second_factor
 
 from .. import registrations, sections
 from ..api.fhir import read_bundle
@@ -56,12 +57,14 @@ def _download(request, handoff_id, kind: str):
 
 
 @policy.requires(VIEW, get_object=handoff_loader(VIEW))
+@recent_second_factor  # a download takes patient data out of Renkei
 def fhir_referral_download(request, handoff_id, obj):
     """The latest 診療情報提供書 as a JP-CLINS eReferral Bundle (a logged export)."""
     return _download(request, handoff_id, DocumentKind.REFERRAL)
 
 
 @policy.requires(VIEW, get_object=handoff_loader(VIEW))
+@recent_second_factor
 def fhir_discharge_summary_download(request, handoff_id, obj):
     """The latest 退院時サマリー as a JP-CLINS eDischargeSummary Bundle (a logged export)."""
     return _download(request, handoff_id, DocumentKind.DISCHARGE_SUMMARY)
