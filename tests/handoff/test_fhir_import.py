@@ -194,7 +194,8 @@ def test_the_jp_clins_referral_example_is_read_as_a_document_of_the_wrong_type()
         fd.parse_discharge_summary(example)
 
 
-def test_finding_the_handoff_of_a_bundle_takes_a_fixed_number_of_queries(world, exported, django_assert_max_num_queries):
+def test_finding_the_handoff_of_a_bundle_takes_a_fixed_number_of_queries(world, exported,
+                                                                       django_assert_max_num_queries):
     from renkei.core.audit import bind_membership
     from renkei.handoff.selectors import fhir as selectors
 
