@@ -149,7 +149,9 @@ def _text(value) -> str:
 
 
 def _div(text: str) -> dict:
-    body = "<br/>".join(html.escape(line, quote=False) for line in _text(text).split("\n"))
+    # XHTML is XML: control characters other than tab and line break cannot appear in it.
+    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", "", _text(text))
+    body = "<br/>".join(html.escape(line, quote=False) for line in text.split("\n"))
     return {"status": "additional", "div": f'<div xmlns="{XHTML}">{body}</div>'}
 
 
