@@ -772,6 +772,24 @@ def check_document_bundle(bundle, doc_type: tuple[str, str]) -> tuple[dict, dict
     return bundle, composition, by_url
 
 
+def _tolerant(function):
+    """A reader of outside data: any shape it did not expect is a FhirDocumentError, never a crash."""
+    import functools
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except FhirDocumentError:
+            raise
+        except (AttributeError, TypeError, ValueError, KeyError, IndexError, RecursionError) as exc:
+            raise FhirDocumentError(_("The document's structure is not what FHIR R4 describes; it cannot be read."
+                                      )) from exc
+
+    return wrapper
+
+
+@_tolerant
 def parse_discharge_summary(bundle_json) -> dict:
     """A hospital's eDischargeSummary Bundle as the form's data (keys of FIELDS["discharge_summary"]).
 
@@ -821,6 +839,7 @@ def parse_discharge_summary(bundle_json) -> dict:
     return data
 
 
+@_tolerant
 def bundle_patient(bundle_json) -> dict:
     """The Patient the document's Composition is about (the subject), or the first Patient."""
     _bundle, composition, by_url = check_document_bundle(bundle_json, DISCHARGE_TYPE)
@@ -869,6 +888,7 @@ def _bundle_numbers(resource: dict) -> dict[str, str]:
     return numbers
 
 
+@_tolerant
 def patient_matches(resource: dict, patient) -> tuple[bool, str]:
     """Whether the Bundle's Patient is this patient: the same 被保険者番号, or the same name and date of birth.
 

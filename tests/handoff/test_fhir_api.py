@@ -216,3 +216,15 @@ def test_a_download_asks_for_the_second_factor_again_after_a_while(world, stay):
     response = client.get(f"/handoffs/{stay.pk}/fhir/discharge-summary.json")
     assert response.status_code == 302
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).exists()
+
+
+@pytest.mark.parametrize("birth", [["1938-04-01"], "1938-13-01", "1938"])
+def test_a_malformed_birth_date_is_422_not_a_crash(client, api_token_for, world, stay, birth):
+    bundle = fd.discharge_summary_bundle(HandoffDocument.objects.get(handoff=stay, kind="discharge_summary"), stay)
+    for entry in bundle["entry"]:
+        if entry["resource"]["resourceType"] == "Patient":
+            entry["resource"]["birthDate"] = birth
+            entry["resource"]["identifier"] = []
+    response = client.post("/api/v1/handoffs/fhir", data=json.dumps(bundle), content_type="application/json",
+                           **_auth(api_token_for(world.care_manager)))
+    assert response.status_code == 422

@@ -66,6 +66,8 @@ def handoff_for_bundle(membership, patient_resource: dict) -> Handoff:
     """The handoff a Bundle's Patient points to, among the handoffs the member may see: that patient's open
     handoff, else the most recent. FhirDocumentError when no patient, or more than one, matches."""
     birth = str(patient_resource.get("birthDate") or "")
+    if not fhir_documents._is_full_date(birth):
+        birth = ""  # a partial or malformed date finds nobody by itself
     handoffs = policy.scope(membership, "handoff.list_handoffs", Handoff.objects.all()).select_related("patient")
     if birth:
         handoffs = handoffs.filter(patient__birth_date=birth)
