@@ -92,6 +92,10 @@ class Figures:
         return cls(label=label, key=key, **{name: int(row.get(name) or 0) for name in MEASURES})
 
     @property
+    def not_counted(self) -> int:
+        return self.discharges - self.counted
+
+    @property
     def missed_rate(self) -> Decimal | None:
         return rate(self.missed, self.counted)
 
