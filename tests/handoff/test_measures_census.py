@@ -48,7 +48,8 @@ def test_a_good_file_is_imported_whole_and_hospitals_are_matched(world, area):
 
 
 def test_bad_rows_are_rejected_with_reasons_and_nothing_is_written(world, area):
-    bad = GOOD + "ケアプランセンターC,,2024/7/4,要介護1,有\nケアプランセンターC,試験市民病院,2024/8/2,たぶん,どうだろう\n"
+    bad = (GOOD + "ケアプランセンターC,,2024/7/4,要介護1,有\n"
+           "ケアプランセンターC,試験市民病院,2024/8/2,たぶん,どうだろう\n")
     result = _import(world, area, bad.encode())
     assert not result.is_ok
     assert CensusImport.objects.count() == 0 and CensusDischarge.objects.count() == 0

@@ -157,8 +157,9 @@ def read_census(data: bytes, *, month: dt.date) -> ParsedCensus:
                                       ("退院前の連絡", "contacted")) if key not in person]
     if missing:
         raise FileError(
-            "見出しが読めません。1 人 1 行の形式では「病院名」「要介護度」「退院前の連絡」（任意で「事業所名」「退院日」）、"
-            "病院ごとの集計の形式では「病院名」「退院者数」「連絡あり」の列が必要です。見つからない列: "
+            "見出しが読めません。1 人 1 行の形式では「病院名」「要介護度」「退院前の連絡」"
+            "（任意で「事業所名」「退院日」）、病院ごとの集計の形式では「病院名」「退院者数」「連絡あり」の列が"
+            "必要です。見つからない列: "
             + "、".join(missing),
             "Cannot read the headers. One row per person needs 病院名, 要介護度 and 退院前の連絡 (optionally 事業所名 "
             "and 退院日); one row per hospital needs 病院名, 退院者数 and 連絡あり. Missing: " + ", ".join(missing))
@@ -177,21 +178,22 @@ def read_census(data: bytes, *, month: dt.date) -> ParsedCensus:
         if not hospital:
             problems.append(("病院名", "病院名がありません。", "The hospital is missing."))
         if level is None:
-            problems.append(("要介護度", f"要介護度「{cell(cells, 'care_level')}」を読めません（要介護1〜5、要支援1・2、"
-                                         "要介護、要支援、未認定）。",
-                             f"Cannot read the care level “{cell(cells, 'care_level')}” (要介護1–5, 要支援1–2, "
-                             "要介護, 要支援, 未認定)."))
+            text = cell(cells, "care_level")
+            problems.append(("要介護度", f"要介護度「{text}」を読めません（要介護1〜5、要支援1・2、要介護、要支援、"
+                                         "未認定）。",
+                             f"Cannot read the care level “{text}” (要介護1–5, 要支援1–2, 要介護, 要支援, 未認定)."))
         if contacted is None:
-            problems.append(("退院前の連絡", f"退院前の連絡「{cell(cells, 'contacted')}」を読めません（有／無、あり／なし、"
-                                             "○／×、1／0）。",
-                             f"Cannot read the contact before discharge “{cell(cells, 'contacted')}” (有/無, あり/なし, "
-                             "○/×, 1/0)."))
+            text = cell(cells, "contacted")
+            problems.append(("退院前の連絡", f"退院前の連絡「{text}」を読めません（有／無、あり／なし、○／×、"
+                                             "1／0）。",
+                             f"Cannot read the contact before discharge “{text}” (有/無, あり/なし, ○/×, 1/0)."))
         discharged_on = None
         try:
             discharged_on = parse_date(cell(cells, "discharged_on"), month=month)
         except ValueError:
-            problems.append(("退院日", f"退院日「{cell(cells, 'discharged_on')}」を読めません（例: 2024/7/3、令和6年7月3日）。",
-                             f"Cannot read the discharge date “{cell(cells, 'discharged_on')}” (e.g. 2024/7/3)."))
+            text = cell(cells, "discharged_on")
+            problems.append(("退院日", f"退院日「{text}」を読めません（例: 2024/7/3、令和6年7月3日）。",
+                             f"Cannot read the discharge date “{text}” (e.g. 2024/7/3)."))
         if discharged_on is not None and not month <= discharged_on <= last_day:
             problems.append(("退院日", f"退院日 {discharged_on} が調査月（{month.year}年{month.month}月）の外です。",
                              f"The discharge date {discharged_on} is outside the survey month ({month:%Y-%m})."))
