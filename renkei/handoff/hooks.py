@@ -1,3 +1,5 @@
 """The modules whose @registrations.on_ready hooks must run: each part lists its module here (one line each)."""
-from . import demo_hooks  # noqa: F401
-from .views import fhir as _fhir_views  # noqa: F401  (FHIR documents: the handoff page section)
+
+import renkei.handoff.demo_hooks  # noqa: F401
+import renkei.handoff.indicators  # noqa: F401  (measures: indicator providers)
+import renkei.handoff.views.fhir  # noqa: F401  (FHIR documents: the handoff page section)

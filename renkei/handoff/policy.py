@@ -145,6 +145,15 @@ def region_role(membership, obj) -> bool:
     return membership.role in REGION_ROLES
 
 
+def region_role_for_area(membership, obj) -> bool:
+    """Region staff; with an area (report_areas.ReportArea), only one within their reach."""
+    from .report_areas import ReportArea, within_reach
+
+    if membership.role not in REGION_ROLES:
+        return False
+    return not isinstance(obj, ReportArea) or within_reach(membership, obj)
+
+
 def register_rule(action: str, predicate, **kwargs) -> None:
     policy.register(action, predicate, patient_data=True, **kwargs)
 
@@ -155,9 +164,9 @@ either_side = policy.any_of(home_side, hospital_side)
 policy.register("handoff.view_rules", signed_in)
 policy.register("handoff.manage_rules", manages_rules)
 policy.register("handoff.manage_closed_days", manages_closed_days)  # obj: the municipality or a closed day
-policy.register("handoff.view_report", region_role)
+policy.register("handoff.view_report", region_role_for_area)
 policy.register("handoff.view_own_measures", is_professional)
-policy.register("handoff.import_census", region_role)
+policy.register("handoff.import_census", region_role_for_area)
 
 register_rule("handoff.list_handoffs", is_professional, scope=visible_handoffs_scope)
 register_rule("handoff.open_handoff", home_side, needs_object=True)  # obj: the patient
