@@ -141,10 +141,6 @@ def signed_in(membership, obj) -> bool:
     return True
 
 
-def region_role(membership, obj) -> bool:
-    return membership.role in REGION_ROLES
-
-
 def region_role_for_area(membership, obj) -> bool:
     """Region staff; with an area (report_areas.ReportArea), only one within their reach."""
     from .report_areas import ReportArea, within_reach
