@@ -123,7 +123,8 @@ DIFFICULTY_FACTORS = (("cancer", _("悪性腫瘍")), ("dementia", _("認知症")
                       ("abuse", _("虐待又は虐待の疑い")), ("poverty", _("生活困窮")), ("adl_decline", _("ADLの低下")),
                       ("excretion_help", _("排泄に介助を要する")), ("care_capacity", _("同居者の介護力が不十分")),
                       ("medical_procedures", _("退院後も医療処置が必要")), ("malnutrition", _("低栄養")),
-                      ("no_relatives", _("身寄りがない・同居者が不明")), ("young_carer", _("ヤングケアラー及びその家族")),
+                      ("no_relatives", _("身寄りがない・同居者が不明")),
+                      ("young_carer", _("ヤングケアラー及びその家族")),
                       ("other", _("その他")))
 DESTINATIONS = (("home", _("自宅")), ("facility", _("介護施設・高齢者向け住まい")), ("transfer", _("他の医療機関")),
                 ("other", _("その他")))
@@ -305,7 +306,7 @@ class FormDataError(ValueError):
         self.errors = errors
 
 
-_WAREKI = re.compile(r"^(令和|平成|昭和|R|H|S)(元|\d{1,2})[年./-](\d{1,2})[月./-](\d{1,2})日?$")
+_WAREKI = re.compile(r"^(令和|平成|昭和|R|H|S)(元|\d{1,3})[年./-](\d{1,2})[月./-](\d{1,2})日?$")
 _ERA_START = {"令和": 2018, "R": 2018, "平成": 1988, "H": 1988, "昭和": 1925, "S": 1925}
 _SEPARATED = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 
@@ -434,7 +435,8 @@ def _clean_value(spec: Field, value):
                 raise ValueError(f"{number} 行目: 項目の組で指定してください。")
             extra = set(row) - set(subkeys)
             if extra:
-                raise ValueError(f"{number} 行目: 使えない項目があります（{', '.join(sorted(map(str, extra)))[:80]}）。")
+                names = ", ".join(sorted(map(str, extra)))[:80]
+                raise ValueError(f"{number} 行目: 使えない項目があります（{names}）。")
             cleaned = {}
             for sub in subkeys:
                 cell = row.get(sub)

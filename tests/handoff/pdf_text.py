@@ -5,6 +5,7 @@ text is, or is not, on the page; pypdf is used instead when installed."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import re
 import zlib
 
@@ -46,10 +47,8 @@ def text(data: bytes) -> str:
                 content = base64.a85decode(content[:-2])
             except ValueError:
                 continue
-        try:
+        with contextlib.suppress(zlib.error):
             content = zlib.decompress(content)
-        except zlib.error:
-            pass
         for raw in _STRING.findall(content):
             value = _unescape(raw)
             try:

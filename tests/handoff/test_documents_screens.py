@@ -73,7 +73,8 @@ def test_the_detail_shows_what_changed_from_the_previous_version_by_label(world)
     body = response.content.decode()
     assert response.status_code == 200
     assert "睡眠の状態" in body and "眠剤使用" in body
-    assert AuditEntry.objects.filter(action=AuditEntry.Action.READ, membership_id_value=world.discharge_nurse.pk).exists()
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.READ,
+                                     membership_id_value=world.discharge_nurse.pk).exists()
 
 
 def test_sending_from_the_screen_to_the_hospital_and_by_fax_to_another(world):

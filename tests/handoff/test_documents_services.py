@@ -229,3 +229,21 @@ def test_the_home_attention_lists_forms_waiting_for_receipt(world):
     items = documents_attention(world.discharge_nurse)
     assert len(items) == 1 and "入院時情報提供書" in items[0].text
     assert documents_attention(world.outsider) == []
+
+
+def test_the_forms_of_a_handoff_are_read_in_a_fixed_number_of_queries(world, django_assert_max_num_queries):
+    from renkei.handoff.selectors.documents import documents_by_kind, waiting_for_receipt
+
+    handoff = open_handoff(world)
+    for _ in range(4):
+        document = save(world, handoff, DocumentKind.ADMISSION_INFO)
+        services.document_send(membership=world.care_manager, document=document, recipients=[
+            Recipient(organization=world.hospital.organization), Recipient(organization=world.doctor.organization)])
+    with django_assert_max_num_queries(3):
+        groups = documents_by_kind(handoff)
+        names = [s.recipient_organization.name for g in groups for d in g.versions for s in d.sendings.all()]
+    assert len(names) == 8
+    with django_assert_max_num_queries(6):
+        waiting = waiting_for_receipt(world.discharge_nurse)
+        assert {s.document.handoff.patient.name for s in waiting} == {world.patient.name}
+    assert len(waiting) == 4

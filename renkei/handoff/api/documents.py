@@ -54,8 +54,8 @@ class DocumentSummaryOut(Schema):
 
 
 class DocumentIn(Schema):
-    kind: str = Field(..., max_length=20)
-    data: dict
+    kind: str = Field("", max_length=20)
+    data: dict = Field(default_factory=dict)
 
 
 class RecipientIn(Schema):
@@ -70,7 +70,7 @@ class RecipientIn(Schema):
 
 
 class SendIn(Schema):
-    recipients: list[RecipientIn] = Field(..., max_length=services.MAX_RECIPIENTS)
+    recipients: list[RecipientIn] = Field(default_factory=list, max_length=services.MAX_RECIPIENTS)
 
 
 class ErrorOut(Schema):
@@ -147,7 +147,7 @@ def send_document(request, handoff_id: int, document_id: int, payload: SendIn):
     handoff = document.handoff
     allowed = {o.pk: o for o in services.renkei_recipients(handoff)}
     recipients = []
-    for number, item in enumerate(payload.recipients, start=1):
+    for item in payload.recipients:
         organization = None
         if item.organization_id is not None:
             organization = allowed.get(item.organization_id) or Organization(pk=item.organization_id)

@@ -21,7 +21,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from renkei.careteams.models import CareTeamMember, KeyPerson, TeamRole
 from renkei.core import audit, policy

@@ -220,7 +220,8 @@ def document_pdf_view(request, handoff_id, document_id, obj=None):
     sender, recipient = pdf_parties(request.membership, document, sending)
     pdf = document_pdf(document, sender=sender, recipient=recipient, initials_only=bool(initials_only))
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="handoff-{document.handoff_id}-{document.kind}-v{document.version}.pdf"'
+    name = f"handoff-{document.handoff_id}-{document.kind}-v{document.version}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
     response["Cache-Control"] = "no-store"
     return response
 
