@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from . import forms_schema as schema
 from .models import Channel
 
-YESNO_CHOICES = (("", _("不明")), ("true", _("はい")), ("false", _("いいえ")))
+YESNO_CHOICES = (("", _("not known")), ("true", _("yes")), ("false", _("no")))
 LIST_HELP = {
-    "name onset": _("1行に1件。「傷病名 / 発症日」の形で書けます。"),
-    "name dose usage": _("1行に1件。「薬剤名 / 用量 / 用法」の形で書けます。"),
+    "name onset": _("One per line, as “diagnosis / onset”."),
+    "name dose usage": _("One per line, as “medicine / dose / usage”."),
 }
 
 
@@ -71,7 +71,7 @@ class DocumentForm(forms.Form):
         elif spec.widget == schema.DATE:
             yield spec.key, forms.CharField(label=label, required=False, max_length=20,
                                             widget=forms.DateInput(attrs={"type": "date"}),
-                                            help_text=_("「令和8年11月25日」の形でも入力できます。"))
+                                            help_text=_("A date in 和暦 such as 令和8年11月25日 is read too."))
         elif spec.widget == schema.YESNO:
             yield spec.key, forms.ChoiceField(label=label, required=False, choices=YESNO_CHOICES,
                                               widget=forms.RadioSelect)
@@ -127,15 +127,15 @@ def _now_local():
 class SendForm(forms.Form):
     """Recipients on Renkei (organizations) and on paper (the hospital, and one other, with channel and time)."""
 
-    organizations = forms.MultipleChoiceField(label=_("Renkei で送る"), required=False,
+    organizations = forms.MultipleChoiceField(label=_("Send on Renkei to"), required=False,
                                               widget=forms.CheckboxSelectMultiple)
-    hospital_paper = forms.BooleanField(label=_("入院先の病院へ紙で送った"), required=False)
-    hospital_channel = forms.ChoiceField(label=_("病院への送り方"), choices=PAPER_CHANNEL_CHOICES, required=False)
-    hospital_sent_at = forms.DateTimeField(label=_("病院へ送った日時"), required=False,
+    hospital_paper = forms.BooleanField(label=_("Sent to the hospital on paper"), required=False)
+    hospital_channel = forms.ChoiceField(label=_("How it went to the hospital"), choices=PAPER_CHANNEL_CHOICES, required=False)
+    hospital_sent_at = forms.DateTimeField(label=_("When it went to the hospital"), required=False,
                                            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    other_name = forms.CharField(label=_("ほかの送付先（紙）"), max_length=120, required=False)
-    other_channel = forms.ChoiceField(label=_("送り方"), choices=PAPER_CHANNEL_CHOICES, required=False)
-    other_sent_at = forms.DateTimeField(label=_("送った日時"), required=False,
+    other_name = forms.CharField(label=_("Another recipient (on paper)"), max_length=120, required=False)
+    other_channel = forms.ChoiceField(label=_("How it went"), choices=PAPER_CHANNEL_CHOICES, required=False)
+    other_sent_at = forms.DateTimeField(label=_("When it went"), required=False,
                                         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
 
     def __init__(self, *args, organizations, hospital_on_paper: bool, **kwargs):
@@ -152,23 +152,23 @@ class SendForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("hospital_paper") and not cleaned.get("hospital_channel"):
-            self.add_error("hospital_channel", _("送り方を選んでください。"))
+            self.add_error("hospital_channel", _("Choose how it went."))
         if cleaned.get("other_name") and not cleaned.get("other_channel"):
-            self.add_error("other_channel", _("送り方を選んでください。"))
+            self.add_error("other_channel", _("Choose how it went."))
         if not (cleaned.get("organizations") or cleaned.get("hospital_paper") or cleaned.get("other_name")):
-            raise forms.ValidationError(_("送付先を1つ以上選んでください。"))
+            raise forms.ValidationError(_("Choose at least one recipient."))
         return cleaned
 
 
 class PaperReceivedForm(forms.Form):
     """The home side records the paper form a hospital not on Renkei sent."""
 
-    sender_name = forms.CharField(label=_("送ってきた医療機関"), max_length=80)
-    channel = forms.ChoiceField(label=_("受け取り方"), choices=PAPER_CHANNEL_CHOICES)
-    received_at = forms.DateTimeField(label=_("受け取った日時"),
+    sender_name = forms.CharField(label=_("Sent by (hospital)"), max_length=80)
+    channel = forms.ChoiceField(label=_("How it came"), choices=PAPER_CHANNEL_CHOICES)
+    received_at = forms.DateTimeField(label=_("When it came"),
                                       widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
 
 
 class PdfOptionsForm(forms.Form):
-    initials = forms.BooleanField(label=_("氏名をイニシャルにする（FAX の地域ルール）"), required=False)
+    initials = forms.BooleanField(label=_("Initials instead of the name (the region’s FAX rule)"), required=False)
     sending = forms.IntegerField(required=False, min_value=1)
