@@ -238,7 +238,7 @@ def prefill(*, membership, handoff: Handoff, kind: str) -> Prefill:
     same = HandoffDocument.objects.filter(handoff=handoff, kind=kind).order_by("-version").first()
     if same is not None:
         return Prefill(dict(same.data), same)
-    data = {key: forms_schema.clean(kind, {})[key] for key in forms_schema.FIELDS[kind]}
+    data = forms_schema.clean(kind, {})
     earlier = None
     for document in (HandoffDocument.objects.filter(handoff__patient=handoff.patient, kind=kind)
                      .exclude(handoff=handoff).exclude(handoff__status=Handoff.Status.CANCELLED)
@@ -249,12 +249,12 @@ def prefill(*, membership, handoff: Handoff, kind: str) -> Prefill:
             break
     if earlier is not None:
         data.update({k: v for k, v in earlier.data.items() if k in data})
-    data.update(_record_facts(handoff, kind))
-    # Dates of an earlier stay are not this stay's.
-    if earlier is not None:
+    facts = _record_facts(handoff, kind)
+    if earlier is not None:  # the dates of an earlier stay are not this stay's
         for key, spec in forms_schema.FIELD_SPECS[kind].items():
-            if spec.widget == forms_schema.DATE and key not in _record_facts(handoff, kind):
+            if spec.widget == forms_schema.DATE:
                 data[key] = ""
+    data.update(facts)
     return Prefill(data, earlier)
 
 
