@@ -130,7 +130,8 @@ class SendForm(forms.Form):
     organizations = forms.MultipleChoiceField(label=_("Send on Renkei to"), required=False,
                                               widget=forms.CheckboxSelectMultiple)
     hospital_paper = forms.BooleanField(label=_("Sent to the hospital on paper"), required=False)
-    hospital_channel = forms.ChoiceField(label=_("How it went to the hospital"), choices=PAPER_CHANNEL_CHOICES, required=False)
+    hospital_channel = forms.ChoiceField(label=_("How it went to the hospital"), choices=PAPER_CHANNEL_CHOICES,
+                                         required=False)
     hospital_sent_at = forms.DateTimeField(label=_("When it went to the hospital"), required=False,
                                            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     other_name = forms.CharField(label=_("Another recipient (on paper)"), max_length=120, required=False)

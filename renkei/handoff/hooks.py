@@ -1,3 +1,5 @@
 """The modules whose @registrations.on_ready hooks must run: each part lists its module here (one line each)."""
-from . import demo_hooks  # noqa: F401
-from . import document_hooks  # noqa: F401  (forms: section, home attention)
+from . import (
+    demo_hooks,  # noqa: F401
+    document_hooks,  # noqa: F401  (forms: section, home attention)
+)
