@@ -183,3 +183,23 @@ def test_the_api_saves_sends_and_acknowledges(world, api_token_for):
     assert response.status_code == 200
     assert client.get(f"{base}/{document_id}", **hospital).json()["sendings"][0]["acknowledged_at"] is not None
     assert client.post(f"{base}/{document_id}/acknowledge", **home).status_code == 403
+
+
+def test_the_handoff_page_section_lists_the_forms_with_their_receipt(world):
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    from renkei.handoff.sections import rendered_sections
+
+    handoff = open_handoff(world)
+    document = services.document_save(membership=world.care_manager, handoff=handoff, kind="admission_info",
+                                      data={})
+    services.document_send(membership=world.care_manager, document=document,
+                           recipients=[Recipient(organization=world.hospital.organization)])
+    section = next(s for s in rendered_sections(world.discharge_nurse, handoff) if s["key"] == "documents")
+    request = RequestFactory().get("/")
+    html = Template("{% for s in sections %}{% include s.template with section=s.context %}{% endfor %}").render(
+        Context({"sections": [section], "request": request, "csrf_token": "x"}))
+    assert url("document_detail", handoff_id=handoff.pk, document_id=document.pk) in html
+    assert "入院時情報提供書" in html and "試験市民病院" in html
+    assert "Acknowledge receipt" in html  # the nurse's hospital received it and may acknowledge

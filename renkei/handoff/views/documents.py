@@ -69,7 +69,7 @@ def document_list(request, handoff_id, obj=None):
     """The forms of a handoff, by kind, with versions, senders, recipients and receipt."""
     handoff = handoff_for(request.membership, handoff_id)
     return render(request, "handoff/document_list.html",
-                  {"handoff": handoff, **section_context(request.membership, handoff)})
+                  {"handoff": handoff, "section": section_context(request.membership, handoff)})
 
 
 @policy.requires("handoff.write_document", get_object=handoff_object)
@@ -100,7 +100,6 @@ def document_detail(request, handoff_id, document_id, obj=None):
     """One version: its contents by fieldset, its sendings, and what changed from the previous version."""
     document = selectors.document_for(request.membership, handoff_id, document_id)
     handoff = document.handoff
-    context = section_context(request.membership, handoff)
     sendings = list(document.sendings.all())
     for sending in sendings:
         sending.may_acknowledge = (sending.acknowledged_at is None
@@ -110,7 +109,7 @@ def document_detail(request, handoff_id, document_id, obj=None):
         "handoff": handoff, "document": document, "fieldsets": selectors.shown_fields(document),
         "changes": selectors.document_changes(document), "previous": selectors.previous_version(document),
         "sendings": sendings, "may_write": services.may_write(request.membership, handoff, document.kind),
-        "groups": context["groups"], "pdf_form": PdfOptionsForm()})
+        "pdf_form": PdfOptionsForm()})
 
 
 def _recipients_from(form: SendForm, handoff: Handoff) -> list[services.Recipient]:
