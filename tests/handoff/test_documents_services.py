@@ -247,3 +247,22 @@ def test_the_forms_of_a_handoff_are_read_in_a_fixed_number_of_queries(world, dja
         waiting = waiting_for_receipt(world.discharge_nurse)
         assert {s.document.handoff.patient.name for s in waiting} == {world.patient.name}
     assert len(waiting) == 4
+
+
+def test_a_post_made_on_behalf_of_the_hospital_is_logged_as_the_senders(world):
+    handoff = open_handoff(world)
+    summary = save(world, handoff, DocumentKind.NURSING_SUMMARY, {"home_advice": "夜間の吸引が必要"},
+                   by=world.discharge_nurse)
+    services.document_send(membership=world.discharge_nurse, document=summary,
+                           recipients=[Recipient(organization=world.care_manager.organization)])
+    post = Post.objects.get(patient=world.patient)
+    entries = AuditEntry.objects.filter(object_type__icontains="post", object_id=str(post.pk),
+                                        action=AuditEntry.Action.CREATE)
+    assert entries.exists()
+    assert set(entries.values_list("membership_id_value", flat=True)) == {world.discharge_nurse.pk}
+    # The relay place gives the hospital no access to the patient's record.
+    from renkei.careteams import access as careteams_access
+
+    careteams_access.forget(world.discharge_nurse)
+    assert world.patient.pk not in careteams_access.visible_patient_ids(world.discharge_nurse)
+    assert post.mentions.filter(membership=world.nurse).exists()  # summaries reach the visiting nurse too
