@@ -173,3 +173,13 @@ register_rule("handoff.record_exchange", either_side, needs_object=True)
 register_rule("handoff.record_discharge", either_side, needs_object=True)
 register_rule("handoff.write_document", either_side, needs_object=True)
 register_rule("handoff.answer_conference", is_invitee, needs_object=True)
+
+
+def is_recipient(membership, obj) -> bool:
+    """A member of the organization a form was sent to on Renkei, who sees the handoff (acknowledges receipt)."""
+    return (isinstance(obj, DocumentSending) and obj.recipient_organization_id is not None
+            and membership.role == Role.PROFESSIONAL and obj.recipient_organization_id == membership.organization_id
+            and seeing(membership, obj))
+
+
+register_rule("handoff.acknowledge_document", is_recipient, needs_object=True)  # obj: the DocumentSending
