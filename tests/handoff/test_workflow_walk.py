@@ -12,7 +12,6 @@ pytestmark = pytest.mark.django_db
 
 def _routes(world):
     handoff = open_handoff(world)
-    paper = None
     patient = world.patient
     h = handoff.pk
     info = handoff.steps.get(key=StepKey.ADMISSION_INFO)
@@ -38,14 +37,14 @@ def _routes(world):
         Route("/api/v1/handoffs", "handoff.list_handoffs"),
         Route("/api/v1/handoffs/due", "handoff.list_handoffs"),
         Route(f"/api/v1/handoffs/{h}", "handoff.view_handoff", handoff),
-        Route("/api/v1/handoffs", "handoff.open_handoff", patient, method="post"),
+        # An empty body names no patient: professionals learn what is missing (422), others are refused.
+        Route("/api/v1/handoffs", "handoff.list_handoffs", method="post"),
         Route(f"/api/v1/handoffs/{h}/steps/admission_info/complete", "handoff.do_step", info, method="post"),
         Route(f"/api/v1/handoffs/{h}/screening", "handoff.do_step", handoff, method="post"),
         Route(f"/api/v1/handoffs/{h}/planned-discharge", "handoff.do_step", handoff, method="post"),
         Route(f"/api/v1/handoffs/{h}/discharge", "handoff.record_discharge", handoff, method="post"),
         Route(f"/api/v1/handoffs/{h}/exchanges", "handoff.record_exchange", handoff, method="post"),
     ]
-    del paper
     return web, api
 
 
@@ -72,3 +71,23 @@ def test_the_hospital_colleague_reaches_the_hospital_steps_and_not_the_care_mana
     assert policy.check(world.hospital_colleague, "handoff.do_step", screening)
     assert not policy.check(world.hospital_colleague, "handoff.do_step", info)
     assert policy.check(world.care_manager, "handoff.do_step", screening)  # records what the hospital did
+
+
+def test_opening_an_admission_through_the_api_is_for_the_patients_team_only(world, api_token_for):
+    from django.test import Client
+
+    from renkei.core import policy
+
+    body = {"patient_id": world.patient.pk, "facility_id": world.paper_hospital.pk,
+            "admitted_at": "2026-01-05T10:00:00+09:00", "kind": "emergency"}
+    opened = 0
+    for name, membership in members_of(world).items():
+        allowed = policy.check(membership, "handoff.open_handoff", world.patient)
+        reply = Client().post("/api/v1/handoffs", body, content_type="application/json",
+                              HTTP_AUTHORIZATION=f"Bearer {api_token_for(membership)}")
+        if allowed:
+            assert reply.status_code in (201, 422), (name, reply.status_code)
+            opened += reply.status_code == 201
+        else:
+            assert reply.status_code in (403, 404), (name, reply.status_code)
+    assert opened == 1  # the first of the team opens it; the others are told the patient is already in hospital
