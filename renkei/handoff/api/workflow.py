@@ -150,7 +150,7 @@ def _fresh(request, handoff_id: int) -> dict:
     return _full(handoff_for(request.membership, handoff_id, record=False))
 
 
-@router.get("/handoffs", response=list[HandoffRowOut])
+@router.get("/handoffs", response={200: list[HandoffRowOut], **ERRORS})
 @api_requires("handoff.list_handoffs")
 def list_handoffs(request, status: str = ""):
     """The handoffs the caller may see, newest admission first (at most 200); `status`: open or discharged."""
@@ -161,7 +161,7 @@ def list_handoffs(request, status: str = ""):
     return [_row(h) for h in rows]
 
 
-@router.get("/handoffs/due", response=list[DueOut])
+@router.get("/handoffs/due", response={200: list[DueOut], **ERRORS})
 @api_requires("handoff.list_handoffs")
 def list_due(request, within_hours: float | None = None):
     """The steps due from the caller, the earliest first; `within_hours` keeps those due before now + hours."""
