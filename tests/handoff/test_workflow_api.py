@@ -64,8 +64,9 @@ def test_a_step_completed_through_the_api_says_how(world, api_token_for):
 def test_the_hospital_screens_plans_and_discharges_through_the_api(world, api_token_for):
     handoff = open_handoff(world, days_ago=6)
     token = api_token_for(world.discharge_nurse)
-    assert _api(token, "post", f"/handoffs/{handoff.pk}/screening", {
-        "needs_coordination": True, "difficulty_factors": ["no_key_person"], "has_key_person": False}).status_code == 200
+    screened = _api(token, "post", f"/handoffs/{handoff.pk}/screening", {
+        "needs_coordination": True, "difficulty_factors": ["no_key_person"], "has_key_person": False})
+    assert screened.status_code == 200
     planned = (timezone.localdate() + dt.timedelta(days=4)).isoformat()
     reply = _api(token, "post", f"/handoffs/{handoff.pk}/planned-discharge", {"planned_on": planned})
     assert reply.status_code == 200 and reply.json()["planned_discharge_on"] == planned
