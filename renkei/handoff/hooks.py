@@ -1,2 +1,3 @@
 """The modules whose @registrations.on_ready hooks must run: each part lists its module here (one line each)."""
-from . import workflow_hooks  # noqa: F401,E402  (workflow: patient tab, home attention)
+from . import demo_hooks  # noqa: F401
+from .workflow_hooks import register_workflow  # noqa: F401  (workflow: the patient tab, home attention)
