@@ -19,6 +19,7 @@ manager with the most patients.
 
     python benchmarks/handoff_due.py                                   # SQLite, scale 0.01, a throw-away dir
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_handoff python benchmarks/handoff_due.py --scale 1 --fresh
+    DATABASE_URL=... python benchmarks/handoff_due.py --reuse          # measure a database generated before
 
 Ratios are baseline / Renkei (above 1: Renkei is faster).
 """
@@ -237,6 +238,7 @@ def main(argv=None) -> None:
     parser.add_argument("--repeat", type=int, default=100)
     parser.add_argument("--fresh", action="store_true", help="drop and create the PostgreSQL database first")
     parser.add_argument("--no-http", action="store_true", help="in-process measurements only")
+    parser.add_argument("--reuse", action="store_true", help="measure the world already in the database")
     parser.add_argument("--seed", type=int, default=SEED)
     args = parser.parse_args(argv)
 
@@ -251,16 +253,26 @@ def main(argv=None) -> None:
     from generators.careteams import generate
 
     began = time.perf_counter()
-    django_with_demo()
-    world = generate(scale=args.scale / 2 if args.scale >= 0.02 else args.scale, posts=0, seed=args.seed,
-                     log=lambda *a: None)
-    counts = generate_admissions(scale=args.scale, seed=args.seed)
+    if args.reuse:
+        from _build import setup_django
+
+        setup_django()
+        from renkei.careteams.models import Patient
+        from renkei.handoff.models import Handoff, HandoffStep
+
+        patients = Patient.objects.count()
+        counts = {"admissions": Handoff.objects.count(), "steps": HandoffStep.objects.count()}
+    else:
+        django_with_demo()
+        patients = generate(scale=args.scale / 2 if args.scale >= 0.02 else args.scale, posts=0, seed=args.seed,
+                            log=lambda *a: None).patients
+        counts = generate_admissions(scale=args.scale, seed=args.seed)
     from django.db import connection
 
     member = measured_care_manager()
     from renkei.careteams import access as careteams_access
 
-    print(f"database: {connection.vendor}; {world.patients:,} patients, {counts['admissions']:,} admissions, "
+    print(f"database: {connection.vendor}; {patients:,} patients, {counts['admissions']:,} admissions, "
           f"{counts['steps']:,} steps (ready in {time.perf_counter() - began:.0f} s); care manager {member.pk} "
           f"sees {len(careteams_access.visible_patient_ids(member))} patients", flush=True)
     from renkei.core import audit
