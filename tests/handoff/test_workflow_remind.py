@@ -14,23 +14,22 @@ pytestmark = pytest.mark.django_db
 URL = "https://renkei.example.jp"
 
 
-@pytest.fixture(autouse=True)
-def _commits(django_capture_on_commit_callbacks):
-    """The e-mails go after the commit: run the callbacks as the test's transaction never commits."""
-    global _capture
-    _capture = django_capture_on_commit_callbacks
+@pytest.fixture
+def remind(django_capture_on_commit_callbacks):
+    """`renkei handoffs remind`, its after-commit e-mails run (the test's transaction never commits)."""
+
+    def run(*extra) -> str:
+        out = StringIO()
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("handoffs", "remind", "--base-url", URL, *extra, stdout=out)
+        return out.getvalue()
+
+    return run
 
 
-def _remind(*extra) -> str:
-    out = StringIO()
-    with _capture(execute=True):
-        call_command("handoffs", "remind", "--base-url", URL, *extra, stdout=out)
-    return out.getvalue()
-
-
-def test_the_care_manager_gets_a_link_to_the_admission_information_due_today_and_no_patient_data(world):
+def test_the_care_manager_gets_a_link_to_the_admission_information_due_today_and_no_patient_data(world, remind):
     handoff = open_handoff(world, days_ago=0.1)
-    out = _remind("--hours", "96")
+    out = remind("--hours", "96")
     to_care_manager = [m for m in mail.outbox if world.care_manager.user.email in m.to]
     assert len(to_care_manager) == 1
     body = to_care_manager[0].body
@@ -41,29 +40,29 @@ def test_the_care_manager_gets_a_link_to_the_admission_information_due_today_and
     assert "e-mails sent" in out
 
 
-def test_the_hospital_on_renkei_is_reminded_of_its_screening(world):
+def test_the_hospital_on_renkei_is_reminded_of_its_screening(world, remind):
     handoff = open_handoff(world, days_ago=2.5)  # screening due at the end of day 3
-    _remind("--hours", "48")
+    remind("--hours", "120")
     hospital_mails = [m for m in mail.outbox if world.discharge_nurse.user.email in m.to]
     assert hospital_mails and f"/handoffs/{handoff.pk}/" in hospital_mails[0].body
     assert "スクリーニング" in hospital_mails[0].body
 
 
-def test_a_paper_hospitals_steps_go_to_the_care_manager_to_phone_them(world):
+def test_a_paper_hospitals_steps_go_to_the_care_manager_to_phone_them(world, remind):
     open_handoff(world, hospital=world.paper_hospital, days_ago=2.5)
-    _remind("--hours", "48")
+    remind("--hours", "120")
     assert all(world.discharge_nurse.user.email not in m.to for m in mail.outbox)
     body = next(m.body for m in mail.outbox if world.care_manager.user.email in m.to)
     assert "スクリーニング" in body and "電話" in body
 
 
-def test_running_twice_sends_each_reminder_once(world):
+def test_running_twice_sends_each_reminder_once(world, remind):
     handoff = open_handoff(world, days_ago=0.1)
-    _remind("--hours", "96")
+    remind("--hours", "96")
     first = len(mail.outbox)
     assert first >= 1
     assert handoff.steps.get(key=StepKey.ADMISSION_INFO).reminded_at is not None
-    out = _remind("--hours", "96")
+    out = remind("--hours", "96")
     assert len(mail.outbox) == first
     assert "0 steps due" in out
 
@@ -77,12 +76,12 @@ def test_a_dry_run_sends_nothing_and_marks_nothing(world):
     assert not HandoffStep.objects.filter(reminded_at__isnull=False).exists()
 
 
-def test_steps_due_later_than_the_window_wait(world):
+def test_steps_due_later_than_the_window_wait(world, remind):
     open_handoff(world, days_ago=0.1)
     HandoffStep.objects.update(due_at=timezone.now() + dt.timedelta(hours=30))
-    _remind("--hours", "24")
+    remind("--hours", "24")
     assert mail.outbox == []
-    _remind("--hours", "36")
+    remind("--hours", "36")
     assert mail.outbox
 
 
