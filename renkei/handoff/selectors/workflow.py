@@ -61,7 +61,7 @@ def due_steps(membership, *, within_hours: float | None = None, limit: int | Non
              .filter(status=HandoffStep.Status.PENDING, due_at__isnull=False)
              .filter(_home_q(membership) | _hospital_q(membership))
              .exclude(handoff__status=Handoff.Status.CANCELLED)
-             .select_related("handoff__patient", "handoff__hospital")
+             .select_related("handoff__patient__municipality", "handoff__hospital")
              .order_by("due_at", "pk"))
     if within_hours is not None:
         steps = steps.filter(due_at__lte=timezone.now() + dt.timedelta(hours=within_hours))
@@ -96,8 +96,9 @@ def handoff_list(membership, *, status: str = "") -> HandoffList:
     pending = Prefetch("steps", queryset=HandoffStep.objects.filter(status=HandoffStep.Status.PENDING,
                                                                     due_at__isnull=False).order_by("due_at"),
                        to_attr="pending_steps")
+    # The patient's municipality: the read entries name each row's owner (no query per row).
     visible = policy.scope(membership, "handoff.list_handoffs", Handoff.objects.all()).select_related(
-        "patient", "hospital").prefetch_related(pending)
+        "patient__municipality", "hospital").prefetch_related(pending)
     open_rows: list[Handoff] = []
     discharged: list[Handoff] = []
     if status in ("", Handoff.Status.OPEN):
