@@ -17,6 +17,10 @@ Timed (median of three runs each):
             their rule steps), judged missed or not with outcomes.evaluate's rules, tallied by hospital and month
             in Python (no writes; the way a report would be built without the measure fields).
 The two tables are compared cell by cell (they must be equal). Prints one JSON line with the figures.
+
+Measured 2026-12-06 (2 shared cores, 200,000 handoffs, 1,400,000 steps, 160,668 counted discharges, 120 hospitals ×
+13 months): SQLite 1.06 s against 110 s (104×); PostgreSQL 0.43 s against 122 s (284×). The full report screen of
+the whole prefecture (about ten GROUP BYs with every measure) took 5.8 s on SQLite.
 """
 
 from __future__ import annotations
