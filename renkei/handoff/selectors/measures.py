@@ -167,8 +167,9 @@ def totals(handoffs) -> Figures:
     return Figures.of(handoffs.order_by().aggregate(**MEASURES))
 
 
-def _grouped(handoffs, *fields: str) -> list[dict]:
-    return list(handoffs.order_by().values(*fields).annotate(**MEASURES).order_by(*fields))
+def _grouped(handoffs, *fields: str, names: tuple[str, ...] | None = None) -> list[dict]:
+    wanted = MEASURES if names is None else {name: MEASURES[name] for name in names}
+    return list(handoffs.order_by().values(*fields).annotate(**wanted).order_by(*fields))
 
 
 def by_month(handoffs) -> list[Figures]:
@@ -203,14 +204,26 @@ class HospitalMonths:
     rows: list[tuple[str, dict[dt.date, Figures]]]  # (hospital name, {month: figures})
 
 
-def by_hospital_and_month(handoffs, *, months: list[dt.date]) -> HospitalMonths:
-    """One GROUP BY over hospital and month."""
-    rows = _grouped(handoffs.annotate(month=TruncMonth("discharged_on")), "hospital_id", "hospital__name", "month")
+TABLE_MEASURES = ("counted", "missed")
+
+
+def by_hospital_and_month(handoffs, *, months: list[dt.date], names: tuple[str, ...] = TABLE_MEASURES
+                          ) -> HospitalMonths:
+    """One GROUP BY over hospital and month, counting only `names` (the table's cells: counted and missed)."""
+    rows = _grouped(handoffs.annotate(month=TruncMonth("discharged_on")), "hospital_id", "hospital__name", "month",
+                    names=names)
     table: dict[tuple[int, str], dict[dt.date, Figures]] = {}
     for row in rows:
         table.setdefault((row["hospital_id"], row["hospital__name"]), {})[_as_date(row["month"])] = Figures.of(row)
     ordered = sorted(table.items(), key=lambda item: (item[0][1], item[0][0]))
     return HospitalMonths(months=months, rows=[(name, cells) for (_pk, name), cells in ordered])
+
+
+def table_total(table: HospitalMonths) -> Figures:
+    """The area's counted and missed from the table itself (no second query)."""
+    cells = [f for _name, months in table.rows for f in months.values()]
+    return Figures(counted=sum(f.counted for f in cells), missed=sum(f.missed for f in cells),
+                   discharges=sum(f.discharges for f in cells))
 
 
 def _as_date(value) -> dt.date | None:
