@@ -78,7 +78,9 @@ class SlotIn(Schema):
 
 
 class ProposeIn(Schema):
-    slots: list[SlotIn] = Field(..., min_length=1, max_length=services.MAX_SLOTS)
+    # Optional in the schema so that a caller the policy refuses gets 403 rather than a validation error; the
+    # service answers 400 without a time.
+    slots: list[SlotIn] = Field(default_factory=list, max_length=services.MAX_SLOTS)
     invitees: list[int] = Field(default_factory=list, description="care team member ids (the patient's team)")
     hospital_invitees: list[int] = Field(default_factory=list, description="membership ids of hospital staff")
     place: str = Field("", max_length=120)
@@ -91,7 +93,7 @@ class AnswerIn(Schema):
 
 
 class ScheduleIn(Schema):
-    slot_id: int
+    slot_id: int | None = Field(None, description="one of the proposed times (required)")
     place: str | None = Field(None, max_length=120)
     video_url: str | None = Field(None, max_length=200)
 
@@ -183,7 +185,7 @@ def _arranged(request, conference_id: int) -> Conference:
 @asks(ARRANGE)
 def conference_schedule(request, conference_id: int, payload: ScheduleIn):
     conference = _arranged(request, conference_id)
-    slot = conference.slots.filter(pk=payload.slot_id).first()
+    slot = conference.slots.filter(pk=payload.slot_id).first() if payload.slot_id else None
     if slot is None:
         raise HttpError(400, "Choose one of the proposed times.")
     services.conference_schedule(membership=request.membership, conference=conference, slot=slot,
