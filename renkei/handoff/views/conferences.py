@@ -150,7 +150,7 @@ def conference_schedule_view(request, conference_id, obj):
         return back
     shown = next(c for c in selectors.conferences_of(obj.handoff) if c["conference"].pk == obj.pk)
     slots = [s["slot"] for s in shown["slots"]]
-    form = ScheduleForm(request.POST or None, conference=obj, slots=slots, suggested=shown["suggested"])
+    form = ScheduleForm(request.POST if request.method == "POST" else None, conference=obj, slots=slots, suggested=shown["suggested"])
     if request.method == "POST" and form.is_valid():
         slot = next(s for s in slots if s.pk == form.cleaned_data["slot"])
         try:
@@ -173,7 +173,7 @@ def conference_hold_view(request, conference_id, obj):
     if back:
         return back
     invitees = list(obj.invitees.all())
-    form = HoldForm(request.POST or None, conference=obj, invitees=invitees)
+    form = HoldForm(request.POST if request.method == "POST" else None, conference=obj, invitees=invitees)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -195,7 +195,7 @@ def conference_cancel_view(request, conference_id, obj):
     back = _open_or_back(request, obj)
     if back:
         return back
-    form = CancelForm(request.POST or None)
+    form = CancelForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.conference_cancel(membership=request.membership, conference=obj)
