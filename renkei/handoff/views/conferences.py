@@ -17,7 +17,7 @@ from renkei.core import audit, policy
 from renkei.core.models import AuditEntry
 
 from .. import sections
-from ..forms.conferences import AnswerForm, CancelForm, HoldForm, ProposeForm
+from ..forms.conferences import AnswerForm, CancelForm, HoldForm, ProposeForm, ScheduleForm
 from ..models import Conference
 from ..selectors import conferences as selectors
 from ..selectors.handoffs import handoff_for
@@ -143,14 +143,13 @@ def _open_or_back(request, conference):
 
 @policy.requires(ARRANGE, get_object=conference_loader(ARRANGE))
 def conference_schedule_view(request, conference_id, obj):
-    from ..forms.conferences import ScheduleForm
-
     back = _open_or_back(request, obj)
     if back:
         return back
     shown = next(c for c in selectors.conferences_of(obj.handoff) if c["conference"].pk == obj.pk)
     slots = [s["slot"] for s in shown["slots"]]
-    form = ScheduleForm(request.POST if request.method == "POST" else None, conference=obj, slots=slots, suggested=shown["suggested"])
+    form = ScheduleForm(request.POST if request.method == "POST" else None, conference=obj, slots=slots,
+                        suggested=shown["suggested"])
     if request.method == "POST" and form.is_valid():
         slot = next(s for s in slots if s.pk == form.cleaned_data["slot"])
         try:
