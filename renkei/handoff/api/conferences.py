@@ -4,7 +4,7 @@ import datetime as dt
 from functools import wraps
 
 from django.core.exceptions import ValidationError
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from renkei.careteams.selectors.patients import record_read
@@ -152,7 +152,7 @@ def conference_propose(request, handoff_id: int, payload: ProposeIn):
         invitees=payload.invitees, hospital_invitees=payload.hospital_invitees, place=payload.place,
         video_url=payload.video_url)
     warnings = ["care_manager_not_invited"] if conference.leaves_out_care_manager else []
-    return 201, _one(conference, warnings)
+    return Status(201, _one(conference, warnings))
 
 
 @router.post("/handoffs/conferences/{conference_id}/answers", response=ConferenceOut)
