@@ -187,3 +187,16 @@ def test_my_invitations_page_lists_what_waits_for_me(world):
     propose(world, handoff, notify=False)
     response = client_for(world.nurse).get("/handoffs/conferences/mine/")
     assert response.status_code == 200 and len(response.context["waiting"]) == 2
+
+
+def test_the_proposer_invited_to_their_own_conference_is_not_asked_to_answer_it(world):
+    handoff = open_handoff(world)
+    conference = propose(world, handoff, roles=(TeamRole.CARE_MANAGER,), notify=False,
+                         hospital_invitees=[world.discharge_nurse.pk, world.hospital_colleague.pk])
+    assert not any("invitations" in i.url for i in dashboard.attention_for(world.discharge_nurse))
+    assert any("invitations" in i.url for i in dashboard.attention_for(world.hospital_colleague))
+    for person in (world.care_manager, world.hospital_colleague):
+        services.slot_answer(membership=person, invitee=invitee_of(conference, person),
+                             answers={conference.slots.first().pk: "yes"})
+    assert any(i.url == f"/handoffs/conferences/{conference.pk}/schedule/"
+               for i in dashboard.attention_for(world.discharge_nurse))

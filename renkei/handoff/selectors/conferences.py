@@ -135,14 +135,16 @@ def invitations_waiting(membership) -> list[ConferenceInvitee]:
     me answer: on the team with consent, or the hospital's staff within its window)."""
     rows = (ConferenceInvitee.objects.filter(_mine_q(membership), answered_at__isnull=True,
                                              conference__status=Conference.Status.PROPOSED)
+            .exclude(conference__proposed_by=membership)  # the proposer decides; they need not answer themselves
             .select_related("conference__handoff__patient", "conference__handoff__hospital",
                             "team_member__membership").order_by("conference__created_at", "pk"))
     return [i for i in rows if policy.check(membership, "handoff.answer_conference", i)]
 
 
 def proposals_answered(membership) -> list[Conference]:
-    """Conferences I proposed, still finding a time, whose invitees have all answered."""
-    unanswered = ConferenceInvitee.objects.filter(conference=OuterRef("pk"), answered_at__isnull=True)
+    """Conferences I proposed, still finding a time, whose invitees have all answered (but me: I decide)."""
+    unanswered = (ConferenceInvitee.objects.filter(conference=OuterRef("pk"), answered_at__isnull=True)
+                  .exclude(membership=membership))
     rows = (Conference.objects.filter(proposed_by=membership, status=Conference.Status.PROPOSED)
             .filter(~Exists(unanswered)).select_related("handoff__patient", "handoff__hospital",
                                                          "handoff__hospital_organization")
