@@ -12,13 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from renkei.careteams.models import TeamRole
 
 from ..models import SlotAnswer
+from ..selectors.conferences import invitee_label
 from ..services.conferences import USUAL_ROLES
 
 DEFAULT_ROWS = 3
 
-
-def role_label(role: str) -> str:
-    return str(TeamRole(role).label) if role in TeamRole.values else role
 MAX_ROWS = 12
 
 
@@ -43,7 +41,7 @@ class ProposeForm(forms.Form):
                                               widget=forms.CheckboxSelectMultiple)
     hospital_invitees = forms.TypedMultipleChoiceField(label=_("Invite hospital staff"), coerce=int, required=False,
                                                        widget=forms.CheckboxSelectMultiple)
-    place = forms.CharField(label=_("Place"), max_length=120, required=False,
+    place = forms.CharField(label=_("Conference place"), max_length=120, required=False,
                             help_text=_("For example: 3rd floor conference room, west ward."))
     video_url = forms.URLField(label=_("Video link"), required=False, assume_scheme="https",
                                help_text=_("For people joining by video (https://…)."))
@@ -66,9 +64,9 @@ class ProposeForm(forms.Form):
             self.fields[f"slot_{i}_date"] = forms.DateField(
                 label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
             self.fields[f"slot_{i}_start"] = forms.TimeField(
-                label=_("From"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+                label=_("Start time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
             self.fields[f"slot_{i}_end"] = forms.TimeField(
-                label=_("To"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+                label=_("End time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
         self.care_manager_ids = [m.pk for m in team if m.role == TeamRole.CARE_MANAGER]
 
     @property
@@ -129,7 +127,7 @@ class AnswerForm(forms.Form):
 
 class ScheduleForm(forms.Form):
     slot = forms.TypedChoiceField(label=_("Time"), coerce=int, widget=forms.RadioSelect)
-    place = forms.CharField(label=_("Place"), max_length=120, required=False)
+    place = forms.CharField(label=_("Conference place"), max_length=120, required=False)
     video_url = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
 
     def __init__(self, data=None, *, conference, slots, suggested=None, **kwargs):
@@ -155,7 +153,7 @@ class HoldForm(forms.Form):
         super().__init__(data, initial={
             "held_at": timezone.localtime(held).strftime("%Y-%m-%dT%H:%M"),
             "attended": [i.pk for i in invitees if i.answered_at], "by_video": bool(conference.video_url)}, **kwargs)
-        self.fields["attended"].choices = [(i.pk, f"{i.name}（{role_label(i.role)}）") for i in invitees]
+        self.fields["attended"].choices = [(i.pk, f"{i.name}（{invitee_label(i)}）") for i in invitees]
 
 
 class CancelForm(forms.Form):

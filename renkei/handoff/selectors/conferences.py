@@ -14,6 +14,7 @@ from django.utils.translation import gettext_noop
 from renkei.careteams.models import TeamRole
 from renkei.careteams.selectors.patients import record_read
 from renkei.core import policy
+from renkei.core.models import Profession
 
 from ..models import Conference, ConferenceInvitee, SlotAnswer
 
@@ -96,6 +97,13 @@ def suggested_slot(conference: Conference, *, slots=None, invitees=None, answers
     return min(slots, key=lambda s: (s.pk in refused_by_manager, -scores.get(s.pk, 0), s.starts_at, s.pk))
 
 
+def invitee_label(invitee: ConferenceInvitee) -> str:
+    """The invitee's role on the team, or the profession of a hospital's own staff."""
+    if invitee.team_member_id is None and invitee.profession in Profession.values:
+        return str(Profession(invitee.profession).label)
+    return str(TeamRole(invitee.role).label) if invitee.role in TeamRole.values else invitee.role
+
+
 def conferences_of(handoff) -> list[dict]:
     """A handoff's conferences for its page: each with its slots (answer counts, score), its invitees with their
     answer per slot (the grid), the suggested time. Three queries whatever the number of conferences."""
@@ -113,7 +121,7 @@ def conferences_of(handoff) -> list[dict]:
         rows = []
         for invitee in invitees:
             given = {a.slot_id: a for a in invitee.answers.all()}
-            role = str(TeamRole(invitee.role).label) if invitee.role in TeamRole.values else invitee.role
+            role = invitee_label(invitee)
             rows.append({"invitee": invitee, "cells": [given.get(s.pk) for s in slots], "role": role})
         out.append({
             "conference": conference, "slots": [{"slot": s, "counts": counts[s.pk]} for s in slots],
