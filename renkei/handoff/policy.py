@@ -20,6 +20,7 @@ from renkei.core.models import Organization, Role
 
 from . import access
 from .models import (
+    ClosedDay,
     Conference,
     ConferenceInvitee,
     ConferenceSlot,
@@ -147,12 +148,27 @@ def manages_rules(membership, obj) -> bool:
             and organization.municipality_id in _rule_area_municipality_ids(rule_set))
 
 
+def manages_closed_days(membership, obj) -> bool:
+    """A municipality's own closed days: its municipal staff and coordinators (a system administrator too)."""
+    if membership.role == Role.SYSTEM_ADMIN:
+        return True
+    if membership.role not in (Role.MUNICIPAL_STAFF, Role.COORDINATOR):
+        return False
+    municipality_id = obj.municipality_id if isinstance(obj, ClosedDay) else getattr(obj, "pk", None)
+    return obj is None or municipality_id == membership.organization.municipality_id
+
+
 def signed_in(membership, obj) -> bool:
     return True
 
 
-def region_role(membership, obj) -> bool:
-    return membership.role in REGION_ROLES
+def region_role_for_area(membership, obj) -> bool:
+    """Region staff; with an area (report_areas.ReportArea), only one within their reach."""
+    from .report_areas import ReportArea, within_reach
+
+    if membership.role not in REGION_ROLES:
+        return False
+    return not isinstance(obj, ReportArea) or within_reach(membership, obj)
 
 
 def register_rule(action: str, predicate, **kwargs) -> None:
@@ -164,9 +180,10 @@ either_side = policy.any_of(home_side, hospital_side)
 
 policy.register("handoff.view_rules", signed_in)
 policy.register("handoff.manage_rules", manages_rules)
-policy.register("handoff.view_report", region_role)
+policy.register("handoff.manage_closed_days", manages_closed_days)  # obj: the municipality or a closed day
+policy.register("handoff.view_report", region_role_for_area)
 policy.register("handoff.view_own_measures", is_professional)
-policy.register("handoff.import_census", region_role)
+policy.register("handoff.import_census", region_role_for_area)
 
 register_rule("handoff.list_handoffs", is_professional, scope=visible_handoffs_scope)
 register_rule("handoff.open_handoff", home_side, needs_object=True)  # obj: the patient

@@ -57,6 +57,7 @@ RENKEI_COVERAGE = "Renkei 資源リストのカバー範囲計算（16 km、地�
 RENKEI_RECORDS = "Renkei の記録（今は職員が入力）"
 OWN_SURVEY = "市町村の独自調査（ケアマネジャー調査等）"
 RENKEI_PATIENTS = "Renkei の患者・ケアチームの記録（careteams: チーム、同意、急変時シート、死亡の記録）"
+RENKEI_HANDOFFS = "Renkei の入退院の引継ぎの記録（handoff: 手順の期限と実施、退院、情報のやりとり）"
 
 AS_OF_NOW = "Renkei の記録から随時計算（年度末時点、当年度は計算した日時点）"
 VITAL_VINTAGE = "人口動態統計: 毎年9月頃に前年分（暦年）が確定"
@@ -86,6 +87,12 @@ RENKEI_PATIENTS_CAVEAT = (
     "Renkei にチームを登録した患者だけを数えます（市町村の在宅患者すべてではありません）。利用が広がるまでは増減の"
     "多くが登録の広がりによるものです。 / Counts only the patients whose team uses Renkei, not every patient at home: "
     "while use spreads, most of the change is the spread itself.")
+HANDOFF_CAVEAT = (
+    "Renkei で記録された入院だけを数えます。Renkei を使わない病院の退院は、ケアマネジャーが「退院後に知った」と記録した"
+    "ものだけが入ります。調査（1か月の全数調査）の値とは対象と期間が異なるため、推移は調査の月と並べて読んでください。"
+    " / Counts only the stays recorded on Renkei; discharges from hospitals not on Renkei enter only when a care "
+    "manager records learning of them afterwards. The population and period differ from the one-month survey: read "
+    "the trend beside the survey months.")
 NOT_YET_COMPUTED = (
     "今は職員が入力します。この業務を記録する機能ができると、Renkei の記録から自動で計算されます。"
     " / Entered by staff for now; computed from Renkei's records once the app recording this work is in use.")
@@ -213,6 +220,49 @@ DEFINITIONS: list[dict] = [
        P, [ADMISSION], [D], "期限内に送付した入院時情報提供書の数", "ケアマネジャーが把握した入院数", 100, "%", 1, True,
        RENKEI_RECORDS, "Renkei の記録（入退院の引継ぎ）", NOT_YET_COMPUTED, MONTH, [PREF, MUNI, DLA], PATIENTS,
        ENTERED),
+
+    # --- handoff (エ): 退院調整もれ measured, computed by renkei/handoff/indicators.py ----------------------
+    _d("ZT-A-P06", "退院調整率（要介護）", "Discharge coordination rate (要介護)",
+       "ZT-A-P08 の分母と同じ退院のうち、入院時に要介護1〜5だった患者の退院について、退院前に期限内の連絡が"
+       "あったものの割合（県中圏域の調査と同じ区分）。",
+       P, [ADMISSION], [C, D, B], "退院前に期限内の連絡があった退院数（要介護）", "数えた退院数（要介護）", 100, "%",
+       1, True, RENKEI_HANDOFFS, AS_OF_NOW, HANDOFF_CAVEAT, FY, [PREF, MUNI], PATIENTS, COMPUTED,
+       "handoff.coordination_rate_care"),
+    _d("ZT-A-P07", "退院調整率（要支援）", "Discharge coordination rate (要支援)",
+       "ZT-A-P06 と同じ数え方で、入院時に要支援1・2だった患者の退院に限ったもの。",
+       P, [ADMISSION], [C, D, B], "退院前に期限内の連絡があった退院数（要支援）", "数えた退院数（要支援）", 100, "%",
+       1, True, RENKEI_HANDOFFS, AS_OF_NOW, HANDOFF_CAVEAT, FY, [PREF, MUNI], PATIENTS, COMPUTED,
+       "handoff.coordination_rate_support"),
+    _d("ZT-A-P08", "退院調整もれ率", "Missed discharge coordination rate (退院調整もれ率)",
+       "Renkei に記録された入退院の引継ぎで、調整が必要な患者の自宅・施設への退院（死亡・転院・ルールの対象外を除く"
+       "「数えた退院」、退院日の年度、患者の住所地）のうち、ルールの「退院前にケアマネジャーへ連絡」の手順が期限内に"
+       "なかった、またはケアマネジャーが退院後に知って記録したものの割合。ZT-A-P04（調査の値）と並べて読みます。"
+       "調査で測っていた「退院調整もれ率」（例: 県中圏域 平成27年5月 31%）に当たります。",
+       O, [ADMISSION], [C, D, B], "退院調整もれの退院数", "数えた退院数", 100, "%", 1, False, RENKEI_HANDOFFS,
+       AS_OF_NOW, HANDOFF_CAVEAT, FY, [PREF, MUNI], PATIENTS, COMPUTED, "handoff.missed_rate"),
+    _d("ZT-A-P09", "急な退院連絡の割合（3日前を切った連絡）", "Share of discharges told under 3 days before",
+       "数えた退院のうち、病院からケアマネジャーへの退院の連絡が退院の3日前を切っていた（または連絡がなかった）"
+       "ものの割合。専門職の苦情で最も多い例外です。",
+       P, [ADMISSION], [C, D], "3日前を切った連絡・連絡なしの退院数", "数えた退院数", 100, "%", 1, False,
+       RENKEI_HANDOFFS, AS_OF_NOW, HANDOFF_CAVEAT, FY, [PREF, MUNI], PATIENTS, COMPUTED,
+       "handoff.late_notice_share"),
+    _d("ZT-A-P10", "入院時情報提供の送付率", "Share of stays with the admission information sent",
+       "退院した入院（死亡・転院を含む）のうち、ケアマネジャーの入院時情報提供（入院時情報提供書）が送られていた"
+       "ものの割合（期限内かどうかは問いません。期限内の割合は ZT-A-P05）。",
+       P, [ADMISSION], [D], "入院時情報提供があった退院数", "退院数", 100, "%", 1, True, RENKEI_HANDOFFS, AS_OF_NOW,
+       HANDOFF_CAVEAT, FY, [PREF, MUNI], PATIENTS, COMPUTED, "handoff.admission_info_sent_share"),
+    _d("ZT-A-P11", "退院前カンファレンスを開いた退院の割合", "Share of discharges with a pre-discharge conference",
+       "数えた退院のうち、退院前に病院と在宅側のカンファレンスが1回以上記録されたものの割合（退院・退所加算の"
+       "根拠となる事実の集計で、算定の主張ではありません）。",
+       P, [ADMISSION], [D], "カンファレンスを開いた退院数", "数えた退院数", 100, "%", 1, True, RENKEI_HANDOFFS,
+       AS_OF_NOW, HANDOFF_CAVEAT, FY, [PREF, MUNI], PATIENTS, COMPUTED, "handoff.conference_share"),
+    _d("ZT-A-P12", "身寄りのない（キーパーソンのいない）退院患者の割合",
+       "Share of discharged patients without a key person",
+       "退院した入院のうち、病院のスクリーニングで「キーパーソンなし」と記録されたものの割合（記録のあるものが分母）。"
+       "身寄りがないことは退院の調整に時間がかかる理由で最も多いものです（入院・外来分科会 令和7年）。",
+       P, [ADMISSION], [C, D], "キーパーソンのいない退院数", "キーパーソンの有無が記録された退院数", 100, "%", 1, None,
+       RENKEI_HANDOFFS, AS_OF_NOW, HANDOFF_CAVEAT, FY, [PREF, MUNI], PATIENTS, COMPUTED,
+       "handoff.without_key_person_share"),
 
     # --- 急変時の対応 ----------------------------------------------------------------------------------
     _d("ZT-E-S01", "往診を行う診療所・病院数（75歳以上人口10万対）",

@@ -1,0 +1,25 @@
+"""`renkei handoffs remind|report …`: one command, each subcommand in its own module under `handoff/commands/`."""
+
+import importlib
+import pkgutil
+
+from django.core.management.base import BaseCommand
+
+import renkei.handoff.commands as subcommands
+
+
+def _modules() -> dict:
+    return {info.name: importlib.import_module(f"{subcommands.__name__}.{info.name}")
+            for info in pkgutil.iter_modules(subcommands.__path__) if not info.name.startswith("_")}
+
+
+class Command(BaseCommand):
+    help = "Admission and discharge handoffs: reminders before deadlines (remind), the もれ率 table (report)."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="subcommand", required=True)
+        for name, module in sorted(_modules().items()):
+            module.add_arguments(sub.add_parser(name, help=module.HELP))
+
+    def handle(self, *args, **options):
+        return _modules()[options["subcommand"]].handle(self, **options)
