@@ -70,6 +70,15 @@ def hospital_side(membership, obj) -> bool:
     return handoff is not None and access.hospital_sees(membership, handoff)
 
 
+def does_step(membership, obj) -> bool:
+    """A step's doer: the care manager's steps by the home side; the hospital's by the hospital, or by the home
+    side recording what a hospital did by phone, FAX or in person (the services ask for the channel then).
+    On the handoff itself (screening, planned discharge): either side."""
+    if isinstance(obj, HandoffStep) and obj.actor == "care_manager":
+        return home_side(membership, obj)
+    return home_side(membership, obj) or hospital_side(membership, obj)
+
+
 def has_break_glass(membership, obj) -> bool:
     handoff = handoff_of(obj)
     return handoff is not None and careteams_policy.has_break_glass(membership, handoff.patient)
@@ -190,9 +199,20 @@ register_rule("handoff.open_handoff", home_side, needs_object=True)  # obj: the 
 register_rule("handoff.view_handoff", seeing, needs_object=True)
 register_rule("handoff.act_as_home", home_side, needs_object=True)
 register_rule("handoff.act_as_hospital", hospital_side, needs_object=True)
+register_rule("handoff.do_step", does_step, needs_object=True)  # obj: a HandoffStep, or the Handoff
 register_rule("handoff.record_exchange", either_side, needs_object=True)
 register_rule("handoff.record_discharge", either_side, needs_object=True)
 register_rule("handoff.write_document", either_side, needs_object=True)
 register_rule("handoff.answer_conference", is_invitee, needs_object=True)
 register_rule("handoff.arrange_conference", arranges_conference, needs_object=True)  # obj: handoff or conference
 register_rule("handoff.record_conference_answer", answers_for_invitee, needs_object=True)  # obj: the invitee
+
+
+def is_recipient(membership, obj) -> bool:
+    """A member of the organization a form was sent to on Renkei, who sees the handoff (acknowledges receipt)."""
+    return (isinstance(obj, DocumentSending) and obj.recipient_organization_id is not None
+            and membership.role == Role.PROFESSIONAL and obj.recipient_organization_id == membership.organization_id
+            and seeing(membership, obj))
+
+
+register_rule("handoff.acknowledge_document", is_recipient, needs_object=True)  # obj: the DocumentSending

@@ -200,3 +200,10 @@ def test_the_proposer_invited_to_their_own_conference_is_not_asked_to_answer_it(
                              answers={conference.slots.first().pk: "yes"})
     assert any(i.url == f"/handoffs/conferences/{conference.pk}/schedule/"
                for i in dashboard.attention_for(world.discharge_nurse))
+
+
+def test_the_handoff_page_shows_the_conference_section(world):
+    handoff = open_handoff(world)
+    conference = propose(world, handoff, notify=False)
+    html = client_for(world.discharge_nurse).get(f"/handoffs/{handoff.pk}/").content.decode()
+    assert 'id="conferences"' in html and f"/handoffs/conferences/{conference.pk}/schedule/" in html

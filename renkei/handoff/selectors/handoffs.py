@@ -40,7 +40,7 @@ def visible_handoffs(membership, *, status: str = ""):
     """The handoffs the member may see (the policy's scope), newest admission first; not yet read: a page that
     lists them logs one read per row it shows (`record_list_reads`)."""
     qs = policy.scope(membership, "handoff.list_handoffs", Handoff.objects.all()).select_related(
-        "patient", "hospital", "care_office")
+        "patient__municipality", "hospital", "care_office")
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("-admitted_at", "-pk")
