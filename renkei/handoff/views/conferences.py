@@ -73,7 +73,7 @@ sections.register("conferences", "handoff/_conferences_section.html", section_co
 def conference_list_view(request, handoff_id, obj):
     record_read(obj, what=selectors.CONFERENCES_READ, permission=VIEW)
     return render(request, "handoff/conference_list.html", {
-        "handoff": obj, "section": {"key": "conferences", "context": section_context(request.membership, obj)},
+        "handoff": obj, "section": section_context(request.membership, obj),
         "handoff_page": handoff_page(obj.pk)})
 
 
