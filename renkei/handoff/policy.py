@@ -96,6 +96,27 @@ def is_invitee(membership, obj) -> bool:
             and home_side(membership, invitee))
 
 
+def arranges_conference(membership, obj) -> bool:
+    """The admitting hospital's staff; the home side only when the hospital is not on Renkei (it records the
+    conference the hospital arranged by phone)."""
+    handoff = handoff_of(obj)
+    if handoff is None:
+        return False
+    if handoff.is_hospital_on_renkei:
+        return hospital_side(membership, obj)
+    return home_side(membership, obj)
+
+
+def answers_for_invitee(membership, obj) -> bool:
+    """Someone on either side records the answer of an invitee without a login (family, by phone)."""
+    invitee = obj if isinstance(obj, ConferenceInvitee) else None
+    if invitee is None or invitee.membership_id is not None:
+        return False
+    if invitee.team_member_id is not None and invitee.team_member.membership_id is not None:
+        return False
+    return home_side(membership, invitee) or hospital_side(membership, invitee)
+
+
 def visible_handoffs_scope(membership, queryset):
     from django.db.models import Q
 
@@ -183,6 +204,8 @@ register_rule("handoff.record_exchange", either_side, needs_object=True)
 register_rule("handoff.record_discharge", either_side, needs_object=True)
 register_rule("handoff.write_document", either_side, needs_object=True)
 register_rule("handoff.answer_conference", is_invitee, needs_object=True)
+register_rule("handoff.arrange_conference", arranges_conference, needs_object=True)  # obj: handoff or conference
+register_rule("handoff.record_conference_answer", answers_for_invitee, needs_object=True)  # obj: the invitee
 
 
 def is_recipient(membership, obj) -> bool:
