@@ -208,12 +208,15 @@ def test_holding_records_attendance_an_exchange_and_completes_the_conference_ste
     assert handoff.conference_count == 1
 
 
-def test_a_conference_held_by_video_is_a_video_exchange(world):
+def test_a_conference_held_by_video_counts_as_a_conference_done_by_video(world):
     handoff = open_handoff(world, days_ago=5)
     conference = propose(world, handoff, days=(-1,), video_url="https://meet.example.jp/x")
     exchange = services.conference_hold(membership=world.discharge_nurse, conference=conference,
                                         attended=[invitee_of(conference, world.care_manager).pk])
-    assert exchange.channel == Channel.VIDEO
+    assert exchange.channel == Channel.CONFERENCE and "video" in exchange.summary
+    assert handoff.steps.get(key=StepKey.CONFERENCE).channel == Channel.VIDEO
+    handoff.refresh_from_db()
+    assert handoff.conference_count == 1
 
 
 def test_a_conference_is_recorded_only_once_it_has_taken_place(world):

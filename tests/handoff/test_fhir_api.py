@@ -201,7 +201,7 @@ def test_the_section_template_renders_its_links(world, stay):
     from django.template.loader import render_to_string
 
     context = [s for s in sections.rendered_sections(world.nurse, stay) if s["key"] == "fhir"][0]["context"]
-    html = render_to_string("handoff/_fhir_section.html", {"context": context})
+    html = render_to_string("handoff/_fhir_section.html", {"section": context})
     assert f"/handoffs/{stay.pk}/fhir/discharge-summary.json" in html
     assert f"/handoffs/{stay.pk}/fhir/import/" in html
 

@@ -26,7 +26,6 @@ from ..models import (
     Baseline,
     CareLevelGroup,
     CensusDischarge,
-    ConferenceInvitee,
     Handoff,
     HandoffStep,
     StepKey,
@@ -296,20 +295,24 @@ class ProfessionFigures:
 
 
 def participation_by_profession(handoffs) -> list[ProfessionFigures]:
-    """Conference participation by profession over the handoffs given: invited to a conference that was held,
-    and attended. One query. (Written here while the conferences part's own selector is not merged.)"""
+    """Conference participation by profession over the handoffs given (the conferences part's selector: invited
+    to a conference not cancelled, attended one that was held), labelled. One query."""
+    from renkei.careteams.models import TeamRole
     from renkei.core.models import Profession
 
-    from ..models import Conference
+    from .conferences import participation_by_profession as counts
 
-    rows = (ConferenceInvitee.objects.filter(conference__handoff__in=handoffs.order_by().values("pk"),
-                                             conference__status=Conference.Status.HELD)
-            .order_by().values("profession")
-            .annotate(invited=Count("pk"), attended=Count("pk", filter=Q(attended=True))))
-    labels = dict(Profession.choices)
-    out = [ProfessionFigures(row["profession"] or "", str(labels.get(row["profession"], "")) or "",
-                             row["invited"], row["attended"]) for row in rows]
+    labels = {**dict(TeamRole.choices), **dict(Profession.choices)}
+    out = [ProfessionFigures(key, str(labels.get(key, key)), row["invited"], row["attended"])
+           for key, row in counts(handoffs.order_by().values("pk")).items()]
     return sorted(out, key=lambda p: (-p.invited, p.profession))
+
+
+def conferences_without_care_manager(handoffs) -> int:
+    """Conferences (not cancelled) of these handoffs to which no care manager was invited."""
+    from .conferences import conferences_without_care_manager as count
+
+    return count(handoffs.order_by().values("pk"))
 
 
 # --- the survey and the baseline ---------------------------------------------------------------------

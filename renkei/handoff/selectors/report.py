@@ -63,6 +63,7 @@ class Report:
     municipalities: list[Figures] = field(default_factory=list)
     steps: list = field(default_factory=list)
     professions: list = field(default_factory=list)
+    conferences_without_care_manager: int = 0
     census: list = field(default_factory=list)
     baselines: list = field(default_factory=list)
     trend: dict = field(default_factory=dict)
@@ -77,6 +78,7 @@ def area_report(area, start: dt.date, end: dt.date) -> Report:
         municipalities=measures.by_municipality(handoffs) if len(area.municipality_ids) > 1 else [],
         steps=measures.step_on_time(start=start, end=end, area=area),
         professions=measures.participation_by_profession(handoffs),
+        conferences_without_care_manager=measures.conferences_without_care_manager(handoffs),
         census=measures.census_months(area), baselines=measures.baselines(area))
     report.trend = trend(report)
     return report

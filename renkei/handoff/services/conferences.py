@@ -246,8 +246,9 @@ def conference_schedule(*, membership, conference: Conference, slot: ConferenceS
 
 def conference_hold(*, membership, conference: Conference, held_at: dt.datetime | None = None,
                     attended: Iterable[int] = (), minutes: str = "", by_video: bool | None = None) -> Exchange:
-    """The conference took place: who came (invitee ids), the minutes. Records the exchange (channel conference,
-    or video when held by video link) with the attendees' professions, and completes the conference step."""
+    """The conference took place: who came (invitee ids), the minutes. Records the exchange with the attendees'
+    professions and completes the conference step. A conference held by video link is still a conference (the
+    退院・退所加算 rules accept テレビ電話): the exchange's channel is conference, the step's says video."""
     policy.require(membership, ARRANGE, conference)
     handoff = conference.handoff
     if conference.status not in (Conference.Status.PROPOSED, Conference.Status.SCHEDULED):
@@ -268,7 +269,7 @@ def conference_hold(*, membership, conference: Conference, held_at: dt.datetime 
         raise ValidationError(_("Tick who took part."))
     if by_video is None:
         by_video = bool(conference.video_url)
-    channel = Channel.VIDEO if by_video else Channel.CONFERENCE
+    channel = Channel.VIDEO if by_video else Channel.CONFERENCE  # how the step was done
     professions = sorted({i.profession for i in invitees if i.pk in came and i.profession})
     with transaction.atomic():
         for invitee in invitees:
@@ -280,10 +281,11 @@ def conference_hold(*, membership, conference: Conference, held_at: dt.datetime 
         conference.save()
         step = handoff.steps.select_related("rule_step").filter(key=StepKey.CONFERENCE).first()
         exchange = Exchange.objects.create(
-            handoff=handoff, step=step, occurred_at=held_at, direction=Exchange.Direction.BOTH, channel=channel,
-            from_organization=handoff.hospital_organization or membership.organization,
+            handoff=handoff, step=step, occurred_at=held_at, direction=Exchange.Direction.BOTH,
+            channel=Channel.CONFERENCE, from_organization=handoff.hospital_organization or membership.organization,
             to_organization=handoff.care_office, professions=professions,
-            summary=_("pre-discharge conference"), recorded_by=membership)
+            summary=_("pre-discharge conference (video)") if by_video else _("pre-discharge conference"),
+            recorded_by=membership)
         if step is not None and step.status == HandoffStep.Status.PENDING:
             step.status = HandoffStep.Status.DONE
             step.done_at = held_at
