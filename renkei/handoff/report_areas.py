@@ -72,12 +72,12 @@ def area_from_key(key: str) -> ReportArea:
     unknown = AreaError(f"地域「{key}」が見つかりません（市区町村コード6桁・5桁、圏域 G番号、都道府県コード2桁）。",
                         f"Unknown area “{key}” (municipality code of 6 or 5 digits, G and a group number, or a "
                         "2-digit prefecture code).")
-    if raw.startswith("G") and raw[1:].isdigit() and len(raw) < 12:
+    if raw.startswith("G") and raw[1:].isascii() and raw[1:].isdigit() and len(raw) < 12:
         group = AreaGroup.objects.filter(pk=int(raw[1:])).first()
         if group is None:
             raise unknown
         return of_area_group(group)
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):
         raise unknown
     if len(raw) in (5, 6):
         municipality = (Municipality.objects.select_related("prefecture")

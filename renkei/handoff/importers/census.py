@@ -143,7 +143,7 @@ def parse_date(text: str, *, month: dt.date) -> dt.date | None:
 
 def _count(text: str) -> int | None:
     value = unicodedata.normalize("NFKC", text or "").strip().replace(",", "").rstrip("人件名")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isascii() and value.isdigit() else None
 
 
 def read_census(data: bytes, *, month: dt.date) -> ParsedCensus:

@@ -258,7 +258,7 @@ def area_candidate(value: str) -> RuleSet | None:
     if kind == RuleSet.AreaKind.NATIONAL:
         return RuleSet(area_kind=kind)
     model = {"municipality": Municipality, "area_group": AreaGroup, "prefecture": Prefecture}.get(kind)
-    if model is None or not pk.isdigit():
+    if model is None or not (pk.isascii() and pk.isdigit()):
         return None
     area = model.objects.filter(pk=int(pk)).first()
     if area is None:

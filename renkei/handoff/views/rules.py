@@ -63,7 +63,7 @@ def rule_detail_view(request, rule_set_id, obj):
     # Compare with the previous version, or with any version of the same area (?compare=<id>).
     compare = request.GET.get("compare", "")
     previous = None
-    if compare.isdigit() and int(compare) != obj.pk:
+    if compare.isascii() and compare.isdigit() and int(compare) != obj.pk:
         previous = selectors.rule_set_of(int(compare)) if selectors.same_area(obj).filter(pk=int(compare)).exists() \
             else None
     previous = previous or selectors.previous_version(obj)
@@ -148,7 +148,7 @@ def rule_new_version_view(request, rule_set_id, obj):
 
 def _closed_days_municipality(request) -> Municipality | None:
     value = request.GET.get("municipality", "")
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # "²".isdigit() is True, int("²") fails
         return get_object_or_404(Municipality, pk=int(value))
     return selectors.viewer_municipality(request.membership)
 
