@@ -98,7 +98,8 @@ def _statuses(rule_sets: list[RuleSet], today: dt.date) -> list[Version]:
 
 
 def _areas(queryset, today: dt.date) -> list[Area]:
-    counts = dict(Handoff.objects.filter(rule_set__in=queryset).values("rule_set").annotate(n=Count("pk"))
+    counts = dict(Handoff.objects.filter(rule_set__in=queryset).exclude(status=Handoff.Status.CANCELLED)
+                  .values("rule_set").annotate(n=Count("pk"))
                   .values_list("rule_set", "n"))
     grouped: dict[tuple, list[RuleSet]] = {}
     for rule_set in queryset.select_related("municipality", "area_group", "prefecture"):

@@ -144,7 +144,8 @@ def handoff_page(membership, handoff: Handoff) -> dict:
 
 
 def patient_handoff_rows(membership, patient) -> list[Handoff]:
-    """The patient tab's rows (the patient was read through the policy), with their next pending step."""
+    """The patient tab's rows (the patient was read through the policy), with their next pending step; one read
+    entry per handoff shown."""
     now = timezone.now()
     pending = Prefetch("steps", queryset=HandoffStep.objects.filter(status=HandoffStep.Status.PENDING,
                                                                     due_at__isnull=False).order_by("due_at"),
@@ -153,6 +154,7 @@ def patient_handoff_rows(membership, patient) -> list[Handoff]:
                 .select_related("hospital").prefetch_related(pending).order_by("-admitted_at", "-pk"))
     for handoff in rows:
         handoff.next_step = mark(handoff.pending_steps[0], now) if handoff.pending_steps else None
+    record_list_reads(rows)  # a list: one read per row shown
     return rows
 
 

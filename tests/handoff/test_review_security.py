@@ -1,0 +1,53 @@
+"""The review's security findings, each with its regression test."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from renkei.core.models import AuditEntry
+from renkei.handoff.models import Conference
+from renkei.handoff.selectors.rules import area_versions
+from renkei.handoff.services import handoffs as services
+from tests.conftest import client_for
+
+from .factories import open_handoff
+from .measures_world import build_hand_built
+
+
+def test_the_area_report_shows_a_small_number_of_conferences_without_a_care_manager_as_under_five(world):
+    built = build_hand_built(world)
+    Conference.objects.create(handoff=built.handoffs[0], proposed_by=world.discharge_nurse,
+                              status=Conference.Status.HELD, held_at=timezone.now() - dt.timedelta(days=61))
+    response = client_for(world.municipal).get(
+        f"/handoffs/report/?area={built.area.key}&start={built.start:%Y-%m}&end={built.end:%Y-%m}")
+    assert response.status_code == 200
+    assert response.context["report"].conferences_without_care_manager == 1
+    page = response.content.decode()
+    assert "1 conference invited no care manager" not in page
+    assert "&lt;5 conference" in page
+
+
+def test_a_cancelled_handoff_is_not_counted_under_its_rule_version(world):
+    kept = open_handoff(world, days_ago=20)
+    services.discharge_record(membership=world.care_manager, handoff=kept,
+                              discharged_at=timezone.now() - dt.timedelta(days=10), destination="home")
+    mistake = open_handoff(world, days_ago=2)
+    services.handoff_cancel(membership=world.care_manager, handoff=mistake, reason="二重登録")
+    assert mistake.rule_set_id == kept.rule_set_id
+    version = next(v for v in area_versions(kept.rule_set) if v.rule_set.pk == kept.rule_set_id)
+    assert version.handoff_count == 1
+
+
+def test_the_patient_tab_logs_one_read_per_handoff_it_lists(world):
+    first = open_handoff(world, days_ago=20)
+    services.discharge_record(membership=world.care_manager, handoff=first,
+                              discharged_at=timezone.now() - dt.timedelta(days=10), destination="home")
+    second = open_handoff(world, days_ago=2)
+    before = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first()
+    response = client_for(world.care_manager).get(f"/handoffs/patients/{world.patient.pk}/")
+    assert response.status_code == 200
+    listed = AuditEntry.objects.filter(seq__gt=before, action=AuditEntry.Action.READ,
+                                       permission="handoff.list_handoffs")
+    assert sorted(int(e.object_id) for e in listed) == sorted([first.pk, second.pk])
