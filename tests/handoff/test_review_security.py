@@ -51,3 +51,20 @@ def test_the_patient_tab_logs_one_read_per_handoff_it_lists(world):
     listed = AuditEntry.objects.filter(seq__gt=before, action=AuditEntry.Action.READ,
                                        permission="handoff.list_handoffs")
     assert sorted(int(e.object_id) for e in listed) == sorted([first.pk, second.pk])
+
+
+def test_prefilling_a_form_from_an_earlier_stay_logs_the_read_of_that_earlier_form(world):
+    from renkei.handoff.services import documents as document_services
+
+    first = open_handoff(world, days_ago=20)
+    earlier = document_services.document_save(membership=world.care_manager, handoff=first, kind="admission_info",
+                                              data={"key_person": "試験 花子（長女）"})
+    services.discharge_record(membership=world.care_manager, handoff=first,
+                              discharged_at=timezone.now() - dt.timedelta(days=10), destination="home")
+    second = open_handoff(world, days_ago=1)
+    before = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first()
+    response = client_for(world.care_manager).get(f"/handoffs/{second.pk}/documents/new/admission_info/")
+    assert response.status_code == 200
+    assert response.context["start"].from_document == earlier
+    assert AuditEntry.objects.filter(seq__gt=before, action=AuditEntry.Action.READ, object_id=str(earlier.pk),
+                                     object_type="handoff.handoffdocument").exists()

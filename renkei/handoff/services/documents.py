@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from renkei.careteams.models import CareTeamMember, KeyPerson, TeamRole
 from renkei.core import audit, policy
@@ -228,6 +229,9 @@ class Prefill:
     from_document: HandoffDocument | None  # the last version it started from (this handoff or an earlier one)
 
 
+EARLIER_FORM_READ = gettext_noop("handoff form of an earlier stay (to prefill)")
+
+
 def prefill(*, membership, handoff: Handoff, kind: str) -> Prefill:
     """What a new version of the form starts with: the last version of this handoff as it was; otherwise the
     last one of the patient's earlier handoffs that the member may see ("filled once"), with what the patient
@@ -248,6 +252,10 @@ def prefill(*, membership, handoff: Handoff, kind: str) -> Prefill:
             earlier = document
             break
     if earlier is not None:
+        from renkei.careteams.selectors.patients import record_read
+
+        # The earlier stay's form is read to fill this one: a read of patient data like any other.
+        record_read(earlier, what=EARLIER_FORM_READ, permission="handoff.view_handoff")
         data.update({k: v for k, v in earlier.data.items() if k in data})
     facts = _record_facts(handoff, kind)
     if earlier is not None:  # the dates of an earlier stay are not this stay's
