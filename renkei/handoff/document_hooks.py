@@ -12,6 +12,8 @@ from renkei.core.models import Role
 
 from . import registrations, sections
 
+HOME_LIMIT = 5  # handoffs listed one by one; more are summed up in one line to the list
+
 
 def documents_attention(membership) -> list[dashboard.AttentionItem]:
     """One line per handoff with forms waiting for this organization's receipt."""
@@ -23,7 +25,8 @@ def documents_attention(membership) -> list[dashboard.AttentionItem]:
     for sending in waiting_for_receipt(membership):
         by_handoff.setdefault(sending.document.handoff_id, []).append(sending)
     items = []
-    for sendings in by_handoff.values():
+    groups = list(by_handoff.values())
+    for sendings in groups[:HOME_LIMIT]:
         handoff = sendings[0].document.handoff
         kinds = "、".join(dict.fromkeys(str(s.document.get_kind_display()) for s in sendings))
         items.append(dashboard.AttentionItem(
@@ -33,6 +36,12 @@ def documents_attention(membership) -> list[dashboard.AttentionItem]:
             detail=_("Open the forms and press “Acknowledge receipt”."),
             url=reverse("handoff:document_list", kwargs={"handoff_id": handoff.pk}),
             action="handoff.view_handoff", obj=handoff, tone=dashboard.TODO, order=15))
+    if len(groups) > HOME_LIMIT:  # each line asks the policy: the rest is one line to the list
+        more = len(groups) - HOME_LIMIT
+        items.append(dashboard.AttentionItem(
+            text=ngettext("Forms of %(n)d more admission are waiting for your receipt.",
+                          "Forms of %(n)d more admissions are waiting for your receipt.", more) % {"n": more},
+            url=reverse("handoff:handoff_list"), action="handoff.list_handoffs", tone=dashboard.TODO, order=16))
     return items
 
 

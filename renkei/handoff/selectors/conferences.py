@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils.translation import gettext_noop
 
@@ -106,10 +106,13 @@ def invitee_label(invitee: ConferenceInvitee) -> str:
 
 def conferences_of(handoff) -> list[dict]:
     """A handoff's conferences for its page: each with its slots (answer counts, score), its invitees with their
-    answer per slot (the grid), the suggested time. Three queries whatever the number of conferences."""
+    answer per slot (the grid), the suggested time. Three queries whatever the number of conferences (the
+    invitees come with their team place: the page asks the policy about each invitee)."""
     conferences = list(handoff.conferences.select_related("chosen_slot", "proposed_by__user",
                                                           "proposed_by__organization")
-                       .prefetch_related("slots", "invitees__answers").order_by("-created_at", "-pk"))
+                       .prefetch_related("slots", Prefetch("invitees", queryset=ConferenceInvitee.objects
+                                                           .select_related("team_member")),
+                                         "invitees__answers").order_by("-created_at", "-pk"))
     out = []
     for conference in conferences:
         slots = list(conference.slots.all())
