@@ -139,3 +139,33 @@ def test_a_census_count_in_a_digit_python_cannot_read_is_no_count():
 
     assert _count("\U00010a40") is None
     assert _count("１２人") == 12
+
+
+@pytest.mark.parametrize("value", ["abc", "", None, "-1", "0", str(2**63), "1e3", "1.5", float("inf"), "²"])
+def test_the_one_id_reader_answers_not_found_for_anything_but_a_positive_64_bit_integer(value):
+    from django.http import Http404
+
+    from renkei.handoff.selectors.handoffs import pk_or_404
+
+    with pytest.raises(Http404):
+        pk_or_404(value)
+
+
+def test_the_one_id_reader_reads_a_plain_id():
+    from renkei.handoff.selectors.handoffs import pk_or_404
+
+    assert pk_or_404("42") == 42 and pk_or_404(2**63 - 1) == 2**63 - 1
+
+
+def test_the_census_reads_dates_with_the_forms_date_reader_and_the_survey_months_day():
+    import datetime as dt
+
+    from renkei.handoff.importers.census import parse_date
+
+    july = dt.date(2024, 7, 1)
+    assert parse_date("r6.7.3", month=july) == dt.date(2024, 7, 3)
+    assert parse_date("昭和60年1月2日", month=july) == dt.date(1985, 1, 2)
+    assert parse_date("7月3日", month=july) == dt.date(2024, 7, 3)
+    for bad in ("2024-13-45", "R6.2.30", "99/99"):
+        with pytest.raises(ValueError):
+            parse_date(bad, month=july)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from renkei.core.files import FileError, RowError, clean, read_table
 from renkei.directory.normalize import name_key
 
+from .. import forms_schema
 from ..models import CareLevelGroup
 
 # Column → the header names it is found under (compared after `_header_key`).
@@ -119,26 +120,18 @@ def yes_no(text: str) -> bool | None:
     return None
 
 
-_ERA = {"令和": 2018, "R": 2018, "平成": 1988, "H": 1988}
-_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:\s.*)?$")
-_ERA_DATE = re.compile(r"^(令和|平成|R|H)(元|\d{1,2})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 _MONTH_DAY = re.compile(r"^(\d{1,2})[/月](\d{1,2})日?$")
 
 
 def parse_date(text: str, *, month: dt.date) -> dt.date | None:
-    """2024-07-03, 2024/7/3, 2024年7月3日, 令和6年7月3日, R6.7.3, or 7/3 (the survey month's year). Raises
-    ValueError when unreadable; None when blank."""
+    """2024-07-03, 2024/7/3, 2024年7月3日, 令和6年7月3日, R6.7.3 (the forms' one date reader), or 7/3 (the survey
+    month's year). Raises ValueError when unreadable; None when blank."""
     value = unicodedata.normalize("NFKC", text or "").strip().replace(" ", "").upper()
     if not value:
         return None
-    if m := _DATE.match(value):
-        return dt.date(int(m[1]), int(m[2]), int(m[3]))
-    if m := _ERA_DATE.match(value):
-        year = 1 if m[2] == "元" else int(m[2])
-        return dt.date(_ERA[m[1]] + year, int(m[3]), int(m[4]))
     if m := _MONTH_DAY.match(value):
         return dt.date(month.year, int(m[1]), int(m[2]))
-    raise ValueError(value)
+    return forms_schema.parse_date(value)
 
 
 def _count(text: str) -> int | None:

@@ -17,6 +17,7 @@ from renkei.core import policy
 from renkei.core.models import Profession
 
 from ..models import Conference, ConferenceInvitee, SlotAnswer
+from .handoffs import pk_or_404
 
 CONFERENCES_READ = gettext_noop("pre-discharge conferences")
 CONFERENCE_READ = gettext_noop("pre-discharge conference")
@@ -31,13 +32,7 @@ ACTIVE = (Conference.Status.PROPOSED, Conference.Status.SCHEDULED, Conference.St
 
 
 def _pk(value) -> int:
-    try:
-        pk = int(value)
-        if not 0 < pk < 2**63:
-            raise ValueError(pk)
-    except (TypeError, ValueError, OverflowError) as exc:
-        raise Http404("conference") from exc
-    return pk
+    return pk_or_404(value, "conference")
 
 
 def _conference_qs():

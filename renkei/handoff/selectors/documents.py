@@ -14,7 +14,7 @@ from renkei.core import policy
 
 from .. import forms_schema
 from ..models import DocumentKind, DocumentSending, Handoff, HandoffDocument
-from .handoffs import handoff_for
+from .handoffs import handoff_for, pk_or_404
 
 DOCUMENT_READ = gettext_noop("handoff form")
 DOCUMENT_PRINT = gettext_noop("handoff form printed")
@@ -49,13 +49,7 @@ def documents_by_kind(handoff: Handoff) -> list[KindGroup]:
 
 
 def _pk(value) -> int:
-    try:
-        pk = int(value)
-    except (TypeError, ValueError) as exc:
-        raise Http404("document") from exc
-    if not 0 < pk < 2**63:
-        raise Http404("document")
-    return pk
+    return pk_or_404(value, "document")
 
 
 def document_for(membership, handoff_id, document_id, *, action: str = "handoff.view_handoff",

@@ -14,17 +14,35 @@ HANDOFF_READ = gettext_noop("admission and discharge handoff")
 HANDOFF_LIST = gettext_noop("handoff list entry")
 
 
+def pk_or_404(value, what: str = "object") -> int:
+    """An id from a URL or a form as a positive 64-bit integer; 404 for anything else ("abc", "-1", 2**63…)."""
+    try:
+        pk = int(value)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise Http404(what) from exc
+    if not 0 < pk < 2**63:
+        raise Http404(what)
+    return pk
+
+
+def handoff_loader(action: str):
+    """A view's `get_object`: the handoff of the route's `handoff_id` when the policy allows `action` (the view
+    logs its own read)."""
+
+    def load(request, handoff_id, **kwargs):
+        return handoff_for(getattr(request, "membership", None), handoff_id, action=action, record=False)
+
+    return load
+
+
 def handoff_for(membership, handoff_id, *, action: str = "handoff.view_handoff", what: str = HANDOFF_READ,
                 record: bool = True) -> Handoff:
     """The handoff when the policy allows `action`; 404 when missing, PermissionDenied (logged) when refused."""
     try:
-        pk = int(handoff_id)
-        if not 0 < pk < 2**63:
-            raise ValueError(pk)
         handoff = (Handoff.objects.select_related(
             "patient", "patient__municipality", "hospital", "hospital_organization", "rule_set", "care_office",
-            "care_manager__user", "discharge_contact__user").get(pk=pk))
-    except (Handoff.DoesNotExist, TypeError, ValueError, OverflowError) as exc:
+            "care_manager__user", "discharge_contact__user").get(pk=pk_or_404(handoff_id, "handoff")))
+    except Handoff.DoesNotExist as exc:
         raise Http404("handoff") from exc
     policy.require(membership, action, handoff)
     if record:

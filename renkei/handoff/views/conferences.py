@@ -20,7 +20,7 @@ from .. import sections
 from ..forms.conferences import AnswerForm, CancelForm, HoldForm, ProposeForm, ScheduleForm
 from ..models import Conference
 from ..selectors import conferences as selectors
-from ..selectors.handoffs import handoff_for
+from ..selectors.handoffs import handoff_loader
 from ..services import conferences as services
 
 VIEW = "handoff.view_handoff"
@@ -28,13 +28,6 @@ ARRANGE = services.ARRANGE
 ANSWER = services.ANSWER
 ANSWER_FOR = services.ANSWER_FOR
 LIST = "handoff.list_handoffs"
-
-
-def handoff_loader(action: str):
-    def load(request, handoff_id, **kwargs):
-        return handoff_for(getattr(request, "membership", None), handoff_id, action=action, record=False)
-
-    return load
 
 
 def conference_loader(action: str):

@@ -21,26 +21,24 @@ from ..document_forms import DocumentForm, PaperReceivedForm, PdfOptionsForm, Se
 from ..document_pdf import Party, document_pdf
 from ..models import Channel, DocumentKind, DocumentSending, Handoff, HandoffDocument
 from ..selectors import documents as selectors
-from ..selectors.handoffs import handoff_for
+from ..selectors.handoffs import handoff_for, pk_or_404
 from ..services import documents as services
 
 
 def handoff_object(request, handoff_id, **kwargs) -> Handoff:
     """The handoff a route names (404 when missing): what the policy decorator asks about."""
     try:
-        pk = int(handoff_id)
-        if not 0 < pk < 2**63:
-            raise ValueError(pk)
-        return Handoff.objects.select_related("patient", "hospital", "hospital_organization").get(pk=pk)
-    except (Handoff.DoesNotExist, TypeError, ValueError, OverflowError) as exc:
+        return Handoff.objects.select_related("patient", "hospital", "hospital_organization").get(
+            pk=pk_or_404(handoff_id, "handoff"))
+    except Handoff.DoesNotExist as exc:
         raise Http404("handoff") from exc
 
 
 def sending_object(request, handoff_id, sending_id, **kwargs) -> DocumentSending:
     try:
         return (DocumentSending.objects.select_related("document__handoff__patient")
-                .get(pk=int(sending_id), document__handoff_id=int(handoff_id)))
-    except (DocumentSending.DoesNotExist, TypeError, ValueError, OverflowError) as exc:
+                .get(pk=pk_or_404(sending_id, "sending"), document__handoff_id=pk_or_404(handoff_id, "handoff")))
+    except DocumentSending.DoesNotExist as exc:
         raise Http404("sending") from exc
 
 

@@ -21,17 +21,10 @@ from ..fhir_documents import FhirDocumentError
 from ..forms_schema import FIELDS
 from ..models import DocumentKind
 from ..selectors import fhir as selectors
-from ..selectors.handoffs import handoff_for
+from ..selectors.handoffs import handoff_for, handoff_loader
 from ..services import fhir as services
 
 VIEW, WRITE = "handoff.view_handoff", "handoff.write_document"
-
-
-def handoff_loader(action: str):
-    def load(request, handoff_id, **kwargs):
-        return handoff_for(getattr(request, "membership", None), handoff_id, action=action, record=False)
-
-    return load
 
 
 def handoff_page(handoff_id: int) -> str:

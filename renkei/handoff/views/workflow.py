@@ -20,7 +20,7 @@ from renkei.core import policy
 
 from ..models import Handoff, HandoffStep, StepKey
 from ..selectors import workflow as selectors
-from ..selectors.handoffs import HANDOFF_READ
+from ..selectors.handoffs import HANDOFF_READ, pk_or_404
 from ..services import handoffs as services
 from . import _workflow_forms as forms
 
@@ -28,13 +28,7 @@ PATIENT_HANDOFFS_READ = gettext_noop("patient's admissions and discharges")
 
 
 def _pk(value) -> int:
-    try:
-        pk = int(value)
-    except (TypeError, ValueError) as exc:
-        raise Http404 from exc
-    if not 0 < pk < 2**63:
-        raise Http404
-    return pk
+    return pk_or_404(value, "handoff")
 
 
 def _handoff(request, handoff_id, **kwargs) -> Handoff:
