@@ -1,12 +1,11 @@
 """Conference operations under /api/v1/handoffs/…: the same policy, services and read entries as the screens."""
 
 import datetime as dt
-from functools import wraps
 
-from django.core.exceptions import ValidationError
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
+from renkei.careteams.api.consent import asks  # the rule asked on the object; ValidationError → 400
 from renkei.careteams.selectors.patients import record_read
 from renkei.core import policy
 
@@ -18,22 +17,6 @@ from ..services import conferences as services
 router = Router(tags=["handoffs"])
 
 VIEW, ARRANGE, ANSWER = "handoff.view_handoff", services.ARRANGE, services.ANSWER
-
-
-def asks(action: str):
-    """The rule is asked on the object the operation loads; a service's ValidationError answers 400."""
-
-    def decorator(func):
-        @wraps(func)
-        def answering_invalid(request, *args, **kwargs):
-            try:
-                return func(request, *args, **kwargs)
-            except ValidationError as error:
-                raise HttpError(400, " ".join(error.messages)) from error
-
-        return policy.api_asks_on_object(action)(answering_invalid)
-
-    return decorator
 
 
 class SlotOut(Schema):
