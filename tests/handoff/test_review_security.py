@@ -68,3 +68,19 @@ def test_prefilling_a_form_from_an_earlier_stay_logs_the_read_of_that_earlier_fo
     assert response.context["start"].from_document == earlier
     assert AuditEntry.objects.filter(seq__gt=before, action=AuditEntry.Action.READ, object_id=str(earlier.pk),
                                      object_type="handoff.handoffdocument").exists()
+
+
+def test_the_handoff_an_api_write_answers_with_is_a_logged_read(world, api_token_for):
+    import json
+
+    from django.test import Client
+
+    handoff = open_handoff(world)
+    before = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first()
+    reply = Client().post(f"/api/v1/handoffs/{handoff.pk}/screening",
+                          data=json.dumps({"needs_coordination": True, "difficulty_factors": []}),
+                          content_type="application/json",
+                          HTTP_AUTHORIZATION=f"Bearer {api_token_for(world.discharge_nurse)}")
+    assert reply.status_code == 200 and reply.json()["patient_name"] == world.patient.name
+    assert AuditEntry.objects.filter(seq__gt=before, action=AuditEntry.Action.READ, object_id=str(handoff.pk),
+                                     object_type="handoff.handoff").exists()

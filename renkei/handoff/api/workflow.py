@@ -147,7 +147,8 @@ def _full(handoff: Handoff) -> dict:
 
 
 def _fresh(request, handoff_id: int) -> dict:
-    return _full(handoff_for(request.membership, handoff_id, record=False))
+    """The handoff as it is after a write: the answer shows patient data, so it is a logged read too."""
+    return _full(handoff_for(request.membership, handoff_id))
 
 
 @router.get("/handoffs", response={200: list[HandoffRowOut], **ERRORS})
