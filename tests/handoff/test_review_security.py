@@ -84,3 +84,22 @@ def test_the_handoff_an_api_write_answers_with_is_a_logged_read(world, api_token
     assert reply.status_code == 200 and reply.json()["patient_name"] == world.patient.name
     assert AuditEntry.objects.filter(seq__gt=before, action=AuditEntry.Action.READ, object_id=str(handoff.pk),
                                      object_type="handoff.handoff").exists()
+
+
+def test_the_conference_an_api_write_answers_with_is_a_logged_read(world, api_token_for):
+    import json
+
+    from django.test import Client
+
+    from .conference_helpers import propose
+
+    handoff = open_handoff(world)
+    conference = propose(world, handoff)
+    slot = conference.slots.first()
+    before = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first()
+    reply = Client().post(f"/api/v1/handoffs/conferences/{conference.pk}/schedule",
+                          data=json.dumps({"slot_id": slot.pk}), content_type="application/json",
+                          HTTP_AUTHORIZATION=f"Bearer {api_token_for(world.discharge_nurse)}")
+    assert reply.status_code == 200 and reply.json()["invitees"]
+    assert AuditEntry.objects.filter(seq__gt=before, action=AuditEntry.Action.READ,
+                                     object_id=str(conference.pk)).exists()

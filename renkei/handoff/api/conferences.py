@@ -114,8 +114,10 @@ def _out(item: dict, warnings: list[str] | None = None) -> ConferenceOut:
         warnings=warnings or [])
 
 
-def _one(conference: Conference, warnings=None) -> ConferenceOut:
+def _one(conference: Conference, warnings=None, *, permission: str = ARRANGE) -> ConferenceOut:
+    """The conference as it is after a write: names and answers, so a logged read too."""
     item = next(c for c in selectors.conferences_of(conference.handoff) if c["conference"].pk == conference.pk)
+    record_read(conference, what=selectors.CONFERENCE_READ, permission=permission)
     return _out(item, warnings)
 
 
@@ -156,8 +158,7 @@ def conference_answer(request, conference_id: int, payload: AnswerIn):
     invitee.conference = conference
     services.slot_answer(membership=request.membership, invitee=invitee,
                          answers={k: str(v.value if hasattr(v, "value") else v) for k, v in payload.answers.items()})
-    record_read(conference, what=selectors.CONFERENCE_READ, permission=services.answer_rule(invitee))
-    return _one(conference)
+    return _one(conference, permission=services.answer_rule(invitee))
 
 
 def _arranged(request, conference_id: int) -> Conference:
