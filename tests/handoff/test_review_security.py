@@ -103,3 +103,29 @@ def test_the_conference_an_api_write_answers_with_is_a_logged_read(world, api_to
     assert reply.status_code == 200 and reply.json()["invitees"]
     assert AuditEntry.objects.filter(seq__gt=before, action=AuditEntry.Action.READ,
                                      object_id=str(conference.pk)).exists()
+
+
+def _reads_since(seq) -> list[AuditEntry]:
+    return list(AuditEntry.objects.filter(seq__gt=seq or 0, action=AuditEntry.Action.READ))
+
+
+def test_every_workflow_form_page_showing_the_patient_logs_a_read(world):
+    handoff = open_handoff(world)
+    step = handoff.steps.filter(actor="care_manager").order_by("order").first()
+    pages = [
+        (world.care_manager, f"/handoffs/new/{world.patient.pk}/", "handoff.open_handoff"),
+        (world.care_manager, f"/handoffs/afterwards/{world.patient.pk}/", "handoff.open_handoff"),
+        (world.care_manager, f"/handoffs/{handoff.pk}/steps/{step.key}/done/", "handoff.do_step"),
+        (world.care_manager, f"/handoffs/{handoff.pk}/steps/{step.key}/not-needed/", "handoff.do_step"),
+        (world.discharge_nurse, f"/handoffs/{handoff.pk}/screening/", "handoff.do_step"),
+        (world.discharge_nurse, f"/handoffs/{handoff.pk}/planned-discharge/", "handoff.do_step"),
+        (world.care_manager, f"/handoffs/{handoff.pk}/exchanges/new/", "handoff.record_exchange"),
+        (world.discharge_nurse, f"/handoffs/{handoff.pk}/discharge/", "handoff.record_discharge"),
+        (world.care_manager, f"/handoffs/{handoff.pk}/cancel/", "handoff.act_as_home"),
+    ]
+    for who, url, permission in pages:
+        before = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first()
+        response = client_for(who).get(url)
+        assert response.status_code == 200, url
+        assert world.patient.name in response.content.decode()
+        assert [e for e in _reads_since(before) if e.permission == permission], f"{url}: no read logged"

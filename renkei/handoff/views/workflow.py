@@ -101,6 +101,7 @@ def handoff_open_view(request, patient_id, obj):
         else:
             messages.success(request, _("Admission recorded. The steps and their deadlines are below."))
             return redirect(_detail(handoff))
+    record_read(obj, what=PATIENT_HANDOFFS_READ, permission="handoff.open_handoff")
     return render(request, "handoff/workflow/hospital_form.html", {
         "patient": obj, "tab": "handoff", "form": form, "query": query,
         "title": _("Record an admission"), "submit": _("Record the admission")},
@@ -122,6 +123,7 @@ def report_afterwards_view(request, patient_id, obj):
         else:
             messages.success(request, _("Recorded. A discharge learned of afterwards counts as missed coordination."))
             return redirect(_detail(handoff))
+    record_read(obj, what=PATIENT_HANDOFFS_READ, permission="handoff.open_handoff")
     return render(request, "handoff/workflow/hospital_form.html", {
         "patient": obj, "tab": "handoff", "form": form, "query": query, "afterwards": True,
         "title": _("Record a discharge learned of afterwards"), "submit": _("Record")},
@@ -146,8 +148,9 @@ def handoff_detail_view(request, handoff_id, obj):
 
 
 def _action(request, *, handoff, form, title: str, submit: str, run, done: str, intro: str = "",
-            step: HandoffStep | None = None, after=None):
-    """A GET form and its POST: run(cleaned_data) calls the service; a ValidationError shows on the form."""
+            step: HandoffStep | None = None, after=None, permission: str = "handoff.view_handoff"):
+    """A GET form and its POST: run(cleaned_data) calls the service; a ValidationError shows on the form. The
+    form's page shows the patient (its header): a logged read under the view's `permission`."""
     if request.method == "POST" and form.is_valid():
         try:
             run(form.cleaned_data)
@@ -156,6 +159,7 @@ def _action(request, *, handoff, form, title: str, submit: str, run, done: str, 
         else:
             messages.success(request, done)
             return redirect(after or _detail(handoff))
+    record_read(handoff, what=HANDOFF_READ, permission=permission)
     return render(request, "handoff/workflow/action_form.html", {
         "handoff": handoff, "form": form, "title": title, "submit": submit, "intro": intro, "step": step},
         status=400 if form.errors else 200)
@@ -173,6 +177,7 @@ def step_complete_view(request, handoff_id, key, obj):
     form = forms.StepCompleteForm(request.POST or None, initial={
         "channel": "renkei" if (on_hospital_side or step.actor == "care_manager") else "phone"})
     return _action(request, handoff=step.handoff, form=form, step=step, intro=intro,
+                   permission="handoff.do_step",
                    title=_("Done: %(step)s") % {"step": step.rule_step}, submit=_("Record as done"),
                    done=_("Step recorded as done."),
                    run=lambda d: services.step_complete(membership=request.membership, step=step,
@@ -184,6 +189,7 @@ def step_not_needed_view(request, handoff_id, key, obj):
     step = obj
     form = forms.NotNeededForm(request.POST or None)
     return _action(request, handoff=step.handoff, form=form, step=step,
+                   permission="handoff.do_step",
                    title=_("Not needed: %(step)s") % {"step": step.rule_step}, submit=_("Record as not needed"),
                    done=_("Step recorded as not needed."),
                    run=lambda d: services.step_not_needed(membership=request.membership, step=step, note=d["note"]))
@@ -196,7 +202,7 @@ def screening_view(request, handoff_id, obj):
                "has_key_person": {True: "yes", False: "no"}.get(obj.has_key_person, "unknown"),
                "contact_name": obj.discharge_contact_name, "contact_phone": obj.discharge_contact_phone}
     form = forms.ScreeningForm(request.POST or None, initial=initial)
-    return _action(request, handoff=obj, form=form, title=_("Screening (退院困難な要因)"),
+    return _action(request, permission="handoff.do_step", handoff=obj, form=form, title=_("Screening (退院困難な要因)"),
                    submit=_("Save the screening"),
                    intro=_("Whether the patient needs discharge coordination, why, and who at the hospital is the "
                            "contact for the discharge."),
@@ -212,7 +218,8 @@ def planned_discharge_view(request, handoff_id, obj):
     by_hospital = policy.check(request.membership, "handoff.act_as_hospital", obj)
     form = forms.PlannedDischargeForm(request.POST or None, initial={
         "planned_on": obj.planned_discharge_on, "channel": "renkei" if by_hospital else "phone"})
-    return _action(request, handoff=obj, form=form, title=_("Planned discharge"), submit=_("Save"),
+    return _action(request, permission="handoff.do_step",
+                   handoff=obj, form=form, title=_("Planned discharge"), submit=_("Save"),
                    intro=_("Telling the care manager at least 3 days before the discharge gives the home time to "
                            "get ready; under 3 days counts as late notice."),
                    done=_("Planned discharge recorded."),
@@ -224,7 +231,8 @@ def planned_discharge_view(request, handoff_id, obj):
 @policy.requires("handoff.record_exchange", get_object=_handoff)
 def exchange_view(request, handoff_id, obj):
     form = forms.ExchangeForm(request.POST or None)
-    return _action(request, handoff=obj, form=form, title=_("Record an information exchange"),
+    return _action(request, permission="handoff.record_exchange",
+                   handoff=obj, form=form, title=_("Record an information exchange"),
                    submit=_("Record"), done=_("Exchange recorded."),
                    intro=_("Every exchange between the hospital and the people at home: a meeting, a conference, "
                            "a call, a document."),
@@ -237,7 +245,8 @@ def exchange_view(request, handoff_id, obj):
 @policy.requires("handoff.record_discharge", get_object=_handoff)
 def discharge_view(request, handoff_id, obj):
     form = forms.DischargeForm(request.POST or None)
-    return _action(request, handoff=obj, form=form, title=_("Record the discharge"), submit=_("Record"),
+    return _action(request, permission="handoff.record_discharge",
+                   handoff=obj, form=form, title=_("Record the discharge"), submit=_("Record"),
                    done=_("Discharge recorded."),
                    run=lambda d: services.discharge_record(membership=request.membership, handoff=obj,
                                                            discharged_at=d["discharged_at"],
@@ -247,7 +256,8 @@ def discharge_view(request, handoff_id, obj):
 @policy.requires("handoff.act_as_home", get_object=_handoff)
 def cancel_view(request, handoff_id, obj):
     form = forms.CancelForm(request.POST or None)
-    return _action(request, handoff=obj, form=form, title=_("Cancel: recorded by mistake"),
+    return _action(request, permission="handoff.act_as_home",
+                   handoff=obj, form=form, title=_("Cancel: recorded by mistake"),
                    submit=_("Cancel this admission"),
                    intro=_("Only for an admission recorded by mistake: it is kept in the log but leaves every list "
                            "and measure."),
