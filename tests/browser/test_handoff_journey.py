@@ -111,8 +111,7 @@ def test_the_admission_and_discharge_journey_of_issue_11(browser, live_server, p
     from django.utils import timezone
 
     from renkei.careteams.models import CareTeamMember, Post
-    from renkei.handoff.models import (Conference, ConferenceInvitee, DocumentSending, Handoff, HandoffDocument,
-                                       StepKey)
+    from renkei.handoff.models import Conference, ConferenceInvitee, DocumentSending, Handoff, HandoffDocument, StepKey
     from renkei.handoff.report_areas import area_from_key
     from renkei.handoff.selectors.report import area_report, period_of
 
