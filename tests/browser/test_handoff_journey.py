@@ -151,7 +151,8 @@ def test_the_admission_and_discharge_journey_of_issue_11(browser, live_server, p
 
         # 2. The discharge nurse acknowledges it, screens, proposes conference times.
         ward = browser_of("discharge", DESKTOP)
-        ward.goto(f"/handoffs/{handoff.pk}/")
+        ward.goto("/handoffs/")
+        _submit(ward, f"main a[href='/handoffs/{handoff.pk}/']")
         _submit(ward, f"form[action='/handoffs/{handoff.pk}/sendings/{sending.pk}/acknowledge/'] button")
         sending.refresh_from_db()
         assert sending.acknowledged_at is not None
@@ -193,9 +194,9 @@ def test_the_admission_and_discharge_journey_of_issue_11(browser, live_server, p
         _submit(manager, "form.answer-form button[type=submit]")
 
         nurse = browser_of("nurse", PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
-        nurse.goto("/handoffs/conferences/mine/")
+        nurse.goto("/")  # her home page lists the invitation waiting for her answer
         answer_url = f"/handoffs/conferences/invitations/{invitees[people['nurse'].pk].pk}/answer/"
-        _submit(nurse, f"a[href='{answer_url}']")
+        _submit(nurse, f"main a[href='{answer_url}']")
         first = nurse.locator(f"input[name=slot_{slots[0].pk}]").first
         first.focus()
         nurse.keyboard.press("Space")  # the first choice of the first time (都合がよい)
@@ -259,6 +260,8 @@ def test_the_admission_and_discharge_journey_of_issue_11(browser, live_server, p
         assert doctor.locator(f"#post-{post.pk}").is_visible()
         assert "退院時サマリー" in doctor.locator(f"#post-{post.pk}").inner_text()
         screenshot(doctor, "handoff_journey_doctor_timeline")
+        _submit(doctor, f"#post-{post.pk} a[href$='/handoffs/{handoff.pk}/documents/{summary.pk}/']")
+        assert SUMMARY_COURSE in doctor.locator("main").inner_text()
 
         # 6. Another stay, at a hospital not on Renkei, discharged without contact: one more missed discharge.
         area = area_from_key(people["city"].organization.municipality.code)
