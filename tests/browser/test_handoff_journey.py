@@ -99,9 +99,9 @@ def _record_admission(page, patient, hospital, admitted_at: dt.datetime) -> None
     _submit(page, "form.narrow button[type=submit].button-primary")
 
 
-def _report_figures(page, query: str) -> tuple[int, int]:
-    page.goto(f"/handoffs/report/?{query}")
-    text = page.locator("main").inner_text()
+def _report_figures(page) -> tuple[int, int]:
+    """The summary's "missed rate (missed / counted)", both shown exactly from 5 up."""
+    text = page.locator("dl.measures-summary").inner_text()
     found = re.search(r"\((\d+) / (\d+)\)", text)
     assert found, text[:800]
     return int(found.group(1)), int(found.group(2))
@@ -111,6 +111,7 @@ def test_the_admission_and_discharge_journey_of_issue_11(browser, live_server, p
     from django.utils import timezone
 
     from renkei.careteams.models import CareTeamMember, Post
+    from renkei.core.templatetags.renkei import wareki
     from renkei.handoff.models import Conference, ConferenceInvitee, DocumentSending, Handoff, HandoffDocument, StepKey
     from renkei.handoff.report_areas import area_from_key
     from renkei.handoff.selectors.report import area_report, period_of
@@ -239,6 +240,9 @@ def test_the_admission_and_discharge_journey_of_issue_11(browser, live_server, p
         handoff.refresh_from_db()
         assert handoff.planned_discharge_on == planned
         assert handoff.steps.get(key=StepKey.DISCHARGE_NOTICE).status == "done"
+        manager.goto(f"/handoffs/{handoff.pk}/")
+        facts = manager.locator("dl.handoff-facts").inner_text()
+        assert wareki(planned) in facts, facts  # the care manager reads the planned discharge in 和暦
 
         ward.goto(f"/handoffs/{handoff.pk}/")
         _submit(ward, f"a[href='/handoffs/{handoff.pk}/documents/new/discharge_summary/']")
@@ -266,9 +270,16 @@ def test_the_admission_and_discharge_journey_of_issue_11(browser, live_server, p
         # 6. Another stay, at a hospital not on Renkei, discharged without contact: one more missed discharge.
         area = area_from_key(people["city"].organization.municipality.code)
         start, end = period_of(f"{today - dt.timedelta(days=75):%Y-%m}", f"{today:%Y-%m}")
-        query = f"area={area.key}&start={start:%Y-%m}&end={end:%Y-%m}"
         city = browser_of("city", DESKTOP)
-        missed_before, counted_before = _report_figures(city, query)
+        _submit(city, "nav a[href='/handoffs/report/']")  # from the menu
+        city.select_option("select[name=area]", area.key)
+        city.fill("input[name=start]", f"{start:%Y-%m}")
+        city.fill("input[name=end]", f"{end:%Y-%m}")
+        with city.expect_navigation():
+            city.press("input[name=end]", "Enter")  # submitted from the keyboard
+        city.wait_for_load_state("load")
+        assert f"start={start:%Y-%m}" in city.url and f"area={area.key}" in city.url
+        missed_before, counted_before = _report_figures(city)
         assert missed_before == area_report(area, start, end).total.missed == 5
 
         _record_admission(manager, other_patient, paper, timezone.localtime().replace(second=0, microsecond=0)
@@ -283,7 +294,8 @@ def test_the_admission_and_discharge_journey_of_issue_11(browser, live_server, p
         stay.refresh_from_db()
         assert stay.discharged_at is not None and stay.is_missed is True
 
-        missed_after, counted_after = _report_figures(city, query)
+        city.reload()
+        missed_after, counted_after = _report_figures(city)
         assert (missed_after, counted_after) == (missed_before + 1, counted_before + 1)
         assert missed_after == area_report(area, start, end).total.missed
         screenshot(city, "handoff_journey_report")
