@@ -50,7 +50,8 @@ def handoff_world(demo):
         membership=people["discharge"], handoff=handoff, slots=[(s, s + dt.timedelta(hours=1)) for s in starts],
         invitees=[m.pk for m in members], place="3階 カンファレンス室", notify=False)
     nurse_invitee = conference.invitees.get(team_member__membership=people["nurse"])
-    return {"handoff": handoff, "invitee": nurse_invitee, "city": manager.organization.municipality}
+    return {"handoff": handoff, "invitee": nurse_invitee, "city": manager.organization.municipality,
+            "manager": manager}
 
 
 def _screens(world):
@@ -110,6 +111,73 @@ def test_the_handoff_screens_fit_a_phone_and_their_main_action_is_reached_by_key
             elif not _focus_shows(page):
                 problems.append(f"{path} as {handle}: {action} does not show its focus")
             screenshot(page, f"handoff_screen_phone_{handle}_{path}")
+        assert not problems, "\n".join(problems)
+        assert not page_errors.messages, page_errors.messages
+    finally:
+        for context, _page in pages.values():
+            context.close()
+
+
+def _more_screens(world):
+    h = world["handoff"].pk
+    d = world["document"].pk
+    c = world["invitee"].conference_id
+    p = world["handoff"].patient_id
+    return [
+        ("caremanager", f"/handoffs/patients/{p}/"),
+        ("caremanager", f"/handoffs/new/{p}/?q=病院"),
+        ("caremanager", f"/handoffs/afterwards/{p}/"),
+        ("caremanager", f"/handoffs/{h}/documents/"),
+        ("caremanager", f"/handoffs/{h}/documents/{d}/"),
+        ("caremanager", f"/handoffs/{h}/documents/{d}/send/"),
+        ("caremanager", f"/handoffs/{h}/exchanges/new/"),
+        ("caremanager", f"/handoffs/{h}/steps/admission_info/done/"),
+        ("caremanager", "/handoffs/report/own/"),
+        ("nurse", "/handoffs/"),
+        ("nurse", "/handoffs/conferences/mine/"),
+        ("discharge", "/handoffs/"),
+        ("discharge", f"/handoffs/{h}/screening/"),
+        ("discharge", f"/handoffs/{h}/planned-discharge/"),
+        ("discharge", f"/handoffs/{h}/conferences/"),
+        ("discharge", f"/handoffs/{h}/conferences/new/"),
+        ("discharge", f"/handoffs/conferences/{c}/schedule/"),
+        ("discharge", f"/handoffs/conferences/{c}/hold/"),
+        ("discharge", f"/handoffs/{h}/documents/new/discharge_summary/"),
+        ("discharge", f"/handoffs/{h}/fhir/import/"),
+        ("discharge", "/handoffs/report/own/"),
+        ("city", "/handoffs/rules/closed-days/"),
+        ("city", "/handoffs/report/census/"),
+        ("city", "/handoffs/report/baseline/"),
+    ]
+
+
+def test_the_other_handoff_screens_open_and_fit_a_phone(browser, live_server, page_errors, handoff_world, login,
+                                                        screenshot):
+    from renkei.handoff.services import documents
+
+    handoff_world["document"] = documents.document_save(
+        membership=handoff_world["manager"], handoff=handoff_world["handoff"], kind="admission_info",
+        data={"patient_wishes": "自宅に帰りたい"})
+    pages = {}
+    problems = []
+    try:
+        for handle, path in _more_screens(handoff_world):
+            if handle not in pages:
+                context, page = _new_page(browser, live_server, page_errors, viewport=PHONE, is_mobile=True,
+                                          has_touch=True)
+                pages[handle] = (context, page)
+                login(page, demo_email(handle))
+            page = pages[handle][1]
+            response = page.goto(path)
+            page.wait_for_load_state("load")
+            if response is None or response.status != 200:
+                problems.append(f"{path} as {handle}: {response.status if response else 'no response'}")
+                continue
+            scroll_width, inner_width = page.evaluate(
+                "[document.scrollingElement.scrollWidth, window.innerWidth]")
+            if scroll_width > inner_width + 1:
+                problems.append(f"{path} as {handle} is {scroll_width}px wide on a {inner_width}px phone")
+                screenshot(page, f"handoff_screen_too_wide_{handle}_{path}")
         assert not problems, "\n".join(problems)
         assert not page_errors.messages, page_errors.messages
     finally:
