@@ -376,7 +376,8 @@ def build_handoff_demo() -> HandoffDemo | None:
             plan += month
         plan += ["open", "open"]  # the last admissions of the last two patients are still running
         for k, outcome in enumerate(plan):
-            builder.stay(k, patients[k % len(patients)], outcome)
+            # The stays still running are of patients with a whole team (a nurse and a doctor to invite).
+            builder.stay(k, patients[k % 10 - 8] if outcome == "open" else patients[k % len(patients)], outcome)
         builder.baseline()
         return builder.summary
 
