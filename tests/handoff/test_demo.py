@@ -1,7 +1,7 @@
 import pytest
 
 from renkei.core.services.demo import build_demo
-from renkei.handoff.models import Handoff, RuleSet
+from renkei.handoff.models import Baseline, Conference, Handoff, HandoffDocument, RuleSet
 from renkei.handoff.services.demo import build_handoff_demo
 
 
@@ -30,4 +30,13 @@ def test_the_demo_runs_thirty_admissions_under_the_citys_rule_with_a_realistic_m
     assert Handoff.objects.filter(hospital_organization__isnull=True).exists()  # a hospital not on Renkei
     assert Handoff.objects.filter(conference_count__gt=0).count() == 6
     assert Handoff.objects.filter(care_level_group="support").exists()
+    # Forms, conferences and the baseline the report draws.
+    assert HandoffDocument.objects.filter(kind="admission_info").count() >= 20
+    assert HandoffDocument.objects.filter(kind="discharge_summary").exists()
+    assert Conference.objects.filter(status="held").count() == 6
+    waiting = list(Conference.objects.filter(status="proposed"))  # the stays still running
+    assert waiting and all(c.handoff.status == "open" for c in waiting)
+    assert all(c.invitees.filter(answered_at__isnull=False).exists() for c in waiting)  # the care manager's
+    assert any(c.invitees.filter(answered_at__isnull=True).exists() for c in waiting)  # a nurse's still to come
+    assert Baseline.objects.count() == 1
     assert build_handoff_demo() is None  # built once

@@ -21,8 +21,23 @@ from renkei.core.models import Membership, Municipality, Organization, Role, Use
 from renkei.core.services.demo import DEMO_MUNICIPALITY_CODE
 from renkei.directory.models import Facility
 
-from ..models import Channel, ClosedDay, Exchange, Handoff, HandoffStep, RuleSet, StepKey
+from ..models import (
+    Channel,
+    ClosedDay,
+    DocumentKind,
+    DocumentSending,
+    Handoff,
+    HandoffDocument,
+    HandoffStep,
+    RuleSet,
+    StepKey,
+)
+from ..report_areas import of_municipality
+from . import conferences as conference_services
+from . import documents as document_services
 from . import handoffs as services
+from .document_timeline import post_document
+from .measures import baseline_enter
 from .rules import rule_set_create
 
 RULE_NAME = "福知山市 入退院支援ルール（デモ）"
@@ -40,6 +55,9 @@ PLAN = (
 SUPPORT_PATIENTS = [("見本 要子", "ミホン ヨウコ", dt.date(1944, 6, 9), "female", "support_2"),
                     ("試作 援太", "シサク エンタ", dt.date(1947, 1, 15), "male", "support_1"),
                     ("架空 守江", "カクウ モリエ", dt.date(1938, 9, 30), "female", "care_1")]
+WISHES = ["早く家に帰りたい。畑が気になる。", "妻に迷惑をかけたくないが、家で過ごしたい。",
+          "最期まで自宅で過ごしたい。", "リハビリを頑張って、また散歩に行きたい。"]
+DIAGNOSES = ["誤嚥性肺炎", "心不全増悪", "尿路感染症", "大腿骨頸部骨折", "脱水症"]
 DIFFICULTIES = [["emergency_admission", "adl_decline"], ["dementia"], ["lives_alone", "no_key_person"],
                 ["medical_procedures"], ["insufficient_care_capacity"], []]
 
@@ -51,6 +69,8 @@ class HandoffDemo:
     discharged: int = 0
     missed: int = 0
     open: int = 0
+    documents: int = 0
+    conferences: int = 0
     outcomes: dict = field(default_factory=dict)
 
 
@@ -186,8 +206,10 @@ class _Builder:
         # The care manager's admission information: most on the day or the next, some late.
         if outcome != "never_told" or k % 2:
             delay = rng.choice([0.2, 0.5, 1.0, 1.2]) if k % 9 else 3.5
-            done(StepKey.ADMISSION_INFO, admitted_at + dt.timedelta(days=delay), manager,
-                 Channel.RENKEI if staff else Channel.FAX)
+            sent = admitted_at + dt.timedelta(days=delay)
+            done(StepKey.ADMISSION_INFO, sent, manager, Channel.RENKEI if staff else Channel.FAX)
+            if sent < timezone.now():
+                self.admission_info_sent(handoff, manager, hospital, staff, sent)
         if staff or k % 2:
             screened_at = admitted_at + dt.timedelta(days=rng.choice([1, 1, 2, 4]))
             if screened_at < timezone.now():
@@ -202,6 +224,8 @@ class _Builder:
             done(StepKey.INTERVIEW, admitted_at + dt.timedelta(days=rng.choice([3, 5, 6])), hospital_side,
                  hospital_channel)
         if outcome == "open":
+            if staff:
+                self.coming_conference(handoff, staff, manager)
             self.count(handoff, outcome)
             return
         planned_on = timezone.localtime(discharged_at).date()
@@ -209,25 +233,113 @@ class _Builder:
         if outcome != "never_told":
             services.planned_discharge_set(membership=hospital_side, handoff=handoff, planned_on=planned_on,
                                            tell_care_manager=False)
-            notice_days = {"on_time": rng.choice([5, 6, 7, 8]), "conference": rng.choice([7, 9, 10]),
+            notice_days = {"on_time": rng.choice([6, 7, 8, 9]), "conference": rng.choice([8, 9, 10]),
                            "late_notice": rng.choice([1.5, 2]), "told_on_the_day": 0.1, "died": 4}[outcome]
             done(StepKey.DISCHARGE_NOTICE, discharged_at - dt.timedelta(days=notice_days), hospital_side,
                  hospital_channel)
         if outcome == "conference":
-            held = discharged_at - dt.timedelta(days=3, hours=-1)
-            handoff.refresh_from_db()
-            services.exchange_record(membership=hospital_side, handoff=handoff, occurred_at=held,
-                                     direction=Exchange.Direction.BOTH, channel=Channel.CONFERENCE,
-                                     professions=["discharge_nurse", "care_manager", "visiting_nurse", "doctor"],
-                                     summary="退院前カンファレンス（デモ）")
-            done(StepKey.CONFERENCE, held, hospital_side, Channel.CONFERENCE)
+            self.conference(handoff, hospital_side, discharged_at - dt.timedelta(days=3, hours=-1))
         if outcome in ("on_time", "conference") and staff:
-            done(StepKey.SUMMARIES, discharged_at + dt.timedelta(hours=rng.choice([2, 20, 40])), staff)
+            sent = discharged_at + dt.timedelta(hours=rng.choice([2, 20, 40]))
+            done(StepKey.SUMMARIES, sent, staff)
+            if sent < timezone.now():
+                handoff.refresh_from_db()
+                self.summary_sent(handoff, staff, patient, admitted_at, discharged_at, sent)
         handoff.refresh_from_db()
         services.discharge_record(membership=hospital_side, handoff=handoff, discharged_at=discharged_at,
                                   destination="death" if outcome == "died" else
                                   ("facility" if k % 11 == 5 else "home"))
         self.count(handoff, outcome)
+
+    # ---- forms and conferences (saved through the services; the sendings of past stays carry their own times)
+    def admission_info_sent(self, handoff: Handoff, manager: Membership, hospital: Facility,
+                            staff: Membership | None, sent: dt.datetime) -> None:
+        handoff.refresh_from_db()
+        data = document_services.prefill(membership=manager, handoff=handoff, kind=DocumentKind.ADMISSION_INFO).data
+        data.update({"patient_wishes": self.rng.choice(WISHES), "family_wishes": "できる限り自宅で介護したい（デモ）",
+                     "services_in_use": "訪問介護 週3回、通所介護 週2回、福祉用具貸与（デモ）",
+                     "conference_wishes": ["discharge_conference"]})
+        document = document_services.document_save(membership=manager, handoff=handoff,
+                                                   kind=DocumentKind.ADMISSION_INFO, data=data)
+        DocumentSending.objects.create(
+            document=document, recipient_organization=hospital.organization, recipient_facility=hospital,
+            recipient_name=hospital.name, channel=Channel.RENKEI if staff else Channel.FAX, sent_at=sent,
+            sent_by=manager, acknowledged_at=sent + dt.timedelta(hours=3) if staff else None,
+            acknowledged_by=staff)
+        self.summary.documents += 1
+
+    def conference(self, handoff: Handoff, by: Membership, held: dt.datetime) -> None:
+        handoff.refresh_from_db()
+        team = {m.role: m for m in handoff.patient.care_team.members.select_related("membership")
+                if m.ended_on is None}
+        places = [team[role] for role in (TeamRole.CARE_MANAGER, TeamRole.VISITING_NURSE, TeamRole.ATTENDING_DOCTOR)
+                  if role in team]
+        hour = dt.timedelta(hours=1)
+        slots = [(held, held + hour), (held + DAY, held + DAY + hour)]
+        conference = conference_services.conference_propose(
+            membership=by, handoff=handoff, slots=slots, invitees=[p.pk for p in places],
+            place="病院 2階 カンファレンス室", notify=False)
+        first, second = list(conference.slots.order_by("starts_at"))
+        invitees = list(conference.invitees.select_related("team_member__membership"))
+        for invitee in invitees:
+            member = invitee.team_member.membership if invitee.team_member_id else None
+            if member is None:
+                continue
+            doctor = invitee.team_member.role == TeamRole.ATTENDING_DOCTOR
+            conference_services.slot_answer(membership=member, invitee=invitee, answers={
+                first.pk: "maybe" if doctor else "yes", second.pk: "yes" if doctor else "no"})
+        conference_services.conference_schedule(membership=by, conference=conference, slot=first, notify=False)
+        came = [i.pk for i in invitees if not (i.team_member_id and i.team_member.role == TeamRole.ATTENDING_DOCTOR)]
+        conference_services.conference_hold(
+            membership=by, conference=conference, held_at=held, attended=came,
+            minutes="退院後は訪問看護を週2回に増やし、訪問診療を月2回継続。福祉用具（特殊寝台）を退院前に搬入。（デモ）")
+        self.summary.conferences += 1
+
+    def coming_conference(self, handoff: Handoff, staff: Membership, manager: Membership) -> None:
+        """A stay still running: discharge planned next week, the care manager told, a conference proposed for
+        the coming days that the care manager has answered and the others have not yet (their home pages ask)."""
+        handoff.refresh_from_db()
+        today = timezone.localdate()
+        services.planned_discharge_set(membership=staff, handoff=handoff, planned_on=today + dt.timedelta(days=7))
+        team = [m for m in handoff.patient.care_team.members.all() if m.ended_on is None and m.membership_id]
+        start = [timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=d), dt.time(14))) for d in (3, 4)]
+        handoff.refresh_from_db()
+        conference = conference_services.conference_propose(
+            membership=staff, handoff=handoff, slots=[(t, t + dt.timedelta(hours=1)) for t in start],
+            invitees=[m.pk for m in team], place="病院 2階 カンファレンス室", notify=False)
+        mine = conference.invitees.filter(team_member__membership=manager).first()
+        if mine is not None:
+            slots = list(conference.slots.order_by("starts_at"))
+            conference_services.slot_answer(membership=manager, invitee=mine,
+                                            answers={slots[0].pk: "yes", slots[1].pk: "maybe"})
+
+    def summary_sent(self, handoff: Handoff, staff: Membership, patient: Patient, admitted_at: dt.datetime,
+                     discharged_at: dt.datetime, sent: dt.datetime) -> None:
+        diagnosis = self.rng.choice(DIAGNOSES)
+        data = {"doctor_name": "病棟 主治医（架空）", "admitted_on": timezone.localtime(admitted_at).date().isoformat(),
+                "discharged_on": timezone.localtime(discharged_at).date().isoformat(),
+                "admission_reason": f"{diagnosis}のため入院（デモ）", "admission_details": "救急外来より入院。",
+                "admission_diagnoses": [{"name": diagnosis, "onset": ""}], "chief_complaint": "発熱、食欲低下",
+                "present_illness": "数日前より発熱と食欲低下あり、在宅で経過をみていたが改善せず受診。",
+                "past_history": patient.main_conditions, "allergies": patient.allergies,
+                "hospital_course": "抗菌薬投与にて解熱。リハビリで歩行器歩行まで回復。嚥下評価の上、きざみ食で退院。",
+                "discharge_details": "自宅へ退院。", "discharge_diagnoses": [{"name": diagnosis, "onset": ""}],
+                "discharge_medications": [{"name": "アムロジピン錠5mg", "dose": "1錠", "usage": "1日1回 朝食後"}],
+                "discharge_plan": "訪問診療で経過観察。発熱時は早めに連絡を。"}
+        document = document_services.document_save(membership=staff, handoff=handoff,
+                                                   kind=DocumentKind.DISCHARGE_SUMMARY, data=data)
+        recipients = [o for o in document_services.renkei_recipients(handoff, exclude=staff.organization)]
+        for organization in recipients:
+            DocumentSending.objects.create(document=document, recipient_organization=organization,
+                                           recipient_name=organization.name, channel=Channel.RENKEI, sent_at=sent,
+                                           sent_by=staff)
+        if timezone.now() - sent < dt.timedelta(days=14):
+            post_document(membership=staff, document=document)  # the latest ones reach the team's timeline
+        self.summary.documents += 1
+
+    def baseline(self) -> None:
+        baseline_enter(membership=self.officer, area=of_municipality(self.city), measured_in=dt.date(2023, 7, 1),
+                       missed_rate="31.0", source="福知山市 入退院支援に関するケアマネジャー調査（デモ・架空の数値）")
 
     def count(self, handoff: Handoff, outcome: str) -> None:
         handoff.refresh_from_db()
@@ -264,14 +376,17 @@ def build_handoff_demo() -> HandoffDemo | None:
             plan += month
         plan += ["open", "open"]  # the last admissions of the last two patients are still running
         for k, outcome in enumerate(plan):
-            builder.stay(k, patients[k % len(patients)], outcome)
+            # The stays still running are of patients with a whole team (a nurse and a doctor to invite).
+            builder.stay(k, patients[k % 10 - 8] if outcome == "open" else patients[k % len(patients)], outcome)
+        builder.baseline()
         return builder.summary
 
 
 def handoff_demo_summary(summary: HandoffDemo) -> list[str]:
     rate = 100 * summary.missed / summary.discharged if summary.discharged else 0
     return [f"Handoffs: {summary.handoffs} admissions under the city's rule ({summary.discharged} discharged, "
-            f"{summary.missed} missed coordination = {rate:.0f} %, {summary.open} still in hospital)"]
+            f"{summary.missed} missed coordination = {rate:.0f} %, {summary.open} still in hospital), "
+            f"{summary.documents} forms, {summary.conferences} conferences"]
 
 
-__all__ = ["HandoffStep", "build_handoff_demo", "handoff_demo_summary"]
+__all__ = ["HandoffDocument", "HandoffStep", "build_handoff_demo", "handoff_demo_summary"]
