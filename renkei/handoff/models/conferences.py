@@ -111,6 +111,9 @@ class SlotAnswer(models.Model):
         verbose_name_plural = _("answers")
         constraints = [models.UniqueConstraint(fields=["invitee", "slot"], name="handoff_slotanswer_unique")]
 
+    def __str__(self) -> str:
+        return f"answer #{self.pk}"  # never the invitee's name: the log names patient data by number
+
     def audit_subject(self):
         return self.invitee.conference.handoff.patient.audit_subject()
 

@@ -54,6 +54,12 @@ class CensusDischarge(models.Model):
         verbose_name_plural = _("survey discharges")
         indexes = [models.Index(fields=["census", "hospital"])]
 
+    def __str__(self) -> str:
+        return f"{self.hospital_name} {self.discharged_on or ''}".strip()
+
+    def audit_owner(self):
+        return self.census.municipality or self.census.area_group
+
 
 class Baseline(models.Model):
     """A figure the region had before Renkei (e.g. 県中 もれ率 31 % in May 2015), drawn on the trend."""
