@@ -73,9 +73,12 @@ def hospital_side(membership, obj) -> bool:
 def does_step(membership, obj) -> bool:
     """A step's doer: the care manager's steps by the home side; the hospital's by the hospital, or by the home
     side recording what a hospital did by phone, FAX or in person (the services ask for the channel then).
-    On the handoff itself (screening, planned discharge): either side."""
+    On the handoff itself (screening, planned discharge): the hospital; the home side only for a hospital not on
+    Renkei (what it said by phone or FAX), so a hospital on Renkei keeps its own screening and planning."""
     if isinstance(obj, HandoffStep) and obj.actor == "care_manager":
         return home_side(membership, obj)
+    if isinstance(obj, Handoff) and obj.hospital_organization_id is not None:
+        return hospital_side(membership, obj)
     return home_side(membership, obj) or hospital_side(membership, obj)
 
 

@@ -213,7 +213,7 @@ def test_a_conference_held_by_video_counts_as_a_conference_done_by_video(world):
     conference = propose(world, handoff, days=(-1,), video_url="https://meet.example.jp/x")
     exchange = services.conference_hold(membership=world.discharge_nurse, conference=conference,
                                         attended=[invitee_of(conference, world.care_manager).pk])
-    assert exchange.channel == Channel.CONFERENCE and "video" in exchange.summary
+    assert exchange.channel == Channel.CONFERENCE and "ビデオ通話" in exchange.summary
     assert handoff.steps.get(key=StepKey.CONFERENCE).channel == Channel.VIDEO
     handoff.refresh_from_db()
     assert handoff.conference_count == 1

@@ -202,4 +202,4 @@ def test_the_handoff_page_section_lists_the_forms_with_their_receipt(world):
         Context({"sections": [section], "request": request, "csrf_token": "x"}))
     assert url("document_detail", handoff_id=handoff.pk, document_id=document.pk) in html
     assert "入院時情報提供書" in html and "試験市民病院" in html
-    assert "Acknowledge receipt" in html  # the nurse's hospital received it and may acknowledge
+    assert "受領を記録" in html  # the nurse's hospital received it and may acknowledge

@@ -26,7 +26,7 @@ def test_the_area_report_shows_a_small_number_of_conferences_without_a_care_mana
     assert response.context["report"].conferences_without_care_manager == 1
     page = response.content.decode()
     assert "1 conference invited no care manager" not in page
-    assert "&lt;5 conference" in page
+    assert "ケアマネジャーを招かなかったカンファレンス：&lt;5 件" in page
 
 
 def test_a_cancelled_handoff_is_not_counted_under_its_rule_version(world):

@@ -47,13 +47,13 @@ NOTICE = row(key="discharge_notice", actor="hospital", anchor="planned_discharge
 def test_the_formset_refuses_a_step_listed_twice_with_a_clear_message():
     formset = StepFormSet(formset_data([row(), row(offset_days=3)]), prefix="steps")
     assert not formset.is_valid()
-    assert "only once" in " ".join(formset.non_form_errors())
+    assert "同じ手順は1回だけ" in " ".join(formset.non_form_errors())
 
 
 def test_the_formset_refuses_a_missed_step_that_is_not_due_before_the_discharge():
     formset = StepFormSet(formset_data([{**NOTICE, "offset_days": 0}]), prefix="steps")
     assert not formset.is_valid()
-    assert "before the discharge" in str(formset.errors[0]["counts_for_missed"])
+    assert "期限を退院より前に" in str(formset.errors[0]["counts_for_missed"])
 
 
 def test_the_formset_refuses_offsets_out_of_range_and_before_their_event():
@@ -74,7 +74,7 @@ def test_a_blank_extra_row_is_ignored_and_a_removed_row_is_dropped():
 def test_an_empty_formset_says_a_rule_needs_a_step():
     formset = StepFormSet(formset_data([row(key="")]), prefix="steps")
     assert not formset.is_valid()
-    assert "at least one step" in " ".join(formset.non_form_errors())
+    assert "手順を1つ以上" in " ".join(formset.non_form_errors())
 
 
 def test_municipal_staff_write_their_rule_from_the_fukui_example_and_it_applies_from_april(world):
@@ -121,7 +121,7 @@ def test_an_invalid_rule_form_answers_400_with_the_message(world):
             "excluded_planned_stay_days": "0", **formset_data([row(), row()])}
     response = client.post("/handoffs/rules/new/", data)
     assert response.status_code == 400
-    assert "only once" in response.content.decode() or "一度" in response.content.decode()
+    assert "同じ手順は1回だけ" in response.content.decode()
     assert not RuleSet.objects.filter(municipality=world.patient.municipality).exists()
 
 

@@ -156,3 +156,24 @@ def test_a_second_open_admission_is_refused(world):
     open_handoff(world)
     with pytest.raises(ValidationError):
         open_handoff(world)
+
+
+def test_a_hospital_on_renkei_keeps_its_own_screening_and_discharge_plan(world):
+    handoff = open_handoff(world)
+    for write in (lambda m: services.screening_record(membership=m, handoff=handoff, needs_coordination=True,
+                                                      difficulty_factors=[], has_key_person=True),
+                  lambda m: services.planned_discharge_set(membership=m, handoff=handoff,
+                                                           planned_on=timezone.localdate(), channel=Channel.PHONE)):
+        with pytest.raises(PermissionDenied):
+            write(world.care_manager)
+    services.screening_record(membership=world.discharge_nurse, handoff=handoff, needs_coordination=True,
+                              difficulty_factors=["dementia"], has_key_person=False)
+    handoff.refresh_from_db()
+    assert handoff.difficulty_factors == ["dementia"] and handoff.discharge_contact == world.discharge_nurse
+
+
+def test_the_care_manager_records_a_paper_hospitals_screening(world):
+    handoff = open_handoff(world, hospital=world.paper_hospital)
+    services.screening_record(membership=world.care_manager, handoff=handoff, needs_coordination=True,
+                              difficulty_factors=[], has_key_person=True, contact_name="試験 看護師")
+    assert step(handoff, StepKey.SCREENING).status == HandoffStep.Status.DONE

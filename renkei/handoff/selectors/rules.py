@@ -125,6 +125,9 @@ def prefecture_areas(prefecture_id: int | None, today: dt.date | None = None) ->
 
 
 def national_area(today: dt.date | None = None) -> Area:
+    from ..services.rules import national_defaults
+
+    national_defaults()  # seeded by migration 0002; made again on first use after a database was emptied
     areas = _areas(RuleSet.objects.filter(area_kind=RuleSet.AreaKind.NATIONAL), today or timezone.localdate())
     return areas[0] if areas else Area("", RuleSet.AreaKind.NATIONAL, [])
 

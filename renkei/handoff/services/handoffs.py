@@ -205,7 +205,7 @@ def screening_record(*, membership, handoff: Handoff, needs_coordination: bool, 
                      done_at: dt.datetime | None = None) -> Handoff:
     """The hospital's screening (退院困難な要因) and its discharge contact; completes the screening step."""
     step = handoff.steps.select_related("rule_step").filter(key=StepKey.SCREENING).first()
-    policy.require(membership, _may_do(membership, step) if step else "handoff.act_as_hospital", handoff)
+    policy.require(membership, "handoff.do_step", handoff)  # the hospital's own, unless it is not on Renkei
     with transaction.atomic():
         handoff.needs_coordination = needs_coordination
         handoff.difficulty_factors = list(difficulty_factors)
@@ -229,7 +229,7 @@ def planned_discharge_set(*, membership, handoff: Handoff, planned_on: dt.date, 
                           channel: str = Channel.RENKEI) -> Handoff:
     """The hospital plans the discharge; telling the care manager on Renkei completes the discharge notice."""
     by_hospital = policy.check(membership, "handoff.act_as_hospital", handoff)
-    policy.require(membership, "handoff.act_as_hospital" if by_hospital else "handoff.act_as_home", handoff)
+    policy.require(membership, "handoff.do_step", handoff)  # the hospital's own, unless it is not on Renkei
     if not by_hospital and channel == Channel.RENKEI and tell_care_manager:
         raise ValidationError(_("Say how the hospital told you (phone, FAX, in person…)."))
     if handoff.status != Handoff.Status.OPEN:
