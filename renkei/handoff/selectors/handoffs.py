@@ -35,15 +35,21 @@ def handoff_loader(action: str):
     return load
 
 
-def handoff_for(membership, handoff_id, *, action: str = "handoff.view_handoff", what: str = HANDOFF_READ,
-                record: bool = True) -> Handoff:
-    """The handoff when the policy allows `action`; 404 when missing, PermissionDenied (logged) when refused."""
+def handoff_or_404(handoff_id) -> Handoff:
+    """The handoff a route names, with what its pages show, before any policy question (a view's `get_object`);
+    404 when missing."""
     try:
-        handoff = (Handoff.objects.select_related(
+        return (Handoff.objects.select_related(
             "patient", "patient__municipality", "hospital", "hospital_organization", "rule_set", "care_office",
             "care_manager__user", "discharge_contact__user").get(pk=pk_or_404(handoff_id, "handoff")))
     except Handoff.DoesNotExist as exc:
         raise Http404("handoff") from exc
+
+
+def handoff_for(membership, handoff_id, *, action: str = "handoff.view_handoff", what: str = HANDOFF_READ,
+                record: bool = True) -> Handoff:
+    """The handoff when the policy allows `action`; 404 when missing, PermissionDenied (logged) when refused."""
+    handoff = handoff_or_404(handoff_id)
     policy.require(membership, action, handoff)
     if record:
         record_read(handoff, what=what, permission=action)

@@ -21,17 +21,13 @@ from ..document_forms import DocumentForm, PaperReceivedForm, PdfOptionsForm, Se
 from ..document_pdf import Party, document_pdf
 from ..models import Channel, DocumentKind, DocumentSending, Handoff, HandoffDocument
 from ..selectors import documents as selectors
-from ..selectors.handoffs import handoff_for, pk_or_404
+from ..selectors.handoffs import handoff_for, handoff_or_404, pk_or_404
 from ..services import documents as services
 
 
 def handoff_object(request, handoff_id, **kwargs) -> Handoff:
     """The handoff a route names (404 when missing): what the policy decorator asks about."""
-    try:
-        return Handoff.objects.select_related("patient", "hospital", "hospital_organization").get(
-            pk=pk_or_404(handoff_id, "handoff"))
-    except Handoff.DoesNotExist as exc:
-        raise Http404("handoff") from exc
+    return handoff_or_404(handoff_id)
 
 
 def sending_object(request, handoff_id, sending_id, **kwargs) -> DocumentSending:

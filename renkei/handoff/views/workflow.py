@@ -20,7 +20,7 @@ from renkei.core import policy
 
 from ..models import Handoff, HandoffStep, StepKey
 from ..selectors import workflow as selectors
-from ..selectors.handoffs import HANDOFF_READ, pk_or_404
+from ..selectors.handoffs import HANDOFF_READ, handoff_or_404, pk_or_404
 from ..services import handoffs as services
 from . import _workflow_forms as forms
 
@@ -32,12 +32,7 @@ def _pk(value) -> int:
 
 
 def _handoff(request, handoff_id, **kwargs) -> Handoff:
-    try:
-        return Handoff.objects.select_related(
-            "patient", "patient__municipality", "hospital", "hospital_organization", "rule_set", "care_office",
-            "care_manager__user", "discharge_contact__user").get(pk=_pk(handoff_id))
-    except Handoff.DoesNotExist as exc:
-        raise Http404("handoff") from exc
+    return handoff_or_404(handoff_id)
 
 
 def _step(request, handoff_id, key, **kwargs) -> HandoffStep:
