@@ -182,6 +182,18 @@ def test_uploading_a_bad_file_imports_nothing_and_says_why(world, stay):
     assert HandoffDocument.objects.filter(handoff=stay, kind="discharge_summary").count() == 1
 
 
+def test_the_refused_file_page_shows_the_patient_and_logs_the_read(world, stay):
+    from renkei.core import audit
+
+    handoff_reads = AuditEntry.objects.filter(action=AuditEntry.Action.READ, object_id=str(stay.pk),
+                                              object_type=audit.object_type_of(stay))
+    reads = handoff_reads.count()
+    upload = SimpleUploadedFile("summary.json", b"[]", content_type="application/json")
+    response = client_for(world.care_manager).post(f"/handoffs/{stay.pk}/fhir/import/", {"file": upload})
+    assert response.status_code == 422 and world.patient.name in response.content.decode()
+    assert handoff_reads.count() == reads + 1
+
+
 def test_the_import_page_has_a_labelled_file_input(world, stay):
     response = client_for(world.discharge_nurse).get(f"/handoffs/{stay.pk}/fhir/import/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200

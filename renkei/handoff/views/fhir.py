@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from renkei.careteams.selectors.patients import record_read
 from renkei.core import policy
 from renkei.core.second_factor import recent_second_factor
 
@@ -94,27 +95,26 @@ def fhir_import(request, handoff_id, obj):
     context = {"patient": handoff.patient, "tab": "handoffs", "handoff": handoff, "form": form,
                "back": handoff_page(handoff.pk), "max_mb": services.MAX_BUNDLE_BYTES // (1024 * 1024)}
     status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                if upload.size > services.MAX_BUNDLE_BYTES:
-                    raise FhirDocumentError(_("The file is too large (%(mb)s MB at most).")
-                                            % {"mb": context["max_mb"]})
-                bundle = read_bundle(upload.read(services.MAX_BUNDLE_BYTES + 1))
-                result = services.document_import_fhir(membership=request.membership, handoff=handoff,
-                                                       bundle=bundle)
-            except FhirDocumentError as error:
-                context["reasons"] = error.reasons
-                status = 422
-            else:
-                data = result.document.data
-                context["result"] = result
-                context["rows"] = [{"label": FIELD_LABELS.get(k, k), "filled": k in result.filled,
-                                    "count": len(data[k]) if isinstance(data.get(k), list) else None}
-                                   for k in FIELDS["discharge_summary"]]
-    else:
-        handoff_for(request.membership, handoff.pk, action=WRITE, what=gettext_noop("FHIR import page"))
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > services.MAX_BUNDLE_BYTES:
+                raise FhirDocumentError(_("The file is too large (%(mb)s MB at most).")
+                                        % {"mb": context["max_mb"]})
+            bundle = read_bundle(upload.read(services.MAX_BUNDLE_BYTES + 1))
+            result = services.document_import_fhir(membership=request.membership, handoff=handoff,
+                                                   bundle=bundle)
+        except FhirDocumentError as error:
+            context["reasons"] = error.reasons
+            status = 422
+        else:
+            data = result.document.data
+            context["result"] = result
+            context["rows"] = [{"label": FIELD_LABELS.get(k, k), "filled": k in result.filled,
+                                "count": len(data[k]) if isinstance(data.get(k), list) else None}
+                               for k in FIELDS["discharge_summary"]]
+    if "result" not in context:  # the page shows the patient; a successful import logged its own entry
+        record_read(handoff, what=gettext_noop("FHIR import page"), permission=WRITE)
     return render(request, "handoff/fhir_import.html", context, status=status)
 
 
