@@ -102,3 +102,9 @@ api.add_router("/", provision_router)
 from renkei.handoff.api import router as handoff_router  # noqa: E402
 
 api.add_router("/", handoff_router)
+from renkei.consult.api import router as consult_router  # noqa: E402
+
+api.add_router("/", consult_router)
+from renkei.training.api import router as training_router  # noqa: E402
+
+api.add_router("/", training_router)

@@ -14,6 +14,9 @@ urlpatterns = [
     path("patients/", include("renkei.careteams.urls")),
     path("provision/", include("renkei.provision.urls")),
     path("handoffs/", include("renkei.handoff.urls")),
+    path("desk/", include("renkei.consult.urls")),
+    path("training/", include("renkei.training.urls")),
+    path("events/", include(("renkei.training.public_urls", "events"))),
     path("resources/", include((portal_urlpatterns, "portal"))),
     path("", include("renkei.core.urls")),
 ]

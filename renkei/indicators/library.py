@@ -93,6 +93,19 @@ HANDOFF_CAVEAT = (
     " / Counts only the stays recorded on Renkei; discharges from hospitals not on Renkei enter only when a care "
     "manager records learning of them afterwards. The population and period differ from the one-month survey: read "
     "the trend beside the survey months.")
+RENKEI_DESK = "Renkei の相談窓口の記録（consult: 受付日、場面、終了日）"
+RENKEI_TRAINING = "Renkei の研修の記録（training: 回、出席、前後の自己評価）"
+RENKEI_AWARENESS = "Renkei の普及啓発の記録（training: 取組、参加者数、アンケート）"
+DESK_CAVEAT = (
+    "Renkei に記録した相談だけを数えます。窓口が紙や Excel で受けた相談は入りません。 / Counts only the "
+    "consultations recorded on Renkei.")
+TRAINING_CAVEAT = (
+    "前後の両方に答えた参加者だけの値です。回答した人は意欲の高い人に偏りやすく、研修の効果だけでなく時期の影響も"
+    "含みます。 / Pairs only: those who answer both tend to be the motivated ones, and the change includes more than "
+    "the training.")
+AWARENESS_CAVEAT = (
+    "アンケートに答えた参加者だけの値で、答えた人に偏りがあります。 / Only attendees who answered the questionnaire: "
+    "a self-selected group.")
 NOT_YET_COMPUTED = (
     "今は職員が入力します。この業務を記録する機能ができると、Renkei の記録から自動で計算されます。"
     " / Entered by staff for now; computed from Renkei's records once the app recording this work is in use.")
@@ -389,26 +402,78 @@ DEFINITIONS: list[dict] = [
        RENKEI_DIRECTORY, AS_OF_NOW, "", FY, [PREF, MUNI, DLA], NO_SUPPRESSION, COMPUTED,
        "directory.details_confirmed_within_12_months"),
     _d("ZT-C-P02", "在宅医療・介護連携の相談件数", "Consultations received by the home care coordination desk",
-       "在宅医療・介護連携の相談窓口が受けた相談の件数（相談者の種別を問わず）。",
+       "在宅医療・介護連携の相談窓口が受けた相談の件数（受付日の月、相談者の種別を問わず）。",
        P, [COLLABORATION, *[DAILY, ADMISSION, EMERGENCY, END_OF_LIFE]], [E], "相談件数", "", 1, "件", 0, True,
-       RENKEI_RECORDS, "相談記録の月次集計", NOT_YET_COMPUTED, MONTH, [PREF, MUNI, DLA], NO_SUPPRESSION, ENTERED),
-    _d("ZT-C-P03", "相談支援の調整完結率", "Share of consultations closed with a coordination outcome",
-       "受けた相談のうち、30日以内に紹介・調整の結果を記録して終えたものの割合。",
-       P, [COLLABORATION], [E], "30日以内に調整を終えた相談数", "受けた相談数", 100, "%", 1, True, RENKEI_RECORDS,
-       "相談記録の年度集計", NOT_YET_COMPUTED, FY, [PREF, MUNI, DLA], PATIENTS, ENTERED),
+       RENKEI_DESK, AS_OF_NOW, DESK_CAVEAT, MONTH, [PREF, MUNI], PATIENTS, COMPUTED, "consult.cases_received"),
+    _d("ZT-C-P03", "相談支援の調整完結率", "Share of consultations closed within 30 days",
+       "年度内に受けた相談のうち、受付から30日以内に結果を記録して終えたものの割合。受付から30日たっていない"
+       "未完了の相談は、まだ判断できないため分母に入れません。",
+       P, [COLLABORATION], [E], "30日以内に終えた相談数", "受けた相談数（30日経過または終了）", 100, "%", 1, True,
+       RENKEI_DESK, AS_OF_NOW, DESK_CAVEAT, FY, [PREF, MUNI], PATIENTS, COMPUTED,
+       "consult.closed_within_30_days_share"),
+    _d("ZT-C-P09", "相談を終えるまでの平均日数", "Mean days from receiving a consultation to closing it",
+       "年度内に終えた相談について、受付日から終了日までの日数の平均。",
+       P, [COLLABORATION], [E], "終えた相談の日数の合計", "年度内に終えた相談数", 1, "日", 1, False, RENKEI_DESK,
+       AS_OF_NOW, DESK_CAVEAT, FY, [PREF, MUNI], PATIENTS, COMPUTED, "consult.mean_days_to_close"),
+    _d("ZT-D-P05", "日常の療養支援に関する相談件数", "Consultations about daily care",
+       "相談窓口が年度内に受けた相談のうち、場面を「日常の療養支援」と記録したものの件数。",
+       P, [DAILY], [E], "相談件数（日常の療養支援）", "", 1, "件", 0, True, RENKEI_DESK, AS_OF_NOW, DESK_CAVEAT, FY,
+       [PREF, MUNI], PATIENTS, COMPUTED, "consult.cases_daily_care"),
+    _d("ZT-A-P13", "入退院支援に関する相談件数", "Consultations about admission and discharge",
+       "相談窓口が年度内に受けた相談のうち、場面を「入退院支援」と記録したものの件数。",
+       P, [ADMISSION], [E], "相談件数（入退院支援）", "", 1, "件", 0, True, RENKEI_DESK, AS_OF_NOW, DESK_CAVEAT, FY,
+       [PREF, MUNI], PATIENTS, COMPUTED, "consult.cases_admission_discharge"),
+    _d("ZT-E-P04", "急変時の対応に関する相談件数", "Consultations about emergencies",
+       "相談窓口が年度内に受けた相談のうち、場面を「急変時の対応」と記録したものの件数。",
+       P, [EMERGENCY], [E], "相談件数（急変時の対応）", "", 1, "件", 0, True, RENKEI_DESK, AS_OF_NOW, DESK_CAVEAT, FY,
+       [PREF, MUNI], PATIENTS, COMPUTED, "consult.cases_emergency"),
+    _d("ZT-T-P03", "看取りに関する相談件数", "Consultations about end-of-life care",
+       "相談窓口が年度内に受けた相談のうち、場面を「看取り」と記録したものの件数。",
+       P, [END_OF_LIFE], [E], "相談件数（看取り）", "", 1, "件", 0, True, RENKEI_DESK, AS_OF_NOW, DESK_CAVEAT, FY,
+       [PREF, MUNI], PATIENTS, COMPUTED, "consult.cases_end_of_life"),
     _d("ZT-C-P04", "多職種研修の開催回数", "Multi-professional training sessions held",
-       "在宅医療・介護連携の多職種研修・事例検討会の開催回数。",
-       P, [COLLABORATION], [F], "研修の開催回数", "", 1, "回", 0, True, RENKEI_RECORDS, "研修記録の年度集計",
-       NOT_YET_COMPUTED, FY, [PREF, MUNI, DLA], NO_SUPPRESSION, ENTERED),
+       "在宅医療・介護連携の多職種研修・事例検討会・同行研修の回（セッション）のうち、年度内に開催したものの数"
+       "（中止を除く）。",
+       P, [COLLABORATION], [F], "研修の開催回数", "", 1, "回", 0, True, RENKEI_TRAINING, AS_OF_NOW, "", FY,
+       [PREF, MUNI], NO_SUPPRESSION, COMPUTED, "training.sessions_held"),
     _d("ZT-C-P05", "多職種研修の参加者数", "Participants in multi-professional training",
-       "多職種研修の参加者の延べ人数（職種別の内訳は研修の記録にあります）。",
-       P, [COLLABORATION], [F], "研修の参加者数（延べ）", "", 1, "人", 0, True, RENKEI_RECORDS, "研修記録の年度集計",
-       NOT_YET_COMPUTED, FY, [PREF, MUNI, DLA], NO_SUPPRESSION, ENTERED),
+       "年度内に開催した研修の回ごとの出席者の延べ人数（職種別・事業所別の内訳は研修の記録にあります）。",
+       P, [COLLABORATION], [F], "研修の参加者数（延べ）", "", 1, "人", 0, True, RENKEI_TRAINING, AS_OF_NOW, "", FY,
+       [PREF, MUNI], NO_SUPPRESSION, COMPUTED, "training.attendances"),
     _d("ZT-C-O01", "多職種研修後に連携の自己評価が上がった参加者の割合",
        "Share of trainees whose collaboration self-assessment improved",
-       "研修の前後で同じ連携の自己評価票（顔の見える関係・連携行動）に答えた参加者のうち、研修後の点数が上がった人の割合。",
+       "年度内の研修で、同じ自己評価票に研修の前と後の両方で答えた参加者（ペア）のうち、後の合計点（選択式の設問）が"
+       "前より高かった人の割合。前か後の片方だけの回答は数えません。",
        O, [COLLABORATION], [F], "自己評価が上がった参加者数", "前後の両方に答えた参加者数", 100, "%", 1, True,
-       RENKEI_RECORDS, "研修記録の年度集計", NOT_YET_COMPUTED, FY, [PREF, MUNI, DLA], PATIENTS, ENTERED),
+       RENKEI_TRAINING, AS_OF_NOW, TRAINING_CAVEAT, FY, [PREF, MUNI], NO_SUPPRESSION, COMPUTED,
+       "training.improved_share"),
+    _d("ZT-C-P14", "研修参加者のうち医師・歯科医師・薬剤師の割合",
+       "Share of training attendances by doctors, dentists and pharmacists",
+       "年度内の研修の延べ出席者のうち、職種が医師・歯科医師・薬剤師だった人の割合（研修が届きにくい職種の指標）。",
+       P, [COLLABORATION], [F], "医師・歯科医師・薬剤師の延べ出席者数", "延べ出席者数", 100, "%", 1, True,
+       RENKEI_TRAINING, AS_OF_NOW, "", FY, [PREF, MUNI], NO_SUPPRESSION, COMPUTED,
+       "training.medical_profession_share"),
+    _d("ZT-C-P15", "普及啓発の参加者数（65歳以上人口千人当たり）", "Awareness attendance per 1,000 residents aged 65+",
+       "年度内の市民公開講座・出前講座・イベントの参加者数の合計を、65歳以上人口（ZT-BASE-03）千人当たりで表したもの。"
+       "広報記事・チラシの配布数は含みません。",
+       P, [COLLABORATION, END_OF_LIFE], [G], "普及啓発の参加者数", "65歳以上人口", 1000, "人", 1, True,
+       RENKEI_AWARENESS, AS_OF_NOW, "", FY, [PREF, MUNI], NO_SUPPRESSION, COMPUTED,
+       "training.awareness_reach_per_1000_65plus"),
+    _d("ZT-C-P16", "普及啓発の実施回数", "Public awareness activities held",
+       "年度内に実施した普及啓発の取組（講座・イベント・広報記事・チラシ、中止を除く）の数。",
+       P, [COLLABORATION], [G], "普及啓発の実施回数", "", 1, "回", 0, True, RENKEI_AWARENESS, AS_OF_NOW, "", FY,
+       [PREF, MUNI], NO_SUPPRESSION, COMPUTED, "training.awareness_activities"),
+    _d("ZT-C-P17", "普及啓発が届いた日常生活圏域の割合", "Share of daily living areas reached by awareness work",
+       "市町村の日常生活圏域のうち、年度内に講座・イベント等（圏域を記録したもの）を実施した圏域の割合。",
+       P, [COLLABORATION], [G], "実施した日常生活圏域の数", "日常生活圏域の数", 100, "%", 1, True, RENKEI_AWARENESS,
+       AS_OF_NOW, "", FY, [PREF, MUNI], NO_SUPPRESSION, COMPUTED, "training.awareness_areas_reached_share"),
+    _d("ZT-T-O08", "人生会議について家族と話そうと思った参加者の割合",
+       "Share of attendees who intend to talk about ACP with their family",
+       "年度内の普及啓発の取組のあとのアンケートで、人生会議について「家族と話そうと思う」または「すでに話した」と"
+       "答えた人の割合（この設問に答えた人が分母）。",
+       O, [END_OF_LIFE], [G], "家族と話そうと思う・話した人数", "設問に答えた人数", 100, "%", 1, True,
+       RENKEI_AWARENESS, AS_OF_NOW, AWARENESS_CAVEAT, FY, [PREF, MUNI], NO_SUPPRESSION, COMPUTED,
+       "training.acp_intention_share"),
     _d("ZT-C-P06", "情報共有ツールの活用率", "Share of home patients with an active information-sharing space",
        "訪問診療を受けている患者のうち、90日以内に投稿がある情報共有の場（地域の ICT ツール）を持つ患者の割合。",
        P, [DAILY, COLLABORATION], [D], "情報共有の場が活発な患者数", "訪問診療を受けている患者数", 100, "%", 1, True,

@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "renkei.careteams",
     "renkei.provision",
     "renkei.handoff",
+    "renkei.consult",
+    "renkei.training",
 ]
 
 MIDDLEWARE = [

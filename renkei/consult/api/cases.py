@@ -1,0 +1,5 @@
+"""cases API (filled by its part)."""
+
+from ninja import Router
+
+router = Router(tags=["consultation desk"])

@@ -1,0 +1,1 @@
+"""The modules whose @registrations.on_ready hooks must run: each part lists its module here (one line each)."""

@@ -1,0 +1,3 @@
+"""cases screens (filled by its part)."""
+
+urlpatterns: list = []

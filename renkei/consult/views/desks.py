@@ -1,0 +1,3 @@
+"""desks screens (filled by its part)."""
+
+urlpatterns: list = []

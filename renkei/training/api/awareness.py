@@ -1,0 +1,5 @@
+"""awareness API (filled by its part)."""
+
+from ninja import Router
+
+router = Router(tags=["training and awareness"])

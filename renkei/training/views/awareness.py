@@ -1,0 +1,3 @@
+"""awareness screens (filled by its part)."""
+
+urlpatterns: list = []

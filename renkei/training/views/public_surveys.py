@@ -1,0 +1,3 @@
+"""Public pages without login (filled by their parts): survey answers by link, the residents calendar."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""reports screens (filled by its part)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""series screens (filled by its part)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""surveys screens (filled by its part)."""
+
+urlpatterns: list = []

@@ -1,0 +1,40 @@
+"""The paired analysis: pairs only, Wilcoxon p only with enough pairs, effect size and shares."""
+
+import pytest
+from scipy import stats
+
+from renkei.training.effect import MIN_PAIRS, paired_effect
+
+
+def test_no_pairs_gives_an_empty_effect():
+    effect = paired_effect([])
+    assert effect.pairs == 0 and effect.p_value is None and effect.share_improved is None
+
+
+def test_a_clear_improvement_is_significant_and_large():
+    pairs = [(1, 3), (2, 3), (2, 4), (1, 2), (2, 3), (3, 4), (1, 3), (2, 4)]
+    effect = paired_effect(pairs)
+    assert effect.pairs == 8 and effect.improved == 8 and effect.worse == 0
+    assert effect.median_difference == 1.5
+    assert effect.effect_size == 1.0 and effect.magnitude == "large"
+    assert effect.p_value == pytest.approx(stats.wilcoxon([b - a for a, b in pairs]).pvalue)
+    assert effect.is_significant
+
+
+def test_no_change_has_no_p_value_and_zero_effect():
+    effect = paired_effect([(3, 3)] * 10)
+    assert effect.p_value is None and effect.effect_size == 0.0 and effect.unchanged == 10
+    assert not effect.is_significant
+
+
+def test_too_few_pairs_get_no_p_value_but_still_shares():
+    effect = paired_effect([(1, 4)] * (MIN_PAIRS - 1))
+    assert effect.has_too_few_pairs and effect.p_value is None
+    assert effect.share_improved == 1.0
+
+
+def test_mixed_changes_give_a_rank_biserial_between_minus_one_and_one():
+    effect = paired_effect([(2, 3), (3, 2), (2, 4), (4, 3), (1, 1), (2, 3)])
+    # nonzero diffs: +1 -1 +2 -1 +1 → ranks of |d|: 1s get 2.5, the 2 gets 5; favourable 2.5+5+2.5=10, unfav 5
+    assert effect.effect_size == pytest.approx((10 - 5) / 15)
+    assert effect.improved == 3 and effect.worse == 2 and effect.unchanged == 1
