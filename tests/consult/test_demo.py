@@ -78,7 +78,7 @@ def test_the_desk_demo_records_twenty_cases_a_month_since_last_april_and_builds_
     assert Case.objects.count() == len(cases) and Desk.objects.count() == 1
 
 
-def test_four_cases_raised_issues_that_are_on_the_councils_list(demo):
+def test_four_cases_raised_council_issues_and_the_demo_coordinator_works_the_desk(demo):
     raised = list(Case.objects.filter(raised_issue__isnull=False).select_related("raised_issue__council"))
     assert len(raised) == 4
     issues = {c.raised_issue for c in raised}
@@ -92,9 +92,8 @@ def test_four_cases_raised_issues_that_are_on_the_councils_list(demo):
     new = Issue.objects.filter(raised_elsewhere__contains="相談窓口")
     assert all(AuditEntry.objects.filter(action="create", object_type="pdca.issue", object_id=str(i.pk)).exists()
                for i in new)
-
-
-def test_the_demo_coordinator_and_the_official_work_the_desk_and_others_do_not(demo):
+    # Those who log in to the demo: the coordinator (either membership) and the official work the desk; the
+    # others do not see a case.
     logins = {login.email for login in demo_logins()}
     assert {"coordinator@demo.renkei.example", "city@demo.renkei.example"} <= logins
     seats = set(DeskMember.objects.filter(is_active=True).values_list("membership__user__email", flat=True))

@@ -143,8 +143,8 @@ class _Builder:
             fiscal = fiscal_year_of(self.today) - years_back
             past = self._series(title, kind, fiscal, None, "（デモ）過年度の研修。")
             first = _weekday(dt.date(fiscal, 9, 1), 3)
-            past_sessions = [self._session(past, first + dt.timedelta(weeks=4 * i), f"第{i + 1}回", "福知山医師会館 研修室",
-                                           False) for i in range(count)]
+            past_sessions = [self._session(past, first + dt.timedelta(weeks=4 * i), f"第{i + 1}回",
+                                           "福知山医師会館 研修室", False) for i in range(count)]
             scaled = [(p, max(0, round(n * people / 40))) for p, n in content.PROFESSIONS]
             self._attendance(self._registrations(past, scaled, members=False), past_sessions, cancelled=1)
 
