@@ -120,7 +120,8 @@ class _Builder:
             seats.append(self.official)
         for membership in dict.fromkeys(seats):
             DeskMember.objects.create(desk=self.desk_row, membership=membership)  # a handful: saved one by one
-            self.summary.members.append(membership.user.email)
+            if membership.user.email not in self.summary.members:
+                self.summary.members.append(membership.user.email)
 
     # --- the cases -------------------------------------------------------------------------------------------
 
@@ -347,4 +348,4 @@ def desk_demo_summary(summary: DeskDemo) -> list[str]:
     share = 100 * summary.closed_within_30_days / closed if closed else 0
     return [f"Consultation desk: {summary.cases} cases since last April ({summary.open} open, {share:.0f} % of the "
             f"closed ones within 30 days), {summary.resources} resources suggested, {len(summary.issues)} raised "
-            f"council issues; members: {', '.join(summary.members)}"]
+            f"council issues; desk members: {', '.join(summary.members)}"]
