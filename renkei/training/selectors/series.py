@@ -56,14 +56,16 @@ def viewer_municipalities(membership) -> QuerySet[Municipality]:
 
 
 def series_counts(queryset: QuerySet[TrainingSeries]) -> QuerySet[TrainingSeries]:
-    """Annotate each series with its sessions (not cancelled), registrations (not cancelled) and attendances."""
+    """Annotate each series with its sessions (not cancelled), registrations (not cancelled) and attendances (as
+    reach counts them: present, at a session not cancelled that has started, registration not cancelled)."""
     live = ~Q(sessions__status=TrainingSession.Status.CANCELLED)
     return queryset.annotate(
         session_count=Count("sessions", filter=live, distinct=True),
         registration_count=Count("registrations", filter=Q(registrations__cancelled_at__isnull=True),
                                  distinct=True),
-        attendance_count=Count("sessions__attendances", filter=live & Q(sessions__attendances__attended=True),
-                               distinct=True),
+        attendance_count=Count("sessions__attendances", distinct=True, filter=live & Q(
+            sessions__attendances__attended=True, sessions__starts_at__lte=timezone.now(),
+            sessions__attendances__registration__cancelled_at__isnull=True)),
     )
 
 
