@@ -133,3 +133,14 @@ def test_the_api_answers_404_for_an_unknown_municipality(world, api_token_for):
     response = Client().get("/api/v1/training/series?municipality=999999",
                             HTTP_AUTHORIZATION=f"Bearer {api_token_for(world.official)}")
     assert response.status_code == 404
+
+
+def test_the_api_without_a_municipality_lists_what_the_caller_reads(world, api_token_for):
+    from django.test import Client
+
+    SeriesFactory(fiscal_year=2026, title="他県の研修")
+    url = "/api/v1/training/series?fiscal_year=2026"
+    titles = [s["title"] for s in Client().get(
+        url, HTTP_AUTHORIZATION=f"Bearer {api_token_for(world.prefecture)}").json()]
+    assert titles == ["多職種連携研修 入退院支援編"]
+    assert Client().get(url, HTTP_AUTHORIZATION=f"Bearer {api_token_for(world.neighbour_official)}").json() == []

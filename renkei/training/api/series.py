@@ -49,20 +49,26 @@ class SeriesOut(Schema):
 
 @router.get("/training/series", response={200: list[SeriesOut], 403: ErrorOut, 404: ErrorOut})
 @policy.api_requires(VIEW)
-def list_series(request, municipality: str = Query(..., description="local government code"),
+def list_series(request, municipality: str | None = Query(None, description="local government code; without it, "
+                                                           "every municipality the caller may read"),
                 fiscal_year: int | None = Query(None, ge=2000, le=2100)):
-    """The municipality's series of the fiscal year (default: the current one), sessions in order, with counts."""
-    place = municipality_or_none(municipality)
-    if place is None:
-        return Status(404, {"detail": _("No municipality has the code %(code)s.") % {"code": municipality}})
-    policy.require(request.membership, VIEW, place)
+    """The series of the fiscal year (default: the current one), sessions in order, with counts."""
+    membership = request.membership
     year = fiscal_year or selectors.current_fiscal_year()
+    if municipality:
+        place = municipality_or_none(municipality)
+        if place is None:
+            return Status(404, {"detail": _("No municipality has the code %(code)s.") % {"code": municipality}})
+        policy.require(membership, VIEW, place)
+        series_list = selectors.year_series(membership, place, year)
+    else:
+        series_list = selectors.year_series(membership, None, year)
     out = []
-    for series in selectors.year_series(request.membership, place, year):
+    for series in series_list:
         rows = {row.session.pk: row.attended for row in selectors.series_sessions(series)}
         out.append(SeriesOut(
             id=series.pk, kind=series.kind, title=series.title, fiscal_year=series.fiscal_year,
-            municipality=place.code, target_professions=list(series.target_professions),
+            municipality=series.municipality.code, target_professions=list(series.target_professions),
             organizer=series.organizer.name if series.organizer_id else "",
             is_open_for_registration=series.is_open_for_registration, registrations=series.registration_count,
             attendances=series.attendance_count,

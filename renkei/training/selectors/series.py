@@ -69,10 +69,13 @@ def series_counts(queryset: QuerySet[TrainingSeries]) -> QuerySet[TrainingSeries
     )
 
 
-def year_series(membership, municipality: Municipality, fiscal_year: int) -> list[TrainingSeries]:
-    """The series of a municipality and fiscal year the member may read, with counts and sessions."""
-    queryset = policy.scope(membership, VIEW, TrainingSeries.objects.filter(municipality=municipality,
-                                                                           fiscal_year=fiscal_year))
+def year_series(membership, municipality: Municipality | None, fiscal_year: int) -> list[TrainingSeries]:
+    """The series of a municipality (None: of every municipality the member reads) and fiscal year the member
+    may read, with counts and sessions."""
+    queryset = TrainingSeries.objects.filter(fiscal_year=fiscal_year)
+    if municipality is not None:
+        queryset = queryset.filter(municipality=municipality)
+    queryset = policy.scope(membership, VIEW, queryset)
     sessions = TrainingSession.objects.order_by("starts_at", "pk")
     return list(series_counts(queryset).select_related("organizer", "municipality")
                 .prefetch_related(Prefetch("sessions", queryset=sessions)).order_by("title", "pk"))
