@@ -12,7 +12,7 @@ from renkei.training.indicators import attendances, medical_profession_share, se
 from renkei.training.models import Attendance
 from renkei.training.selectors.series_reach import reach, reach_years
 from tests.conftest import client_for
-from tests.factories import FacilityFactory
+from tests.factories import FacilityFactory, MunicipalityFactory
 
 from .factories import RegistrationFactory, SeriesFactory, SessionFactory, attended
 
@@ -138,7 +138,8 @@ def test_the_api_answers_404_for_an_unknown_municipality(world, api_token_for):
 def test_the_api_without_a_municipality_lists_what_the_caller_reads(world, api_token_for):
     from django.test import Client
 
-    SeriesFactory(fiscal_year=2026, title="他県の研修")
+    tokyo = world.other_prefecture.organization.prefecture
+    SeriesFactory(fiscal_year=2026, title="他県の研修", municipality=MunicipalityFactory(prefecture=tokyo))
     url = "/api/v1/training/series?fiscal_year=2026"
     titles = [s["title"] for s in Client().get(
         url, HTTP_AUTHORIZATION=f"Bearer {api_token_for(world.prefecture)}").json()]
