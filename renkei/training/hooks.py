@@ -1,3 +1,4 @@
 """The modules whose @registrations.on_ready hooks must run: each part lists its module here (one line each)."""
 
 import renkei.training.demo_hooks  # noqa: F401  (demo: the training and awareness demo step)
+import renkei.training.indicators  # noqa: F401

@@ -209,6 +209,22 @@ def _pdca_turn_values(world) -> dict:
     return {"plan_id": plan.pk, "scene": "end_of_life", "section": "plan"}
 
 
+def _training_values(world) -> dict:
+    """A training series of the world's municipality with a started session and a registration."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from renkei.training.models import Registration, TrainingSeries, TrainingSession
+
+    series, _created = TrainingSeries.objects.get_or_create(municipality=world.municipality, title="多職種研修",
+                                                            defaults={"fiscal_year": 2026})
+    session = series.sessions.first() or TrainingSession.objects.create(
+        series=series, starts_at=timezone.now() - dt.timedelta(days=1), place="会議室")
+    registration, _created = Registration.objects.get_or_create(series=series, name="参加者")
+    return {"series_id": series.pk, "session_id": session.pk, "registration_id": registration.pk}
+
+
 def url_for(route: str, world) -> str:
     """Fill a route's parameters with ids of real objects of the right kind."""
     d = world.directory
@@ -238,6 +254,7 @@ def url_for(route: str, world) -> str:
         "decision_id": world.councils.decision.pk, "material_id": world.councils.material.pk,
         "issue_id": world.councils.issue.pk, "action_id": world.councils.action.pk,
         **(_pdca_turn_values(world) if route.startswith("pdca/turns/") else {}),
+        **(_training_values(world) if route.startswith("training/") else {}),
         "fiscal_year": 2024, "fmt": "pdf",
     }
     url = route
