@@ -75,7 +75,9 @@ PROGRAM_ITEMS = [
         NavItem("handoff_own_report", _("Our handoff figures"), "handoff:own_report", "handoff.view_own_measures"),
     )),
     NavItem("e", _("(e) Consultation desk")),
-    NavItem("f", _("(f) Training")),
+    NavItem("f", _("(f) Training"), "training:index", "training.view_series", children=(
+        NavItem("training_reach", _("Who the training reaches"), "training:reach", "training.view_series"),
+    )),
     NavItem("g", _("(g) Public awareness")),
     NavItem("h", _("(h) Cross-municipal cooperation")),
 ]
