@@ -1,1 +1,2 @@
 """The modules whose @registrations.on_ready hooks must run: each part lists its module here (one line each)."""
+import renkei.consult.indicators  # noqa: F401
