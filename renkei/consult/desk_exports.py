@@ -63,7 +63,7 @@ def report_tables(report: DeskReport) -> list[tuple[str, list[list]]]:
                       _stat(c.p90_days, c.closed, s)])
     tables = [("月別", months), ("年度計", years)]
     for breakdown in report.breakdowns:
-        rows = [["区分", "件数"], *[[label, _cell(n, s)] for _, label, n in breakdown.rows]]
+        rows = [["区分", "件数"], *[[str(label), _cell(n, s)] for _, label, n in breakdown.rows]]
         tables.append((BREAKDOWN_JA[breakdown.key], rows))
     return tables
 

@@ -52,7 +52,8 @@ def handle(command, *, municipality: str, start: str = "", end: str = "", output
         from renkei.core.spreadsheets import SafeCsvWriter
 
         buffer = io.StringIO()
-        SafeCsvWriter(buffer).writerows([header, *rows])
+        # An empty cell, not "-", for a figure that does not exist (a bare "-" reads as a formula start).
+        SafeCsvWriter(buffer).writerows([header, *[["" if cell == "-" else cell for cell in row] for row in rows]])
         out.write(buffer.getvalue().rstrip("\n"))
         return
     out.write(f"{found.name} ({found.code}) {first:%Y-%m}〜{last:%Y-%m}: 相談支援の月別集計 / the desk's monthly "

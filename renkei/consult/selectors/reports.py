@@ -234,7 +234,7 @@ class YearRow:
 class Breakdown:
     key: str
     title: object  # a lazy translation
-    rows: list[tuple[str, str, int]]  # (code, label, count)
+    rows: list[tuple[str, object, int]]  # (code, label (lazy for choices), count)
 
     @property
     def total(self) -> int:
@@ -276,7 +276,7 @@ def _facts(queryset) -> list[CaseFacts]:
 
 def _labelled(counter: Counter, choices) -> list[tuple[str, str, int]]:
     """The choices in their order (zero rows left out), then any value no longer among them, then blanks."""
-    rows = [(value, str(label), counter[value]) for value, label in choices if counter.get(value)]
+    rows = [(value, label, counter[value]) for value, label in choices if counter.get(value)]
     known = {value for value, _ in choices}
     rows += [(value, value or "—", n) for value, n in counter.items() if value not in known and n]
     return rows
@@ -344,7 +344,7 @@ def chart_data(report: DeskReport) -> dict:
         "months": {"labels": [row.label for row in report.months],
                    "received": [number(row.received) for row in report.months],
                    "closed": [number(row.closed) for row in report.months]},
-        "breakdowns": {b.key: {"labels": [label for _, label, _n in b.rows],
+        "breakdowns": {b.key: {"labels": [str(label) for _, label, _n in b.rows],
                                "counts": [number(n) for _, _l, n in b.rows]} for b in report.breakdowns},
     }
 
