@@ -87,15 +87,17 @@ def _next_topic_code(municipality: Municipality) -> str:
     return f"own-{max(numbers, default=0) + 1:03d}"
 
 
-def topic_create(*, membership, municipality: Municipality, topic: Topic) -> Topic:
-    """Add a topic of the municipality's own (code generated; placed last unless an order is given)."""
+def topic_create(*, membership, municipality: Municipality, topic: Topic, order: int | None = None) -> Topic:
+    """Add a topic of the municipality's own (code generated; placed last unless `order` is given)."""
     policy.require(membership, MANAGE_TOPICS, municipality)
     with transaction.atomic():
         topic.municipality = municipality
         topic.code = _next_topic_code(municipality)
-        if not topic.order:
+        if order:
+            topic.order = order
+        else:
             last = Topic.objects.filter(municipality=municipality).aggregate(n=Max("order"))["n"]
-            topic.order = max(last or 0, 1000) + 10  # after the national ones
+            topic.order = max(last or 0, 1000) + 10  # after the national ones (10…170)
         topic.save()
     return topic
 

@@ -166,7 +166,8 @@ def _topic_post(request, municipality):
     if action == "add":
         form = TopicForm(request.POST, prefix="new")
         if form.is_valid():
-            services.topic_create(membership=request.membership, municipality=municipality, topic=form.instance)
+            services.topic_create(membership=request.membership, municipality=municipality, topic=form.instance,
+                                  order=form.cleaned_data.get("order"))
             messages.success(request, _("Added the topic."))
             return redirect(back), None, ""
         return None, form, ""
