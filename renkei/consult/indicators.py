@@ -1,11 +1,11 @@
 """The desk's indicator providers for the PDCA engine (definitions ZT-C-P02, P03, P09, ZT-D-P05, ZT-A-P13, ZT-E-P04,
 ZT-T-P03 in `renkei/indicators/library.py`).
 
-Per municipality (a designated city also gets its wards' cases) and period (up to today): two queries per
-provider call whatever the number of municipalities — the municipalities that have a desk, then the cases'
-dates (or one grouped count). A municipality with a desk has a count even when it is zero (the desk was open and
-nobody asked); a share or a mean needs at least one case to divide by. The definitions match the report screen
-(`selectors/reports.py`): received by local date, 30 days counted from the day received.
+Per municipality (a designated city also gets its wards' cases) and period (up to today): one query per provider
+call whatever the number of municipalities: the cases' dates, or one grouped count over the desks. A municipality
+with a desk has a count even when it is zero (the desk was open and nobody asked); a share or a mean needs at least
+one case to divide by. The definitions match the report screen (`selectors/reports.py`): received by local date,
+30 days counted from the day received.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from renkei.indicators.areas import Area
@@ -50,23 +50,18 @@ def _targets(by_id: dict, municipality_id: int) -> list[int]:
     return targets
 
 
-def _with_desk(by_id: dict) -> set[int]:
-    """Municipalities of the list with a desk (their own or a ward's)."""
-    out: set[int] = set()
-    for municipality_id in Desk.objects.filter(municipality_id__in=list(by_id)).values_list("municipality_id",
-                                                                                           flat=True):
-        out.update(_targets(by_id, municipality_id))
-    return out
-
-
 def _received_counts(municipalities: list, period: Period, **filters) -> list[Computed]:
+    """Cases received in the period per municipality with a desk (zero when nobody asked): one query, over the
+    desks (a case's municipality is its desk's)."""
     by_id = {m.pk: m for m in municipalities}
     if period.start > timezone.localdate():
         return []
     _, _, first, after = _bounds(period)
-    totals: dict[int, int] = dict.fromkeys(_with_desk(by_id), 0)
-    rows = (Case.objects.filter(municipality_id__in=list(by_id), received_at__gte=first, received_at__lt=after,
-                                **filters).order_by().values("municipality_id").annotate(n=Count("pk")))
+    received = Q(cases__received_at__gte=first, cases__received_at__lt=after,
+                 **{f"cases__{name}": value for name, value in filters.items()})
+    rows = (Desk.objects.filter(municipality_id__in=list(by_id)).order_by().values("municipality_id")
+            .annotate(n=Count("cases", filter=received)))
+    totals: dict[int, int] = {}
     for row in rows:
         for target in _targets(by_id, row["municipality_id"]):
             totals[target] = totals.get(target, 0) + row["n"]

@@ -98,7 +98,7 @@ def test_a_provider_takes_a_fixed_number_of_queries(cases, django_assert_max_num
     for municipality in municipalities:
         closed(DeskFactory(municipality=municipality), dt.date(2025, 4, 3), 3)
     for key in PROVIDERS:
-        with django_assert_max_num_queries(2):
+        with django_assert_max_num_queries(1):
             list(PROVIDERS[key]([cases.municipality, *municipalities], FY2025))
 
 
