@@ -94,3 +94,21 @@ def test_the_landing_page_never_shows_a_case(world, name):
     case_received(world, number="R7-0042", question="秘密の相談内容", requester_name="山田花子")
     page = client_for(people(world)[name]).get("/desk/").content.decode()
     assert "R7-0042" not in page and "秘密の相談内容" not in page and "山田花子" not in page
+
+
+def test_without_a_municipality_the_set_up_screens_ask_to_choose_one(world):
+    admin_elsewhere = world.admin
+    admin_elsewhere.organization.municipality = None
+    admin_elsewhere.organization.save()
+    for url in ("/desk/new/", "/desk/topics/"):
+        response = client_for(admin_elsewhere).get(url)
+        assert response.status_code == 400 and "市区町村を選んでください" in response.content.decode()
+    assert client_for(world.prefecture).get("/desk/new/").status_code == 403
+
+
+def test_a_lapsed_membership_is_refused_not_sent_to_a_404(world):
+    lapsed = world.other_official
+    lapsed.is_active = False
+    lapsed.save()
+    for url in ("/desk/new/", "/desk/topics/", "/desk/report/", f"/desk/{world.desk.pk}/"):
+        assert client_for(lapsed).get(url).status_code == 403, url

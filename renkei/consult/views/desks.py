@@ -40,7 +40,8 @@ def _seat(request, desk_id, seat_id, **kwargs) -> Desk:
 
 
 def _chosen_municipality(request, **kwargs):
-    """`?municipality=CODE` (or the form's), else the member's own municipality; 404 for an unknown code."""
+    """`?municipality=CODE` (or the form's), else the member's own municipality (None without one: the policy
+    refuses or the view asks to choose); 404 for an unknown code."""
     code = request.GET.get("municipality") or request.POST.get("municipality") or ""
     if code:
         found = municipality_or_none(code)
@@ -48,10 +49,16 @@ def _chosen_municipality(request, **kwargs):
             raise Http404("no such municipality")
         return found
     membership = getattr(request, "membership", None)
-    own = membership.organization.municipality if membership is not None else None
-    if own is None:
-        raise Http404("no municipality chosen")
-    return own
+    return membership.organization.municipality if membership is not None else None
+
+
+def _choose_municipality(request):
+    from ..selectors.reports import ReportError
+
+    return render(request, "consult/reports/error.html", {
+        "error": ReportError("市区町村を選んでください（?municipality=コード）。",
+                             "Choose a municipality (?municipality=CODE)."),
+        "municipalities": selectors.report_municipalities(request.membership)[:400]}, status=400)
 
 
 @policy.requires("core.use_app")
@@ -72,6 +79,8 @@ def index(request):
 
 @policy.requires(MANAGE_DESK, get_object=_chosen_municipality)
 def desk_create(request, obj):
+    if obj is None:
+        return _choose_municipality(request)
     operators = selectors.operator_choices(obj)
     form = DeskForm(request.POST or None, operators=operators)
     if request.method == "POST" and form.is_valid():
@@ -147,6 +156,8 @@ def desk_member_end(request, desk_id, seat_id, obj):
 @policy.requires(MANAGE_TOPICS, get_object=_chosen_municipality)
 def topic_list(request, obj):
     """The national topics (read only) and the municipality's own: add, rename, reorder, deactivate."""
+    if obj is None:
+        return _choose_municipality(request)
     add_form, error, status = TopicForm(prefix="new"), "", 200
     if request.method == "POST":
         response, add_form, error = _topic_post(request, obj)
