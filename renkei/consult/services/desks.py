@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renkei.core import policy
-from renkei.core.concurrency import lock_checked
+from renkei.core.concurrency import lock_checked, lock_in_order
 from renkei.core.models import Municipality
 
 from ..models import Desk, DeskMember, Topic
@@ -91,6 +91,8 @@ def topic_create(*, membership, municipality: Municipality, topic: Topic, order:
     """Add a topic of the municipality's own (code generated; placed last unless `order` is given)."""
     policy.require(membership, MANAGE_TOPICS, municipality)
     with transaction.atomic():
+        # Two people adding at once would draw the same next code: the municipality's row serializes them.
+        lock_in_order(Municipality, [municipality.pk])
         topic.municipality = municipality
         topic.code = _next_topic_code(municipality)
         if order:
