@@ -1,3 +1,4 @@
 """The modules whose @registrations.on_ready hooks must run: each part lists its module here (one line each)."""
 
 import renkei.consult.demo_hooks  # noqa: F401  (demo: the desk demo step)
+import renkei.consult.indicators  # noqa: F401

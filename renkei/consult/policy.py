@@ -125,3 +125,13 @@ policy.register("consult.view_desk", policy.any_of(works_desk, sets_up_desk), sc
 policy.register("consult.manage_desk", sets_up_desk, scope=desk_scope)
 policy.register("consult.manage_topics", manages_topics)
 policy.register("consult.view_reports", reads_counts, scope=counts_scope)
+
+
+# deskreports: exact small counts are for the municipality's own people (its staff, coordinators, system
+# administrators); the prefecture's staff see counts from 1 to 9 as "<10" (people counted outside the municipality).
+def reads_exact_counts(membership, obj) -> bool:
+    municipality = municipality_of(obj)
+    return municipality is not None and manages_municipality(membership, municipality)
+
+
+policy.register("consult.view_exact_counts", reads_exact_counts, needs_object=True)

@@ -50,9 +50,9 @@ def web_views():
 
 
 # Patient routes are walked with a world of patients, teams and consents in tests/careteams/test_access_walk.py
-# (handoffs: tests/handoff/test_*_walk.py).
-PATIENT_ROUTE_PREFIXES = ("patients/", "provision/", "handoffs/")
-PATIENT_API_PREFIXES = ("/api/v1/patients", "/api/v1/provision", "/api/v1/handoffs")
+# (handoffs: tests/handoff/test_*_walk.py; the consultation desk: tests/consult/test_*_walk.py).
+PATIENT_ROUTE_PREFIXES = ("patients/", "provision/", "handoffs/", "desk/")
+PATIENT_API_PREFIXES = ("/api/v1/patients", "/api/v1/provision", "/api/v1/handoffs", "/api/v1/desk")
 
 
 def walked_here(route: str) -> bool:
