@@ -74,7 +74,9 @@ PROGRAM_ITEMS = [
         NavItem("handoff_report", _("Missed discharge coordination"), "handoff:report", "handoff.view_report"),
         NavItem("handoff_own_report", _("Our handoff figures"), "handoff:own_report", "handoff.view_own_measures"),
     )),
-    NavItem("e", _("(e) Consultation desk")),
+    NavItem("e", _("(e) Consultation desk"), "consult:index", "consult.view_reports", children=(
+        NavItem("consult_report", _("Desk figures"), "consult:report", "consult.view_reports"),
+    )),
     NavItem("f", _("(f) Training"), "training:index", "training.view_series", children=(
         NavItem("training_reach", _("Who the training reaches"), "training:reach", "training.view_series"),
     )),
