@@ -1,1 +1,4 @@
 """The modules whose @registrations.on_ready hooks must run: each part lists its module here (one line each)."""
+
+import renkei.training.survey_indicators  # noqa: F401  (surveys: the improved-share indicator provider)
+import renkei.training.survey_sections  # noqa: F401  (surveys: the series page section)
