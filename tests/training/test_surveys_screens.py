@@ -103,7 +103,8 @@ def test_an_answered_question_is_never_edited_in_place(world):
     with pytest.raises(ValidationError):
         services.instrument_item_update(item=answered, text="変えた", membership=world.official)
     fresh = services.instrument_item_add(instrument=copy, text="新しい設問", membership=world.official)
-    assert services.instrument_item_update(item=fresh, text="直した設問", membership=world.official).text == "直した設問"
+    fixed = services.instrument_item_update(item=fresh, text="直した設問", membership=world.official)
+    assert fixed.text == "直した設問"
 
 
 def test_bad_item_input_gives_messages_not_errors(world):
