@@ -168,6 +168,7 @@ def free_text_answers(series: TrainingSeries) -> list[dict]:
 def registrations_for_links(series: TrainingSeries) -> list[Registration]:
     """Active registrations with their links and responses (for the links page; names shown to staff)."""
     return list(Registration.objects.filter(series=series, cancelled_at__isnull=True)
+                .select_related("series__municipality")  # the read entry's owner, without a query per row
                 .prefetch_related("survey_links", "survey_responses").order_by("name", "pk"))
 
 
