@@ -79,6 +79,8 @@ PROGRAM_ITEMS = [
     )),
     NavItem("f", _("(f) Training"), "training:index", "training.view_series", children=(
         NavItem("training_reach", _("Who the training reaches"), "training:reach", "training.view_series"),
+        NavItem("training_instruments", _("Survey questions (scales)"), "training:instrument_list",
+                "training.view_instruments"),
     )),
     NavItem("g", _("(g) Public awareness")),
     NavItem("h", _("(h) Cross-municipal cooperation")),

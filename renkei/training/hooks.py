@@ -2,3 +2,5 @@
 
 import renkei.training.demo_hooks  # noqa: F401  (demo: the training and awareness demo step)
 import renkei.training.indicators  # noqa: F401
+import renkei.training.survey_indicators  # noqa: F401  (surveys: the improved-share indicator provider)
+import renkei.training.survey_sections  # noqa: F401  (surveys: the series page section)

@@ -33,7 +33,9 @@ PUBLIC_VIEWS = {"core:login", "core:login_verify", "core:logout", "core:invitati
                 "portal:index", "portal:facilities_geojson", "portal:areas_geojson", "portal:search", "portal:about",
                 "portal:facility",
                 # The residents' page of the indicators a municipality marks public (small counts suppressed).
-                "indicators:public"}
+                "indicators:public",
+                # A training participant's survey link (training surveys, issue 12).
+                "events:survey_answer"}
 
 
 def walk_url_patterns(patterns=None, prefix="", namespace=""):
@@ -50,9 +52,11 @@ def web_views():
 
 
 # Patient routes are walked with a world of patients, teams and consents in tests/careteams/test_access_walk.py
-# (handoffs: tests/handoff/test_*_walk.py; the consultation desk: tests/consult/test_*_walk.py).
-PATIENT_ROUTE_PREFIXES = ("patients/", "provision/", "handoffs/", "desk/")
-PATIENT_API_PREFIXES = ("/api/v1/patients", "/api/v1/provision", "/api/v1/handoffs", "/api/v1/desk")
+# (handoffs: tests/handoff/test_*_walk.py; the consultation desk: tests/consult/test_*_walk.py; training and
+# awareness: tests/training/test_*_walk.py, each with its own world).
+PATIENT_ROUTE_PREFIXES = ("patients/", "provision/", "handoffs/", "desk/", "training/")
+PATIENT_API_PREFIXES = ("/api/v1/patients", "/api/v1/provision", "/api/v1/handoffs", "/api/v1/desk",
+                        "/api/v1/training")
 
 
 def walked_here(route: str) -> bool:

@@ -1,0 +1,25 @@
+"""`renkei training effect …`: one command, each subcommand in its own module under `training/commands/`."""
+
+import importlib
+import pkgutil
+
+from django.core.management.base import BaseCommand
+
+import renkei.training.commands as subcommands
+
+
+def _modules() -> dict:
+    return {info.name: importlib.import_module(f"{subcommands.__name__}.{info.name}")
+            for info in pkgutil.iter_modules(subcommands.__path__) if not info.name.startswith("_")}
+
+
+class Command(BaseCommand):
+    help = "Training: the paired pre/post effect table of a series (effect)."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="subcommand", required=True)
+        for name, module in sorted(_modules().items()):
+            module.add_arguments(sub.add_parser(name, help=module.HELP))
+
+    def handle(self, *args, **options):
+        return _modules()[options["subcommand"]].handle(self, **options)
