@@ -124,7 +124,7 @@ def desk_cases(membership, desk: Desk, filters: CaseFilters | None = None, *, re
     No names are listed (the requester's name and contact appear only on the case page)."""
     filters = filters or CaseFilters()
     qs = (policy.scope(membership, VIEW, Case.objects.all()).filter(desk=desk)
-          .select_related("requester_facility", "daily_living_area")
+          .select_related("municipality", "requester_facility", "daily_living_area")
           .prefetch_related("topics")
           .annotate(next_follow_up=next_follow_up_subquery()))
     if filters.status:
@@ -205,12 +205,15 @@ def facility_in_reach(desk: Desk, facility_id) -> Facility | None:
 # --- patients ------------------------------------------------------------------------------------------------
 
 def linkable_patients(membership) -> list:
-    """The patients this member may view now (careteams' `careteams.view_patient` scope), kana order; the
-    listed patients are logged as read, as careteams logs its patient list."""
-    from renkei.careteams.models import Patient
+    """The patients this member may view now (careteams' `careteams.view_patient`: its scope, and a running
+    break-glass access), kana order; the listed patients are logged as read, as careteams logs its list."""
+    from renkei.careteams.models import BreakGlassAccess, Patient
 
-    patients = list(policy.scope(membership, "careteams.view_patient", Patient.objects.all())
-                    .order_by("kana", "pk")[:200])
+    visible = policy.scope(membership, "careteams.view_patient", Patient.objects.all()).values("pk")
+    glass = BreakGlassAccess.objects.filter(membership=membership, ended_at__isnull=True,
+                                            expires_at__gt=timezone.now()).values("patient_id")
+    candidates = Patient.objects.filter(Q(pk__in=visible) | Q(pk__in=glass)).order_by("kana", "pk")[:200]
+    patients = [p for p in candidates if policy.check(membership, "careteams.view_patient", p)]
     audit.record_reads(patients, what=PATIENT_CHOICES_READ, permission="careteams.view_patient")
     return patients
 

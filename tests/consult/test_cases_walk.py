@@ -1,0 +1,53 @@
+"""The case routes' walk: the desk's coordinator and official reach every route; everybody else of the world
+(the municipality's other official and coordinator, a care manager, the neighbouring desk's coordinator, the
+prefecture's staff, a system administrator) is refused with a logged refusal; anonymous callers go to login."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from tests.handoff.walk import Route, walk_web
+
+from .case_helpers import recorded
+
+
+def people(world) -> dict:
+    return {"coordinator": world.coordinator, "official": world.official, "other_official": world.other_official,
+            "other_coordinator": world.other_coordinator, "care_manager": world.care_manager,
+            "neighbour_coordinator": world.neighbour_coordinator, "prefecture": world.prefecture,
+            "admin": world.admin}
+
+
+def test_every_case_route_admits_the_desk_and_refuses_everybody_else(world):
+    case = recorded(world)
+    desk = world.desk
+    routes = [
+        Route(reverse("consult:case_list", args=[desk.pk]), "consult.view_cases", desk),
+        Route(reverse("consult:case_create", args=[desk.pk]), "consult.record_case", desk),
+        Route(reverse("consult:case_facility_search", args=[desk.pk]) + "?q=クリニック", "consult.record_case", desk),
+        Route(reverse("consult:case_detail", args=[case.pk]), "consult.view_cases", case),
+        Route(reverse("consult:case_edit", args=[case.pk]), "consult.record_case", case),
+        Route(reverse("consult:case_action", args=[case.pk]), "consult.record_case", case),
+        Route(reverse("consult:case_resources", args=[case.pk]), "consult.record_case", case),
+        Route(reverse("consult:case_facility_search_for_case", args=[case.pk]) + "?q=a", "consult.record_case",
+              case),
+        Route(reverse("consult:case_close", args=[case.pk]), "consult.record_case", case),
+        Route(reverse("consult:case_reopen", args=[case.pk]), "consult.record_case", case),
+        Route(reverse("consult:case_patient", args=[case.pk]), "consult.record_case", case),
+        Route(reverse("consult:case_raise_issue", args=[case.pk]), "consult.record_case", case),
+    ]
+    outcomes = walk_web(routes, people(world))
+    assert all(seen == {True, False} for seen in outcomes.values())
+
+
+def test_the_other_desks_coordinator_is_refused_the_neighbours_case_in_both_directions(world, login_as):
+    case = recorded(world)
+    response = login_as(world.neighbour_coordinator).get(reverse("consult:case_detail", args=[case.pk]))
+    assert response.status_code == 403
+
+
+def test_a_missing_case_is_404_not_500(world, login_as):
+    client = login_as(world.coordinator)
+    assert client.get("/desk/cases/999999/").status_code == 404
+    assert client.get("/desk/cases/99999999999999999999/").status_code == 404
+    assert client.get("/desk/999999/cases/").status_code == 404
