@@ -198,7 +198,8 @@ def test_a_patient_is_linked_only_by_a_member_who_sees_them(world):
 
 def test_raising_an_issue_creates_the_councils_issue_without_the_cases_words(world):
     case = recorded(world)
-    issue = services.case_issue_raise(membership=world.coordinator, case=case, title="訪問診療医が不足している地区がある",
+    issue = services.case_issue_raise(membership=world.coordinator, case=case,
+                                      title="訪問診療医が不足している地区がある",
                                       description="夜間の往診先が見つからない相談が続く", scene="daily_care",
                                       expected_version=case.version)
     assert Issue.objects.get(pk=issue.pk).raised_elsewhere == f"相談窓口 {case.number}"
