@@ -230,14 +230,19 @@ def case_raise_issue_view(request, case_id, obj):
 
 
 def _facility_results(request, desk):
-    """htmx: facilities of the desk's reach matching a name, as radio buttons (one) or checkboxes (several)."""
+    """htmx: facilities of the desk's reach matching a name, as radio buttons (one) or checkboxes (several).
+
+    The choices already ticked come back with the request (`hx-include`) and stay ticked on top, so several
+    searches add up to one suggestion."""
     field = request.GET.get("field", "requester_facility")
     if field not in ("requester_facility", "referred_to_facility", "facilities"):
         field = "requester_facility"
-    q = request.GET.get("q", "")[:100]
+    q = request.GET.get("q", request.GET.get("facility_q", ""))[:100]
+    kept_ids = [v for v in request.GET.getlist(field)[:20] if v.isdecimal() and len(v) < 12]
+    kept = list(selectors.reachable_facilities(desk).filter(pk__in=kept_ids).select_related("municipality"))
+    found = [f for f in selectors.facility_search(desk, q) if f.pk not in {k.pk for k in kept}]
     return render(request, "consult/cases/_facility_results.html", {
-        "facilities": selectors.facility_search(desk, q), "field": field, "q": q,
-        "multiple": field == "facilities"})
+        "facilities": found, "kept": kept, "field": field, "q": q, "multiple": field == "facilities"})
 
 
 @policy.requires(RECORD, get_object=_desk)
