@@ -51,3 +51,25 @@ def test_a_missing_case_is_404_not_500(world, login_as):
     assert client.get("/desk/cases/999999/").status_code == 404
     assert client.get("/desk/cases/99999999999999999999/").status_code == 404
     assert client.get("/desk/999999/cases/").status_code == 404
+
+
+def test_a_lapsed_desk_member_is_refused_every_case_route_with_a_logged_refusal(world, login_as):
+    from renkei.core.models import AuditEntry
+
+    case = recorded(world)
+    world.coordinator.is_active = False
+    world.coordinator.save()
+    client = login_as(world.coordinator)
+    urls = [reverse("consult:case_list", args=[world.desk.pk]), reverse("consult:case_create", args=[world.desk.pk]),
+            reverse("consult:case_detail", args=[case.pk]), reverse("consult:case_close", args=[case.pk])]
+    before = AuditEntry.objects.filter(action=AuditEntry.Action.REFUSE).count()
+    assert [client.get(url).status_code for url in urls] == [403] * len(urls)
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.REFUSE).count() == before + len(urls)
+
+
+def test_anonymous_posts_go_to_login(world):
+    from django.test import Client
+
+    case = recorded(world)
+    response = Client().post(reverse("consult:case_close", args=[case.pk]), {"outcome": "resolved"})
+    assert response.status_code == 302 and "/login/" in response["Location"]

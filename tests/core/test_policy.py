@@ -51,7 +51,8 @@ def web_views():
 
 # Patient routes are walked with a world of patients, teams and consents in tests/careteams/test_access_walk.py
 # (handoffs: tests/handoff/test_*_walk.py).
-PATIENT_ROUTE_PREFIXES = ("patients/", "provision/", "handoffs/")
+# The desk's case routes are person data too: walked in tests/consult/test_cases_walk.py.
+PATIENT_ROUTE_PREFIXES = ("patients/", "provision/", "handoffs/", "desk/cases/", "desk/<int:desk_id>/cases/")
 PATIENT_API_PREFIXES = ("/api/v1/patients", "/api/v1/provision", "/api/v1/handoffs")
 
 
