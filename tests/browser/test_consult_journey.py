@@ -136,4 +136,7 @@ def test_the_case_form_fits_a_phone(phone_page, desk_world, page_errors):
     phone_page.press("#facility-q-requester_facility", "Enter")
     phone_page.locator(f"input[data-facility='{desk_world['office'].pk}']").wait_for(state="visible")
     assert phone_page.url.endswith("/cases/new/")
+    # The list, too, fits the phone (its table scrolls inside its own frame).
+    assert phone_page.goto(f"/desk/{desk_world['desk'].pk}/cases/").status == 200
+    assert phone_page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
     assert page_errors.messages == []
