@@ -74,3 +74,12 @@ def test_raising_an_issue_is_logged_on_both_sides(world):
                                                   object_id=str(case.pk))
              if {"raised_issue", "raised_issue_id"} & set(e.changes)]
     assert len(links) == 1 and links[0].membership_id_value == world.coordinator.pk
+
+
+def test_the_audit_log_screen_shows_a_topics_change(world, login_as):
+    recorded(world)
+    from renkei.core.audit_display import sentence
+
+    entry = AuditEntry.objects.filter(object_type="consult.case", action=AuditEntry.Action.UPDATE).latest("seq")
+    assert entry.changes == {"topics": [[], ["find_home_doctor"]]}
+    assert sentence(entry)

@@ -73,3 +73,24 @@ def test_anonymous_posts_go_to_login(world):
     case = recorded(world)
     response = Client().post(reverse("consult:case_close", args=[case.pk]), {"outcome": "resolved"})
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_the_case_pages_offer_no_link_that_answers_403_or_500(world, login_as):
+    import re
+
+    case = recorded(world)
+    from renkei.consult.services import cases as services
+
+    services.case_resources_suggest(membership=world.coordinator, case=case, facility_ids=[world.clinic_a.pk])
+    services.case_issue_raise(membership=world.coordinator, case=case, title="課題", description="",
+                              scene="daily_care", expected_version=case.version)
+    for member in (world.coordinator, world.official):
+        client = login_as(member)
+        for page in (reverse("consult:case_list", args=[world.desk.pk]),
+                     reverse("consult:case_detail", args=[case.pk])):
+            html = client.get(page).content.decode()
+            links = {h for h in re.findall(r'href="(/[^"]*)"', html)
+                     if not h.startswith(("/static/", "/logout/", "/api/")) and "/break-glass/" not in h}
+            for link in links:
+                status = client.get(link).status_code
+                assert status not in (403, 500), f"{page} links {link}: {status}"
