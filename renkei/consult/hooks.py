@@ -2,3 +2,4 @@
 
 import renkei.consult.demo_hooks  # noqa: F401  (demo: the desk demo step)
 import renkei.consult.indicators  # noqa: F401
+import renkei.consult.home_cases  # noqa: F401  (cases: home attention, the desk page's cases section)

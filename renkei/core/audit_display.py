@@ -122,7 +122,8 @@ def _update_sentence(model, entry: AuditEntry) -> str | None:
     """A model's own words for a change of state (AUDIT_UPDATE_SENTENCES: {(field, new value): msgid})."""
     sentences = getattr(model, "AUDIT_UPDATE_SENTENCES", None) or {}
     for key, value in (entry.changes or {}).items():
-        if isinstance(value, list) and len(value) == 2:
+        # A list of codes (topics, indicators: [[before…], [after…]]) names no state: only scalars are looked up.
+        if isinstance(value, list) and len(value) == 2 and not isinstance(value[1], list | dict):
             sentence = sentences.get((key, value[1]))
             if sentence is not None:
                 return str(sentence)

@@ -17,7 +17,9 @@ def test_a_clear_improvement_is_significant_and_large():
     assert effect.pairs == 8 and effect.improved == 8 and effect.worse == 0
     assert effect.median_difference == 1.5
     assert effect.effect_size == 1.0 and effect.magnitude == "large"
-    assert effect.p_value == pytest.approx(stats.wilcoxon([b - a for a, b in pairs]).pvalue)
+    # tied differences: the normal approximation with corrections (R's wilcox.test), not scipy's permutation test
+    differences = [b - a for a, b in pairs]
+    assert effect.p_value == pytest.approx(stats.wilcoxon(differences, method="approx", correction=True).pvalue)
     assert effect.is_significant
 
 
@@ -38,3 +40,9 @@ def test_mixed_changes_give_a_rank_biserial_between_minus_one_and_one():
     # nonzero diffs: +1 -1 +2 -1 +1 → ranks of |d|: 1s get 2.5, the 2 gets 5; favourable 2.5+5+2.5=10, unfav 5
     assert effect.effect_size == pytest.approx((10 - 5) / 15)
     assert effect.improved == 3 and effect.worse == 2 and effect.unchanged == 1
+
+
+def test_without_ties_the_p_value_is_exact():
+    pairs = [(1, 2), (1, 3), (1, 4), (1, 5), (1, 6), (1, 7)]
+    assert paired_effect(pairs).p_value == pytest.approx(stats.wilcoxon([1, 2, 3, 4, 5, 6], method="exact").pvalue)
+
