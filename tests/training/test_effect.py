@@ -17,9 +17,11 @@ def test_a_clear_improvement_is_significant_and_large():
     assert effect.pairs == 8 and effect.improved == 8 and effect.worse == 0
     assert effect.median_difference == 1.5
     assert effect.effect_size == 1.0 and effect.magnitude == "large"
-    # tied differences: the normal approximation with corrections (R's wilcox.test), not scipy's permutation test
+    # tied differences: the exact p of the signed mid-ranks, the same as scipy's (slow) permutation test
     differences = [b - a for a, b in pairs]
-    assert effect.p_value == pytest.approx(stats.wilcoxon(differences, method="approx", correction=True).pvalue)
+    assert effect.p_value == pytest.approx(stats.wilcoxon(differences, method="exact").pvalue
+                                           if len(set(differences)) == len(differences)
+                                           else 2 / 2 ** 8)
     assert effect.is_significant
 
 
@@ -46,3 +48,19 @@ def test_without_ties_the_p_value_is_exact():
     pairs = [(1, 2), (1, 3), (1, 4), (1, 5), (1, 6), (1, 7)]
     assert paired_effect(pairs).p_value == pytest.approx(stats.wilcoxon([1, 2, 3, 4, 5, 6], method="exact").pvalue)
 
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_counted_exact_p_equals_scipys_permutation_test(seed):
+    import random
+
+    rng = random.Random(seed)
+    differences = [d for d in (rng.randint(-3, 3) for _ in range(rng.randint(5, 12))) if d] or [1]
+    expected = stats.wilcoxon(differences, method=stats.PermutationMethod(n_resamples=10**6)).pvalue
+    assert paired_effect([(0, d) for d in differences]).p_value == pytest.approx(expected)
+
+
+def test_beyond_fifty_pairs_the_normal_approximation_is_used():
+    differences = [1 + (n % 4) for n in range(60)] + [-1, -2]
+    expected = stats.wilcoxon(differences, method="approx", correction=True).pvalue
+    assert paired_effect([(0, d) for d in differences]).p_value == pytest.approx(expected)
