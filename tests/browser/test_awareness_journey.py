@@ -93,3 +93,31 @@ def test_the_calendar_works_by_keyboard(phone_page, lectures, page_errors):
     assert page.locator(f"#activity-{lectures.pk} details").evaluate("el => el.open")
     assert page.locator(f"#activity-{lectures.pk}").get_by_text("地域包括ケア推進課 0773-24-7000").is_visible()
     assert page_errors.messages == []
+
+
+def test_staff_see_never_reached_areas_on_the_reach_map_without_tiles(page, demo, page_errors):
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
+    from renkei.core.models import DailyLivingArea, Municipality
+    from renkei.core.services.demo import DEMO_MUNICIPALITY_CODE
+    from renkei.training.models import AwarenessActivity
+
+    from .conftest import demo_email, log_in
+
+    municipality = Municipality.objects.get(code=DEMO_MUNICIPALITY_CODE)
+    first = DailyLivingArea.objects.filter(municipality=municipality).order_by("name").first()
+    AwarenessActivity.objects.create(municipality=municipality, kind="outreach_lecture", title="出前講座",
+                                     date=dt.date.today() - dt.timedelta(days=3), daily_living_area=first,
+                                     attendance=25)
+    host = urlsplit(settings.RENKEI_TILE_URL).netloc
+    if host:
+        page.route(f"**://{host}/**", lambda route: route.abort())
+    log_in(page, demo_email("city"))
+    page.goto(f"/training/awareness/reach/?municipality={DEMO_MUNICIPALITY_CODE}")
+    assert page.locator("tr.never-reached").count() == DailyLivingArea.objects.filter(
+        municipality=municipality).count() - 1
+    page.locator(".reach-map path.leaflet-interactive").first.wait_for()
+    assert page.locator(".reach-map path.leaflet-interactive").count() >= 2
+    assert [m for m in page_errors.messages if not host or host not in m] == []

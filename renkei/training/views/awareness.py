@@ -5,6 +5,7 @@ the reach by daily living area."""
 from __future__ import annotations
 
 import io
+import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -318,6 +319,8 @@ def awareness_reach_view(request, obj):
         "municipality": obj, "years": [(year, fiscal_year_wareki(year)) for year in years],
         "rows": [(row, row.cell_list(years)) for row in rows], "first": first, "last": last,
         "never_reached": [row.area for row in rows if row.area is not None and row.is_never_reached],
+        "reached_json": json.dumps({str(row.area.pk): sum(count for count, _ in row.cells.values())
+                                    for row in rows if row.area is not None}),
         "year_choices": [(year, fiscal_year_wareki(year)) for year in range(this_year, this_year - 10, -1)],
     })
 
