@@ -140,3 +140,16 @@ def test_paper_forms_are_entered_all_or_nothing_with_one_audit_entry(world):
     assert AwarenessResponse.objects.count() == 2
     with pytest.raises(PermissionDenied):
         services.responses_enter(membership=world.prefecture, activity=activity, rows=rows)
+
+
+def test_the_home_page_reminds_staff_of_activities_soon_without_a_questionnaire_link(world):
+    from renkei.training.awareness_hooks import questionnaire_attention
+
+    soon = activity_in(world, date=days(5))
+    activity_in(world, date=days(40))
+    activity_in(world, date=days(3), is_published=False)
+    [item] = questionnaire_attention(world.official)
+    assert item.obj == soon and "1" in item.text
+    services.survey_link_issue(membership=world.official, activity=soon)
+    assert questionnaire_attention(world.official) == []
+    assert questionnaire_attention(world.prefecture) == []

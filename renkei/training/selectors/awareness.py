@@ -206,3 +206,14 @@ def public_material(pk: int) -> AwarenessMaterial | None:
     """A material residents may download: public, of a published, not cancelled activity."""
     return (AwarenessMaterial.objects.select_related("activity__municipality")
             .filter(pk=pk, is_public=True, activity__is_published=True, activity__is_cancelled=False).first())
+
+
+def soon_without_questionnaire(membership, *, days: int = 14) -> list[AwarenessActivity]:
+    """Published, not cancelled activities of the next `days` days the member runs, without an open
+    questionnaire link (to print its QR code on the handout in time)."""
+    today = timezone.localdate()
+    rows = policy.scope(membership, "training.manage_awareness", AwarenessActivity.objects.all())
+    open_links = AwarenessSurveyLink.objects.filter(is_active=True, expires_at__gt=timezone.now())
+    return list(rows.filter(is_published=True, is_cancelled=False, date__gte=today,
+                            date__lte=today + dt.timedelta(days=days))
+                .exclude(pk__in=open_links.values("activity_id")).order_by("date", "pk")[:20])
