@@ -64,12 +64,13 @@ def _day(text: str) -> dt.date | None:
 
 @router.get("/events", response={200: EventListOut, 422: ErrorOut}, auth=ANONYMOUS_ALLOWED)
 @policy.api_public("training.view_calendar")
-def list_events(request, municipality: str, theme: str = "", to: str = ""):
-    """Published, not cancelled awareness activities of a municipality (the residents' calendar), by date:
-    `from` and `to` are ISO dates (default: from today, no end); `theme` one of the theme codes."""
+def list_events(request, municipality: str = "", theme: str = "", to: str = ""):
+    """Published, not cancelled awareness activities of a municipality (the residents' calendar; without
+    `municipality`, of every municipality), by date: `from` and `to` are ISO dates (default: from today, no end);
+    `theme` one of the theme codes."""
     errors = {}
-    found = municipality_or_none(municipality)
-    if found is None:
+    found = municipality_or_none(municipality) if municipality else None
+    if municipality and found is None:
         errors["municipality"] = _("No municipality with this code.")
     start = end = None
     raw_from = request.GET.get("from", "")
@@ -87,13 +88,13 @@ def list_events(request, municipality: str, theme: str = "", to: str = ""):
         return Status(422, {"detail": _("Some parameters are not valid. See “errors” for each one."),
                             "errors": errors})
     activities = selectors.calendar_activities(found, start=start or timezone.localdate(), end=end, theme=theme)
-    page = reverse("events:calendar", args=[found.code])
     items = []
     for activity in activities:
         fields = selectors.public_fields(activity)
+        page = reverse("events:calendar", args=[activity.municipality.code])
         fields["url"] = request.build_absolute_uri(f"{page}#activity-{activity.pk}")
         fields["materials"] = [{**m, "url": request.build_absolute_uri(reverse("events:awareness_material",
                                                                                  args=[m["id"]]))}
                                for m in fields["materials"]]
         items.append(fields)
-    return {"municipality": found.code, "count": len(items), "items": items}
+    return {"municipality": found.code if found else "", "count": len(items), "items": items}

@@ -96,10 +96,11 @@ def activity_results(activity: AwarenessActivity, *, with_comments: bool = False
 
 def calendar_activities(municipality, *, start: dt.date | None = None, end: dt.date | None = None,
                         theme: str = "") -> QuerySet[AwarenessActivity]:
-    """Published, not cancelled activities of a municipality (and its wards), by date: what the residents'
-    calendar, its iCalendar file and the JSON feed show. Public materials are prefetched."""
-    rows = AwarenessActivity.objects.filter(
-        Q(municipality=municipality) | Q(municipality__parent=municipality), is_published=True, is_cancelled=False)
+    """Published, not cancelled activities of a municipality (and its wards; None: every municipality), by date:
+    what the residents' calendar, its iCalendar file and the JSON feed show. Public materials are prefetched."""
+    rows = AwarenessActivity.objects.filter(is_published=True, is_cancelled=False)
+    if municipality is not None:
+        rows = rows.filter(Q(municipality=municipality) | Q(municipality__parent=municipality))
     if start:
         rows = rows.filter(date__gte=start)
     if end:

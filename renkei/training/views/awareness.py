@@ -36,17 +36,17 @@ VIEW, MANAGE = "training.view_awareness", "training.manage_awareness"
 
 # --- loaders ---------------------------------------------------------------------------------------------------
 
-def _activity(request, pk, **kwargs) -> AwarenessActivity:
+def _activity(request, activity_id, **kwargs) -> AwarenessActivity:
     return get_object_or_404(AwarenessActivity.objects.select_related("municipality__prefecture",
-                                                                      "daily_living_area"), pk=pk)
+                                                                      "daily_living_area"), pk=activity_id)
 
 
-def _material(request, pk, **kwargs) -> AwarenessMaterial:
-    return get_object_or_404(AwarenessMaterial.objects.select_related("activity__municipality"), pk=pk)
+def _material(request, material_id, **kwargs) -> AwarenessMaterial:
+    return get_object_or_404(AwarenessMaterial.objects.select_related("activity__municipality"), pk=material_id)
 
 
-def _link(request, pk, **kwargs) -> AwarenessSurveyLink:
-    return get_object_or_404(AwarenessSurveyLink.objects.select_related("activity__municipality"), pk=pk)
+def _link(request, link_id, **kwargs) -> AwarenessSurveyLink:
+    return get_object_or_404(AwarenessSurveyLink.objects.select_related("activity__municipality"), pk=link_id)
 
 
 def _chosen_municipality(request, **kwargs):
@@ -155,7 +155,7 @@ def _activity_form(request, activity: AwarenessActivity):
             add_service_errors(form, error)
         else:
             messages.success(request, _("Saved the activity."))
-            return redirect("training:awareness_detail", pk=form.instance.pk)
+            return redirect("training:awareness_detail", activity_id=form.instance.pk)
     return render(request, "training/awareness/form.html", {**context, "form": form},
                   status=400 if form.errors else 200)
 
@@ -168,7 +168,7 @@ def awareness_create_view(request, obj):
 
 
 @policy.requires(MANAGE, get_object=_activity)
-def awareness_edit_view(request, pk, obj):
+def awareness_edit_view(request, activity_id, obj):
     return _activity_form(request, obj)
 
 
@@ -187,16 +187,16 @@ def _detail_context(request, activity: AwarenessActivity) -> dict:
 
 
 @policy.requires(VIEW, get_object=_activity)
-def awareness_detail_view(request, pk, obj):
+def awareness_detail_view(request, activity_id, obj):
     return render(request, "training/awareness/detail.html", _detail_context(request, obj))
 
 
 # --- materials -------------------------------------------------------------------------------------------------
 
 @policy.requires(MANAGE, get_object=_activity)
-def awareness_material_upload_view(request, pk, obj):
+def awareness_material_upload_view(request, activity_id, obj):
     if request.method != "POST":
-        return redirect("training:awareness_detail", pk=obj.pk)
+        return redirect("training:awareness_detail", activity_id=obj.pk)
     form = MaterialForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -225,14 +225,14 @@ def material_response(material: AwarenessMaterial):
 
 
 @policy.requires(VIEW, get_object=_material)
-def awareness_material_download_view(request, pk, obj):
+def awareness_material_download_view(request, material_id, obj):
     response = material_response(obj)
     audit.record_read(obj, what=gettext_noop("awareness material"), permission=VIEW)
     return response
 
 
 @policy.requires(MANAGE, get_object=_material)
-def awareness_material_delete_view(request, pk, obj):
+def awareness_material_delete_view(request, material_id, obj):
     if request.method == "POST":
         services.material_delete(membership=request.membership, material=obj)
         messages.success(request, _("Removed the material."))
@@ -251,7 +251,7 @@ def qr_svg(url: str) -> str:
 
 
 @policy.requires(MANAGE, get_object=_activity)
-def awareness_survey_view(request, pk, obj):
+def awareness_survey_view(request, activity_id, obj):
     """Issue (or reissue) the activity's questionnaire link; the page shows it once, with its QR code."""
     if request.method != "POST":
         return redirect(reverse("training:awareness_detail", args=[obj.pk]) + "#questionnaire")
@@ -272,7 +272,7 @@ def awareness_survey_view(request, pk, obj):
 
 
 @policy.requires(MANAGE, get_object=_link)
-def awareness_survey_deactivate_view(request, pk, obj):
+def awareness_survey_deactivate_view(request, link_id, obj):
     if request.method == "POST":
         services.survey_link_deactivate(membership=request.membership, link=obj)
         messages.success(request, _("The questionnaire link no longer takes answers."))
@@ -280,7 +280,7 @@ def awareness_survey_deactivate_view(request, pk, obj):
 
 
 @policy.requires(MANAGE, get_object=_activity)
-def awareness_responses_enter_view(request, pk, obj):
+def awareness_responses_enter_view(request, activity_id, obj):
     """Enter paper forms quickly: a grid of rows, one per form, all saved at once (or none)."""
     formset = PaperFormSet(request.POST or None, prefix="paper")
     errors = []
@@ -330,13 +330,16 @@ urlpatterns = [
     path("awareness/export.xlsx", awareness_export_view, name="awareness_export"),
     path("awareness/new/", awareness_create_view, name="awareness_create"),
     path("awareness/reach/", awareness_reach_view, name="awareness_reach"),
-    path("awareness/<int:pk>/", awareness_detail_view, name="awareness_detail"),
-    path("awareness/<int:pk>/edit/", awareness_edit_view, name="awareness_edit"),
-    path("awareness/<int:pk>/materials/", awareness_material_upload_view, name="awareness_material_upload"),
-    path("awareness/materials/<int:pk>/", awareness_material_download_view, name="awareness_material_download"),
-    path("awareness/materials/<int:pk>/delete/", awareness_material_delete_view, name="awareness_material_delete"),
-    path("awareness/<int:pk>/questionnaire/", awareness_survey_view, name="awareness_survey"),
-    path("awareness/links/<int:pk>/deactivate/", awareness_survey_deactivate_view,
+    path("awareness/<int:activity_id>/", awareness_detail_view, name="awareness_detail"),
+    path("awareness/<int:activity_id>/edit/", awareness_edit_view, name="awareness_edit"),
+    path("awareness/<int:activity_id>/materials/", awareness_material_upload_view,
+         name="awareness_material_upload"),
+    path("awareness/materials/<int:material_id>/", awareness_material_download_view,
+         name="awareness_material_download"),
+    path("awareness/materials/<int:material_id>/delete/", awareness_material_delete_view,
+         name="awareness_material_delete"),
+    path("awareness/<int:activity_id>/questionnaire/", awareness_survey_view, name="awareness_survey"),
+    path("awareness/links/<int:link_id>/deactivate/", awareness_survey_deactivate_view,
          name="awareness_survey_deactivate"),
-    path("awareness/<int:pk>/answers/", awareness_responses_enter_view, name="awareness_responses_enter"),
+    path("awareness/<int:activity_id>/answers/", awareness_responses_enter_view, name="awareness_responses_enter"),
 ]

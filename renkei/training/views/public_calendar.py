@@ -8,7 +8,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.urls import path, re_path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -24,8 +24,6 @@ from ..selectors import awareness as selectors
 from ..services import awareness as services
 from ._awareness_forms import AnswerForm
 from .awareness import material_response
-
-CODE = r"(?P<code>\d{6})"
 
 
 def _theme(request) -> str:
@@ -77,9 +75,9 @@ def calendar_ics_view(request, code: str):
 
 
 @policy.public
-def public_material_view(request, pk: int):
+def public_material_view(request, material_id: int):
     """A material the activity's staff marked public, of a published activity; the download is logged."""
-    material = selectors.public_material(pk)
+    material = selectors.public_material(material_id)
     if material is None:
         raise Http404("no such public material")
     response = material_response(material)
@@ -137,8 +135,8 @@ def answer_view(request, token: str):
 
 
 urlpatterns = [
-    re_path(rf"^{CODE}/$", calendar_view, name="calendar"),
-    re_path(rf"^{CODE}/calendar\.ics$", calendar_ics_view, name="calendar_ics"),
-    path("materials/<int:pk>/", public_material_view, name="awareness_material"),
+    path("<str:code>/", calendar_view, name="calendar"),
+    path("<str:code>/calendar.ics", calendar_ics_view, name="calendar_ics"),
+    path("materials/<int:material_id>/", public_material_view, name="awareness_material"),
     path("q/<str:token>/", answer_view, name="awareness_answer"),
 ]
