@@ -29,33 +29,34 @@ NOTE = "Renkei の普及啓発の記録"
 POSITIVE_INTENTIONS = (AcpIntention.WILL_TALK, AcpIntention.ALREADY)
 
 
-def _targets(municipalities: list) -> tuple[dict, dict]:
-    """({id: municipality}, {id of a municipality or ward: [ids it counts for]})."""
+def _targets(municipalities: list) -> tuple[dict, dict, set[int]]:
+    """({id: municipality}, {id of a municipality or ward: [ids it counts for]}, ids of the municipalities that
+    record awareness work at all), in one query."""
     by_id = {m.pk: m for m in municipalities}
     counts_for: dict[int, list[int]] = defaultdict(list)
     for m in municipalities:
         counts_for[m.pk].append(m.pk)
-    for ward_id, parent_id in (AwarenessActivity.objects.filter(municipality__parent_id__in=list(by_id))
-                               .values_list("municipality_id", "municipality__parent_id").distinct()):
-        counts_for[ward_id].append(parent_id)
-    return by_id, counts_for
-
-
-def _users(counts_for: dict) -> set[int]:
-    """The municipalities (by target id) that record awareness work at all."""
-    used = AwarenessActivity.objects.filter(municipality_id__in=list(counts_for)).values_list(
-        "municipality_id", flat=True).distinct()
-    return {target for municipality_id in used for target in counts_for[municipality_id]}
+    users: set[int] = set()
+    rows = (AwarenessActivity.objects.filter(Q(municipality_id__in=list(by_id))
+                                             | Q(municipality__parent_id__in=list(by_id)))
+            .order_by().values_list("municipality_id", "municipality__parent_id").distinct())
+    for municipality_id, parent_id in rows:
+        if parent_id in by_id and parent_id not in counts_for[municipality_id]:
+            counts_for[municipality_id].append(parent_id)
+        users.update(target for target in counts_for[municipality_id] if target in by_id)
+    return by_id, counts_for, users
 
 
 def _held(municipalities: list, period: Period):
-    by_id, counts_for = _targets(municipalities)
+    by_id, counts_for, users = _targets(municipalities)
+    if not users:
+        return by_id, {}, None
     end = min(period.end, timezone.localdate())
     rows = (AwarenessActivity.objects.filter(municipality_id__in=list(counts_for), is_cancelled=False,
                                              date__gte=period.start, date__lte=end)
             .order_by().values("municipality_id")
             .annotate(activities=Count("pk"), attendance=Sum("attendance", filter=Q(kind__in=HELD_KINDS))))
-    figures: dict[int, dict] = {pk: {"activities": 0, "attendance": 0} for pk in _users(counts_for)}
+    figures: dict[int, dict] = {pk: {"activities": 0, "attendance": 0} for pk in users}
     for row in rows:
         for target in counts_for[row["municipality_id"]]:
             figures.setdefault(target, {"activities": 0, "attendance": 0})
@@ -74,6 +75,8 @@ def awareness_reach_per_1000_65plus(municipalities: list, period: Period) -> lis
     from renkei.indicators.selectors.values import latest_builtin_values
 
     by_id, figures, _end = _held(municipalities, period)
+    if not figures:
+        return []
     keys = {pk: f"M{by_id[pk].code}" for pk in figures if pk in by_id}
     population = latest_builtin_values(code=POPULATION_65_PLUS, area_keys=keys.values(),
                                        on_or_before=period.start)
@@ -88,22 +91,24 @@ def awareness_reach_per_1000_65plus(municipalities: list, period: Period) -> lis
 
 
 def awareness_areas_reached_share(municipalities: list, period: Period) -> list[Computed]:
-    by_id = {m.pk: m for m in municipalities}
+    by_id, _counts_for, users = _targets(municipalities)
+    if not users:
+        return []
     end = min(period.end, timezone.localdate())
-    totals = dict(DailyLivingArea.objects.filter(municipality_id__in=list(by_id)).order_by()
+    totals = dict(DailyLivingArea.objects.filter(municipality_id__in=list(users)).order_by()
                   .values("municipality_id").annotate(n=Count("pk")).values_list("municipality_id", "n"))
     reached = dict(AwarenessActivity.objects.filter(
         municipality_id__in=list(totals), is_cancelled=False, date__gte=period.start, date__lte=end,
         daily_living_area__isnull=False).order_by().values("municipality_id")
         .annotate(n=Count("daily_living_area", distinct=True)).values_list("municipality_id", "n"))
-    users = set(AwarenessActivity.objects.filter(municipality_id__in=list(totals))
-                .values_list("municipality_id", flat=True).distinct())
     return [Computed(Area.of_municipality(by_id[pk]), reached.get(pk, 0), total, NOTE)
-            for pk, total in totals.items() if pk in users and total]
+            for pk, total in totals.items() if total]
 
 
 def acp_intention_share(municipalities: list, period: Period) -> list[Computed]:
-    by_id, counts_for = _targets(municipalities)
+    by_id, counts_for, users = _targets(municipalities)
+    if not users:
+        return []
     end = min(period.end, timezone.localdate())
     rows = (AwarenessResponse.objects.filter(activity__municipality_id__in=list(counts_for),
                                              activity__date__gte=period.start, activity__date__lte=end)
