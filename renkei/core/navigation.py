@@ -82,7 +82,9 @@ PROGRAM_ITEMS = [
         NavItem("training_instruments", _("Survey questions (scales)"), "training:instrument_list",
                 "training.view_instruments"),
     )),
-    NavItem("g", _("(g) Public awareness")),
+    NavItem("g", _("(g) Public awareness"), "training:awareness_list", "training.view_awareness", children=(
+        NavItem("training_awareness_reach", _("Areas reached"), "training:awareness_reach", "training.view_awareness"),
+    )),
     NavItem("h", _("(h) Cross-municipal cooperation")),
 ]
 

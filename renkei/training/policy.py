@@ -112,3 +112,5 @@ policy.register("training.view_instruments", reads, scope=instrument_scope)
 policy.register("training.manage_instruments", runs)
 policy.register("training.view_awareness", reads, scope=_owned_scope("municipality"))
 policy.register("training.manage_awareness", runs, scope=_run_scope("municipality"))
+# The residents' calendar feed: published fields only, for anyone (anonymous callers pass `api_public`).
+policy.register("training.view_calendar", policy.always)

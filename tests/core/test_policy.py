@@ -35,7 +35,9 @@ PUBLIC_VIEWS = {"core:login", "core:login_verify", "core:logout", "core:invitati
                 # The residents' page of the indicators a municipality marks public (small counts suppressed).
                 "indicators:public",
                 # A training participant's survey link (training surveys, issue 12).
-                "events:survey_answer"}
+                "events:survey_answer",
+                # Public awareness: the residents' calendar, its iCalendar file and public materials, the questionnaire.
+                "events:calendar", "events:calendar_ics", "events:awareness_material", "events:awareness_answer"}
 
 
 def walk_url_patterns(patterns=None, prefix="", namespace=""):
@@ -104,7 +106,24 @@ def world(db):
         indicators=_indicators_world(home, members["city"]),
         pdca=_pdca_world(home, members["city"]),
         councils=_councils_world(home, members),
+        awareness=_awareness_world(home),
     )
+
+
+def _awareness_world(home):
+    """An awareness activity with a staff-only material (its file not stored: its download answers 404 to those
+    allowed) and a questionnaire link."""
+    from django.utils import timezone
+
+    from renkei.training.models import AwarenessActivity, AwarenessMaterial, AwarenessSurveyLink
+
+    activity = AwarenessActivity.objects.create(municipality=home, kind="public_lecture", title="講座",
+                                                date="2026-06-10", is_published=True)
+    material = AwarenessMaterial.objects.create(activity=activity, title="資料", stored_name="missing.pdf",
+                                                original_name="a.pdf", content_type="application/pdf", size=1)
+    link = AwarenessSurveyLink.objects.create(activity=activity, token_hash="0" * 64,
+                                              expires_at=timezone.now() + timezone.timedelta(days=1))
+    return SimpleNamespace(activity=activity, material=material, link=link)
 
 
 def _indicators_world(home, staff):
@@ -254,8 +273,10 @@ def url_for(route: str, world) -> str:
         "key": world.pdca.outcome.key if "/outcomes/" in route else world.pdca.measure.key,
         "number": 1, "indicator_id": world.pdca.indicator.pk, "template_id": world.pdca.template.pk,
         "council_id": world.councils.council.pk, "member_id": world.councils.member.pk,
+        "activity_id": world.awareness.activity.pk, "link_id": world.awareness.link.pk,
         "meeting_id": world.councils.meeting.pk,
-        "decision_id": world.councils.decision.pk, "material_id": world.councils.material.pk,
+        "decision_id": world.councils.decision.pk, "material_id": world.awareness.material.pk
+        if route.startswith("training/awareness/") else world.councils.material.pk,
         "issue_id": world.councils.issue.pk, "action_id": world.councils.action.pk,
         **(_pdca_turn_values(world) if route.startswith("pdca/turns/") else {}),
         **(_training_values(world) if route.startswith("training/") else {}),
