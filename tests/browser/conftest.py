@@ -42,10 +42,14 @@ def _flush_keeping_migration_state() -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    from renkei.consult.models import Topic
+    from renkei.consult.topics import seed_topics
     from renkei.core.models.audit import AuditChainHead, AuditEntry
     from renkei.directory.models import CollaborationAttribute, CollaborationCategory
     from renkei.directory.taxonomy import seed_taxonomy
     from renkei.indicators.library import seed_library
+    from renkei.training.builtin_instruments import seed_instruments
+    from renkei.training.models import Instrument, InstrumentItem
 
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
@@ -55,6 +59,8 @@ def _flush_keeping_migration_state() -> None:
     AuditChainHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": "0" * 64})
     seed_taxonomy(CollaborationCategory, CollaborationAttribute)
     seed_library()
+    seed_topics(Topic)
+    seed_instruments(Instrument, InstrumentItem)
     table = connection.ops.quote_name(AuditEntry._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table}" if connection.vendor == "sqlite" else f"TRUNCATE {table}")  # noqa: S608

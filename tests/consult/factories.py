@@ -15,6 +15,7 @@ import factory
 from django.utils import timezone
 
 from renkei.consult.models import Case, CaseAction, Desk, DeskMember, RequesterKind, Topic
+from renkei.consult.topics import seed_topics
 from renkei.core.models import Membership, Municipality, Organization, Profession, Role
 from renkei.directory.models import Facility
 from tests.factories import FacilityFactory, MembershipFactory, MunicipalityFactory, OrganizationFactory
@@ -79,6 +80,8 @@ class World:
 
 
 def build_world() -> World:
+    # A transactional test elsewhere (browser, concurrency) flushes the database: put the national topics back.
+    seed_topics(Topic)
     municipality = MunicipalityFactory()
     association = OrganizationFactory(kind=Organization.Kind.MEDICAL_ASSOCIATION, municipality=municipality,
                                       name="試験市医師会")

@@ -15,10 +15,12 @@ from django.utils import timezone
 
 from renkei.core.models import DailyLivingArea, Membership, Municipality, Organization, Profession, Role
 from renkei.directory.models import Facility
+from renkei.training.builtin_instruments import seed_instruments
 from renkei.training.models import (
     Attendance,
     AwarenessActivity,
     Instrument,
+    InstrumentItem,
     Phase,
     Registration,
     SurveyAnswer,
@@ -81,6 +83,8 @@ class ActivityFactory(factory.django.DjangoModelFactory):
 
 
 def builtin_instrument() -> Instrument:
+    # A transactional test elsewhere (browser, concurrency) flushes the database: put the built-in back.
+    seed_instruments(Instrument, InstrumentItem)
     return Instrument.objects.get(municipality=None, code="renkei-collaboration-short")
 
 

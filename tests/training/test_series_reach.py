@@ -13,6 +13,7 @@ from renkei.training.models import Attendance
 from renkei.training.selectors.series_reach import reach, reach_years
 from tests.conftest import client_for
 from tests.factories import FacilityFactory, MunicipalityFactory
+from tests.i18n import ja, ja_plural
 
 from .factories import RegistrationFactory, SeriesFactory, SessionFactory, attended
 
@@ -82,14 +83,16 @@ def test_the_reach_page_names_unreached_facilities_to_staff_and_counts_them_for_
     assert "未到達薬局" in staff and "reach-chart-data" in staff
     prefecture = client_for(year_world.prefecture).get(url)
     assert prefecture.status_code == 200 and "未到達薬局" not in prefecture.content.decode()
-    assert "2 open facilities never sent anyone" in prefecture.content.decode()
+    never = ja_plural("%(n)s open facility never sent anyone in this period.",
+                      "%(n)s open facilities never sent anyone in this period.", 2, n=2)
+    assert never in prefecture.content.decode()
 
 
 def test_a_bad_period_is_explained_not_a_500(world):
     assert reach_years("2027", "2025", 2026)[:2] == (2025, 2025)
     assert reach_years("20x5", None, 2026)[2]
     response = client_for(world.official).get(f"/training/reach/?municipality={world.municipality.code}&from=abc")
-    assert response.status_code == 400 and "four digits" in response.content.decode()
+    assert response.status_code == 400 and ja("A fiscal year is four digits, e.g. 2026.") in response.content.decode()
 
 
 def test_the_indicator_providers_count_held_sessions_and_attendances(year_world):

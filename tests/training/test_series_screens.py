@@ -13,6 +13,7 @@ from renkei.training.models import Attendance, Registration, TrainingSeries, Tra
 from renkei.training.selectors import series as selectors
 from tests.conftest import client_for
 from tests.handoff import pdf_text
+from tests.i18n import ja
 
 from .factories import RegistrationFactory, SeriesFactory, SessionFactory, attended
 
@@ -62,7 +63,7 @@ def test_an_edit_over_someone_elses_save_shows_the_conflict_screen(world):
 def test_a_session_ending_before_it_starts_is_shown_back_with_the_error(world):
     response = client_for(world.official).post(f"/training/series/{world.series.pk}/sessions/new/", {
         "starts_at": "2026-12-20T14:00", "ends_at": "2026-12-20T13:00", "place": "会議室"})
-    assert response.status_code == 400 and "The end must come after the start." in response.content.decode()
+    assert response.status_code == 400 and ja("The end must come after the start.") in response.content.decode()
 
 
 def test_the_participants_page_shows_names_and_logs_the_read(world):

@@ -14,6 +14,7 @@ from renkei.core.models import AuditEntry
 from renkei.directory.services import surveys as directory_surveys
 from renkei.training.models import Phase, SurveyAnswer, SurveyLink, SurveyResponse
 from renkei.training.services import surveys as services
+from tests.i18n import ja
 
 from .factories import RegistrationFactory
 from .survey_helpers import full_answers, issue, upcoming
@@ -89,7 +90,8 @@ def test_an_answered_phase_gets_no_new_link_and_paper_entry_is_refused(world, pa
 def test_an_unknown_link_gets_a_404_page_and_counts_toward_the_throttle(world):
     response = Client().get(url("not-a-real-token"))
     assert response.status_code == 404
-    assert _("This survey link is not valid.") in response.content.decode()
+    assert ja("This survey link is not valid. It may have been replaced by a newer link: use the latest e-mail or "
+              "sheet, or ask the training's organizer.") in response.content.decode()
     assert throttle.count(directory_surveys._throttle_key("bad", "127.0.0.1")) == 1
 
 
@@ -98,7 +100,8 @@ def test_an_expired_link_gets_a_410_page(world, participant):
     SurveyLink.objects.filter(registration=participant).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
     response = Client().get(url(token))
     assert response.status_code == 410
-    assert _("This survey link has expired.") in response.content.decode()
+    assert ja("This survey link has expired. Ask the training's organizer if you still want to answer.") in (
+        response.content.decode().replace("&#x27;", "'"))
 
 
 def test_reissuing_a_link_invalidates_the_previous_one(world, participant):

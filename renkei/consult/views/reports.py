@@ -46,6 +46,10 @@ def _bad_request(request, error: ReportError, **context):
 
 def _report_or_error(request, municipality):
     """(report, None) or (None, the 400 response)."""
+    if municipality is None and not request.GET.get("municipality"):
+        # Nothing chosen yet (prefecture staff from the menu): the chooser, not an error.
+        return None, render(request, "consult/reports/error.html", {
+            "choose": True, "municipalities": report_municipalities(request.membership)[:400]})
     if municipality is None:
         return None, _bad_request(request, getattr(request, "consult_error", None)
                                   or ReportError("市区町村を選んでください。", "Choose a municipality."),

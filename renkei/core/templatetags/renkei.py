@@ -29,3 +29,12 @@ def may(context, action: str, obj=None) -> bool:
     """
     request = context.get("request")
     return policy.check(getattr(request, "membership", None), action, obj)
+
+
+@register.simple_tag(takes_context=True)
+def render_section(context, section):
+    """A section registered with `core.page_sections`: its template with the page's context plus its own."""
+    from django.template.loader import get_template
+
+    with context.push(**section["context"]):
+        return get_template(section["template"]).render(context.flatten(), context.get("request"))
