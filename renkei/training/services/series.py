@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from renkei.core import audit, policy
 from renkei.core.concurrency import lock_checked
+from renkei.core.files import FileError, decode_bytes
 from renkei.core.models import AuditEntry, Membership, Profession
 from renkei.directory.models import Facility
 
@@ -244,14 +245,17 @@ def _rows_of(text: str) -> list[tuple[int, list[str]]]:
 
 
 def decode_upload(data: bytes) -> str:
-    """A CSV file's text: UTF-8 (with or without BOM), else Shift_JIS as Excel writes it in Japan."""
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportRejected([LineError(0, "文字コードが読めません（UTF-8 か Shift_JIS で保存してください）",
-                                    "the file is neither UTF-8 nor Shift_JIS")])
+    """A CSV file's text: UTF-8 (with or without BOM), else Shift_JIS as Excel writes it in Japan (the shared
+    `core.files.decode_bytes`: an Excel workbook, an image or a PDF is refused, not read as garbled names).
+    A NUL character anywhere is refused: PostgreSQL cannot store it."""
+    try:
+        text, _encoding = decode_bytes(data)
+    except FileError as error:
+        raise ImportRejected([LineError(0, error.reason, error.reason_en)]) from error
+    if "\x00" in text:
+        raise ImportRejected([LineError(0, "ファイルに NUL 文字が含まれています（CSV として保存し直してください）",
+                                        "the file holds a NUL character (save it again as CSV)")])
+    return text
 
 
 def registrations_import(*, membership, series: TrainingSeries, text: str, confirm_over_capacity: bool = False
