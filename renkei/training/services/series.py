@@ -24,7 +24,7 @@ from renkei.core.files import FileError, decode_bytes
 from renkei.core.models import AuditEntry, Membership, Profession
 from renkei.directory.models import Facility
 
-from ..models import Attendance, Registration, TrainingSeries, TrainingSession
+from ..models import Attendance, Registration, SurveyResponse, TrainingSeries, TrainingSession
 from ..selectors.series import active_registrations, series_capacity
 
 MANAGE = "training.manage_series"
@@ -84,16 +84,35 @@ class ImportRejected(ValidationError):
 def series_save(*, membership, series: TrainingSeries, expected_version: int | None = None) -> TrainingSeries:
     """Create or update a series (the form has set its fields); raises StaleEdit when edited meanwhile."""
     policy.require(membership, MANAGE, series.municipality)
+    _check_instrument(membership, series)
     with transaction.atomic():
         if series.pk:
             stored = lock_checked(series, expected_version)
             policy.require(membership, MANAGE, stored)
+            if stored.instrument_id != series.instrument_id and SurveyResponse.objects.filter(
+                    registration__series=series).exists():
+                # Answers to the old questions would be paired with nothing (or summed into a total with
+                # questions the table no longer shows): the instrument is fixed once anyone has answered.
+                raise ValidationError({"instrument": _(
+                    "Participants have already answered this series' survey: its instrument can no longer be "
+                    "changed. Retire or add questions on the instrument instead.")})
         else:
             series.created_by = membership
         series.target_professions = sorted(set(series.target_professions or []))
         series.full_clean()
         series.save()
     return series
+
+
+def _check_instrument(membership, series: TrainingSeries) -> None:
+    """The chosen instrument must be a built-in one or the series' municipality's own, readable by the member
+    (the form offers only those; a posted id of another municipality's instrument is refused here too)."""
+    instrument = series.instrument
+    if instrument is None:
+        return
+    if instrument.municipality_id not in (None, series.municipality_id) or not policy.check(
+            membership, "training.view_instruments", instrument):
+        raise ValidationError({"instrument": _("Choose a built-in instrument or one of the municipality's own.")})
 
 
 def _check_session(session: TrainingSession) -> None:
