@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from renkei.core.models import Municipality, Scene
+from renkei.indicators.models import fiscal_year_of
 
 from ..models import Case, Channel, Outcome, RequesterKind, Topic
 
@@ -59,10 +60,6 @@ def parse_month(text: str) -> dt.date:
     if match and 1 <= int(match[2]) <= 12 and 2000 <= int(match[1]) <= 2100:
         return dt.date(int(match[1]), int(match[2]), 1)
     raise ReportError(f"月「{text}」を読めません（例: 2025-04）。", f"Cannot read the month “{text}” (e.g. 2025-04).")
-
-
-def fiscal_year_of(day: dt.date) -> int:
-    return day.year if day.month >= 4 else day.year - 1
 
 
 def month_end(first: dt.date) -> dt.date:
