@@ -98,3 +98,35 @@ def test_no_name_email_or_free_text_answer_reaches_the_audit_log(world, login_as
     for secret in ("秘密山", "himitsu@", "秘密川", "秘密の感想"):
         assert secret not in dumped
     assert survey_services.TEXT_LIMIT == 2000
+
+
+def test_a_question_retired_after_answers_keeps_its_pairs_and_the_table_agrees_with_the_indicator(world):
+    from renkei.indicators.periods import fiscal_year
+    from renkei.training.selectors.surveys import effect_table
+    from renkei.training.services.instruments import instrument_item_retire
+    from renkei.training.survey_indicators import improved_share
+
+    from .survey_helpers import paired_dataset
+
+    paired_dataset(world)
+    own = Instrument.objects.create(municipality=world.municipality, code="own", name="市の研修アンケート")
+    for item in world.series.instrument.items.order_by("order"):
+        item.pk, item.instrument = None, own
+        item.save()
+    # a fresh series on the municipality's own copy, so that its question can be retired
+    series = SeriesFactory(municipality=world.municipality, instrument=own, fiscal_year=world.series.fiscal_year)
+    first = own.items.filter(kind="likert").order_by("order").first()
+    late = RegistrationFactory(series=series)
+    answer(late, Phase.PRE, [1] * 9)
+    early = RegistrationFactory(series=series)
+    answer(early, Phase.PRE, [1] * 9)
+    answer(early, Phase.POST, [2] * 9)
+    instrument_item_retire(item=first, membership=world.official)
+    answer(late, Phase.POST, [4] * 8)  # asked after the retirement: the first question is no longer there
+
+    table = effect_table(series)
+    retired_row = next(row for row in table.rows if row.item_id == first.pk)
+    assert retired_row.effect.pairs == 1  # only the one who answered it before and after
+    assert table.total.effect.pairs == 2 and table.pairs == 2
+    computed = {c.area.key: c for c in improved_share([world.municipality], fiscal_year(series.fiscal_year))}
+    assert sum(c.denominator for c in computed.values()) == 6 + 2  # the world's series' pairs and these two
