@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-
 from renkei.consult.models import DeskMember
+from tests.query_counts import queries_of
 
 from .factories import DeskFactory, case_received
-
-
-def _queries(call) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = call()
-    assert response.status_code == 200, response.content[:300]
-    return len(captured)
 
 
 def _desks(world, n):
@@ -32,7 +23,7 @@ def _cases(world, n):
 def test_the_desks_index_does_not_ask_once_per_desk(world, login_as, django_assert_max_num_queries):
     client = login_as(world.official)
     _desks(world, 3)
-    few = _queries(lambda: client.get("/desk/"))
+    few = queries_of(lambda: client.get("/desk/"))
     _desks(world, 27)
     with django_assert_max_num_queries(few):
         assert client.get("/desk/").status_code == 200
@@ -46,7 +37,7 @@ def test_the_report_page_and_api_do_not_ask_once_per_case(world, login_as, api_t
     urls = [f"/desk/report/?municipality={code}", f"/api/v1/desk/counts?municipality={code}",
             f"/desk/{world.desk.pk}/members/"]
     _cases(world, 3)
-    few = [_queries(lambda url=url: client.get(url, HTTP_AUTHORIZATION=f"Bearer {token}")) for url in urls]
+    few = [queries_of(lambda url=url: client.get(url, HTTP_AUTHORIZATION=f"Bearer {token}")) for url in urls]
     _cases(world, 27)
     for url, budget in zip(urls, few, strict=True):
         with django_assert_max_num_queries(budget):

@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from renkei.training.models import Phase
+from tests.query_counts import queries_of
 
 from .factories import RegistrationFactory, SeriesFactory, SessionFactory, answer, attended, builtin_instrument
-
-
-def _queries(call) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = call()
-    assert response.status_code == 200, response.content[:300]
-    return len(captured)
 
 
 def _series(world, n):
@@ -36,7 +28,7 @@ def _people(world, n):
 
 def _assert_flat(world, django_assert_max_num_queries, grow, call):
     grow(world, 3)
-    few = _queries(call)
+    few = queries_of(call)
     grow(world, 27)
     with django_assert_max_num_queries(few):
         assert call().status_code == 200
