@@ -179,3 +179,24 @@ def katakana_to_hepburn(text: str) -> str:
         out.append(table.get(char, char))
         i += 1
     return "".join(out)
+
+
+def display_width(text: str) -> int:
+    """Columns a terminal gives `text`: two for a wide (full-width) character, one otherwise."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def table_lines(rows: list[list[str]], *, left_columns: int = 1) -> list[str]:
+    """A text table of the CLIs: columns padded to their widest cell (full-width characters count two), the first
+    `left_columns` aligned left, the figures right, two spaces between columns."""
+    if not rows:
+        return []
+    widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = []
+        for i, cell in enumerate(row):
+            space = " " * (widths[i] - display_width(cell))
+            cells.append(cell + space if i < left_columns else space + cell)
+        lines.append("  ".join(cells))
+    return lines

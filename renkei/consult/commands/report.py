@@ -59,17 +59,8 @@ def handle(command, *, municipality: str, start: str = "", end: str = "", output
     out.write(f"{found.name} ({found.code}) {first:%Y-%m}〜{last:%Y-%m}: 相談支援の月別集計 / the desk's monthly "
               "counts (30日以内 = 30日以内に終えた相談 ÷ 終了または受付から30日経過した相談 / closed within 30 days ÷ "
               "closed or received 30+ days ago)")
-    widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    for row in [header, *rows]:
-        out.write("  ".join(_pad(cell, widths[i], left=i == 0) for i, cell in enumerate(row)))
+    from renkei.core.text import table_lines
 
+    for line in table_lines([header, *rows], left_columns=1):
+        out.write(line)
 
-def _width(text: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _pad(text: str, width: int, *, left: bool) -> str:
-    space = " " * (width - _width(text))
-    return text + space if left else space + text

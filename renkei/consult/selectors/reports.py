@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 import statistics
 import unicodedata
 from collections import Counter
@@ -31,13 +30,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from renkei.core.models import Municipality, Scene
+from renkei.core.months import month_end, months_between, read_month
+from renkei.indicators.models import fiscal_year_of
 
 from ..models import Case, Channel, Outcome, RequesterKind, Topic
 
 SUPPRESS_BELOW = 10
 WITHIN_DAYS = 30
 MAX_MONTHS = 60
-_MONTH = re.compile(r"^(\d{4})[-/年.](\d{1,2})月?$")
 _ERAS = [(dt.date(2019, 5, 1), "R"), (dt.date(1989, 1, 8), "H")]
 
 
@@ -54,28 +54,11 @@ class ReportError(ValueError):
 
 def parse_month(text: str) -> dt.date:
     """2025-04, 2025/4, 2025年4月 → the first day of that month; ReportError otherwise."""
-    raw = unicodedata.normalize("NFKC", text or "").strip().replace(" ", "")
-    match = _MONTH.match(raw)
-    if match and 1 <= int(match[2]) <= 12 and 2000 <= int(match[1]) <= 2100:
-        return dt.date(int(match[1]), int(match[2]), 1)
-    raise ReportError(f"月「{text}」を読めません（例: 2025-04）。", f"Cannot read the month “{text}” (e.g. 2025-04).")
-
-
-def fiscal_year_of(day: dt.date) -> int:
-    return day.year if day.month >= 4 else day.year - 1
-
-
-def month_end(first: dt.date) -> dt.date:
-    following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    return following - dt.timedelta(days=1)
-
-
-def months_between(start: dt.date, end: dt.date) -> list[dt.date]:
-    months, month = [], start.replace(day=1)
-    while month <= end:
-        months.append(month)
-        month = month_end(month) + dt.timedelta(days=1)
-    return months
+    day = read_month(text)
+    if day is None:
+        raise ReportError(f"月「{text}」を読めません（例: 2025-04）。",
+                          f"Cannot read the month “{text}” (e.g. 2025-04).")
+    return day
 
 
 def span_of(start_text: str = "", end_text: str = "", *, today: dt.date | None = None) -> tuple[dt.date, dt.date]:

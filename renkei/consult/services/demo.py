@@ -22,6 +22,7 @@ from renkei.core import audit
 from renkei.core.models import AuditEntry, DailyLivingArea, Membership, Municipality, Organization, Role
 from renkei.core.services.demo import DEMO_MUNICIPALITY_CODE, GIVEN_NAMES, SURNAMES
 from renkei.directory.models import CollaborationDetail, Facility
+from renkei.indicators.models import fiscal_year_of
 
 from ..models import Case, CaseAction, CaseResource, Desk, DeskMember, Topic
 from ..topics import seed_topics
@@ -53,7 +54,7 @@ class _Plan:
 
 
 def fiscal_year_start(day: dt.date) -> dt.date:
-    return dt.date(day.year if day.month >= 4 else day.year - 1, 4, 1)
+    return dt.date(fiscal_year_of(day), 4, 1)
 
 
 def _weighted(rng: random.Random, pairs):

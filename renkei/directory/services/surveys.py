@@ -62,7 +62,8 @@ THROTTLE_SECONDS = 15 * 60
 
 
 class SurveyLinkError(Exception):
-    """A survey link that cannot be used; `reason` is unknown, withdrawn, approved, closed or expired."""
+    """A survey link that cannot be used; `reason` is unknown, withdrawn, approved, closed or expired (training's
+    survey links use it too, with cancelled and answered)."""
 
     def __init__(self, message: str, reason: str = "unknown"):
         super().__init__(message)

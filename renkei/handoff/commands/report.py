@@ -64,22 +64,13 @@ def handle(command, *, area: str, start: str = "", end: str = "", csv: bool = Fa
         SafeCsvWriter(buffer).writerows([header, *rows])
         out.write(buffer.getvalue().rstrip("\n"))
     else:
-        widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
-        for row in [header, *rows]:
-            out.write("  ".join(_pad(cell, widths[i], left=i == 0) for i, cell in enumerate(row)))
+        from renkei.core.text import table_lines
+
+        for line in table_lines([header, *rows], left_columns=1):
+            out.write(line)
     out.write(f"数えた退院 / counted {total.counted}, もれ / missed {total.missed}, "
               f"退院調整率 要介護 / coordination rate care {total.coordination_rate_care or '-'}%, "
               f"要支援 / support {total.coordination_rate_support or '-'}%, "
               f"急な連絡 / late notice {total.late_notice}, 入院時情報なし / admission information never sent "
               f"{total.admission_info_missing}, 事後に把握 / reported afterwards {total.reported_afterwards}")
 
-
-def _width(text: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _pad(text: str, width: int, *, left: bool) -> str:
-    space = " " * (width - _width(text))
-    return text + space if left else space + text

@@ -22,6 +22,8 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from renkei.core.months import month_end, months_between  # noqa: F401 - the report and CLI read them from here
+
 from ..models import (
     Baseline,
     CareLevelGroup,
@@ -131,19 +133,6 @@ class Figures:
 
 def month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
-
-
-def month_end(day: dt.date) -> dt.date:
-    following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return following - dt.timedelta(days=1)
-
-
-def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
-    out, current = [], month_start(first)
-    while current <= last:
-        out.append(current)
-        current = month_end(current) + dt.timedelta(days=1)
-    return out
 
 
 def discharges(*, start: dt.date, end: dt.date, area: ReportArea | None = None, hospital_organization_id=None,

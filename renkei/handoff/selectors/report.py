@@ -8,12 +8,12 @@ whole. No patient row is ever read here: every table is a GROUP BY over the hand
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from renkei.core.months import read_month
 
 from . import measures
 from .measures import Figures
@@ -27,16 +27,15 @@ class PeriodError(ValueError):
         self.ja, self.en = ja, en
 
 
-_MONTH = re.compile(r"^(\d{4})[-/年.](\d{1,2})月?$")
 
 
 def parse_month(text: str) -> dt.date:
     """2024-05, 2024/5, 2024年5月 → the first day of that month; PeriodError otherwise."""
-    raw = unicodedata.normalize("NFKC", text or "").strip().replace(" ", "")
-    match = _MONTH.match(raw)
-    if match and 1 <= int(match[2]) <= 12 and 2000 <= int(match[1]) <= 2100:
-        return dt.date(int(match[1]), int(match[2]), 1)
-    raise PeriodError(f"月「{text}」を読めません（例: 2024-05）。", f"Cannot read the month “{text}” (e.g. 2024-05).")
+    day = read_month(text)
+    if day is None:
+        raise PeriodError(f"月「{text}」を読めません（例: 2024-05）。",
+                          f"Cannot read the month “{text}” (e.g. 2024-05).")
+    return day
 
 
 def period_of(start_text: str = "", end_text: str = "") -> tuple[dt.date, dt.date]:

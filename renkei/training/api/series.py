@@ -64,8 +64,8 @@ def list_series(request, municipality: str | None = Query(None, description="loc
     else:
         series_list = selectors.year_series(membership, None, year)
     out = []
+    rows = selectors.attended_by_session(series_list)  # one query, not one per series
     for series in series_list:
-        rows = {row.session.pk: row.attended for row in selectors.series_sessions(series)}
         out.append(SeriesOut(
             id=series.pk, kind=series.kind, title=series.title, fiscal_year=series.fiscal_year,
             municipality=series.municipality.code, target_professions=list(series.target_professions),

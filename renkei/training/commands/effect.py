@@ -49,7 +49,11 @@ def handle(command, *, series_id: str, format: str = "table", by: str = "item", 
     from renkei.training.models import TrainingSeries
     from renkei.training.selectors.surveys import effect_table
 
-    series = TrainingSeries.objects.filter(pk=int(series_id)).first() if series_id.isdigit() else None
+    # isdecimal, not isdigit ("²" is a digit int() cannot read), and at most 18 digits (a larger number overflows
+    # the database's integer): anything else is an unknown series, not a traceback.
+    raw = (series_id or "").strip()
+    series = (TrainingSeries.objects.filter(pk=int(raw)).first()
+              if raw.isascii() and raw.isdecimal() and len(raw) <= 18 else None)
     if series is None:
         raise CommandError(f"研修シリーズ {series_id} は見つかりません / unknown training series: {series_id}",
                            returncode=1)
@@ -66,17 +70,8 @@ def handle(command, *, series_id: str, format: str = "table", by: str = "item", 
         SafeCsvWriter(buffer).writerows([HEADER, *rows])
         out.write(buffer.getvalue().rstrip("\n"))
         return
-    widths = [max(_width(row[i]) for row in [HEADER, *rows]) for i in range(len(HEADER))]
-    for row in [HEADER, *rows]:
-        out.write("  ".join(_pad(cell, widths[i], left=i < 2) for i, cell in enumerate(row)))
+    from renkei.core.text import table_lines
 
+    for line in table_lines([HEADER, *rows], left_columns=2):
+        out.write(line)
 
-def _width(text: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _pad(text: str, width: int, *, left: bool) -> str:
-    space = " " * (width - _width(text))
-    return text + space if left else space + text

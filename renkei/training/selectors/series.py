@@ -116,6 +116,14 @@ def series_sessions(series: TrainingSeries) -> list[SessionRow]:
                        s.capacity is not None and registered > s.capacity) for s in sessions.order_by("starts_at")]
 
 
+def attended_by_session(series_list: list[TrainingSeries]) -> dict[int, int]:
+    """{session id: attendees} over the listed series' sessions in one query (present, registration not
+    cancelled: as `series_sessions` counts them), for lists that would otherwise ask once per series."""
+    return dict(Attendance.objects.filter(session__series__in=[s.pk for s in series_list], attended=True,
+                                          registration__cancelled_at__isnull=True)
+                .values("session_id").annotate(n=Count("pk")).values_list("session_id", "n").order_by())
+
+
 def active_registrations(series: TrainingSeries) -> QuerySet[Registration]:
     return series.registrations.filter(cancelled_at__isnull=True)
 

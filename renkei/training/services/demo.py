@@ -30,6 +30,7 @@ from renkei.core import audit
 from renkei.core.models import AuditEntry, DailyLivingArea, Membership, Municipality, Organization, Role
 from renkei.core.services.demo import DEMO_MUNICIPALITY_CODE, GIVEN_NAMES, SURNAMES
 from renkei.directory.models import Facility
+from renkei.indicators.models import fiscal_year_of
 
 from ..builtin_instruments import seed_instruments
 from ..models import (
@@ -63,10 +64,6 @@ class TrainingDemo:
     areas_reached: list[str] = field(default_factory=list)
     never_reached: list[str] = field(default_factory=list)
     upcoming: list[str] = field(default_factory=list)
-
-
-def fiscal_year_of(day: dt.date) -> int:
-    return day.year if day.month >= 4 else day.year - 1
 
 
 def training_demo_exists(city: Municipality) -> bool:

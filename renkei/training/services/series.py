@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 
 from renkei.core import audit, policy
 from renkei.core.concurrency import lock_checked
+from renkei.core.files import FileError, decode_bytes
 from renkei.core.models import AuditEntry, Membership, Profession
 from renkei.directory.models import Facility
 
-from ..models import Attendance, Registration, TrainingSeries, TrainingSession
+from ..models import Attendance, Registration, SurveyResponse, TrainingSeries, TrainingSession
 from ..selectors.series import active_registrations, series_capacity
 
 MANAGE = "training.manage_series"
@@ -83,16 +84,35 @@ class ImportRejected(ValidationError):
 def series_save(*, membership, series: TrainingSeries, expected_version: int | None = None) -> TrainingSeries:
     """Create or update a series (the form has set its fields); raises StaleEdit when edited meanwhile."""
     policy.require(membership, MANAGE, series.municipality)
+    _check_instrument(membership, series)
     with transaction.atomic():
         if series.pk:
             stored = lock_checked(series, expected_version)
             policy.require(membership, MANAGE, stored)
+            if stored.instrument_id != series.instrument_id and SurveyResponse.objects.filter(
+                    registration__series=series).exists():
+                # Answers to the old questions would be paired with nothing (or summed into a total with
+                # questions the table no longer shows): the instrument is fixed once anyone has answered.
+                raise ValidationError({"instrument": _(
+                    "Participants have already answered this series' survey: its instrument can no longer be "
+                    "changed. Retire or add questions on the instrument instead.")})
         else:
             series.created_by = membership
         series.target_professions = sorted(set(series.target_professions or []))
         series.full_clean()
         series.save()
     return series
+
+
+def _check_instrument(membership, series: TrainingSeries) -> None:
+    """The chosen instrument must be a built-in one or the series' municipality's own, readable by the member
+    (the form offers only those; a posted id of another municipality's instrument is refused here too)."""
+    instrument = series.instrument
+    if instrument is None:
+        return
+    if instrument.municipality_id not in (None, series.municipality_id) or not policy.check(
+            membership, "training.view_instruments", instrument):
+        raise ValidationError({"instrument": _("Choose a built-in instrument or one of the municipality's own.")})
 
 
 def _check_session(session: TrainingSession) -> None:
@@ -244,14 +264,17 @@ def _rows_of(text: str) -> list[tuple[int, list[str]]]:
 
 
 def decode_upload(data: bytes) -> str:
-    """A CSV file's text: UTF-8 (with or without BOM), else Shift_JIS as Excel writes it in Japan."""
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportRejected([LineError(0, "文字コードが読めません（UTF-8 か Shift_JIS で保存してください）",
-                                    "the file is neither UTF-8 nor Shift_JIS")])
+    """A CSV file's text: UTF-8 (with or without BOM), else Shift_JIS as Excel writes it in Japan (the shared
+    `core.files.decode_bytes`: an Excel workbook, an image or a PDF is refused, not read as garbled names).
+    A NUL character anywhere is refused: PostgreSQL cannot store it."""
+    try:
+        text, _encoding = decode_bytes(data)
+    except FileError as error:
+        raise ImportRejected([LineError(0, error.reason, error.reason_en)]) from error
+    if "\x00" in text:
+        raise ImportRejected([LineError(0, "ファイルに NUL 文字が含まれています（CSV として保存し直してください）",
+                                        "the file holds a NUL character (save it again as CSV)")])
+    return text
 
 
 def registrations_import(*, membership, series: TrainingSeries, text: str, confirm_over_capacity: bool = False

@@ -32,7 +32,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renkei.core import audit, policy
-from renkei.directory.services.surveys import hash_token, is_link_throttled, link_attempt_record
+
+# The directory's survey-link rules, shared rather than copied: the token's hash, the per-address throttle and
+# the error of an unusable link (here with reason unknown, expired, cancelled or answered).
+from renkei.directory.services.surveys import SurveyLinkError, hash_token, is_link_throttled, link_attempt_record
 
 from ..models import InstrumentItem, Phase, Registration, SurveyAnswer, SurveyLink, SurveyResponse, TrainingSeries
 
@@ -44,14 +47,6 @@ logger = logging.getLogger(__name__)
 MANAGE = "training.manage_series"
 POST_LINK_DAYS = 30
 TEXT_LIMIT = 2000
-
-
-class SurveyLinkError(Exception):
-    """A link that cannot be used; `reason` is unknown, expired, cancelled or answered."""
-
-    def __init__(self, message: str, reason: str = "unknown"):
-        super().__init__(message)
-        self.reason = reason
 
 
 @dataclass

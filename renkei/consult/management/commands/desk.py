@@ -6,6 +6,7 @@ import pkgutil
 from django.core.management.base import BaseCommand
 
 import renkei.consult.commands as subcommands
+from renkei.core.command_parsers import BilingualParser, bilingual
 
 
 def _modules() -> dict:
@@ -17,7 +18,8 @@ class Command(BaseCommand):
     help = "The consultation desk: the monthly table of a municipality's desk (report)."
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="subcommand", required=True)
+        bilingual(parser)  # usage errors in Japanese and English, exit code 1
+        sub = parser.add_subparsers(dest="subcommand", required=True, parser_class=BilingualParser)
         for name, module in sorted(_modules().items()):
             module.add_arguments(sub.add_parser(name, help=module.HELP))
 
