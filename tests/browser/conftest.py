@@ -206,6 +206,9 @@ def log_in(page, email: str, password: str | None = None) -> None:
         with page.expect_navigation():
             page.click("main button[type=submit]")
         page.wait_for_load_state("load")
+    # The live server shares the test's SQLite connection: let the home page's own requests finish before the
+    # test goes on (a request still running while the next page logs its reads made rare 400s and savepoint errors).
+    page.wait_for_load_state("networkidle")
 
 
 @pytest.fixture

@@ -19,6 +19,8 @@ def _save_over_an_open_form(page, login, *, theirs: str, mine: str) -> int:
     login(page, demo_email("coordinator"))
     clinic = _demo_facility_id()
     page.goto(f"/directory/facilities/{clinic}/edit/")
+    # The live server shares the test's SQLite connection: write only once the page has stopped loading.
+    page.wait_for_load_state("networkidle")
     other = Facility.objects.get(pk=clinic)  # someone else saves while this form is open
     other.phone = theirs
     facility_services.facility_save(facility=other)
