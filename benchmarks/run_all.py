@@ -3,7 +3,7 @@
 The end-to-end benchmarks are left out: they serve Renkei with gunicorn, build national-size or PostgreSQL
 databases and take several minutes each. Run them by hand (docs/architecture.md, "Benchmarks"):
 `python benchmarks/search_http.py`, `python benchmarks/load.py`, `python benchmarks/careteams_pages.py` and
-`python benchmarks/careteams_load.py`.
+`python benchmarks/careteams_load.py`, `python benchmarks/desk_training.py`.
 """
 
 import subprocess
@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-END_TO_END = {"search_http.py", "load.py", "careteams_pages.py", "careteams_load.py"}
+END_TO_END = {"search_http.py", "load.py", "careteams_pages.py", "careteams_load.py", "desk_training.py"}
 
 for script in sorted(HERE.glob("*.py")):
     if script.name.startswith("_") or script.name == "run_all.py" or script.name in END_TO_END:
