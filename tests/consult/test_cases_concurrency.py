@@ -17,7 +17,7 @@ from .factories import build_world
 WORKERS = 6
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_recordings_on_one_desk_take_distinct_numbers():
     if connection.vendor != "postgresql":
         pytest.skip("needs concurrent transactions (PostgreSQL)")
