@@ -108,3 +108,6 @@ api.add_router("/", consult_router)
 from renkei.training.api import router as training_router  # noqa: E402
 
 api.add_router("/", training_router)
+from renkei.region.api import router as region_router  # noqa: E402
+
+api.add_router("/", region_router)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("handoffs/", include("renkei.handoff.urls")),
     path("desk/", include("renkei.consult.urls")),
     path("training/", include("renkei.training.urls")),
+    path("region/", include("renkei.region.urls")),
     path("events/", include(("renkei.training.public_urls", "events"))),
     path("resources/", include((portal_urlpatterns, "portal"))),
     path("", include("renkei.core.urls")),

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from renkei.core.concurrency import Versioned
-from renkei.core.models import DailyLivingArea, Membership, Municipality, Organization, Profession, Scene
+from renkei.core.models import DailyLivingArea, JointProject, Membership, Municipality, Organization, Profession, Scene
 
 
 class Desk(Versioned):
@@ -32,6 +32,9 @@ class Desk(Versioned):
     name = models.CharField(_("name"), max_length=120)
     operator = models.ForeignKey(Organization, on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="consult_desks", verbose_name=_("run by"))
+    # A joint project (共同実施) the desk belongs to: its municipalities share it.
+    joint_project = models.ForeignKey(JointProject, on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+", verbose_name=_("joint project"))
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     fax = models.CharField(_("fax"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)

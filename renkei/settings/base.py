@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "renkei.handoff",
     "renkei.consult",
     "renkei.training",
+    "renkei.region",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,5 @@
 from .audit import AuditChainHead, AuditEntry
+from .cooperation import JointProject
 from .jobs import Job
 from .organizations import Invitation, Membership, Organization, Profession, Role, User
 from .places import AreaGroup, DailyLivingArea, Municipality, Prefecture
@@ -14,6 +15,7 @@ __all__ = [
     "FOUR_SCENES",
     "Invitation",
     "Job",
+    "JointProject",
     "LoginAttempt",
     "Membership",
     "Municipality",

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from renkei.core.concurrency import Versioned
-from renkei.core.models import DailyLivingArea, Membership, Municipality, Organization
+from renkei.core.models import DailyLivingArea, JointProject, Membership, Municipality, Organization
 
 
 class ActivityKind(models.TextChoices):
@@ -69,6 +69,9 @@ class AwarenessActivity(Versioned):
     contact = models.CharField(_("contact"), max_length=200, blank=True)
     organizer = models.ForeignKey(Organization, on_delete=models.SET_NULL, null=True, blank=True,
                                   related_name="awareness_activities", verbose_name=_("organized by"))
+    # A joint project (共同実施) the campaign belongs to: its municipalities share it.
+    joint_project = models.ForeignKey(JointProject, on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+", verbose_name=_("joint project"))
     is_published = models.BooleanField(_("on the residents' calendar"), default=False)
     is_cancelled = models.BooleanField(_("cancelled"), default=False)
     created_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",

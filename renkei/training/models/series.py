@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from renkei.core.concurrency import Versioned
-from renkei.core.models import Membership, Municipality, Organization, Profession
+from renkei.core.models import JointProject, Membership, Municipality, Organization, Profession
 
 
 class SeriesKind(models.TextChoices):
@@ -38,6 +38,9 @@ class TrainingSeries(Versioned):
     target_professions = models.JSONField(_("target professions"), default=list, blank=True)
     organizer = models.ForeignKey(Organization, on_delete=models.SET_NULL, null=True, blank=True,
                                   related_name="training_series", verbose_name=_("organized by"))
+    # A joint project (共同実施) the series belongs to: its municipalities share it.
+    joint_project = models.ForeignKey(JointProject, on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+", verbose_name=_("joint project"))
     instrument = models.ForeignKey("training.Instrument", on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="series", verbose_name=_("survey before and after"))
     is_open_for_registration = models.BooleanField(_("open for registration"), default=True)

@@ -1,0 +1,5 @@
+"""API operations of the region's status part (mounted under /api/v1/)."""
+
+from ninja import Router
+
+router = Router(tags=["region"])

@@ -1,0 +1,1 @@
+"""Subcommands of `renkei implementation …`: one module each (a trailing underscore avoids a keyword)."""

@@ -1,0 +1,3 @@
+"""Screens of the region's workspace part: this module lists its own routes."""
+
+urlpatterns: list = []
