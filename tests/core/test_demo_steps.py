@@ -5,7 +5,7 @@ from renkei.core import demo_steps
 
 def test_apps_register_their_demo_steps_in_the_order_they_build_on_each_other():
     assert [s.key for s in demo_steps.steps()] == ["directory", "pdca", "careteams", "provision", "handoff", "consult",
-                                                   "training"]
+                                                   "training", "region"]
 
 
 def test_a_step_built_before_prints_nothing():
