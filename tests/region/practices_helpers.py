@@ -52,8 +52,8 @@ def offer(kind: SourceKind, obj) -> tuple[str, int]:
     return (str(kind), obj.pk)
 
 
-def meeting(membership, *, prefecture, municipality=None, invited=(), days=7, title="中丹地域 在宅医療・介護連携 情報交換会",
-            practices=()) -> SharingMeeting:
+def meeting(membership, *, prefecture, municipality=None, invited=(), days=7,
+            title="中丹地域 在宅医療・介護連携 情報交換会", practices=()) -> SharingMeeting:
     held = SharingMeeting(prefecture=prefecture, municipality=municipality, title=title,
                           held_at=timezone.now() + dt.timedelta(days=days), place="福知山市役所",
                           agenda="各市の取組報告\n意見交換")

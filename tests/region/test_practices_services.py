@@ -10,8 +10,13 @@ from renkei.core.models import AuditEntry
 from renkei.handoff.models import RuleSet
 from renkei.pdca.models import LogicModel, LogicModelTemplate
 from renkei.region.models import Practice, PracticeCopy, SourceKind
-from renkei.region.services.practices import PracticeError, practice_copy, practice_publish, practice_save, \
-    practice_withdraw
+from renkei.region.services.practices import (
+    PracticeError,
+    practice_copy,
+    practice_publish,
+    practice_save,
+    practice_withdraw,
+)
 from tests.pdca.factories import PlanPeriodFactory
 
 from .practices_helpers import logic_model_of, offer, practice, rule_of, template_of

@@ -32,7 +32,11 @@ class PracticeOut(Schema):
 def practices(request, item: str = "", scene: str = "", q: str = ""):
     """Published practices shared with the caller (their prefecture's, and national ones)."""
     rows = practice_list(request.membership, item=item, scene=scene, q=q[:100], published_only=True)
-    return [PracticeOut(id=p.pk, title=p.title, summary=p.summary, program_items=list(p.program_items),
-                        scenes=list(p.scenes), author_code=p.municipality.code if p.municipality_id else p.prefecture.code,
-                        author_name=p.municipality.name if p.municipality_id else p.prefecture.name,
-                        reach=p.reach, offers=p.offer_kind, published_at=p.published_at) for p in rows]
+    return [_row(p) for p in rows]
+
+
+def _row(p) -> PracticeOut:
+    author = p.municipality if p.municipality_id else p.prefecture
+    return PracticeOut(id=p.pk, title=p.title, summary=p.summary, program_items=list(p.program_items),
+                       scenes=list(p.scenes), author_code=author.code, author_name=author.name, reach=p.reach,
+                       offers=p.offer_kind, published_at=p.published_at)

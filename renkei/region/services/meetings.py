@@ -39,7 +39,8 @@ def meeting_problems(meeting: SharingMeeting, invited, practices, membership) ->
     if meeting.held_at is None:
         problems.append(("日時を入力してください。", "Enter the date and time."))
     if meeting.municipality_id and meeting.municipality.prefecture_id != meeting.prefecture_id:
-        problems.append(("開催する市区町村が都道府県と一致しません。", "The convening municipality is not in the prefecture."))
+        problems.append(("開催する市区町村が都道府県と一致しません。",
+                         "The convening municipality is not in the prefecture."))
     if meeting.area_group_id and meeting.area_group.prefecture_id != meeting.prefecture_id:
         problems.append(("市区町村のグループが都道府県と一致しません。", "The group is not in the prefecture."))
     foreign = [m.name for m in invited if m.prefecture_id != meeting.prefecture_id]
