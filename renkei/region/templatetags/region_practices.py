@@ -1,16 +1,10 @@
-"""Filters of the practices screens: a program item's letter (ア…ク) and label, a scene's label."""
+"""Filters of the practices screens: a program item's label (with its letter in Japanese), a scene's label."""
 
 from django import template
 
 from renkei.core.models import ProgramItem, Scene
 
 register = template.Library()
-LETTERS = dict(zip("abcdefgh", "アイウエオカキク", strict=True))
-
-
-@register.filter
-def item_letter(value: str) -> str:
-    return LETTERS.get(value, value)
 
 
 @register.filter

@@ -29,7 +29,6 @@ from ..services import practices as services
 
 VIEW, WRITE, COPY = "region.view_practices", "region.write_practice", "region.copy_practice"
 VIEW_MEETINGS, MANAGE_MEETINGS = "region.view_meetings", "region.manage_meetings"
-ITEM_LETTERS = dict(zip("abcdefgh", "アイウエオカキク", strict=True))
 
 
 def _practice(request, practice_id, **kwargs) -> Practice:
@@ -43,7 +42,7 @@ def _meeting(request, meeting_id, **kwargs) -> SharingMeeting:
 
 
 def _item_choices():
-    return [(value, f"（{ITEM_LETTERS[value]}）{label}") for value, label in ProgramItem.choices]
+    return list(ProgramItem.choices)  # the labels carry their letter (（ア）…) in Japanese
 
 
 def _add_problems(form: forms.Form, error: services.PracticeError) -> None:
@@ -152,7 +151,7 @@ def practice_list_view(request):
     filters = form.cleaned_data if form.is_valid() else {}
     practices = selectors.practice_list(membership, item=filters.get("item", ""), scene=filters.get("scene", ""),
                                         author=filters.get("author", ""), q=filters.get("q", ""))
-    context = {"form": form, "practices": practices, "item_letters": ITEM_LETTERS}
+    context = {"form": form, "practices": practices}
     if request.headers.get("HX-Request"):
         return render(request, "region/practices/_results.html", context)
     return render(request, "region/practices/list.html", context, status=400 if form.errors else 200)
@@ -163,7 +162,7 @@ def _detail_context(request, practice: Practice) -> dict:
     offered = selectors.offered_object(practice)
     meetings = selectors.visible_meetings(membership).filter(practices=practice).order_by("-held_at")
     return {
-        "practice": practice, "item_letters": ITEM_LETTERS,
+        "practice": practice,
         "offered": offered, "offered_label": selectors.offer_label(practice.offer_kind, offered) if offered else "",
         "copies": selectors.copy_rows(selectors.copies_of(practice, membership)),
         "meetings": list(meetings),
