@@ -36,9 +36,9 @@ def _practice(request, practice_id, **kwargs) -> Practice:
                              pk=practice_id)
 
 
-def _meeting(request, meeting_id, **kwargs) -> SharingMeeting:
+def _meeting(request, sharing_meeting_id, **kwargs) -> SharingMeeting:
     return get_object_or_404(SharingMeeting.objects.select_related("prefecture", "municipality", "area_group"),
-                             pk=meeting_id)
+                             pk=sharing_meeting_id)
 
 
 def _item_choices():
@@ -290,7 +290,20 @@ def practice_copies_view(request):
 @policy.requires(VIEW_MEETINGS)
 def meeting_list_view(request):
     upcoming, past = selectors.meeting_list(request.membership)
-    return render(request, "region/practices/meeting_list.html", {"upcoming": upcoming, "past": past})
+    convener = _convener_of(request.membership)
+    may_plan = convener is not None and policy.check(request.membership, MANAGE_MEETINGS, convener)
+    return render(request, "region/practices/meeting_list.html", {"upcoming": upcoming, "past": past,
+                                                                  "may_plan": may_plan})
+
+
+def _convener_of(membership):
+    """The place a member convenes meetings for: their prefecture (prefecture staff) or municipality."""
+    organization = membership.organization
+    if membership.role == Role.PREFECTURE_STAFF:
+        return organization.prefecture
+    if membership.role == Role.MUNICIPAL_STAFF and organization.municipality_id:
+        return organization.municipality
+    return None
 
 
 def _meeting_form(request, meeting: SharingMeeting):
@@ -312,7 +325,7 @@ def _meeting_form(request, meeting: SharingMeeting):
             _add_problems(form, error)
         else:
             messages.success(request, _("Saved the meeting."))
-            return redirect("region:meeting_detail", meeting_id=edited.pk)
+            return redirect("region:meeting_detail", sharing_meeting_id=edited.pk)
     return render(request, "region/practices/meeting_form.html", {"form": form, "meeting": meeting},
                   status=400 if form.errors else 200)
 
@@ -320,24 +333,23 @@ def _meeting_form(request, meeting: SharingMeeting):
 @policy.requires(MANAGE_MEETINGS)
 def meeting_new_view(request):
     membership = request.membership
-    organization = membership.organization
-    if membership.role == Role.PREFECTURE_STAFF:
-        meeting = SharingMeeting(prefecture_id=organization.prefecture_id)
-    elif membership.role == Role.MUNICIPAL_STAFF and organization.municipality_id:
-        meeting = SharingMeeting(prefecture_id=organization.prefecture_id, municipality=organization.municipality)
-    else:
+    convener = _convener_of(membership)
+    if convener is None:
         raise PermissionDenied("no convener")
-    policy.require(membership, MANAGE_MEETINGS, meeting.municipality or meeting.prefecture)
+    policy.require(membership, MANAGE_MEETINGS, convener)
+    organization = membership.organization
+    meeting = SharingMeeting(prefecture_id=organization.prefecture_id,
+                             municipality=convener if isinstance(convener, Municipality) else None)
     return _meeting_form(request, meeting)
 
 
 @policy.requires(MANAGE_MEETINGS, get_object=_meeting)
-def meeting_edit_view(request, meeting_id, obj):
+def meeting_edit_view(request, sharing_meeting_id, obj):
     return _meeting_form(request, obj)
 
 
 @policy.requires(VIEW_MEETINGS, get_object=_meeting)
-def meeting_detail_view(request, meeting_id, obj):
+def meeting_detail_view(request, sharing_meeting_id, obj):
     meeting = selectors.meeting_with_details(obj.pk)
     attended_ids = {m.pk for m in meeting.attended.all()}
     return render(request, "region/practices/meeting_detail.html", {
@@ -348,7 +360,7 @@ def meeting_detail_view(request, meeting_id, obj):
 
 
 @policy.requires(MANAGE_MEETINGS, get_object=_meeting)
-def meeting_minutes_view(request, meeting_id, obj):
+def meeting_minutes_view(request, sharing_meeting_id, obj):
     form = MinutesForm(request.POST or None, meeting=obj)
     if request.method == "POST" and form.is_valid():
         try:
@@ -365,22 +377,22 @@ def meeting_minutes_view(request, meeting_id, obj):
             _add_problems(form, error)
         else:
             messages.success(request, _("Saved the minutes."))
-            return redirect("region:meeting_detail", meeting_id=obj.pk)
+            return redirect("region:meeting_detail", sharing_meeting_id=obj.pk)
     return render(request, "region/practices/meeting_minutes.html", {"form": form, "meeting": obj},
                   status=400 if form.errors else 200)
 
 
 @policy.requires(MANAGE_MEETINGS, get_object=_meeting)
-def meeting_cancel_view(request, meeting_id, obj):
+def meeting_cancel_view(request, sharing_meeting_id, obj):
     if request.method == "POST":
         try:
             meeting_services.meeting_cancel(membership=request.membership, meeting=obj,
                                             expected_version=parse_version(request.POST.get("version")))
         except StaleEdit:
             messages.error(request, _("Someone else changed this meeting: check it and try again."))
-            return redirect("region:meeting_detail", meeting_id=obj.pk)
+            return redirect("region:meeting_detail", sharing_meeting_id=obj.pk)
         messages.success(request, _("Cancelled the meeting."))
-        return redirect("region:meeting_detail", meeting_id=obj.pk)
+        return redirect("region:meeting_detail", sharing_meeting_id=obj.pk)
     return render(request, "region/practices/meeting_cancel.html", {"meeting": obj})
 
 
@@ -395,8 +407,8 @@ urlpatterns: list = [
     path("practices/<int:practice_id>/copy/", practice_copy_view, name="practice_copy"),
     path("meetings/", meeting_list_view, name="meeting_list"),
     path("meetings/new/", meeting_new_view, name="meeting_new"),
-    path("meetings/<int:meeting_id>/", meeting_detail_view, name="meeting_detail"),
-    path("meetings/<int:meeting_id>/edit/", meeting_edit_view, name="meeting_edit"),
-    path("meetings/<int:meeting_id>/minutes/", meeting_minutes_view, name="meeting_minutes"),
-    path("meetings/<int:meeting_id>/cancel/", meeting_cancel_view, name="meeting_cancel"),
+    path("meetings/<int:sharing_meeting_id>/", meeting_detail_view, name="meeting_detail"),
+    path("meetings/<int:sharing_meeting_id>/edit/", meeting_edit_view, name="meeting_edit"),
+    path("meetings/<int:sharing_meeting_id>/minutes/", meeting_minutes_view, name="meeting_minutes"),
+    path("meetings/<int:sharing_meeting_id>/cancel/", meeting_cancel_view, name="meeting_cancel"),
 ]
