@@ -212,5 +212,5 @@ def meeting_with_details(pk: int) -> SharingMeeting:
 
 
 def meeting_municipality_choices(meeting: SharingMeeting) -> QuerySet:
-    """The municipalities a meeting may invite: its prefecture's."""
-    return Municipality.objects.filter(prefecture_id=meeting.prefecture_id).order_by("code")
+    """The municipalities a meeting may invite: its prefecture's (a designated city, not its wards)."""
+    return Municipality.objects.filter(prefecture_id=meeting.prefecture_id, parent__isnull=True).order_by("code")

@@ -118,6 +118,7 @@ class MeetingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         meeting = self.instance
         self.fields["invited"].queryset = selectors.meeting_municipality_choices(meeting)
+        self.fields["invited"].label_from_instance = lambda municipality: municipality.name
         self.fields["area_group"].queryset = AreaGroup.objects.filter(prefecture_id=meeting.prefecture_id)
         self.fields["area_group"].required = False
         self.fields["practices"].queryset = selectors.visible_practices(membership).filter(
@@ -137,6 +138,7 @@ class MinutesForm(forms.Form):
     def __init__(self, *args, meeting: SharingMeeting, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["attended"].queryset = meeting.invited.order_by("code")
+        self.fields["attended"].label_from_instance = lambda municipality: municipality.name
         self.initial.setdefault("minutes", meeting.minutes)
         self.initial.setdefault("attended", list(meeting.attended.values_list("pk", flat=True)))
         add_version_field(self, meeting)
