@@ -74,6 +74,9 @@ class PracticeCopy(models.Model):
     source_kind = models.CharField(_("kind"), max_length=20, choices=SourceKind.choices)
     source_id = models.PositiveIntegerField(_("source"))
     copy_id = models.PositiveIntegerField(_("copy"))
+    # What the copy is, when not the same kind as its source: a logic model offered to a municipality without a
+    # plan period is copied as one of its logic-model templates (form_template).
+    copy_kind = models.CharField(_("kind of the copy"), max_length=20, choices=SourceKind.choices, blank=True)
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="practice_copies",
                                      verbose_name=_("municipality"))
     copied_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
@@ -88,6 +91,10 @@ class PracticeCopy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_kind} {self.source_id} → {self.copy_id}"
+
+    @property
+    def kind_of_copy(self) -> str:
+        return self.copy_kind or self.source_kind
 
     def audit_owner(self):
         return self.municipality
