@@ -82,7 +82,8 @@ def build(*, municipalities: int = 1741, prefectures: int = 47, log=print) -> di
     for p in range(1, prefectures + 1):
         code = f"{p:02d}"
         found.append(Prefecture.objects.get_or_create(code=code, defaults={
-            "name": f"ベンチ{code}県", "kana": "ベンチケン", "local_government_code": local_government_code(code + "000")})[0])
+            "name": f"ベンチ{code}県", "kana": "ベンチケン",
+            "local_government_code": local_government_code(code + "000")})[0])
     Municipality.objects.bulk_create(
         Municipality(code=local_government_code(f"{found[n % prefectures].code}{201 + n // prefectures:03d}"),
                      jis_code=f"{found[n % prefectures].code}{201 + n // prefectures:03d}",
@@ -95,7 +96,8 @@ def build(*, municipalities: int = 1741, prefectures: int = 47, log=print) -> di
             Implementation(municipality=m, fiscal_year=year, source="import", confirmed_at=now,
                            training_contents=rng.sample(["multi_professional", "care_for_medical",
                                                          "medical_for_care"], rng.randint(0, 3)),
-                           difficulties=[f"q40_{rng.randint(1, 15):02d}"], support_wishes=[f"q42_{rng.randint(1, 10):02d}"],
+                           difficulties=[f"q40_{rng.randint(1, 15):02d}"],
+                           support_wishes=[f"q42_{rng.randint(1, 10):02d}"],
                            answered_questions=rng.random() < 0.4) for m in places)
     sheets = list(Implementation.objects.filter(municipality__in=places))
     statuses = ("implemented", "planned", "not_implemented")

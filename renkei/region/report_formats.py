@@ -51,7 +51,8 @@ def to_markdown(report: SurveyReport) -> str:
 
 
 def to_text(report: SurveyReport) -> str:
-    """The seed's layout, one line a row: `（ア）地域の医療・介護の資源の把握 671 (38.5%) 374 (21.5%) 696 (40.0%) (n=1,741)`."""
+    """The seed's layout, one line a row:
+    `（ア）地域の医療・介護の資源の把握 671 (38.5%) 374 (21.5%) 696 (40.0%) (n=1,741)`."""
     lines = [heading(report)]
     for table in report.tables:
         lines.append("")

@@ -52,7 +52,8 @@ def test_the_seed_answer_file_reproduces_the_published_tables(reproduced):
     assert "あり 704 (50.5%)" in text and "なし 689 (49.5%)" in text
     assert any(line.startswith("1.在宅医療・介護連携の現状の把握") and line.endswith(" 804 (79.4%)") for line in text)
     assert any(line.endswith(" 151 (14.9%)") for line in text) and any(line.endswith(" 58 (5.7%)") for line in text)
-    assert any(line.startswith("医療・介護関係者の両方を対象") and line.endswith("771 (86.6%) 119 (13.4%)") for line in text)
+    assert any(line.startswith("医療・介護関係者の両方を対象") and line.endswith("771 (86.6%) 119 (13.4%)")
+               for line in text)
     assert any(line.endswith("219 (24.6%) 671 (75.4%)") for line in text)
     assert any(line.endswith("367 (41.2%) 523 (58.8%)") for line in text)
     assert any(line.startswith("2.事業実施のためのノウハウの不足 ") and "(65.4%)" in line for line in text)

@@ -1,7 +1,5 @@
 """API operations of the region's survey part (mounted under /api/v1/): the survey report's tables as JSON."""
 
-from __future__ import annotations
-
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 

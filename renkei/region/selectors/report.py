@@ -42,18 +42,25 @@ DISTRIBUTION_NAMES = ("実施していない", "実施していないが年度�
                       "全て実施している")
 STAGE_NAMES = {
     PdcaStage.ASSESSING: "1.在宅医療・介護連携の現状の把握や課題の抽出、対応策について検討している",
-    PdcaStage.CONCRETE: "2.1を踏まえたうえで、検討された対応策が具体化されている。（※対応策の評価は未実施）",
-    PdcaStage.EVALUATING: "3.2を踏まえたうえで、検討された対応策が具体化され、その実施状況について評価及び改善を行っている。",
+    PdcaStage.CONCRETE: ("2.1を踏まえたうえで、検討された対応策が具体化されている。"
+                         "（※対応策の評価は未実施）"),
+    PdcaStage.EVALUATING: ("3.2を踏まえたうえで、検討された対応策が具体化され、"
+                           "その実施状況について評価及び改善を行っている。"),
 }
 CONTENT_NAMES = {
-    TrainingContent.MULTI_PROFESSIONAL: "医療・介護関係者の両方を対象として、グループワーク等の多職種研修を行っている。",
-    TrainingContent.CARE_FOR_MEDICAL: "医療関係者を対象として、介護保険で提供されるサービス等についての研修を行っている。",
-    TrainingContent.MEDICAL_FOR_CARE: "介護関係者を対象として、在宅医療を受ける患者に必要な療養上の注意点等の医療に関する研修を行っている。",
+    TrainingContent.MULTI_PROFESSIONAL: ("医療・介護関係者の両方を対象として、"
+                                         "グループワーク等の多職種研修を行っている。"),
+    TrainingContent.CARE_FOR_MEDICAL: ("医療関係者を対象として、"
+                                       "介護保険で提供されるサービス等についての研修を行っている。"),
+    TrainingContent.MEDICAL_FOR_CARE: ("介護関係者を対象として、在宅医療を受ける患者に必要な"
+                                       "療養上の注意点等の医療に関する研修を行っている。"),
 }
 DIFFICULTY_NAMES = dict(zip(Difficulty.values, (
-    "1.予算の確保", "2.事業実施のためのノウハウの不足", "3.本事業の存在や必要性を医療・介護関係者等に認知してもらうこと",
+    "1.予算の確保", "2.事業実施のためのノウハウの不足",
+    "3.本事業の存在や必要性を医療・介護関係者等に認知してもらうこと",
     "4.行政と関係機関（病院、医師会、歯科医師会等）との協力関係の構築", "5.行政内部の連携、情報共有等",
-    "6.現状の在宅医療・介護サービスの提供実態が把握できていない", "7.将来的な在宅医療・介護連携推進事業のあるべき姿をイメージできない",
+    "6.現状の在宅医療・介護サービスの提供実態が把握できていない",
+    "7.将来的な在宅医療・介護連携推進事業のあるべき姿をイメージできない",
     "8.多職種間の協力関係の強化・情報共有の効率化", "9.関係機関との最終的な合意形成", "10.地域の医療・介護資源の不足",
     "11.事業推進を担う人材の確保（市区町村担当者および事業の委託先）", "12.指標設定等の事業評価のしにくさ",
     "13.隣接する市区町村との広域連携の調整", "14.その他", "15.特に無い"), strict=True))
@@ -209,7 +216,8 @@ def survey_report(implementations, *, fiscal_year: int, prefecture: Prefecture |
         return k + 1 if k else (1 if planned[pk] else 0)
 
     distribution = Counter(category(pk) for pk in ids)
-    tables.append(Table("distribution", "在宅医療・介護連携推進事業の実施状況（実施している取組の数）", ["市町村数（割合）"], [
+    tables.append(Table("distribution", "在宅医療・介護連携推進事業の実施状況（実施している取組の数）",
+                        ["市町村数（割合）"], [
         Row(str(i), name, [Cell(distribution[i], n)]) for i, name in enumerate(DISTRIBUTION_NAMES)], n=n))
 
     people = populations(_MunicipalityKeys(sheets), fiscal_year) if sheets else {}
@@ -251,13 +259,15 @@ def survey_report(implementations, *, fiscal_year: int, prefecture: Prefecture |
 
     staged = [stages[pk] for pk in ids if pk in stages]
     stage_counts = Counter(staged)
-    tables.append(Table("stage", "「（イ）在宅医療・介護連携の課題の抽出と対応策の検討」の取組の段階", ["市町村数（割合）"], [
+    tables.append(Table("stage", "「（イ）在宅医療・介護連携の課題の抽出と対応策の検討」の取組の段階",
+                        ["市町村数（割合）"], [
         Row(stage, STAGE_NAMES[stage], [Cell(stage_counts[stage], len(staged))]) for stage in PdcaStage.values],
         n=len(staged)))
 
     training = [pk for pk in ids if statuses[pk].get("f") in (ItemStatus.IMPLEMENTED, ItemStatus.PLANNED)]
     contents_of = {s[0]: set(s[4] or ()) for s in sheets}
-    tables.append(Table("training", "「（カ）医療・介護関係者の研修」における研修内容", ["実施している", "実施していない"], [
+    tables.append(Table("training", "「（カ）医療・介護関係者の研修」における研修内容",
+                        ["実施している", "実施していない"], [
         Row(content, CONTENT_NAMES[content], [
             Cell(sum(1 for pk in training if content in contents_of[pk]), len(training)),
             Cell(sum(1 for pk in training if content not in contents_of[pk]), len(training))])
