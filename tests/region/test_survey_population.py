@@ -41,3 +41,15 @@ def test_rows_without_a_year_need_the_year_option(bare, tmp_path):
         call_command("implementation", "population", str(path), stdout=io.StringIO(), stderr=io.StringIO())
     call_command("implementation", "population", str(path), "--year", str(FY), stdout=io.StringIO())
     assert populations([bare.ayabe], FY) == {bare.ayabe.pk: 31_000}
+
+
+def test_the_demo_records_every_municipality_of_the_prefecture_once(bare):
+    from renkei.region.demo import survey as demo
+
+    lines = demo.build(bare.fukuchiyama)
+    first, last = demo._years()
+    found = populations(bare.kyoto_municipalities, last)
+    assert len(lines) == 1 and set(found) == {m.pk for m in bare.kyoto_municipalities}
+    assert found[bare.ine.pk] < 10_000 < found[bare.fukuchiyama.pk]
+    assert len(populations(bare.kyoto_municipalities, first)) == 4
+    assert demo.build(bare.fukuchiyama) == []
