@@ -94,3 +94,26 @@ def test_a_dry_run_writes_nothing(world):
     report = _run(HEADER + _rows(world.maizuru), dry_run=True)
     assert report.ok and report.created == ["舞鶴市"]
     assert not Implementation.objects.exists()
+
+
+def test_the_import_takes_a_fixed_number_of_queries_whatever_the_number_of_municipalities(
+        world, django_assert_max_num_queries):
+    text = HEADER + "".join(_rows(m) for m in (*world.kyoto_municipalities, world.otsu))
+    with django_assert_max_num_queries(20):
+        report = _run(text)
+    assert len(report.created) == 5 and ItemImplementation.objects.count() == 40
+
+
+def test_an_excel_workbook_is_read_like_the_csv(world):
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["市区町村コード", "取組", "回答"])
+    for kana in "アイウエオカキク":
+        book.active.append([world.ayabe.code, kana, "実施している"])
+    out = BytesIO()
+    book.save(out)
+    report = implementation_import(data=out.getvalue(), fiscal_year=FY)
+    assert report.ok and report.items_created == 8
