@@ -152,3 +152,19 @@ policy.register("region.view_report", lambda m, obj: m.role in STAFF_ROLES)
 policy.register("region.view_workspace", reads_workspace)
 policy.register("region.manage_health_center_area", manages_health_center_area)
 policy.register("region.view_municipality_profile", reads_municipality_profile)
+
+
+def reads_implementation_table(membership, obj) -> bool:
+    """A prefecture's table of statuses (obj: the Prefecture): its own staff and system administrators read every
+    municipality's row; municipal staff and coordinators may ask any prefecture (they get their own row and the
+    published ones, through `region.view_implementation`'s scope)."""
+    if membership.role == ADMIN:
+        return True
+    if membership.role in (MUNICIPAL, COORDINATOR):
+        return True
+    if membership.role != PREFECTURE:
+        return False
+    return obj is None or is_prefecture_staff_of(membership, prefecture_id_of(obj))
+
+
+policy.register("region.view_implementation_table", reads_implementation_table)
