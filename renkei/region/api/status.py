@@ -9,7 +9,6 @@ their own row and, where published, other rows and the aggregates over published
 Counts are of municipalities, never people.
 """
 
-from __future__ import annotations
 
 from django.http import Http404, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
