@@ -13,13 +13,24 @@ pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM.exists(), rea
 CITY = "262013"
 
 
+@pytest.fixture
+def answered(demo):
+    """The status part of the region demo (the browser demo builds only core and the directory)."""
+    from renkei.core import audit
+    from renkei.core.models import Municipality
+    from renkei.region.demo import status
+
+    with audit.bind(user_label="system: renkei demo"):
+        status.build(Municipality.objects.select_related("prefecture").get(code=CITY))
+
+
 def _sheet(year):
     from renkei.region.models import Implementation
 
     return Implementation.objects.filter(municipality__code=CITY, fiscal_year=year).first()
 
 
-def test_the_city_official_answers_and_confirms_the_survey(page, page_errors):
+def test_the_city_official_answers_and_confirms_the_survey(page, answered, page_errors):
     from renkei.region.selectors.implementation import current_fiscal_year
 
     year = current_fiscal_year()
@@ -49,7 +60,7 @@ def test_the_city_official_answers_and_confirms_the_survey(page, page_errors):
     assert page_errors.messages == []
 
 
-def test_the_questionnaire_fits_a_360_px_phone(browser, demo, live_server, page_errors):
+def test_the_questionnaire_fits_a_360_px_phone(browser, demo, answered, live_server, page_errors):
     from renkei.region.selectors.implementation import current_fiscal_year
 
     context, page = _new_page(browser, live_server, page_errors, viewport={"width": 360, "height": 740},
