@@ -55,10 +55,10 @@ def test_the_round_shows_who_answered_confirmed_or_not_yet(world):
     assert states == {"福知山市": "confirmed", "舞鶴市": "answered", "綾部市": "none", "伊根町": "none"}
 
 
-def test_another_prefectures_round_is_not_found(world):
+def test_another_prefectures_round_is_refused(world):
     survey_round = round_open(membership=world.prefecture, fiscal_year=FY, prefecture=world.kyoto)
     response = client_for(world.other_prefecture).get(reverse("region:round_detail", args=[survey_round.pk]))
-    assert response.status_code == 404
+    assert response.status_code == 403
 
 
 def test_publishing_a_round_publishes_its_confirmed_sheets_audited(world):

@@ -124,7 +124,7 @@ class ItemIn(Schema):
 
 
 class SheetIn(Schema):
-    items: list[ItemIn]
+    items: list[ItemIn] = Field(default_factory=list)
     training_contents: list[str] | None = None
     difficulties: list[str] | None = None
     support_wishes: list[str] | None = None

@@ -146,7 +146,17 @@ policy.register("region.view_implementation", reads_implementation, scope=implem
 policy.register("region.answer_implementation", answers_implementation)
 policy.register("region.import_implementation", imports_implementation)
 policy.register("region.manage_rounds", manages_rounds, scope=round_scope)
-policy.register("region.view_rounds", lambda m, obj: m.role in STAFF_ROLES, scope=round_scope)
+def reads_round(membership, obj) -> bool:
+    """A round: its prefecture's staff, municipal staff and coordinators; a national round: everyone on staff."""
+    if membership.role not in STAFF_ROLES:
+        return False
+    if obj is None or membership.role == ADMIN:
+        return True
+    prefecture_id = obj.prefecture_id if isinstance(obj, SurveyRound) else prefecture_id_of(obj)
+    return prefecture_id is None or prefecture_id == own_prefecture_id(membership)
+
+
+policy.register("region.view_rounds", reads_round, scope=round_scope)
 # The report's tables count municipalities, never people; the selector decides whose answers they count.
 policy.register("region.view_report", lambda m, obj: m.role in STAFF_ROLES)
 policy.register("region.view_workspace", reads_workspace)

@@ -162,7 +162,8 @@ def implementation_answer(request, code, fiscal_year, obj):
 # --- survey rounds --------------------------------------------------------------------------------------------
 
 def _round(request, round_id, **kwargs) -> SurveyRound:
-    return get_object_or_404(selectors.visible_rounds(request.membership), pk=round_id)
+    """The round (the rules decide who reads it: its prefecture's people, everyone on staff for a national one)."""
+    return get_object_or_404(SurveyRound.objects.select_related("prefecture"), pk=round_id)
 
 
 @policy.requires(VIEW_ROUNDS)
@@ -223,16 +224,16 @@ def round_detail(request, round_id, obj):
         "answered": sum(1 for r in rows if r.sheet), "confirmed": sum(1 for r in rows if r.state == "confirmed")})
 
 
-@require_POST
 @policy.requires(MANAGE_ROUNDS, get_object=_round)
+@require_POST
 def round_close(request, round_id, obj):
     services.round_close(membership=request.membership, survey_round=obj)
     messages.success(request, _("Closed the survey round."))
     return redirect("region:round_detail", round_id=obj.pk)
 
 
-@require_POST
 @policy.requires(MANAGE_ROUNDS, get_object=_round)
+@require_POST
 def round_publish(request, round_id, obj):
     count = services.round_publish(membership=request.membership, survey_round=obj)
     messages.success(request, _("Published the round: %(count)s confirmed answers can now be read by the other "
