@@ -17,6 +17,9 @@ class DirectoryConfig(AppConfig):
         dashboard.register_attention(directory_attention)
         dashboard.register(directory_panel)
         register_providers()  # the directory's indicators (renkei/directory/indicators.py)
+        from renkei.directory import item_evidence
+
+        item_evidence.register()  # evidence for the implementation status (region §1)
         from renkei.core import demo_steps
         from renkei.directory.services.demo import build_directory_demo, directory_demo_summary
 

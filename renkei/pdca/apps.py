@@ -15,6 +15,9 @@ class PdcaConfig(AppConfig):
 
         dashboard.register_attention(pdca_attention)
         dashboard.register(turn_panel)
+        from renkei.pdca import item_evidence
+
+        item_evidence.register()  # evidence for the implementation status (region §1)
 
         from renkei.core import demo_steps
         from renkei.pdca.services.demo import build_pdca_demo, pdca_demo_summary

@@ -21,6 +21,9 @@ class ProvisionConfig(AppConfig):
         for key, provider in PROVIDERS.items():
             registry.register(key, provider)
         register_counts()  # the same numbers on the municipality's counts page
+        from renkei.provision import item_evidence
+
+        item_evidence.register()  # evidence for the implementation status (region §1)
         from renkei.core import demo_steps
         from renkei.provision.services.demo import build_provision_demo, provision_demo_summary
 

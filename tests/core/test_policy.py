@@ -248,6 +248,25 @@ def _training_values(world) -> dict:
     return {"series_id": series.pk, "session_id": session.pk, "registration_id": registration.pk}
 
 
+def _region_values(world) -> dict:
+    """A survey round of the world's prefecture (region status part)."""
+    from renkei.region.models import SurveyRound
+
+    survey_round, _created = SurveyRound.objects.get_or_create(fiscal_year=2024, prefecture=world.prefecture,
+                                                               defaults={"title": "実施状況調査"})
+    return {"round_id": survey_round.pk}
+
+
+def _implementation_sheet(world):
+    """The world's municipality's implementation sheet for FY2024 (region status part's API)."""
+    from renkei.region.models import Implementation
+    from renkei.region.services.implementation import ItemAnswer, implementation_save
+
+    return Implementation.objects.filter(municipality=world.municipality, fiscal_year=2024).first() or \
+        implementation_save(membership=None, municipality=world.municipality, fiscal_year=2024,
+                            items=[ItemAnswer(item="a", status="implemented")])
+
+
 def url_for(route: str, world) -> str:
     """Fill a route's parameters with ids of real objects of the right kind."""
     d = world.directory
@@ -280,6 +299,7 @@ def url_for(route: str, world) -> str:
         "issue_id": world.councils.issue.pk, "action_id": world.councils.action.pk,
         **(_pdca_turn_values(world) if route.startswith("pdca/turns/") else {}),
         **(_training_values(world) if route.startswith("training/") else {}),
+        **(_region_values(world) if route.startswith("region/rounds/") else {}),
         "fiscal_year": 2024, "fmt": "pdf",
     }
     url = route
@@ -378,7 +398,8 @@ def api_url(path: str, world) -> str:
     if path.startswith("/api/v1/indicators/"):
         path = path.replace("{code}", world.indicators.builtin.code)
     return (path.replace("{code}", world.municipality.code).replace("{organization_id}", str(world.organization.pk))
-            .replace("{facility_id}", str(world.directory.facility.pk)).replace("{plan_id}", str(world.pdca.plan.pk)))
+            .replace("{facility_id}", str(world.directory.facility.pk)).replace("{plan_id}", str(world.pdca.plan.pk))
+            .replace("{year}", "2024"))
 
 
 @pytest.mark.django_db
@@ -413,6 +434,8 @@ def test_every_api_route_gives_each_role_what_the_policy_allows(world, api_token
             target = world.directory.facility if method != "GET" and "{facility_id}" in path else None
             if "{plan_id}" in path:  # a plan is read by its municipality's staff and prefecture only
                 target = world.pdca.plan
+            if path.startswith("/api/v1/implementation/"):  # a sheet: its municipality's and prefecture's people
+                target = _implementation_sheet(world)
             allowed = policy.check(membership, func.policy_action, target)
             response = client.generic(method, url, HTTP_AUTHORIZATION=f"Bearer {api_token_for(membership)}", **body)
             if allowed:

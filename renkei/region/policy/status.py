@@ -146,9 +146,35 @@ policy.register("region.view_implementation", reads_implementation, scope=implem
 policy.register("region.answer_implementation", answers_implementation)
 policy.register("region.import_implementation", imports_implementation)
 policy.register("region.manage_rounds", manages_rounds, scope=round_scope)
-policy.register("region.view_rounds", lambda m, obj: m.role in STAFF_ROLES, scope=round_scope)
+def reads_round(membership, obj) -> bool:
+    """A round: its prefecture's staff, municipal staff and coordinators; a national round: everyone on staff."""
+    if membership.role not in STAFF_ROLES:
+        return False
+    if obj is None or membership.role == ADMIN:
+        return True
+    prefecture_id = obj.prefecture_id if isinstance(obj, SurveyRound) else prefecture_id_of(obj)
+    return prefecture_id is None or prefecture_id == own_prefecture_id(membership)
+
+
+policy.register("region.view_rounds", reads_round, scope=round_scope)
 # The report's tables count municipalities, never people; the selector decides whose answers they count.
 policy.register("region.view_report", lambda m, obj: m.role in STAFF_ROLES)
 policy.register("region.view_workspace", reads_workspace)
 policy.register("region.manage_health_center_area", manages_health_center_area)
 policy.register("region.view_municipality_profile", reads_municipality_profile)
+
+
+def reads_implementation_table(membership, obj) -> bool:
+    """A prefecture's table of statuses (obj: the Prefecture): its own staff and system administrators read every
+    municipality's row; municipal staff and coordinators may ask any prefecture (they get their own row and the
+    published ones, through `region.view_implementation`'s scope)."""
+    if membership.role == ADMIN:
+        return True
+    if membership.role in (MUNICIPAL, COORDINATOR):
+        return True
+    if membership.role != PREFECTURE:
+        return False
+    return obj is None or is_prefecture_staff_of(membership, prefecture_id_of(obj))
+
+
+policy.register("region.view_implementation_table", reads_implementation_table)

@@ -26,6 +26,7 @@ from ..models import (
     Operation,
     PdcaStage,
     SupportWish,
+    SurveyRound,
     TrainingContent,
 )
 
@@ -93,8 +94,14 @@ def implementation_save(*, membership, municipality: Municipality, fiscal_year: 
                         support_wishes: list[str] | None = None, answered_questions: bool | None = None,
                         note: str | None = None, confirm: bool = False, expected_version: int | None = None,
                         source: str = Implementation.Source.SCREEN, survey_round=None,
-                        action: str = "region.answer_implementation") -> Implementation:
-    """Create or update the municipality's sheet for the fiscal year with these item answers (others kept)."""
+                        action: str = "region.answer_implementation", publish: bool | None = None,
+                        keep_confirmation: bool = True) -> Implementation:
+    """Create or update the municipality's sheet for the fiscal year with these item answers (others kept).
+
+    `confirm` records who confirmed and when; a draft save with `keep_confirmation=False` withdraws an earlier
+    confirmation (the answers changed). `publish` sets whether other municipalities may read the sheet.
+    Raises ImplementationError (bad answers) or core.concurrency.StaleEdit (saved by someone else since
+    `expected_version`)."""
     if membership is not None:
         policy.require(membership, action, municipality)
     items = list(items)
@@ -135,6 +142,11 @@ def implementation_save(*, membership, municipality: Municipality, fiscal_year: 
         if confirm:
             implementation.confirmed_at = timezone.now()
             implementation.confirmed_by = membership
+        elif not keep_confirmation:
+            implementation.confirmed_at = None
+            implementation.confirmed_by = None
+        if publish is not None:
+            implementation.is_published = publish
         implementation.save()
         existing = {row.item: row for row in implementation.items.all()}
         for answer in items:
@@ -150,3 +162,63 @@ def implementation_save(*, membership, municipality: Municipality, fiscal_year: 
             if answer.operation == Operation.JOINT or row.joint_with.exists():
                 row.joint_with.set([pk for pk in answer.joint_with_ids if pk != municipality.pk])
     return implementation
+
+
+# --- survey rounds ----------------------------------------------------------------------------------------
+
+MANAGE_ROUNDS = "region.manage_rounds"
+
+
+def round_open(*, membership, fiscal_year: int, prefecture=None, title: str = "", as_of=None,
+               closes_on=None) -> SurveyRound:
+    """Open a survey round for the fiscal year: the prefecture's (its staff) or national (prefecture None:
+    system administrators). One round per prefecture and year."""
+    if membership is not None:
+        # A national round is asked on an unsaved round without a prefecture: system administrators only.
+        policy.require(membership, MANAGE_ROUNDS,
+                       prefecture if prefecture is not None else SurveyRound(fiscal_year=fiscal_year))
+    if not 2000 <= fiscal_year <= 2100:
+        raise ImplementationError([(f"年度 {fiscal_year} は扱えません", f"fiscal year {fiscal_year} is out of range")])
+    if SurveyRound.objects.filter(fiscal_year=fiscal_year, prefecture=prefecture).exists():
+        raise ImplementationError([(f"{fiscal_year}年度の調査はすでにあります",
+                                    f"a survey round for FY{fiscal_year} already exists")])
+    title = title.strip() or f"{prefecture.name if prefecture else '全国'} 在宅医療・介護連携推進事業 実施状況調査 " \
+                             f"{fiscal_year}年度"
+    with transaction.atomic():
+        return SurveyRound.objects.create(fiscal_year=fiscal_year, prefecture=prefecture, title=title[:200],
+                                          as_of=as_of, closes_on=closes_on, opened_by=membership)
+
+
+def round_close(*, membership, survey_round: SurveyRound) -> SurveyRound:
+    """Close the round: answers are no longer asked for (municipalities may still correct their sheet)."""
+    if membership is not None:
+        policy.require(membership, MANAGE_ROUNDS, survey_round)
+    with transaction.atomic():
+        survey_round.closed_at = survey_round.closed_at or timezone.now()
+        survey_round.save(update_fields=["closed_at"])
+    return survey_round
+
+
+def round_sheets(survey_round: SurveyRound):
+    """The sheets a round covers: the year's sheets of its prefecture's municipalities (every one, nationally)."""
+    sheets = Implementation.objects.filter(fiscal_year=survey_round.fiscal_year)
+    if survey_round.prefecture_id:
+        sheets = sheets.filter(municipality__prefecture_id=survey_round.prefecture_id)
+    return sheets
+
+
+def round_publish(*, membership, survey_round: SurveyRound) -> int:
+    """Publish the round: its confirmed sheets become readable by the other municipalities. Each sheet's change
+    is audited with its municipality as owner. Returns the number of sheets published."""
+    if membership is not None:
+        policy.require(membership, MANAGE_ROUNDS, survey_round)
+    with transaction.atomic():
+        count = 0
+        for implementation in round_sheets(survey_round).filter(confirmed_at__isnull=False, is_published=False) \
+                .select_related("municipality").order_by("pk"):
+            implementation.is_published = True
+            implementation.save(update_fields=["is_published", "updated_at"])
+            count += 1
+        survey_round.published_at = survey_round.published_at or timezone.now()
+        survey_round.save(update_fields=["published_at"])
+    return count
