@@ -125,7 +125,7 @@ def adoptions_of(rule_set: RuleSet) -> list[RuleAdoption]:
     """Every adoption of any version of the rule's area (one query)."""
     return list(RuleAdoption.objects.filter(rule_set__in=same_area_rules(rule_set))
                 .select_related("rule_set", "municipality", "hospital__municipality")
-                .order_by("municipality__isnull", "adopted_on", "pk"))
+                .order_by("adopted_on", "pk"))
 
 
 def area_candidates(rule_set: RuleSet, adoptions: list[RuleAdoption]):

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from renkei.core import audit, policy
 from renkei.core.models import AreaGroup, AuditEntry, Municipality, Prefecture
@@ -26,8 +25,9 @@ FUTURE_DAYS = 366  # an adoption may be recorded up to a year ahead
 
 
 def both(ja: str, en: str) -> str:
-    """A message in Japanese and English (the catalogue translates the English; this reads well before it)."""
-    return f"{ja} / {_(en)}"
+    """A message in Japanese and English, both shown whatever the language (import and form errors are read by
+    people of either language)."""
+    return f"{ja} / {en}"
 
 
 def area_municipality_ids(rule_set) -> set[int]:
@@ -313,12 +313,11 @@ def coordination_rows_import(*, membership, survey: CoordinationSurvey, content:
     policy.require(membership, MANAGE_SURVEYS, survey)
     rows = parse_rows(decode(content), hospitals_by_name=prefecture_hospitals(survey.prefecture_id))
     with transaction.atomic():
-        old = list(survey.rows.all())
-        items = [dict(action=AuditEntry.Action.DELETE, obj=row, owner=row.audit_owner()) for row in old]
-        survey.rows.all().delete()
+        survey.rows.all().delete()  # each deleted row is audited by the post_delete signal
         created = CoordinationSurveyRow.objects.bulk_create(
             CoordinationSurveyRow(survey=survey, **_row_fields(row)) for row in rows)
         owner = survey.audit_owner()
-        items += [dict(action=AuditEntry.Action.CREATE, obj=row, owner=owner) for row in created]
+        items = [dict(action=AuditEntry.Action.CREATE, obj=row, owner=owner, object_label=row.respondent_kind)
+                 for row in created]
         audit.record_many(items)
     return len(created)
