@@ -74,7 +74,11 @@ class CoordinationSurvey(models.Model):
 
 
 class CoordinationSurveyRow(models.Model):
-    """One respondent's counts (a hospital, or a care manager's office): no patient data."""
+    """One respondent's counts (a hospital, or a care manager's office): no patient data. A care manager's
+    office can be one person, so the log says the respondent's name changed, never what it reads."""
+
+    AUDIT_LABEL_IS_SENSITIVE = True
+    AUDIT_SENSITIVE_FIELDS = frozenset({"respondent_name"})
 
     class RespondentKind(models.TextChoices):
         HOSPITAL = "hospital", _("hospital")
