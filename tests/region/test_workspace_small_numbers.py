@@ -54,7 +54,7 @@ def test_the_consult_desk_report_reads_the_threshold():
 def test_the_indicators_library_takes_its_patients_threshold_from_the_setting():
     from renkei.indicators.library import PATIENTS
 
-    assert PATIENTS == small_numbers.threshold()
+    assert small_numbers.threshold() == PATIENTS
 
 
 def _record_patients(world, municipality, count):
