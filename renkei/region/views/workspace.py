@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from renkei.core import policy
-from renkei.core.models import Municipality, Organization
+from renkei.core.models import Municipality, Organization, Role
 
 from ..selectors import workspace as selectors
 from ..services.workspace import JurisdictionError, health_center_area_set
@@ -83,7 +83,7 @@ def index_view(request):
     membership = request.membership
     links = links_for(membership, HUB_LINKS)
     if policy.check(membership, "region.view_workspace") and membership.organization.prefecture_id and \
-            membership.role != "system_admin":
+            membership.role != Role.SYSTEM_ADMIN:
         context = _home_context(request)
         context["hub_links"] = links
         return render(request, "region/workspace/home.html", context)
