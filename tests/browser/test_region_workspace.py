@@ -20,7 +20,7 @@ if not CHROMIUM.exists():
 pytest.importorskip("playwright.sync_api")
 
 SQUARE = [[135.0, 35.2], [135.2, 35.2], [135.2, 35.4], [135.0, 35.4], [135.0, 35.2]]
-CHUTAN = ("26201", "26202", "26203")
+CHUTAN = ("26201", "26202", "26203")  # 福知山市, 舞鶴市, 綾部市
 
 
 def _block_tiles(page) -> None:
@@ -36,10 +36,12 @@ def workspace_world(demo):
     """(Once per module.) Confirmed sheets of the 中丹 municipalities for two years, and their outlines."""
     from renkei.core.models import Municipality
     from renkei.directory.models import AreaShape
+    from renkei.region.demo.workspace import build
     from renkei.region.models import Implementation
     from tests.region.factories import answer
 
     municipalities = list(Municipality.objects.filter(jis_code__in=CHUTAN).order_by("code"))
+    build(municipalities[0])  # the demo 保健所's jurisdiction (the conftest builds only the core and directory demos)
     for index, municipality in enumerate(municipalities):
         for year, statuses in ((2023, "IINNNNNN"), (2024, "IIIPNNNI" if index else "NNNNNNNN")):
             if not Implementation.objects.filter(municipality=municipality, fiscal_year=year).exists():
