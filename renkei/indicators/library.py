@@ -27,6 +27,7 @@ The official wording of the 手引き Ver.3/Ver.4 S/P/O tables and of the 第8�
 
 from __future__ import annotations
 
+from renkei.core import small_numbers
 from renkei.core.models.program import ProgramItem, Scene
 
 from .models import AreaLevel, Kind, Origin, PeriodType
@@ -40,7 +41,9 @@ DAILY, ADMISSION, EMERGENCY, END_OF_LIFE = (Scene.DAILY_CARE.value, Scene.ADMISS
 COLLABORATION = Scene.COLLABORATION_SYSTEM.value
 FY, QUARTER, MONTH = PeriodType.FISCAL_YEAR.value, PeriodType.QUARTER.value, PeriodType.MONTH.value
 A, B, C, D, E, F, G, H = (item.value for item in ProgramItem)
-PATIENTS = 10  # counts of patients under 10 are shown as "<10" on public pages (NDB/KDB practice)
+# Counts of patients under the threshold (RENKEI_SMALL_NUMBER_THRESHOLD, 10) are shown as "<10" on public pages
+# (NDB/KDB practice).
+PATIENTS = small_numbers.threshold()
 NO_SUPPRESSION = 0  # facility counts, population: public anyway
 
 # Data sources, named once so every definition spells them the same way.

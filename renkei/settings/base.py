@@ -163,6 +163,8 @@ RENKEI_LOGIN_MAX_FAILURES = int(os.environ.get("RENKEI_LOGIN_MAX_FAILURES", 5))
 RENKEI_LOGIN_MAX_FAILURES_PER_IP = int(os.environ.get("RENKEI_LOGIN_MAX_FAILURES_PER_IP", 30))
 RENKEI_LOGIN_LOCK_SECONDS = int(os.environ.get("RENKEI_LOGIN_LOCK_SECONDS", 15 * 60))
 RENKEI_INVITATION_DAYS = int(os.environ.get("RENKEI_INVITATION_DAYS", 7))
+# Counts of people from 1 to threshold−1 are shown as "<N" to viewers outside the municipality they describe.
+RENKEI_SMALL_NUMBER_THRESHOLD = int(os.environ.get("RENKEI_SMALL_NUMBER_THRESHOLD", 10))
 # An administrator's one-time code to set up a new authenticator (after a reset) is valid this long.
 RENKEI_ENROLMENT_CODE_HOURS = int(os.environ.get("RENKEI_ENROLMENT_CODE_HOURS", 72))
 # Sensitive actions (memberships and roles, exports) ask for the second factor again after this long.

@@ -29,13 +29,13 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from renkei.core import small_numbers
 from renkei.core.models import Municipality, Scene
 from renkei.core.months import month_end, months_between, read_month
 from renkei.indicators.models import fiscal_year_of
 
 from ..models import Case, Channel, Outcome, RequesterKind, Topic
 
-SUPPRESS_BELOW = 10
 WITHIN_DAYS = 30
 MAX_MONTHS = 60
 _ERAS = [(dt.date(2019, 5, 1), "R"), (dt.date(1989, 1, 8), "H")]
@@ -119,14 +119,14 @@ class ShownCount:
 def count(value: int | None, *, suppress: bool) -> ShownCount:
     if value is None:
         return ShownCount("", None)
-    if suppress and 0 < value < SUPPRESS_BELOW:
-        return ShownCount(f"<{SUPPRESS_BELOW}", None)
+    if suppress and small_numbers.is_small(value):
+        return ShownCount(small_numbers.masked_label(), None)
     return ShownCount(str(value), value)
 
 
 def masked(value, over: int, *, suppress: bool):
     """A statistic (a median, a share) over `over` cases: None for a masked viewer when 1 ≤ over ≤ 9."""
-    if value is None or (suppress and 0 < over < SUPPRESS_BELOW):
+    if value is None or (suppress and small_numbers.is_small(over)):
         return None
     return value
 
@@ -134,7 +134,7 @@ def masked(value, over: int, *, suppress: bool):
 def masked_share(closing: Closing, *, suppress: bool) -> float | None:
     """The 30-day share, None for a masked viewer when its numerator or denominator is from 1 to 9 (the
     numerator could be worked back from the share and the denominator)."""
-    if suppress and (0 < closing.within_30 < SUPPRESS_BELOW or 0 < closing.judged_30 < SUPPRESS_BELOW):
+    if suppress and (small_numbers.is_small(closing.within_30) or small_numbers.is_small(closing.judged_30)):
         return None
     return closing.within_30_share
 

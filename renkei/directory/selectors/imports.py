@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -81,3 +81,16 @@ def waiting_import_runs(membership, *, limit: int = 50) -> list[ImportRun]:
         if not applied_since and would_change(run) and upload_is_waiting(run.sha256):
             waiting.append(run)
     return waiting
+
+
+PREFECTURE_WIDE_SOURCES = ("mhlw", "kaigo")
+
+
+def facilities_from_prefecture_wide_lists(municipality_ids) -> dict[int, int]:
+    """{municipality id: open facilities held by a prefecture-wide list (医療情報ネット, 介護サービス情報公表)}."""
+    q = Q()
+    for source in PREFECTURE_WIDE_SOURCES:
+        q |= Q(sources__has_key=source)
+    rows = (Facility.objects.filter(q, municipality_id__in=list(municipality_ids), status=Facility.Status.OPEN)
+            .values_list("municipality_id").annotate(n=Count("pk")).order_by())
+    return dict(rows)

@@ -133,3 +133,25 @@ def place_of_address(*, address: str = "", postal_code: str = ""):
         if shape(area_shape.geometry).contains(point):
             return municipality, area_shape.daily_living_area
     return municipality, None
+
+
+def facility_counts_by_kind(municipalities) -> tuple[list[str], dict[int, dict[str, int]]]:
+    """For the prefecture's resource map: (kinds present, {municipality id: {kind: open facilities}}), one query."""
+    rows = (Facility.objects.filter(municipality__in=municipalities, status=Facility.Status.OPEN)
+            .values_list("municipality_id", "kind").annotate(n=Count("pk")).order_by())
+    counts: dict[int, dict[str, int]] = {}
+    kinds: set[str] = set()
+    for municipality_id, kind, n in rows:
+        counts.setdefault(municipality_id, {})[kind] = n
+        kinds.add(kind)
+    return sorted(kinds), counts
+
+
+def prefecture_map_facilities(prefecture_id: int, *, kinds=None, limit: int = 5000) -> list[Facility]:
+    """Open facilities of a prefecture with a position, for the prefecture-wide resource map (no details)."""
+    queryset = Facility.objects.filter(prefecture_id=prefecture_id, status=Facility.Status.OPEN,
+                                       latitude__isnull=False, longitude__isnull=False)
+    if kinds:
+        queryset = queryset.filter(kind__in=list(kinds))
+    return list(queryset.only("pk", "name", "kind", "service_type", "address", "latitude", "longitude")
+                .order_by("kind", "pk")[:limit])

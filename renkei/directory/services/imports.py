@@ -585,7 +585,7 @@ def _plan_facilities(plan: _Plan, batch: list[FacilityRecord], *, parsed: Parsed
         if scope.allows(record.municipality):
             records.append(record)
         else:
-            plan.skipped_out_of_scope += 1
+            _skip_outside(plan, record)
     identifiers = {identifier for record in records for identifier in record.identifiers}
     identifier_index = _identifier_index(identifiers) if identifiers else {}
     _flag_placeholders(plan, records)
@@ -638,6 +638,19 @@ def _plan_facilities(plan: _Plan, batch: list[FacilityRecord], *, parsed: Parsed
         if record.opening_hours:
             plan.hours[record] = record.opening_hours
     state.listed.update(matched)
+
+
+def _skip_outside(plan: _Plan, record: FacilityRecord) -> None:
+    """A row of a municipality outside the importer's scope (another prefecture's, in a national file): skipped,
+    with the reason in both languages."""
+    plan.skipped_out_of_scope += 1
+    where = str(record.municipality)
+    plan.skipped.append({
+        "row": record.row, "facility_id": None, "name": str(record.values.get("name", ""))[:200],
+        "reason": f"この行は{where}の施設で、取り込む権限のある市区町村ではないため取り込みませんでした。",
+        "reason_en": f"This row is a facility of {where}, outside the municipalities you may import for; "
+                     "the row was skipped.",
+    })
 
 
 def _skip(plan: _Plan, *, row: int | None, facility, by_code: bool = True) -> None:
