@@ -4,9 +4,8 @@ survey beside the workflow's figures. Every figure is an aggregate over handoff'
 table, whatever the number of adopters); no patient is read.
 
 Small numbers: counts of people under the threshold (`RENKEI_SMALL_NUMBER_THRESHOLD`, default 10) are shown as
-"<10" to viewers outside the municipality, and a rate over such a count is not shown. This part masks with its own
-small helper (`masked_count`, `masked_share` below, same names and arguments as core's planned
-`renkei/core/small_numbers.py`, which the lead swaps in at merge).
+"<10" to viewers outside the municipality, and a rate over such a count is not shown. Counts go through
+`renkei/core/small_numbers.py`; `masked_share` below also hides a rate whose denominator is small.
 """
 
 from __future__ import annotations
@@ -15,13 +14,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from renkei.core import policy
+from renkei.core.small_numbers import is_small, masked_count
 from renkei.handoff.models import HandoffStep, RuleSet, StepKey
 from renkei.handoff.selectors.measures import MEASURES, Figures, discharges, rate
 
@@ -34,24 +33,10 @@ WINDOW_MONTHS = 12
 MAX_WINDOW_MONTHS = 36
 
 
-def threshold() -> int:
-    return int(getattr(settings, "RENKEI_SMALL_NUMBER_THRESHOLD", 10))
-
-
-def masked_count(n: int | None, *, outside: bool) -> int | str | None:
-    """The count, or "<10" for 1…threshold−1 when the viewer is outside."""
-    limit = threshold()
-    if n is None:
-        return None
-    if outside and 0 < n < limit:
-        return f"<{limit}"
-    return n
-
-
 def masked_share(numerator: int | None, denominator: int | None, *, outside: bool) -> Decimal | None:
-    """A percentage with one decimal; None without a denominator, or when the denominator is small and the
-    viewer outside."""
-    if outside and denominator is not None and denominator < threshold():
+    """A percentage with one decimal (handoff's `rate`); not shown to an outsider when either count is small: a
+    もれ率 over a few discharges points at them as surely as the count does."""
+    if outside and (is_small(numerator) or is_small(denominator)):
         return None
     return rate(numerator, denominator)
 
@@ -183,7 +168,7 @@ class Side:
 
     @classmethod
     def of(cls, figures: Figures, start, end, *, outside: bool) -> Side:
-        small = outside and (0 < figures.counted < threshold() or 0 < figures.discharges < threshold())
+        small = outside and (is_small(figures.counted) or is_small(figures.discharges))
         return cls(start=start, end=end, counted=masked_count(figures.counted, outside=outside),
                    discharges=masked_count(figures.discharges, outside=outside),
                    missed_rate=masked_share(figures.missed, figures.counted, outside=outside),
