@@ -85,7 +85,21 @@ PROGRAM_ITEMS = [
     NavItem("g", _("(g) Public awareness"), "training:awareness_list", "training.view_awareness", children=(
         NavItem("training_awareness_reach", _("Areas reached"), "training:awareness_reach", "training.view_awareness"),
     )),
-    NavItem("h", _("(h) Cross-municipal cooperation")),
+    NavItem("h", _("(h) Cross-municipal cooperation"), "region:index", "region.view_report", children=(
+        NavItem("region_implementation", _("Implementation status"), "region:implementation_list",
+                "region.view_implementation"),
+        NavItem("region_rounds", _("Survey rounds"), "region:round_list", "region.view_rounds"),
+        NavItem("region_report", _("Implementation survey report"), "region:report", "region.view_report"),
+        NavItem("region_import", _("Import survey answers"), "region:implementation_import",
+                "region.import_implementation"),
+        NavItem("region_map", _("Prefecture-wide map"), "region:resource_map", "region.view_workspace"),
+        NavItem("region_data", _("Data provided by the prefecture"), "region:data_provision",
+                "region.view_data_provision"),
+        NavItem("region_rules", _("Wide-area rules"), "region:wide_rules", "region.view_wide_rules"),
+        NavItem("region_joint", _("Joint projects"), "region:joint_list", "region.view_joint_projects"),
+        NavItem("region_practices", _("Good practices"), "region:practice_list", "region.view_practices"),
+        NavItem("region_meetings", _("Sharing meetings"), "region:meeting_list", "region.view_meetings"),
+    )),
 ]
 
 # Each scene opens its indicators' dashboard (見える化); later capabilities add their screens per scene.
