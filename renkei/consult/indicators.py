@@ -2,10 +2,11 @@
 ZT-T-P03 in `renkei/indicators/library.py`).
 
 Per municipality (a designated city also gets its wards' cases) and period (up to today): one query per provider
-call whatever the number of municipalities: the cases' dates, or one grouped count over the desks. A municipality
-with a desk has a count even when it is zero (the desk was open and nobody asked); a share or a mean needs at least
-one case to divide by. The definitions match the report screen (`selectors/reports.py`): received by local date,
-30 days counted from the day received.
+call whatever the number of municipalities (two for the counts: the desks, the cases). Every count is by the
+case's municipality, so that a joint project's desk (共同設置) counts each case for the municipality it
+records. A municipality with a desk has a count even when it is zero (the desk was open and nobody asked); a
+share or a mean needs at least one case to divide by. The definitions match the report screen
+(`selectors/reports.py`): received by local date, 30 days counted from the day received.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
+from renkei.core.models import JointProject
 from renkei.indicators.areas import Area
 from renkei.indicators.periods import Period
 from renkei.indicators.registry import Computed, register
@@ -51,17 +53,24 @@ def _targets(by_id: dict, municipality_id: int) -> list[int]:
 
 
 def _received_counts(municipalities: list, period: Period, **filters) -> list[Computed]:
-    """Cases received in the period per municipality with a desk (zero when nobody asked): one query, over the
-    desks (a case's municipality is its desk's)."""
+    """Cases received in the period per municipality with a desk, its own or a joint project's (zero when
+    nobody asked): counted by the case's municipality (a joint desk's case counts for the municipality it
+    records, not the desk's). Two queries: the desks' municipalities, the cases."""
     by_id = {m.pk: m for m in municipalities}
     if period.start > timezone.localdate():
         return []
     _, _, first, after = _bounds(period)
-    received = Q(cases__received_at__gte=first, cases__received_at__lt=after,
-                 **{f"cases__{name}": value for name, value in filters.items()})
-    rows = (Desk.objects.filter(municipality_id__in=list(by_id)).order_by().values("municipality_id")
-            .annotate(n=Count("cases", filter=received)))
+    with_desk = set(Desk.objects.filter(municipality_id__in=list(by_id)).values_list("municipality_id", flat=True))
+    with_desk.update(JointProject.municipalities.through.objects.filter(
+        municipality_id__in=list(by_id),
+        jointproject_id__in=Desk.objects.filter(joint_project__isnull=False).values("joint_project_id"))
+        .values_list("municipality_id", flat=True))
+    rows = (Case.objects.filter(municipality_id__in=list(by_id), received_at__gte=first, received_at__lt=after,
+                                **filters).order_by().values("municipality_id").annotate(n=Count("pk")))
     totals: dict[int, int] = {}
+    for municipality_id in with_desk:
+        for target in _targets(by_id, municipality_id):
+            totals.setdefault(target, 0)
     for row in rows:
         for target in _targets(by_id, row["municipality_id"]):
             totals[target] = totals.get(target, 0) + row["n"]
