@@ -69,7 +69,8 @@ def _project(request, project_id, **kwargs) -> JointProject:
 def joint_list(request):
     membership = request.membership
     return render(request, "region/joint/list.html", {
-        "projects": selectors.visible_projects(membership), "may_create": policy.check(membership, MANAGE), "today": timezone.localdate()})
+        "projects": selectors.visible_projects(membership), "may_create": policy.check(membership, MANAGE),
+        "today": timezone.localdate()})
 
 
 @policy.requires(MANAGE)
@@ -125,9 +126,10 @@ def joint_edit(request, project_id, obj):
                                         municipalities=form.cleaned_data["municipalities"],
                                         expected_version=form.cleaned_data.get("version"))
         except StaleEdit as stale:
-            return render_conflict(request, "region/joint/form.html", {"project": stale.current}, form=form,
-                                   current_form=build(instance=stale.current), stale=stale,
-                                   rebind=lambda data: build(data, instance=stale.current))
+            current = stale.current
+            return render_conflict(request, "region/joint/form.html", {"project": current}, form=form,
+                                   current_form=build(instance=current), stale=stale,
+                                   rebind=lambda data: build(data, instance=current))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
