@@ -101,6 +101,7 @@ def joint_detail(request, project_id, obj):
     fiscal_year = int(year) if year.isdecimal() and 2000 <= int(year) <= 2100 else _current_fiscal_year()
     return render(request, "region/joint/detail.html", {
         "project": obj, "municipalities": list(obj.municipalities.order_by("code")),
+        "program_items": [ProgramItem(item).label for item in obj.program_items or [] if item in ProgramItem.values],
         "attached": selectors.attached_work(obj), "shares": selectors.shares(obj, fiscal_year),
         "fiscal_year": fiscal_year, "is_active": selectors.project_is_active(obj),
         "may_manage": policy.check(request.membership, MANAGE, obj),
