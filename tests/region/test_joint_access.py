@@ -98,3 +98,18 @@ def test_a_partner_municipality_does_not_read_the_joint_desks_cases_without_a_se
 def test_the_contractor_does_not_set_up_the_joint_desk(world, joint):
     desk = DeskFactory(municipality=world.fukuchiyama, joint_project=joint.project)
     assert not policy.check(joint.contractor_coordinator, "consult.manage_desk", desk)
+
+
+def test_the_partners_training_page_lists_the_joint_series(world, series):
+    from renkei.training.selectors.series import year_series
+
+    assert series in year_series(world.neighbour_official, world.maizuru, series.fiscal_year)
+
+
+def test_the_partners_awareness_list_holds_the_joint_activity(world, activity):
+    from renkei.training.selectors.awareness import activities_for_year
+
+    day = activity.date
+    rows = activities_for_year(world.neighbour_official, fiscal_year=day.year if day.month >= 4 else day.year - 1,
+                               municipality=world.maizuru)
+    assert activity in rows
