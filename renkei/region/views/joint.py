@@ -140,8 +140,8 @@ def joint_edit(request, project_id, obj):
                   status=400 if request.method == "POST" else 200)
 
 
-@require_POST
 @policy.requires(MANAGE, get_object=_project)
+@require_POST
 def joint_end(request, project_id, obj):
     form = EndForm(request.POST)
     if form.is_valid():
