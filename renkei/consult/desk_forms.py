@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from renkei.core.concurrency import add_version_field
+from renkei.core.joint_projects import joint_project_choices
 from renkei.core.models import Scene
 
 from .models import Desk, Topic
@@ -16,10 +17,13 @@ class DeskForm(forms.ModelForm):
 
     class Meta:
         model = Desk
-        fields = ["name", "operator", "phone", "fax", "email", "opening_hours", "is_active"]
+        fields = ["name", "operator", "joint_project", "phone", "fax", "email", "opening_hours", "is_active"]
 
-    def __init__(self, *args, operators, **kwargs):
+    def __init__(self, *args, operators, membership=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # 共同設置・委託: only a project the member belongs to (the field refuses any other on the server).
+        self.fields["joint_project"].queryset = joint_project_choices(membership, self.instance.joint_project_id)
+        self.fields["joint_project"].empty_label = _("(the municipality's own)")
         self.fields["operator"].queryset = operators
         self.fields["operator"].required = False
         self.fields["operator"].help_text = _("Leave empty when the municipality runs the desk itself (直営).")

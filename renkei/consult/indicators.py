@@ -2,10 +2,11 @@
 ZT-T-P03 in `renkei/indicators/library.py`).
 
 Per municipality (a designated city also gets its wards' cases) and period (up to today): one query per provider
-call whatever the number of municipalities: the cases' dates, or one grouped count over the desks. A municipality
-with a desk has a count even when it is zero (the desk was open and nobody asked); a share or a mean needs at least
-one case to divide by. The definitions match the report screen (`selectors/reports.py`): received by local date,
-30 days counted from the day received.
+call whatever the number of municipalities: the cases' dates, or one count per municipality. Every count is by the
+case's municipality, so that a joint project's desk (共同設置) counts each case for the municipality it
+records. A municipality with a desk has a count even when it is zero (the desk was open and nobody asked); a
+share or a mean needs at least one case to divide by. The definitions match the report screen
+(`selectors/reports.py`): received by local date, 30 days counted from the day received.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from renkei.core.models import JointProject, Municipality
 from renkei.indicators.areas import Area
 from renkei.indicators.periods import Period
 from renkei.indicators.registry import Computed, register
@@ -51,20 +54,26 @@ def _targets(by_id: dict, municipality_id: int) -> list[int]:
 
 
 def _received_counts(municipalities: list, period: Period, **filters) -> list[Computed]:
-    """Cases received in the period per municipality with a desk (zero when nobody asked): one query, over the
-    desks (a case's municipality is its desk's)."""
+    """Cases received in the period per municipality with a desk, its own or a joint project's (zero when
+    nobody asked): counted by the case's municipality (a joint desk's case counts for the municipality it
+    records, not the desk's). One query over the municipalities."""
     by_id = {m.pk: m for m in municipalities}
     if period.start > timezone.localdate():
         return []
     _, _, first, after = _bounds(period)
-    received = Q(cases__received_at__gte=first, cases__received_at__lt=after,
-                 **{f"cases__{name}": value for name, value in filters.items()})
-    rows = (Desk.objects.filter(municipality_id__in=list(by_id)).order_by().values("municipality_id")
-            .annotate(n=Count("cases", filter=received)))
+    cases = (Case.objects.filter(municipality=OuterRef("pk"), received_at__gte=first, received_at__lt=after,
+                                 **filters).order_by().values("municipality").annotate(n=Count("pk")).values("n"))
+    joint_desks = Desk.objects.filter(joint_project__isnull=False).values("joint_project_id")
+    rows = (Municipality.objects.filter(pk__in=list(by_id))
+            .annotate(n=Coalesce(Subquery(cases), 0),
+                      has_desk=Exists(Desk.objects.filter(municipality=OuterRef("pk"))),
+                      has_joint_desk=Exists(JointProject.municipalities.through.objects.filter(
+                          municipality_id=OuterRef("pk"), jointproject_id__in=joint_desks)))
+            .filter(Q(has_desk=True) | Q(has_joint_desk=True) | Q(n__gt=0)).order_by().values_list("pk", "n"))
     totals: dict[int, int] = {}
-    for row in rows:
-        for target in _targets(by_id, row["municipality_id"]):
-            totals[target] = totals.get(target, 0) + row["n"]
+    for municipality_id, n in rows:
+        for target in _targets(by_id, municipality_id):
+            totals[target] = totals.get(target, 0) + n
     return [Computed(Area.of_municipality(by_id[pk]), n, None, NOTE) for pk, n in totals.items()]
 
 

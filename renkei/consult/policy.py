@@ -9,7 +9,8 @@ desk's coordinators and the prefecture's staff read the desk's counts, never a c
 from django.db.models import Q
 
 from renkei.core import policy
-from renkei.core.models import Municipality, Role
+from renkei.core.joint_projects import in_project_municipality
+from renkei.core.models import JointProject, Municipality, Role
 from renkei.core.policy_rules import manages_municipality
 
 from .models import Case, CaseAction, CaseResource, Desk, DeskMember, Topic
@@ -58,11 +59,17 @@ def works_desk(membership, obj) -> bool:
 
 
 def sets_up_desk(membership, obj) -> bool:
-    """Municipal staff of the municipality (or its designated city) and system administrators."""
+    """Municipal staff of the municipality (or its designated city) and system administrators; for a joint
+    project's desk (共同設置) the staff of any of the project's municipalities. Cases stay seat-based."""
     if membership.role not in (ADMIN, MUNICIPAL):
         return False
-    municipality = municipality_of(obj)
-    return manages_municipality(membership, municipality) if obj is not None else True
+    if obj is None:
+        return True
+    if manages_municipality(membership, municipality_of(obj)):
+        return True
+    desk = desk_of(obj)
+    return desk is not None and desk.joint_project_id is not None and in_project_municipality(
+        membership, desk.joint_project)
 
 
 def reads_counts(membership, obj) -> bool:
@@ -98,7 +105,9 @@ def desk_scope(membership, queryset):
         return queryset
     if membership.role == MUNICIPAL and membership.organization.municipality_id:
         own = membership.organization.municipality_id
-        return queryset.filter(seats | Q(municipality_id=own) | Q(municipality__parent_id=own))
+        return queryset.filter(seats | Q(municipality_id=own) | Q(municipality__parent_id=own)
+                               | Q(joint_project__in=JointProject.objects.filter(
+                                   Q(municipalities__id=own) | Q(municipalities__parent_id=own)).values("pk")))
     return queryset.filter(seats)
 
 

@@ -232,6 +232,20 @@ def _pdca_turn_values(world) -> dict:
     return {"plan_id": plan.pk, "scene": "end_of_life", "section": "plan"}
 
 
+def _joint_project_id(world) -> int:
+    """A joint project (region, 共同実施) led by the world's municipality."""
+    import datetime as dt
+
+    from renkei.core.models import JointProject
+
+    project, created = JointProject.objects.get_or_create(
+        name="共同研修", prefecture=world.prefecture, lead_municipality=world.municipality,
+        defaults={"started_on": dt.date(2024, 4, 1)})
+    if created:
+        project.municipalities.set([world.municipality])
+    return project.pk
+
+
 def _training_values(world) -> dict:
     """A training series of the world's municipality with a started session and a registration."""
     import datetime as dt
@@ -300,6 +314,7 @@ def url_for(route: str, world) -> str:
         **(_pdca_turn_values(world) if route.startswith("pdca/turns/") else {}),
         **(_training_values(world) if route.startswith("training/") else {}),
         **(_region_values(world) if route.startswith("region/rounds/") else {}),
+        **({"project_id": _joint_project_id(world)} if route.startswith("region/joint/") else {}),
         "fiscal_year": 2024, "fmt": "pdf",
     }
     url = route

@@ -17,13 +17,14 @@ from django.utils.translation import gettext as _
 
 from renkei.core import policy
 from renkei.core.concurrency import lock_checked, lock_in_order
+from renkei.core.joint_projects import check_joint_project
 from renkei.core.models import Municipality
 
 from ..models import Desk, DeskMember, Topic
 from ..selectors.desks import operator_choices, seat_candidates
 
 MANAGE_DESK, MANAGE_TOPICS = "consult.manage_desk", "consult.manage_topics"
-DESK_FIELDS = ("name", "operator", "phone", "fax", "email", "opening_hours", "is_active")
+DESK_FIELDS = ("name", "operator", "joint_project", "phone", "fax", "email", "opening_hours", "is_active")
 
 
 def _check_operator(desk: Desk) -> None:
@@ -36,6 +37,7 @@ def desk_create(*, membership, municipality: Municipality, desk: Desk) -> Desk:
     policy.require(membership, MANAGE_DESK, municipality)
     desk.municipality = municipality
     _check_operator(desk)
+    check_joint_project(membership, desk)
     with transaction.atomic():
         desk.save()
     return desk
@@ -47,6 +49,7 @@ def desk_update(*, membership, desk: Desk, expected_version: int | None) -> Desk
     policy.require(membership, MANAGE_DESK, stored)
     desk.municipality = stored.municipality
     _check_operator(desk)
+    check_joint_project(membership, desk)
     with transaction.atomic():
         lock_checked(desk, expected_version)
         desk.save(update_fields=DESK_FIELDS)

@@ -82,7 +82,7 @@ def desk_create(request, obj):
     if obj is None:
         return _choose_municipality(request)
     operators = selectors.operator_choices(obj)
-    form = DeskForm(request.POST or None, operators=operators)
+    form = DeskForm(request.POST or None, operators=operators, membership=request.membership)
     if request.method == "POST" and form.is_valid():
         try:
             desk = services.desk_create(membership=request.membership, municipality=obj, desk=form.instance)
@@ -107,7 +107,7 @@ def desk_edit(request, desk_id, obj):
     operators = selectors.operator_choices(obj.municipality)
 
     def build(data=None, instance=obj):
-        return DeskForm(data, instance=instance, operators=operators)
+        return DeskForm(data, instance=instance, operators=operators, membership=request.membership)
 
     form = build(request.POST or None)
     if request.method == "POST" and form.is_valid():

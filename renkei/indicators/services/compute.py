@@ -71,10 +71,12 @@ def _definitions(prefecture: Prefecture, municipality_ids: set[int]):
                         | Q(owner_municipality_id__in=municipality_ids)))
 
 
-def _prefecture_total(prefecture: Prefecture, results: list[registry.Computed], top_level_keys: set[str]
-                      ) -> registry.Computed | None:
+def _prefecture_total(prefecture: Prefecture, results: list[registry.Computed], top_level_keys: set[str],
+                      own: registry.Computed | None = None) -> registry.Computed | None:
     """The prefecture's value as the sum of its municipalities' numerators and denominators (wards are inside their
-    city), when every municipality has one: providers' figures add up (counts, sums of people)."""
+    city), when every municipality has one: providers' figures add up (counts, sums of people). A provider that
+    counts one thing for several municipalities (a joint project's session) returns the prefecture's figure
+    itself (`own`), used instead of the sum so that nothing is counted twice."""
     by_key = {r.area.key: r for r in results if r.area.level == AreaLevel.MUNICIPALITY}
     if not top_level_keys or not top_level_keys <= set(by_key):
         return None
@@ -89,6 +91,8 @@ def _prefecture_total(prefecture: Prefecture, results: list[registry.Computed], 
         return None
     else:
         denominator = sum(Decimal(str(d)) for d in denominators)
+    if own is not None:
+        return own
     return registry.Computed(Area.of_prefecture(prefecture), numerator, denominator,
                              f"{len(parts)} 市町村の合計")
 
@@ -110,9 +114,11 @@ def _compute_prefecture(prefecture: Prefecture, municipalities: list[Municipalit
         period_types = {d.period_type for d in using}
         for period_type in sorted(period_types):
             for each in periods_to_compute(period_type, period, today):
-                computed = [c for c in provide(municipalities, each) if c.numerator is not None]
+                provided = [c for c in provide(municipalities, each) if c.numerator is not None]
+                own = next((c for c in provided if c.area.level == AreaLevel.PREFECTURE), None)
+                computed = [c for c in provided if c.area.level != AreaLevel.PREFECTURE]
                 if whole:
-                    total = _prefecture_total(prefecture, computed, top_level)
+                    total = _prefecture_total(prefecture, computed, top_level, own)
                     if total is not None:
                         computed.append(total)
                 if each.key not in result.periods:

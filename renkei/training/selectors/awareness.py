@@ -11,7 +11,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from renkei.core import policy
-from renkei.core.models import DailyLivingArea
+from renkei.core.models import DailyLivingArea, JointProject
 
 from ..effect import PairedEffect, paired_effect
 from ..models import AcpIntention, AwarenessActivity, AwarenessMaterial, AwarenessResponse, AwarenessSurveyLink
@@ -36,8 +36,9 @@ def activities_for_year(membership, *, fiscal_year: int, municipality=None, kind
     Themes are a JSON list of codes: a code is matched with its quotes (the same SQL on PostgreSQL and SQLite)."""
     start, end = fiscal_year_bounds(fiscal_year)
     rows = policy.scope(membership, VIEW, AwarenessActivity.objects.all()).filter(date__gte=start, date__lte=end)
-    if municipality is not None:
-        rows = rows.filter(municipality=municipality)
+    if municipality is not None:  # its own activities and its joint projects' (共同実施)
+        rows = rows.filter(Q(municipality=municipality) | Q(joint_project__in=JointProject.objects.filter(
+            municipalities=municipality).values("pk")))
     if kind:
         rows = rows.filter(kind=kind)
     if theme:

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from renkei.core import policy
-from renkei.core.models import Membership, Municipality, Profession, Role
+from renkei.core.models import JointProject, Membership, Municipality, Profession, Role
 from renkei.directory.models import Facility
 from renkei.directory.selectors.search import name_term_q, query_terms
 from renkei.indicators.periods import fiscal_year_of
@@ -73,8 +73,9 @@ def year_series(membership, municipality: Municipality | None, fiscal_year: int)
     """The series of a municipality (None: of every municipality the member reads) and fiscal year the member
     may read, with counts and sessions."""
     queryset = TrainingSeries.objects.filter(fiscal_year=fiscal_year)
-    if municipality is not None:
-        queryset = queryset.filter(municipality=municipality)
+    if municipality is not None:  # its own series and its joint projects' (共同実施)
+        queryset = queryset.filter(Q(municipality=municipality) | Q(joint_project__in=JointProject.objects.filter(
+            municipalities=municipality).values("pk")))
     queryset = policy.scope(membership, VIEW, queryset)
     sessions = TrainingSession.objects.order_by("starts_at", "pk")
     return list(series_counts(queryset).select_related("organizer", "municipality")

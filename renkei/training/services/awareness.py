@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from renkei.core import audit, policy, throttle
 from renkei.core.concurrency import lock_checked
+from renkei.core.joint_projects import check_joint_project
 from renkei.core.models import AuditEntry
 from renkei.core.uploads import MATERIAL_TYPES, material_problem
 
@@ -73,6 +74,7 @@ def activity_save(*, membership, activity: AwarenessActivity, expected_version: 
         else:
             activity.created_by = membership
         policy.require(membership, MANAGE, activity)
+        check_joint_project(membership, activity)
         if activity.daily_living_area_id and activity.daily_living_area.municipality_id != activity.municipality_id:
             raise ValidationError({"daily_living_area": _("Choose a daily living area of the municipality.")})
         if activity.starts_at and activity.ends_at and activity.ends_at <= activity.starts_at:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from renkei.core import audit, policy
 from renkei.core.concurrency import lock_checked
 from renkei.core.files import FileError, decode_bytes
+from renkei.core.joint_projects import check_joint_project
 from renkei.core.models import AuditEntry, Membership, Profession
 from renkei.directory.models import Facility
 
@@ -83,8 +84,10 @@ class ImportRejected(ValidationError):
 
 def series_save(*, membership, series: TrainingSeries, expected_version: int | None = None) -> TrainingSeries:
     """Create or update a series (the form has set its fields); raises StaleEdit when edited meanwhile."""
-    policy.require(membership, MANAGE, series.municipality)
+    # An edit is decided on the stored series below (a joint project's partners run it too).
+    policy.require(membership, MANAGE, series.municipality if series.pk is None else series)
     _check_instrument(membership, series)
+    check_joint_project(membership, series)
     with transaction.atomic():
         if series.pk:
             stored = lock_checked(series, expected_version)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from renkei.core.concurrency import add_version_field
+from renkei.core.joint_projects import joint_project_choices
 from renkei.core.models import DailyLivingArea, Organization
 from renkei.core.uploads import MATERIAL_TYPES
 
@@ -25,11 +26,14 @@ class ActivityForm(forms.ModelForm):
         model = AwarenessActivity
         fields = ["kind", "title", "description", "themes", "date", "starts_at", "ends_at", "place",
                   "daily_living_area", "audience", "capacity", "attendance", "copies", "how_to_join", "contact",
-                  "organizer", "is_published", "is_cancelled"]
+                  "organizer", "joint_project", "is_published", "is_cancelled"]
         widgets = {"date": DATE, "starts_at": TIME, "ends_at": TIME, "description": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, municipality, **kwargs):
+    def __init__(self, *args, municipality, membership=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # 共同実施・委託: only a project the member belongs to (the field refuses any other on the server).
+        self.fields["joint_project"].queryset = joint_project_choices(membership, self.instance.joint_project_id)
+        self.fields["joint_project"].empty_label = _("(the municipality's own)")
         self.fields["daily_living_area"].queryset = DailyLivingArea.objects.filter(municipality=municipality)
         self.fields["organizer"].queryset = Organization.objects.filter(municipality=municipality).order_by("name")
         self.fields["is_published"].help_text = _("Residents see it on the calendar (published fields only).")

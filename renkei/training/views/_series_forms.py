@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from renkei.core.concurrency import add_version_field
+from renkei.core.joint_projects import joint_project_choices
 from renkei.core.models import Organization, Profession
 from renkei.directory.models import Facility
 
@@ -24,7 +25,7 @@ class SeriesForm(forms.ModelForm):
     class Meta:
         model = TrainingSeries
         fields = ["kind", "title", "description", "fiscal_year", "target_professions", "organizer", "instrument",
-                  "is_open_for_registration"]
+                  "joint_project", "is_open_for_registration"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, membership=None, **kwargs):
@@ -34,6 +35,9 @@ class SeriesForm(forms.ModelForm):
             municipality=municipality, is_active=True).order_by("name")
         self.fields["instrument"].queryset = selectors.instruments_for(membership, municipality)
         self.fields["instrument"].empty_label = _("(no survey)")
+        # 共同実施・委託: only a project the member belongs to (the field refuses any other on the server).
+        self.fields["joint_project"].queryset = joint_project_choices(membership, self.instance.joint_project_id)
+        self.fields["joint_project"].empty_label = _("(the municipality's own)")
         self.fields["fiscal_year"].widget.attrs.update({"min": 2000, "max": 2100})
         if not self.instance.pk:
             self.initial.setdefault("fiscal_year", selectors.current_fiscal_year())

@@ -140,7 +140,8 @@ def awareness_export_view(request):
 
 def _activity_form(request, activity: AwarenessActivity):
     municipality = activity.municipality
-    form = ActivityForm(request.POST or None, instance=activity, municipality=municipality)
+    form = ActivityForm(request.POST or None, instance=activity, municipality=municipality,
+                        membership=request.membership)
     context = {"activity": activity, "municipality": municipality}
     if request.method == "POST" and form.is_valid():
         try:
@@ -149,9 +150,11 @@ def _activity_form(request, activity: AwarenessActivity):
         except StaleEdit as stale:
             stored = stale.current
             return render_conflict(request, "training/awareness/form.html", {**context, "activity": stored},
-                                   form=form, current_form=ActivityForm(instance=stored, municipality=municipality),
+                                   form=form, current_form=ActivityForm(instance=stored, municipality=municipality,
+                                                                          membership=request.membership),
                                    stale=stale, rebind=lambda data: ActivityForm(data, instance=stored,
-                                                                                 municipality=municipality))
+                                                                                 municipality=municipality,
+                                                                                 membership=request.membership))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
