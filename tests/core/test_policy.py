@@ -56,9 +56,11 @@ def web_views():
 # Patient routes are walked with a world of patients, teams and consents in tests/careteams/test_access_walk.py
 # (handoffs: tests/handoff/test_*_walk.py; the consultation desk: tests/consult/test_*_walk.py; training and
 # awareness: tests/training/test_*_walk.py, each with its own world).
-PATIENT_ROUTE_PREFIXES = ("patients/", "provision/", "handoffs/", "desk/", "training/")
+# The region's routes (issue 13) are walked by every role of a two-prefecture world in tests/region/test_walk.py
+# and the parts' own walks (test_rules_walk.py, …).
+PATIENT_ROUTE_PREFIXES = ("patients/", "provision/", "handoffs/", "desk/", "training/", "region/")
 PATIENT_API_PREFIXES = ("/api/v1/patients", "/api/v1/provision", "/api/v1/handoffs", "/api/v1/desk",
-                        "/api/v1/training")
+                        "/api/v1/training", "/api/v1/implementation", "/api/v1/region")
 
 
 def walked_here(route: str) -> bool:
@@ -232,20 +234,6 @@ def _pdca_turn_values(world) -> dict:
     return {"plan_id": plan.pk, "scene": "end_of_life", "section": "plan"}
 
 
-def _joint_project_id(world) -> int:
-    """A joint project (region, 共同実施) led by the world's municipality."""
-    import datetime as dt
-
-    from renkei.core.models import JointProject
-
-    project, created = JointProject.objects.get_or_create(
-        name="共同研修", prefecture=world.prefecture, lead_municipality=world.municipality,
-        defaults={"started_on": dt.date(2024, 4, 1)})
-    if created:
-        project.municipalities.set([world.municipality])
-    return project.pk
-
-
 def _training_values(world) -> dict:
     """A training series of the world's municipality with a started session and a registration."""
     import datetime as dt
@@ -260,25 +248,6 @@ def _training_values(world) -> dict:
         series=series, starts_at=timezone.now() - dt.timedelta(days=1), place="会議室")
     registration, _created = Registration.objects.get_or_create(series=series, name="参加者")
     return {"series_id": series.pk, "session_id": session.pk, "registration_id": registration.pk}
-
-
-def _region_values(world) -> dict:
-    """A survey round of the world's prefecture (region status part)."""
-    from renkei.region.models import SurveyRound
-
-    survey_round, _created = SurveyRound.objects.get_or_create(fiscal_year=2024, prefecture=world.prefecture,
-                                                               defaults={"title": "実施状況調査"})
-    return {"round_id": survey_round.pk}
-
-
-def _implementation_sheet(world):
-    """The world's municipality's implementation sheet for FY2024 (region status part's API)."""
-    from renkei.region.models import Implementation
-    from renkei.region.services.implementation import ItemAnswer, implementation_save
-
-    return Implementation.objects.filter(municipality=world.municipality, fiscal_year=2024).first() or \
-        implementation_save(membership=None, municipality=world.municipality, fiscal_year=2024,
-                            items=[ItemAnswer(item="a", status="implemented")])
 
 
 def url_for(route: str, world) -> str:
@@ -313,8 +282,6 @@ def url_for(route: str, world) -> str:
         "issue_id": world.councils.issue.pk, "action_id": world.councils.action.pk,
         **(_pdca_turn_values(world) if route.startswith("pdca/turns/") else {}),
         **(_training_values(world) if route.startswith("training/") else {}),
-        **(_region_values(world) if route.startswith("region/rounds/") else {}),
-        **({"project_id": _joint_project_id(world)} if route.startswith("region/joint/") else {}),
         "fiscal_year": 2024, "fmt": "pdf",
     }
     url = route
@@ -449,8 +416,6 @@ def test_every_api_route_gives_each_role_what_the_policy_allows(world, api_token
             target = world.directory.facility if method != "GET" and "{facility_id}" in path else None
             if "{plan_id}" in path:  # a plan is read by its municipality's staff and prefecture only
                 target = world.pdca.plan
-            if path.startswith("/api/v1/implementation/"):  # a sheet: its municipality's and prefecture's people
-                target = _implementation_sheet(world)
             allowed = policy.check(membership, func.policy_action, target)
             response = client.generic(method, url, HTTP_AUTHORIZATION=f"Bearer {api_token_for(membership)}", **body)
             if allowed:

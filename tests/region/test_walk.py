@@ -59,8 +59,16 @@ def region_operations():
                     yield method, full, operation.view_func
 
 
+# Parameters whose name is not their model's: the model (app label, model name).
+ALIASES = {"rule_set_id": ("handoff", "ruleset"), "rule_id": ("handoff", "ruleset"),
+           "adoption_id": ("region", "ruleadoption"), "survey_id": ("region", "coordinationsurvey"),
+           "project_id": ("core", "jointproject"), "round_id": ("region", "surveyround")}
+
+
 def _model_for(name: str):
     """The region (or core) model a parameter names: `practice_id` → Practice, `joint_project_id` → JointProject."""
+    if name in ALIASES:
+        return apps.get_model(*ALIASES[name])
     wanted = name.removesuffix("_id").replace("_", "")
     for label in ("region", "core"):
         for model in apps.get_app_config(label).get_models():
@@ -77,7 +85,7 @@ def _value(name: str, world, *, owned_by_kyoto: dict) -> str:
     model = _model_for(name)
     if model is None:
         return str(MISSING_ID)
-    row = model.objects.order_by("pk").first()
+    row = model.objects.order_by("-pk").first()  # the newest: the walk world made it (not a seeded row)
     if row is None:
         return str(MISSING_ID)
     owned_by_kyoto[name] = True
@@ -104,7 +112,34 @@ def walk_world(world):
     patient = PatientFactory(registered_by=world.professional, name=PATIENT_NAME)
     desk = DeskFactory(municipality=world.fukuchiyama)
     CaseFactory(desk=desk, requester_name=REQUESTER_NAME, subject_description=SUBJECT, patient=patient)
+    _one_of_each_part(world)
     return world
+
+
+def _one_of_each_part(world) -> None:
+    """A row of every kind the region's routes take, all of 京都府: a round, a wide-area rule with an adoption and
+    a coordination survey, a joint project, a published practice and a sharing meeting."""
+    import datetime as dt
+
+    from renkei.handoff.services.rules import NATIONAL_STEPS, rule_set_create
+    from renkei.region.services.implementation import round_open
+    from renkei.region.services.rules import adoption_record, coordination_survey_create
+
+    from .joint_factories import build_joint
+    from .practices_helpers import meeting, practice
+
+    round_open(membership=world.prefecture, fiscal_year=FY, prefecture=world.kyoto, title="実施状況調査")
+    rule = rule_set_create(membership=world.prefecture, name="中丹圏域退院調整ルール", area_kind="area_group",
+                           area_group=world.chutan, effective_from=dt.date(FY, 4, 1),
+                           steps=[dict(step) for step in NATIONAL_STEPS])
+    adoption_record(membership=world.prefecture, rule_set=rule, municipality=world.fukuchiyama,
+                    adopted_on=dt.date(FY, 6, 1))
+    coordination_survey_create(membership=world.prefecture, prefecture=world.kyoto, title="退院調整状況調査",
+                               area_group=world.chutan,
+                               month=dt.date(FY, 5, 1))
+    build_joint(world)
+    practice(world.official, status="published")
+    meeting(world.prefecture, prefecture=world.kyoto, invited=[world.fukuchiyama, world.maizuru])
 
 
 def roles(world) -> dict:
