@@ -81,3 +81,14 @@ def check_joint_project(membership, obj) -> None:
     if membership is None or not joint_project_choices(membership).filter(pk=project_id).exists():
         raise ValidationError({"joint_project": _("Choose a joint project your municipality or organization "
                                                   "belongs to.")})
+    # The work must belong to one of the project's municipalities: otherwise attaching it would hand its
+    # participants and set-up to the project's other members.
+    from renkei.core.models import JointProject, Municipality
+
+    owner_ids = {obj.municipality_id}
+    parent_id = Municipality.objects.filter(pk=obj.municipality_id).values_list("parent_id", flat=True).first()
+    if parent_id:
+        owner_ids.add(parent_id)
+    if not JointProject.municipalities.through.objects.filter(jointproject_id=project_id,
+                                                               municipality_id__in=owner_ids).exists():
+        raise ValidationError({"joint_project": _("Choose a joint project this municipality takes part in.")})

@@ -163,7 +163,7 @@ def implementation_put(request, code: str, year: int, payload: SheetIn, response
             membership=membership, municipality=municipality, fiscal_year=year, items=answers,
             training_contents=payload.training_contents, difficulties=payload.difficulties,
             support_wishes=payload.support_wishes, note=payload.note, confirm=payload.confirm,
-            publish=payload.publish, expected_version=expected,
+            publish=payload.publish, expected_version=expected, keep_confirmation=False,
             survey_round=selectors.open_round_for(municipality, year))
     except StaleEdit as stale:
         response["ETag"] = etag(stale.current)

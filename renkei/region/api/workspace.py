@@ -1,7 +1,7 @@
 """API operations of the region's workspace part (mounted under /api/v1/): the statuses of a fiscal year and the
 progress across years, for the prefecture's and 保健所's staff (counts of municipalities only)."""
 
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from renkei.core import policy
 
@@ -11,7 +11,7 @@ router = Router(tags=["region"])
 
 
 class WorkspaceQuery(Schema):
-    fiscal_year: int | None = None
+    fiscal_year: int | None = Field(None, ge=2000, le=2100)
     whole_prefecture: bool = False
 
 

@@ -33,6 +33,9 @@ def handle(command, *, file: str, year: int | None = None, **options) -> None:
             result = population_import(data=path.read_bytes(), fiscal_year=year)
     except FileError as error:
         raise CommandError(f"{error.reason} / {error.reason_en}", returncode=1) from error
+    except ValueError as error:  # the indicators engine refused a value or a year (nothing was written)
+        raise CommandError(f"記録できない値があるため何も取り込みませんでした / nothing was imported: {error}",
+                           returncode=1) from error
     if result.errors:
         for error in result.errors:
             command.stderr.write(f"{error.row} 行目 / row {error.row}: {error.reason} / {error.reason_en}")

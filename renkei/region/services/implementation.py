@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from renkei.core import policy
+from renkei.core import audit, policy
 from renkei.core.concurrency import lock_checked
-from renkei.core.models import Municipality, ProgramItem
+from renkei.core.models import AuditEntry, Municipality, ProgramItem
 
 from ..models import (
     Difficulty,
@@ -80,6 +80,16 @@ def item_problems(answer: ItemAnswer) -> list[tuple[str, str]]:
         problems.append((f"（{answer.item}）共同実施の相手は、実施方法が共同実施のときだけ選べます",
                          f"item ({answer.item}): partners are named only when the item is run jointly"))
     return problems
+
+
+def _partners_set(row: ItemImplementation, partner_ids: list[int], municipality: Municipality) -> None:
+    """Set the item's 共同実施 partners; a change is audited by hand (many-to-many writes send no save signal)."""
+    before = set(row.joint_with.values_list("code", flat=True))
+    row.joint_with.set(partner_ids)
+    after = set(Municipality.objects.filter(pk__in=partner_ids).values_list("code", flat=True))
+    if before != after:
+        audit.record(action=AuditEntry.Action.UPDATE, obj=row, owner=municipality,
+                     changes={"joint_with": {"added": sorted(after - before), "removed": sorted(before - after)}})
 
 
 def _choices_problems(values, allowed, ja_name, en_name) -> list[tuple[str, str]]:
@@ -160,7 +170,7 @@ def implementation_save(*, membership, municipality: Municipality, fiscal_year: 
             row.note = answer.note
             row.save()
             if answer.operation == Operation.JOINT or row.joint_with.exists():
-                row.joint_with.set([pk for pk in answer.joint_with_ids if pk != municipality.pk])
+                _partners_set(row, [pk for pk in answer.joint_with_ids if pk != municipality.pk], municipality)
     return implementation
 
 

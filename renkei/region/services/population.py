@@ -53,7 +53,8 @@ class PopulationImportResult:
 
 def _number(text: str) -> int | None:
     text = text.replace(",", "").replace("人", "").strip()
-    return int(text) if text.isascii() and text.isdigit() else None
+    # No municipality has 50 million people: a bigger figure is a typing error (and would overflow the store).
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 8 else None
 
 
 def population_import(*, data: bytes, fiscal_year: int | None = None, membership=None) -> PopulationImportResult:

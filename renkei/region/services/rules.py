@@ -231,6 +231,14 @@ def decode(content: bytes) -> str:
 
 def parse_rows(text: str, *, hospitals_by_name: dict[str, object]) -> list[RowInput]:
     """The file's rows, or SurveyImportError with every problem and its line (the first line is the header)."""
+    try:
+        return _parse_rows(text, hospitals_by_name=hospitals_by_name)
+    except csv.Error as error:  # a field over the csv module's limit, a NUL byte…
+        raise SurveyImportError([(0, both("CSV として読めません（長すぎる欄や制御文字があります）。",
+                                           f"The file cannot be read as CSV ({error})."))]) from error
+
+
+def _parse_rows(text: str, *, hospitals_by_name: dict[str, object]) -> list[RowInput]:
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         raise SurveyImportError([(1, both("見出し行がありません。", "The header line is missing."))])

@@ -20,6 +20,7 @@ from ..models import CoordinationSurveyRow, RuleAdoption
 from ..policy.rules import is_insider
 from ..selectors import rules as selectors
 from ..services import rules as services
+from ..services.rules import MAX_COUNT
 
 VIEW, MEASURES = "region.view_wide_rules", "region.view_wide_measures"
 MANAGE, SURVEYS = "region.manage_adoptions", "region.manage_coordination_surveys"
@@ -80,12 +81,12 @@ class RowForm(forms.Form):
     respondent_kind = forms.ChoiceField(label=gettext_lazy("Respondent"),
                                         choices=CoordinationSurveyRow.RespondentKind.choices)
     respondent_name = forms.CharField(label=gettext_lazy("Hospital or office name"), max_length=200)
-    admissions = forms.IntegerField(label=gettext_lazy("Admissions"), min_value=0, required=False)
+    admissions = forms.IntegerField(label=gettext_lazy("Admissions"), min_value=0, max_value=MAX_COUNT, required=False)
     admission_info_missing = forms.IntegerField(label=gettext_lazy("Admissions without admission information"),
-                                                min_value=0, required=False)
-    discharges = forms.IntegerField(label=gettext_lazy("Discharges"), min_value=0, required=False)
+                                                min_value=0, max_value=MAX_COUNT, required=False)
+    discharges = forms.IntegerField(label=gettext_lazy("Discharges"), min_value=0, max_value=MAX_COUNT, required=False)
     discharge_uncoordinated = forms.IntegerField(label=gettext_lazy("Discharges without coordination"), min_value=0,
-                                                 required=False)
+                                                 max_value=MAX_COUNT, required=False)
 
 
 class ImportForm(forms.Form):

@@ -25,6 +25,7 @@ from renkei.core.selectors import municipality_or_none
 from ..models import Difficulty, ItemStatus, PdcaStage, SupportWish, SurveyRound, TrainingContent
 from ..selectors import implementation as selectors
 from ..selectors.proposals import proposals
+from ..selectors.workspace import is_outside
 from ..services import implementation as services
 from ..status_forms import ImplementationForm, initial_from
 
@@ -98,6 +99,9 @@ def _answer_context(request, municipality, fiscal_year, sheet, form, may_answer)
     proposed = proposals(municipality, fiscal_year)
     rows = selectors.item_statuses(sheet)
     show_links = may_answer  # the evidence screens are the municipality's own; readers elsewhere get no links
+    # The evidence sentences carry counts of people (desk cases, handoffs): only the municipality's own people
+    # read them; the prefecture sees the proposal, not the counts behind it.
+    show_evidence = not is_outside(request.membership, municipality)
     items = []
     fields = {entry["item"]: entry for entry in form.item_fields()} if form is not None else {}
     for item, label in ProgramItem.choices:
@@ -105,7 +109,7 @@ def _answer_context(request, municipality, fiscal_year, sheet, form, may_answer)
         items.append({"item": item, "label": label, "proposal": proposal, "row": rows.get(item),
                       "proposal_label": ItemStatus(proposal.status).label if proposal.status else "",
                       "stage_label": PdcaStage(proposal.stage).label if proposal.stage else "",
-                      "fields": fields.get(item), "show_links": show_links})
+                      "fields": fields.get(item), "show_links": show_links, "show_evidence": show_evidence})
     return {"municipality": municipality, "year": fiscal_year, "sheet": sheet, "form": form, "items": items,
             "may_answer": may_answer, "open_round": selectors.open_round_for(municipality, fiscal_year),
             "training_labels": dict(TrainingContent.choices), "difficulty_labels": dict(Difficulty.choices),
