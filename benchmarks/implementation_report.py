@@ -18,11 +18,21 @@ Timed (median of three runs):
             whole view with the template and the chart data, no network);
   baseline  the item table built the naive way: one query per municipality and item (13,928 queries), tallied in
             Python; compared with the report's item table (they must be equal).
+Over HTTP (gunicorn, three sync workers, DEBUG off; `--no-http` skips): four users at once for `--seconds` each,
+a closed loop over the national report screen (an administrator), a prefecture's report screen and workspace home
+(its 在宅医療 officer), `GET /api/v1/implementation` for that prefecture and `GET /api/v1/implementation/report`
+for the nation; p50 / p95 per kind.
 Prints one line and one JSON line with the figures.
 
-Measured 2026-12-07 on SQLite, 2 cores shared with six other jobs (load average about 10): report 0.48 s (target
-< 1 s) against the baseline's 88.8 s (186×), tables equal; the screen 1.36 s; the import of the national answer file
-(1,741 × 13 rows) 15.2 s; population_record of 3,482 rows 8.1 s.
+Measured 2026-12-07 on a quiet 2-core machine (median of three in process; HTTP: four users for 20 s):
+  SQLite      report 0.066 s (target < 1 s) against the baseline's 5.82 s (89×), tables equal; screen 0.067 s;
+              import of the national answer file (1,741 × 13 rows) 1.91 s; population_record of 3,482 rows 0.96 s;
+              over HTTP p50 / p95: national report screen 143 / 310 ms, national report API 133 / 306 ms,
+              a prefecture's report screen 59 / 102 ms, its workspace home 86 / 136 ms, implementation API 61 / 134 ms.
+  PostgreSQL  report 0.053 s against 11.8 s (221×); screen 0.179 s; import 2.58 s; population 1.30 s; over HTTP
+              national report screen 157 / 375 ms, API 128 / 321 ms, prefecture report 70 / 127 ms, workspace home
+              104 / 234 ms, implementation API 75 / 204 ms.
+(Earlier the same day, under a load average of 10: report 0.48 s, screen 1.36 s, import 15.2 s.)
 """
 
 from __future__ import annotations
@@ -41,7 +51,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
 
 SEED = 20261207
 TARGET_SECONDS = 1.0
@@ -186,6 +198,85 @@ def screen_client():
     return client
 
 
+def session_for(email: str, role: str, *, prefecture=None, kind: str = "prefecture_office") -> tuple[str, str]:
+    """A logged-in session (second factor passed) of a new member with `role` in an organization of `prefecture`."""
+    from careteams_pages import session_cookie
+
+    from renkei.core.models import Membership, Organization, Prefecture, User
+
+    prefecture = prefecture or Prefecture.objects.order_by("code").first()
+    organization = Organization.objects.create(kind=kind, name=f"{prefecture.name}庁 ({email})", prefecture=prefecture)
+    user = User.objects.create(email=email, display_name=email.split("@")[0])
+    membership = Membership.objects.create(user=user, organization=organization, role=role)
+
+    class Measured:
+        member_membership_id = membership.pk
+
+    return session_cookie(Measured)
+
+
+def over_http(year: int, *, seconds: float, users: int = 4) -> dict:
+    """Closed-loop load over gunicorn: `users` threads, each cycling through the pages of its role."""
+    from _http import Client, Recorder, Sample, Server, error_tag, run_users, summary_ms
+
+    from renkei.core.models import Prefecture, Role
+
+    prefecture = Prefecture.objects.order_by("code").first()
+    admin = session_for("bench-http-admin@example.org", Role.SYSTEM_ADMIN)
+    officer = session_for("bench-http-pref@example.org", Role.PREFECTURE_STAFF, prefecture=prefecture)
+    loops = [
+        (admin, [("national report screen", f"/region/report/?year={year}"),
+                 ("national report API", f"/api/v1/implementation/report?year={year}")]),
+        (officer, [("prefecture report screen", f"/region/report/?year={year}&prefecture={prefecture.code}"),
+                   ("prefecture workspace home", f"/region/?year={year}"),
+                   ("implementation API", f"/api/v1/implementation?year={year}&prefecture={prefecture.code}")]),
+    ]
+    env = {"DJANGO_SETTINGS_MODULE": "renkei.settings.local", "RENKEI_DEBUG": "0",
+           "RENKEI_DATA_DIR": os.environ["RENKEI_DATA_DIR"],
+           "PYTHONPATH": os.pathsep.join([str(ROOT), str(HERE)])}
+    if os.environ.get("DATABASE_URL"):
+        env["DATABASE_URL"] = os.environ["DATABASE_URL"]
+    recorder = Recorder()
+    work = Path(os.environ["RENKEI_DATA_DIR"])
+    with Server("renkei.wsgi:application", env=env, workers=3, log=work / "gunicorn-survey.log") as server:
+        for cookie, pages in loops:  # warm every worker's caches once
+            client = Client(server.url)
+            client.cookies[cookie[0]] = cookie[1]
+            for _label, path in pages:
+                for _ in range(3):
+                    reply = client.get(path)
+                    if reply.status != 200:
+                        raise SystemExit(f"GET {path} answered {reply.status}; see {work}")
+
+        def user_loop(index: int, stop_at: float) -> None:
+            cookie, pages = loops[index % len(loops)]
+            client = Client(server.url)
+            client.cookies[cookie[0]] = cookie[1]
+            turn = index
+            while time.monotonic() < stop_at:
+                label, path = pages[turn % len(pages)]
+                turn += 1
+                try:
+                    reply = client.get(path)
+                except OSError as error:
+                    recorder.add(Sample(label, 0, 0.0, error=type(error).__name__))
+                    continue
+                recorder.add(Sample(label, reply.status, reply.seconds, len(reply.body), error_tag(reply)))
+
+        wall = run_users(users, seconds, user_loop)
+    out = {"users": users, "workers": 3, "seconds": round(wall, 1), "requests": len(recorder.samples),
+           "failures": sum(1 for s in recorder.samples if s.status != 200), "pages": {}}
+    for label in dict.fromkeys(s.kind for s in recorder.samples):
+        times = [s.seconds for s in recorder.samples if s.kind == label and s.status == 200]
+        p50, p95, _p99 = summary_ms(times)
+        out["pages"][label] = {"n": len(times), "p50_ms": round(p50, 1), "p95_ms": round(p95, 1)}
+        print(f"over HTTP ({users} users, 3 workers): {label}: n={len(times)}, p50 {p50:.0f} ms, p95 {p95:.0f} ms",
+              flush=True)
+    if out["failures"]:
+        print(f"over HTTP: {out['failures']} requests did not answer 200", flush=True)
+    return out
+
+
 def timed(function, *args, runs: int = 3):
     times, result = [], None
     for _ in range(runs):
@@ -200,6 +291,8 @@ def main(argv=None) -> dict:
     parser.add_argument("--municipalities", type=int, default=1741)
     parser.add_argument("--prefectures", type=int, default=47)
     parser.add_argument("--no-screen", action="store_true", help="skip the screen's timing")
+    parser.add_argument("--no-http", action="store_true", help="skip the measures over gunicorn")
+    parser.add_argument("--seconds", type=float, default=20.0, help="how long the HTTP users run")
     args = parser.parse_args(argv)
     vendor = setup_django()
     built = build(municipalities=args.municipalities, prefectures=args.prefectures)
@@ -217,6 +310,7 @@ def main(argv=None) -> dict:
             return len(response.content)
 
         screen_seconds, _size = timed(screen)
+    http = None if args.no_http else over_http(year, seconds=args.seconds)
     figures = {
         "benchmark": "implementation_report", "database": vendor, "municipalities": built["municipalities"],
         "years": len(YEARS), "report_seconds": round(report_seconds, 3), "output_chars": size,
@@ -226,6 +320,7 @@ def main(argv=None) -> dict:
         "population_record_seconds": round(built["population_seconds"], 2),
         "import_seconds": round(built["import_seconds"], 2),
         "target_seconds": TARGET_SECONDS, "within_target": report_seconds < TARGET_SECONDS, "tables_equal": same,
+        "http": http,
     }
     print(f"survey report (selector + md + csv): {report_seconds:.3f} s (target < {TARGET_SECONDS} s); screen: "
           f"{figures['screen_seconds']} s; one-query-per-cell baseline: {baseline_seconds:.3f} s; ratio "
