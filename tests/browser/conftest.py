@@ -169,6 +169,12 @@ def page(browser, demo, live_server, page_errors):
     context.close()
 
 
+# A phone's page must not scroll sideways: compare the page's scrollWidth with
+# document.documentElement.clientWidth (the 390 px layout width), never window.innerWidth: with is_mobile the
+# browser zooms out to show wider content, and innerWidth grows with it, so that comparison could not fail.
+WIDTHS_JS = "[document.scrollingElement.scrollWidth, document.documentElement.clientWidth]"
+
+
 @pytest.fixture
 def phone_page(browser, demo, live_server, page_errors):
     context, page = _new_page(browser, live_server, page_errors, viewport={"width": 390, "height": 844},

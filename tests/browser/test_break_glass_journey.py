@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import CHROMIUM, SKIP_REASON, demo_email
+from .conftest import CHROMIUM, SKIP_REASON, WIDTHS_JS, demo_email
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +17,7 @@ REASON = "救急搬送。主治医に連絡がつかない"
 
 
 def _no_sideways_scroll(page):
-    scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    scroll_width, inner_width = page.evaluate(WIDTHS_JS)
     assert scroll_width <= inner_width + 1, f"{page.url} is {scroll_width}px wide on a {inner_width}px phone"
 
 

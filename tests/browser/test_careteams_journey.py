@@ -24,7 +24,7 @@ import io
 
 import pytest
 
-from .conftest import CHROMIUM, SKIP_REASON, _new_page, log_in
+from .conftest import CHROMIUM, SKIP_REASON, WIDTHS_JS, _new_page, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM.exists(), reason=SKIP_REASON)]
 pytest.importorskip("playwright.sync_api")
@@ -157,7 +157,7 @@ def test_the_care_team_journey_of_issue_10(browser, live_server, page_errors, wo
         assert post.author.membership_id == world["nurse"].pk
         assert post.attachments.get().original_name == "右踵.jpg"
         assert nurse.locator(f"#post-{post.pk} .post-attachments a", has_text="右踵.jpg").is_visible()
-        scroll_width, inner_width = nurse.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        scroll_width, inner_width = nurse.evaluate(WIDTHS_JS)
         assert inner_width == PHONE["width"] and scroll_width <= inner_width + 1
 
         doctor = browser_of("doctor", DESKTOP)

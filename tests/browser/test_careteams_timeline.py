@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from .conftest import CHROMIUM, SKIP_REASON, demo_email
+from .conftest import CHROMIUM, SKIP_REASON, WIDTHS_JS, demo_email
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM.exists(), reason=SKIP_REASON)]
 pytest.importorskip("playwright.sync_api")
@@ -45,7 +45,7 @@ def _photo(tmp_path):
 
 
 def _no_sideways_scroll(page):
-    scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    scroll_width, inner_width = page.evaluate(WIDTHS_JS)
     assert inner_width == PHONE["width"]
     assert scroll_width <= inner_width + 1, f"the timeline is {scroll_width}px wide on a 390px phone"
 

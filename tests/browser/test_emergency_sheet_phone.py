@@ -25,7 +25,7 @@ def test_a_nurse_reads_the_emergency_sheet_on_a_phone_and_calls_with_one_tap(pho
     assert re.fullmatch(r"tel:\d+", call.get_attribute("href"))
     box = call.bounding_box()
     assert box is not None and box["height"] >= 44 and box["y"] < 844  # on the first screen, thumb-sized
-    assert phone_page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
+    assert phone_page.evaluate("document.scrollingElement.scrollWidth <= document.documentElement.clientWidth")
     pdf = phone_page.request.get(f"/patients/{patient.pk}/emergency/print/")
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
     assert len(re.findall(rb"/Type /Page\b(?!s)", pdf.body())) == 1

@@ -23,7 +23,7 @@ import re
 
 import pytest
 
-from .conftest import CHROMIUM, SKIP_REASON, _new_page, demo_email, log_in
+from .conftest import CHROMIUM, SKIP_REASON, WIDTHS_JS, _new_page, demo_email, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM.exists(), reason=SKIP_REASON)]
 pytest.importorskip("playwright.sync_api")
@@ -208,7 +208,7 @@ def test_the_admission_and_discharge_journey_of_issue_11(browser, live_server, p
         with nurse.expect_navigation():
             nurse.keyboard.press("Enter")
         nurse.wait_for_load_state("load")
-        scroll_width, inner_width = nurse.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        scroll_width, inner_width = nurse.evaluate(WIDTHS_JS)
         assert inner_width == PHONE["width"] and scroll_width <= inner_width + 1
         screenshot(nurse, "handoff_journey_nurse_answered_phone")
         nurse_invitee = ConferenceInvitee.objects.get(pk=invitees[people["nurse"].pk].pk)

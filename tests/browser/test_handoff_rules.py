@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import CHROMIUM, SKIP_REASON, demo_email
+from .conftest import CHROMIUM, SKIP_REASON, WIDTHS_JS, demo_email
 
 pytestmark = pytest.mark.browser
 
@@ -55,6 +55,6 @@ def test_the_rule_list_does_not_scroll_sideways_on_a_phone(phone_page, page_erro
         response = page.goto(url)
         page.wait_for_load_state("load")
         assert response is not None and response.status == 200, url
-        scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        scroll_width, inner_width = page.evaluate(WIDTHS_JS)
         assert scroll_width <= inner_width + 1, f"{url} is {scroll_width}px wide on a 390px phone"
     screenshot(page, "handoff_rules_list_phone")

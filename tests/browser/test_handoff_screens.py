@@ -12,7 +12,7 @@ import datetime as dt
 
 import pytest
 
-from .conftest import CHROMIUM, SKIP_REASON, _new_page, demo_email
+from .conftest import CHROMIUM, SKIP_REASON, WIDTHS_JS, _new_page, demo_email
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM.exists(), reason=SKIP_REASON)]
 pytest.importorskip("playwright.sync_api")
@@ -103,7 +103,7 @@ def test_the_handoff_screens_fit_a_phone_and_their_main_action_is_reached_by_key
             page.wait_for_load_state("load")
             assert response is not None and response.status == 200, f"{path} as {handle}: {response.status}"
             scroll_width, inner_width = page.evaluate(
-                "[document.scrollingElement.scrollWidth, window.innerWidth]")
+                WIDTHS_JS)
             if scroll_width > inner_width + 1:
                 problems.append(f"{path} as {handle} is {scroll_width}px wide on a {inner_width}px phone")
             if not _tab_to(page, action):
@@ -174,7 +174,7 @@ def test_the_other_handoff_screens_open_and_fit_a_phone(browser, live_server, pa
                 problems.append(f"{path} as {handle}: {response.status if response else 'no response'}")
                 continue
             scroll_width, inner_width = page.evaluate(
-                "[document.scrollingElement.scrollWidth, window.innerWidth]")
+                WIDTHS_JS)
             if scroll_width > inner_width + 1:
                 problems.append(f"{path} as {handle} is {scroll_width}px wide on a {inner_width}px phone")
                 screenshot(page, f"handoff_screen_too_wide_{handle}_{path}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import CHROMIUM, SKIP_REASON, demo_email
+from .conftest import CHROMIUM, SKIP_REASON, WIDTHS_JS, demo_email
 
 pytestmark = pytest.mark.browser
 
@@ -34,7 +34,7 @@ def test_the_attention_section_is_on_the_first_screen_of_a_phone(phone_page, pag
     assert box["y"] < PHONE_HEIGHT, f"the attention section starts {box['y']:.0f}px down on a 844px phone"
     heading = page.locator("#attention-heading").bounding_box()
     assert heading is not None and heading["y"] + heading["height"] <= PHONE_HEIGHT, "its heading is readable"
-    scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    scroll_width, inner_width = page.evaluate(WIDTHS_JS)
     assert inner_width == 390
     assert scroll_width <= inner_width + 1, f"the home page is {scroll_width}px wide on a 390px phone"
     # Nothing inside the section is cut off on the right (the prefecture's table scrolls in its own box).

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import CHROMIUM, SKIP_REASON, _new_page, demo_email
+from .conftest import CHROMIUM, SKIP_REASON, WIDTHS_JS, _new_page, demo_email
 
 pytestmark = pytest.mark.browser
 
@@ -136,7 +136,7 @@ def test_the_pages_fit_a_360_px_phone(browser, demo, live_server, page_errors, l
         page.wait_for_load_state("load")
         if "scene" in path or "public" in path:
             page.wait_for_selector("canvas[data-chart-ready='1']")
-        scroll_width, inner_width = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
+        scroll_width, inner_width = page.evaluate(WIDTHS_JS)
         assert scroll_width <= inner_width, f"{path} is {scroll_width}px wide in {inner_width}px"
     finally:
         context.close()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CHROMIUM, SKIP_REASON, demo_email
+from .conftest import CHROMIUM, SKIP_REASON, WIDTHS_JS, demo_email
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM.exists(), reason=SKIP_REASON)]
 
@@ -35,7 +35,7 @@ def test_table_and_diagram_scroll_inside_their_containers_on_a_phone(phone_page,
     for path in (f"/pdca/plans/{plan.pk}/logic-model/", f"/pdca/plans/{plan.pk}/logic-model/diagram/"):
         response = phone_page.goto(path)
         assert response is not None and response.status == 200
-        scroll_width, inner_width = phone_page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
+        scroll_width, inner_width = phone_page.evaluate(WIDTHS_JS)
         assert scroll_width <= inner_width, f"{path} is {scroll_width}px wide in {inner_width}px"
     container = phone_page.evaluate(
         "(() => { const c = document.querySelector('.diagram-scroll'); return [c.scrollWidth, c.clientWidth]; })()")

@@ -1,14 +1,14 @@
 """Staff pages fit a 1366 px laptop and a 390 px phone without sideways scrolling (issue 7, item 21).
 
 Wide tables may scroll inside their own wrapper (.table-wrap, overflow-x: auto); the page itself never does:
-document.scrollingElement.scrollWidth <= window.innerWidth on each page, at both widths.
+document.scrollingElement.scrollWidth <= document.documentElement.clientWidth on each page, at both widths.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from .conftest import CHROMIUM, SKIP_REASON, _new_page, demo_email
+from .conftest import CHROMIUM, SKIP_REASON, WIDTHS_JS, _new_page, demo_email
 from .test_shell import _page_name
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM.exists(), reason=SKIP_REASON)]
@@ -83,7 +83,7 @@ def test_staff_pages_fit_the_window_without_sideways_scrolling(browser, demo, li
             page.wait_for_load_state("load")
             assert response is not None and response.status == 200, f"{handle} {url}: {response and response.status}"
             scroll_width, inner_width = page.evaluate(
-                "[document.scrollingElement.scrollWidth, window.innerWidth]")
+                WIDTHS_JS)
             if scroll_width > inner_width:
                 too_wide.append(f"{url} ({handle}) is {scroll_width}px wide in a {inner_width}px window")
                 screenshot(page, f"too_wide_{width}_{_page_name(url)}")

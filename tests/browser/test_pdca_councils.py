@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from .conftest import CHROMIUM, SKIP_REASON, _new_page, demo_email
+from .conftest import CHROMIUM, SKIP_REASON, WIDTHS_JS, _new_page, demo_email
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM.exists(), reason=SKIP_REASON)]
 
@@ -66,7 +66,7 @@ def test_council_screens_fit_a_phone_and_the_owner_reports_an_overdue_action(bro
             response = page.goto(path.format(**values))
             page.wait_for_load_state("load")
             assert response is not None and response.status == 200, f"{handle} {path}: {response and response.status}"
-            scroll_width, inner_width = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
+            scroll_width, inner_width = page.evaluate(WIDTHS_JS)
             if scroll_width > inner_width:
                 too_wide.append(f"{path} ({handle}) is {scroll_width}px wide in a {inner_width}px window")
                 screenshot(page, f"pdca_too_wide_{handle}_{path}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import CHROMIUM, SKIP_REASON, _new_page, demo_email
+from .conftest import CHROMIUM, SKIP_REASON, WIDTHS_JS, _new_page, demo_email
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM.exists(), reason=SKIP_REASON)]
 
@@ -31,7 +31,7 @@ def test_staff_write_the_check_through_htmx_and_the_pages_fit_a_phone(browser, d
         for url in ("/pdca/?fy=2024", turn_url, "/pdca/report/?fy=2024"):
             response = page.goto(url)
             assert response is not None and response.status == 200, url
-            width, inner = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
+            width, inner = page.evaluate(WIDTHS_JS)
             screenshot(page, "pdca_" + url.strip("/").replace("/", "_").replace("?", "_"))
             assert width <= inner, f"{url} is {width}px wide in a {inner}px window"
         page.goto(turn_url)

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import CHROMIUM, SKIP_REASON, demo_email
+from .conftest import CHROMIUM, SKIP_REASON, WIDTHS_JS, demo_email
 
 pytestmark = pytest.mark.browser
 
@@ -116,7 +116,7 @@ def test_resident_on_a_phone_finds_a_home_visit_clinic_near_an_address_with_tile
     markers = page.locator(".renkei-map .leaflet-marker-icon")
     assert markers.count() >= 1
     assert markers.first.get_attribute("tabindex") == "0", "markers are reachable by keyboard"
-    scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    scroll_width, inner_width = page.evaluate(WIDTHS_JS)
     assert scroll_width <= inner_width + 1, f"the results page is {scroll_width}px wide on a {inner_width}px phone"
     screenshot(page, "portal_phone_results_tiles_blocked")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import CHROMIUM, SKIP_REASON, demo_email
+from .conftest import CHROMIUM, SKIP_REASON, WIDTHS_JS, demo_email
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +26,7 @@ def test_the_rota_calendar_is_a_list_on_a_phone_and_a_gap_is_filled_by_keyboard(
     login(page, demo_email("doctor"))
     response = page.goto(f"/provision/groups/{group.pk}/?month={gap.date:%Y-%m}")
     assert response is not None and response.status == 200
-    scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    scroll_width, inner_width = page.evaluate(WIDTHS_JS)
     assert inner_width == 390 and scroll_width <= inner_width + 1
     assert page.locator(".rota-shift.gap .rota-gap").first.is_visible()
     screenshot(page, "phone_provision_rota")

@@ -43,7 +43,7 @@ def test_the_report_fits_a_phone(phone_page, answered, login):
     login(phone_page, demo_email("prefecture"))
     phone_page.goto(f"/region/report/?year={YEAR}")
     phone_page.wait_for_selector("canvas[data-survey-chart='items'][data-chart-ready='1']")
-    overflow = phone_page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
+    overflow = phone_page.evaluate("document.scrollingElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0
     phone_page.select_option("#id_prefecture", "26")
     with phone_page.expect_navigation():

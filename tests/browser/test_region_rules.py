@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from .conftest import CHROMIUM, SKIP_REASON, _new_page, demo_email
+from .conftest import CHROMIUM, SKIP_REASON, WIDTHS_JS, _new_page, demo_email
 
 pytestmark = pytest.mark.browser
 
@@ -47,7 +47,7 @@ def test_the_rule_page_fits_a_360px_phone_and_an_adoption_is_recorded_by_keyboar
         response = page.goto(f"/region/rules/{rule.pk}/")
         page.wait_for_load_state("load")
         assert response is not None and response.status == 200
-        scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        scroll_width, inner_width = page.evaluate(WIDTHS_JS)
         assert scroll_width <= inner_width + 1, f"the rule page is {scroll_width}px wide on a 360px phone"
         assert page.locator("#rules-trend-data").count() == 1
         screenshot(page, "region_rules_detail_phone")

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import CHROMIUM, SKIP_REASON, demo_email
+from .conftest import CHROMIUM, SKIP_REASON, WIDTHS_JS, demo_email
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +39,7 @@ def _assert_no_errors(errors, where: str, *, expected_status: tuple[int, str] | 
 
 
 def _no_horizontal_overflow(page) -> tuple[int, int]:
-    return page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    return page.evaluate(WIDTHS_JS)
 
 
 @pytest.mark.parametrize("role", ROLES)

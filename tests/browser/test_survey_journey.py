@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import CHROMIUM, SKIP_REASON, demo_email
+from .conftest import CHROMIUM, SKIP_REASON, WIDTHS_JS, demo_email
 
 pytestmark = pytest.mark.browser
 
@@ -97,7 +97,7 @@ def test_a_coordinator_sends_a_link_a_facility_answers_staff_approve_and_the_dir
         facility_page.fill("#id_respondent_name", "在宅 太郎")
         facility_page.fill("#id_respondent_role", "院長")
         scroll_width, inner_width = facility_page.evaluate(
-            "[document.documentElement.scrollWidth, window.innerWidth]")
+            WIDTHS_JS)
         assert scroll_width <= inner_width + 1, f"the answer page is {scroll_width}px wide on a phone"
         screenshot(facility_page, "survey_answer_phone")
         with facility_page.expect_navigation():

@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from .conftest import CHROMIUM, SKIP_REASON, demo_email
+from .conftest import CHROMIUM, SKIP_REASON, WIDTHS_JS, demo_email
 
 pytestmark = pytest.mark.browser
 
@@ -75,7 +75,7 @@ def _answer_on_phone(phone_page, link: str, value_index: int, title: str, screen
         assert box is not None and box["height"] >= 44 and box["width"] >= 44, f"touch target too small: {box}"
         choice.tap()
     phone_page.fill("main textarea", "多職種の顔がわかった")
-    width, inner = phone_page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    width, inner = phone_page.evaluate(WIDTHS_JS)
     assert width <= inner + 1, f"the answer page is {width}px wide on a phone"
     screenshot(phone_page, name)
     with phone_page.expect_navigation():

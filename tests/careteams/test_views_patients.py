@@ -141,6 +141,19 @@ def test_the_team_page_shows_current_and_past_members():
     assert world.members["former"].user.display_name in response.content.decode()
 
 
+
+def test_a_member_without_an_organization_is_listed_with_their_own_number_or_none():
+    """Family and people invited by e-mail may have no organization: the page shows them (it was a 500)."""
+    world = build_world()
+    team = world.patient.care_team
+    CareTeamMember.objects.create(team=team, role="family", person_name="家族 一郎", phone="0773-00-0000")
+    CareTeamMember.objects.create(team=team, role="visiting_nurse", person_name="招待 花子",
+                                  email="invitee@example.org")
+    response = client_for(world.members["care_manager"]).get(f"/patients/{world.patient.pk}/team/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "招待 花子" in body and 'href="tel:0773-00-0000"' in body
+
 def test_the_organization_picker_finds_organizations_by_name():
     patient = PatientFactory()
     OrganizationFactory(name="福知山訪問看護ステーション", kana="フクチヤマホウモンカンゴステーション")

@@ -175,6 +175,17 @@ def test_prefecture_staff_see_the_jobs_of_their_prefecture(municipality, other_m
     assert {job.pk for job in recent_jobs(prefecture_staff)} == {mine.pk, wide.pk}
 
 
+
+def test_a_national_job_without_a_place_is_listed_with_a_dash(municipality, make_membership, login_as):
+    """A job of the whole country (no municipality, no prefecture) is listed, not a 500."""
+    admin = make_membership(Role.SYSTEM_ADMIN)
+    tasks.job_enqueue(kind="tests.add", arguments={"a": 2, "b": 2})
+    tasks.job_enqueue(kind="tests.add", arguments={"a": 2, "b": 3}, prefecture=municipality.prefecture)
+    response = login_as(admin).get(reverse("core:job_list"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<td>—</td>" in html and f"<td>{municipality.prefecture.name}</td>" in html
+
 def test_professionals_are_refused_the_jobs_screen_and_get_no_link_to_it(make_membership, login_as):
     professional = make_membership(Role.PROFESSIONAL)
     client = login_as(professional)

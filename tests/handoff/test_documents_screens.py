@@ -90,6 +90,13 @@ def test_sending_from_the_screen_to_the_hospital_and_by_fax_to_another(world):
     channels = sorted(DocumentSending.objects.filter(document=document).values_list("channel", flat=True))
     assert channels == ["fax", "renkei"]
     assert handoff.steps.get(key=StepKey.ADMISSION_INFO).status == HandoffStep.Status.DONE
+    # A sending without an organization on Renkei (the fax) is listed by its name on both screens (it was a 500).
+    client = client_for(world.care_manager)
+    for page in (url("document_list", handoff_id=handoff.pk),
+                 url("document_detail", handoff_id=handoff.pk, document_id=document.pk)):
+        response = client.get(page)
+        assert response.status_code == 200, page
+        assert "試験訪問看護ステーション" in response.content.decode(), page
 
 
 def test_the_hospital_acknowledges_from_the_list(world):

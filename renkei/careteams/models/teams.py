@@ -94,6 +94,11 @@ class CareTeamMember(models.Model):
     def is_pending(self) -> bool:
         return self.membership_id is None and self.invitation_id is not None
 
+    @property
+    def contact_phone(self) -> str:
+        """The member's own number, else their organization's (family and invitees may have no organization)."""
+        return self.phone or (self.organization.phone if self.organization_id else "")
+
 
 class TeamJoinRequest(models.Model):
     """"This patient exists elsewhere, ask to join": the team decides; nothing is revealed before."""
