@@ -548,3 +548,13 @@ def test_a_scope_function_still_decides_which_rows_are_listed(world, temporary_r
     assert listed.count() > 0
     assert set(listed.values_list("municipality_id", flat=True)) == {world.municipality.pk}
     assert "tests.scoped" in policy.registered_actions()
+
+
+def test_may_open_asks_the_page_s_own_rule(make_membership):
+    """A screen offers a link only where it leads: the view's @requires action decides, as the view would."""
+    staff, professional = make_membership(Role.MUNICIPAL_STAFF), make_membership(Role.PROFESSIONAL)
+    assert policy.may_open(staff, "/jobs/") and not policy.may_open(professional, "/jobs/")
+    assert policy.may_open(professional, "/jobs/?status=failed") is False  # the query does not change the page
+    assert policy.may_open(professional, "/provision/") and not policy.may_open(staff, "/provision/")
+    assert policy.may_open(None, "/login/")  # a public page
+    assert not policy.may_open(staff, "/no-such-page/")

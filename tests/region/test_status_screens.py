@@ -53,6 +53,26 @@ def test_the_questionnaire_is_pre_filled_from_the_proposals(world):
     assert response.context["form"].initial["status_a"] == ""
 
 
+
+def test_evidence_links_lead_only_where_the_official_may_go(world):
+    """The rota (ウ) is the professionals' screen: its evidence shows without a link; the awareness list (キ) links."""
+    from renkei.provision.models import CoverGroup, RotaShift
+
+    group = CoverGroup.objects.create(name="試験グループ", municipality=world.fukuchiyama)
+    RotaShift.objects.create(group=group, date=dt.date(FY, 8, 1), kind="night", covering=world.professional)
+    ActivityFactory(municipality=world.fukuchiyama, date=dt.date(FY, 9, 1))
+    client = client_for(world.official)
+    response = client.get(url(world.fukuchiyama))
+    assert response.status_code == 200
+    items = {entry["item"]: entry for entry in response.context["items"]}
+    assert [link for _evidence, link in items["c"]["evidence"]] == [""]
+    assert [link for _evidence, link in items["g"]["evidence"]] == [reverse("training:awareness_list")]
+    html = response.content.decode()
+    assert f'href="{reverse("provision:index")}"' not in html
+    for _evidence, link in (pair for entry in items.values() for pair in entry["evidence"]):
+        if link:
+            assert client.get(link).status_code == 200, link
+
 def test_the_questionnaire_is_pre_filled_from_the_saved_sheet(world):
     answer(world.fukuchiyama, "NNNNNNPN", confirm=False)
     ActivityFactory(municipality=world.fukuchiyama, date=dt.date(FY, 9, 1))

@@ -98,7 +98,16 @@ def _municipality(request, code, fiscal_year, **kwargs) -> Municipality:
 def _answer_context(request, municipality, fiscal_year, sheet, form, may_answer) -> dict:
     proposed = proposals(municipality, fiscal_year)
     rows = selectors.item_statuses(sheet)
-    show_links = may_answer  # the evidence screens are the municipality's own; readers elsewhere get no links
+    # The evidence screens are the municipality's own (readers elsewhere get no links), and a link is offered only
+    # where the member's role may open it (municipal staff do not use the on-call rota or the handoff lists).
+    openable: dict[str, bool] = {}
+
+    def link(url: str) -> str:
+        if not (may_answer and url):
+            return ""
+        if url not in openable:
+            openable[url] = policy.may_open(request.membership, url)
+        return url if openable[url] else ""
     # The evidence sentences carry counts of people (desk cases, handoffs): only the municipality's own people
     # read them; the prefecture sees the proposal, not the counts behind it.
     show_evidence = not is_outside(request.membership, municipality)
@@ -109,7 +118,8 @@ def _answer_context(request, municipality, fiscal_year, sheet, form, may_answer)
         items.append({"item": item, "label": label, "proposal": proposal, "row": rows.get(item),
                       "proposal_label": ItemStatus(proposal.status).label if proposal.status else "",
                       "stage_label": PdcaStage(proposal.stage).label if proposal.stage else "",
-                      "fields": fields.get(item), "show_links": show_links, "show_evidence": show_evidence})
+                      "evidence": [(evidence, link(evidence.url)) for evidence in proposal.evidence],
+                      "fields": fields.get(item), "show_evidence": show_evidence})
     return {"municipality": municipality, "year": fiscal_year, "sheet": sheet, "form": form, "items": items,
             "may_answer": may_answer, "open_round": selectors.open_round_for(municipality, fiscal_year),
             "training_labels": dict(TrainingContent.choices), "difficulty_labels": dict(Difficulty.choices),
