@@ -14,10 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.urls import Resolver404, resolve
 
 Predicate = Callable[[Any, Any], bool]
 Scope = Callable[[Any, QuerySet], QuerySet]
@@ -172,15 +174,10 @@ def requires(action: str, *, get_object: Callable[..., Any] | None = None):
     return decorator
 
 
-
 def may_open(membership, path: str) -> bool:
     """Whether the page at `path` would let the member in, asked of its view's `@requires` action (so a screen
     offers a link only where it leads somewhere). A view that loads its object is asked without it, as list
     screens are; a public view lets everyone in; a path that resolves to nothing leads nowhere."""
-    from urllib.parse import urlsplit
-
-    from django.urls import Resolver404, resolve
-
     try:
         view = resolve(urlsplit(path).path).func
     except Resolver404:
@@ -189,6 +186,7 @@ def may_open(membership, path: str) -> bool:
         return True
     action = getattr(view, "policy_action", None)
     return True if action is None else check(membership, action)
+
 
 def api_requires(action: str):
     """Ninja operation decorator: authentication is done by the API; this asks the policy."""
